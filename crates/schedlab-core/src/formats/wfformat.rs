@@ -1,0 +1,312 @@
+//! WfCommons WfFormat workflow instances (schema 1.4 to 1.6; also the older flat layout).
+//!
+//! Tasks cost their measured `runtimeInSeconds` (seconds); a dependency carries the bytes
+//! of the files the parent writes and the child reads. The platform comes from the
+//! instance's machines (up to 4 processors per machine, speeds relative to the fastest
+//! clock) unless `processors` is given; links run at 1 Gbit/s (1.25e8 bytes/s).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::{ImportOptions, InputFile};
+use crate::error::{Error, Result};
+use crate::scenario::{limits, Edge, Network, ProcKind, Processor, Scenario, Task};
+
+const FMT: &str = "WfFormat";
+/// Bytes per second between machines: 1 Gbit/s.
+pub const DEFAULT_BANDWIDTH_BYTES_S: f64 = 1.25e8;
+/// At most this many processors per machine in the default platform.
+pub const MAX_PROCS_PER_MACHINE: usize = 4;
+
+fn err(file: &InputFile, msg: impl std::fmt::Display) -> Error {
+    Error::format(FMT, format!("{}: {msg}", file.name))
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A task as read, whatever the schema version.
+struct WfTask {
+    id: String,
+    parents: Vec<String>,
+    children: Vec<String>,
+    inputs: Vec<String>,
+    outputs: Vec<String>,
+    runtime: Option<f64>,
+}
+
+pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
+    let root: Value = serde_json::from_str(file.text).map_err(|e| err(file, e))?;
+    let wf = root
+        .get("workflow")
+        .ok_or_else(|| err(file, "missing `workflow`"))?;
+    let mut sizes: HashMap<String, f64> = HashMap::new();
+    let mut tasks: Vec<WfTask> = Vec::new();
+    let machines: Vec<Value>;
+
+    if let Some(spec) = wf.get("specification") {
+        // 1.5+: specification (structure, files) + execution (runtimes, machines).
+        for f in spec
+            .get("files")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let id = f
+                .get("id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| err(file, "a file without `id`"))?;
+            let size = f.get("sizeInBytes").and_then(Value::as_f64).unwrap_or(0.0);
+            sizes.insert(id.to_string(), size);
+        }
+        let exec = wf.get("execution");
+        let runtimes: HashMap<String, f64> = exec
+            .and_then(|e| e.get("tasks"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|t| {
+                Some((
+                    t.get("id")?.as_str()?.to_string(),
+                    t.get("runtimeInSeconds")?.as_f64()?,
+                ))
+            })
+            .collect();
+        let spec_tasks = spec
+            .get("tasks")
+            .and_then(Value::as_array)
+            .ok_or_else(|| err(file, "missing `workflow.specification.tasks`"))?;
+        for t in spec_tasks {
+            let id = t
+                .get("id")
+                .or_else(|| t.get("name"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| err(file, "a task without `id`"))?
+                .to_string();
+            tasks.push(WfTask {
+                runtime: runtimes.get(&id).copied(),
+                id,
+                parents: strings(t.get("parents")),
+                children: strings(t.get("children")),
+                inputs: strings(t.get("inputFiles")),
+                outputs: strings(t.get("outputFiles")),
+            });
+        }
+        machines = exec
+            .and_then(|e| e.get("machines"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+    } else {
+        // 1.4 and earlier: one task list with runtimes and a `files` list of {link, name, size}.
+        let list = wf
+            .get("tasks")
+            .or_else(|| wf.get("jobs"))
+            .and_then(Value::as_array)
+            .ok_or_else(|| err(file, "missing `workflow.specification` or `workflow.tasks`"))?;
+        for t in list {
+            let id = t
+                .get("id")
+                .or_else(|| t.get("name"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| err(file, "a task without `name`"))?
+                .to_string();
+            let (mut inputs, mut outputs) = (Vec::new(), Vec::new());
+            for f in t
+                .get("files")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let name = f
+                    .get("name")
+                    .or_else(|| f.get("id"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let size = f
+                    .get("sizeInBytes")
+                    .or_else(|| f.get("size"))
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0);
+                sizes.insert(name.clone(), size);
+                match f.get("link").and_then(Value::as_str) {
+                    Some("input") => inputs.push(name),
+                    Some("output") => outputs.push(name),
+                    _ => {}
+                }
+            }
+            tasks.push(WfTask {
+                runtime: t
+                    .get("runtimeInSeconds")
+                    .or_else(|| t.get("runtime"))
+                    .and_then(Value::as_f64),
+                id,
+                parents: strings(t.get("parents")),
+                children: strings(t.get("children")),
+                inputs,
+                outputs,
+            });
+        }
+        machines = wf
+            .get("machines")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+    }
+    if tasks.is_empty() {
+        return Err(err(file, "the workflow has no tasks"));
+    }
+    if tasks.len() > limits::MAX_TASKS {
+        return Err(Error::Limit {
+            what: "number of tasks",
+            found: tasks.len(),
+            limit: limits::MAX_TASKS,
+        });
+    }
+
+    let known: HashSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+    let mut edge_set: BTreeMap<(String, String), ()> = BTreeMap::new();
+    for t in &tasks {
+        for p in &t.parents {
+            if !known.contains(p.as_str()) {
+                return Err(err(
+                    file,
+                    format!("task '{}' has unknown parent '{p}'", t.id),
+                ));
+            }
+            edge_set.insert((p.clone(), t.id.clone()), ());
+        }
+        for c in &t.children {
+            if !known.contains(c.as_str()) {
+                return Err(err(
+                    file,
+                    format!("task '{}' has unknown child '{c}'", t.id),
+                ));
+            }
+            edge_set.insert((t.id.clone(), c.clone()), ());
+        }
+    }
+    let by_id: HashMap<&str, &WfTask> = tasks.iter().map(|t| (t.id.as_str(), t)).collect();
+    let mut edges = Vec::with_capacity(edge_set.len());
+    // Keep the file's task order for edges: sort by (parent position, child position).
+    let pos: HashMap<&str, usize> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let mut pairs: Vec<(String, String)> = edge_set.into_keys().collect();
+    pairs.sort_by_key(|(a, b)| (pos[a.as_str()], pos[b.as_str()]));
+    for (a, b) in pairs {
+        let outs: HashSet<&str> = by_id[a.as_str()]
+            .outputs
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let data: f64 = by_id[b.as_str()]
+            .inputs
+            .iter()
+            .filter(|f| outs.contains(f.as_str()))
+            .map(|f| sizes.get(f).copied().unwrap_or(0.0))
+            .sum();
+        edges.push(Edge {
+            from: a,
+            to: b,
+            data,
+        });
+    }
+
+    let mut s = Scenario::new(
+        root.get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("workflow"),
+    );
+    s.description = root
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    s.source = format!(
+        "WfCommons WfFormat {} instance (times in seconds, data in bytes)",
+        root.get("schemaVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+    );
+    s.tasks = tasks
+        .iter()
+        .map(|t| {
+            let rt = t
+                .runtime
+                .ok_or_else(|| err(file, format!("task '{}' has no runtimeInSeconds", t.id)))?;
+            Ok(Task {
+                name: t.id.clone(),
+                cost: Some(rt.max(0.0)),
+                costs: None,
+            })
+        })
+        .collect::<Result<_>>()?;
+    s.edges = edges;
+    s.processors = platform(&machines, options);
+    s.network = Network {
+        bandwidth: Some(DEFAULT_BANDWIDTH_BYTES_S),
+        latency: 0.0,
+        links: Vec::new(),
+    };
+    Ok(s)
+}
+
+fn platform(machines: &[Value], options: &ImportOptions) -> Vec<Processor> {
+    let cpu = |name: String| Processor {
+        name,
+        kind: ProcKind::Cpu,
+        speed: 1.0,
+    };
+    if let Some(k) = options.processors {
+        return (1..=k).map(|i| cpu(format!("cpu{i}"))).collect();
+    }
+    let mhz = |m: &Value| {
+        m.pointer("/cpu/speedInMHz")
+            .or_else(|| m.pointer("/cpu/speed"))
+            .and_then(Value::as_f64)
+            .filter(|v| *v > 0.0)
+    };
+    let fastest = machines.iter().filter_map(mhz).fold(0.0, f64::max);
+    let mut procs = Vec::new();
+    for (i, m) in machines.iter().enumerate() {
+        let node = m
+            .get("nodeName")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("machine{}", i + 1), str::to_string);
+        let cores = m
+            .pointer("/cpu/coreCount")
+            .or_else(|| m.pointer("/cpu/count"))
+            .and_then(Value::as_u64)
+            .unwrap_or(1) as usize;
+        let speed = match mhz(m) {
+            Some(v) if fastest > 0.0 => (v / fastest * 1000.0).round() / 1000.0,
+            _ => 1.0,
+        };
+        for c in 0..cores.clamp(1, MAX_PROCS_PER_MACHINE) {
+            procs.push(Processor {
+                name: format!("{node}/{}", c + 1),
+                kind: ProcKind::Cpu,
+                speed,
+            });
+        }
+    }
+    if procs.is_empty() {
+        procs = (1..=4).map(|i| cpu(format!("cpu{i}"))).collect();
+    }
+    procs.truncate(limits::MAX_PROCESSORS);
+    procs
+}
