@@ -1,1 +1,588 @@
-fn main() {}
+//! `schedlab`: the engine at the terminal, for batch experiments.
+//!
+//! Any bad input exits with status 2 and one line on stderr starting `error:`; nothing is
+//! printed on stdout then.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use schedlab_core::formats::{self, ExportFormat, Format, ImportOptions, InputFile};
+use schedlab_core::gen::{self, Family, GenSpec};
+use schedlab_core::run::{self, RunResult};
+use schedlab_core::sched::{self, Options, REGISTRY};
+use schedlab_core::sim::RandomStragglers;
+use schedlab_core::{Noise, Problem, Scenario};
+use serde_json::{json, Value};
+
+mod table;
+
+#[derive(Parser)]
+#[command(name = "schedlab", version = schedlab_core::VERSION, about = "Schedule task graphs on heterogeneous processors, with and without noise")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum OutFormat {
+    Json,
+    Table,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Schedule a scenario with one scheduler and execute the plan (optionally under noise).
+    Run(RunArgs),
+    /// Compare schedulers over noise levels and seeds (mean and std of every metric).
+    Compare(CompareArgs),
+    /// Generate scenarios.
+    Gen {
+        #[command(subcommand)]
+        what: GenCommand,
+    },
+    /// Convert a file of another format to a schedlab scenario (printed as JSON).
+    Import(ImportArgs),
+    /// Convert a schedlab scenario to another format.
+    Export(ExportArgs),
+    /// List the schedulers, one line each.
+    Schedulers,
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// Scenario file: schedlab JSON, or saga / WfFormat / STG / DOT (detected).
+    file: PathBuf,
+    /// Processors to create for formats without a platform (STG, DOT, WfFormat).
+    #[arg(long)]
+    processors: Option<usize>,
+}
+
+#[derive(Args)]
+struct NoiseArgs {
+    /// Relative σ of communication times.
+    #[arg(long, default_value_t = 0.0)]
+    comm_noise: f64,
+    /// Probability that each processor straggles during the run.
+    #[arg(long, default_value_t = 0.0)]
+    straggler_prob: f64,
+    /// Slowdown factor of a straggler.
+    #[arg(long, default_value_t = 2.0)]
+    straggler_factor: f64,
+    /// Seed of every random draw.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+impl NoiseArgs {
+    fn noise(&self, exec_sigma: f64) -> Noise {
+        Noise {
+            exec_sigma,
+            comm_sigma: self.comm_noise,
+            stragglers: Vec::new(),
+            random_stragglers: (self.straggler_prob > 0.0).then(|| RandomStragglers {
+                probability: self.straggler_prob,
+                factor: self.straggler_factor,
+                duration: 0.5,
+            }),
+        }
+    }
+}
+
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Scheduler id (see `schedlab schedulers`).
+    #[arg(long)]
+    scheduler: String,
+    /// Scheduler option, e.g. --set comm_average=saga.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Relative σ of execution times.
+    #[arg(long, default_value_t = 0.0)]
+    noise: f64,
+    #[command(flatten)]
+    noise_args: NoiseArgs,
+    #[arg(long, value_enum, default_value_t = OutFormat::Json)]
+    format: OutFormat,
+}
+
+#[derive(Args)]
+struct CompareArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Comma-separated scheduler ids.
+    #[arg(long, value_delimiter = ',', required = true)]
+    schedulers: Vec<String>,
+    /// Option for every scheduler that has it, e.g. --set comm_average=saga.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Comma-separated execution-noise levels σ.
+    #[arg(long, value_delimiter = ',', default_value = "0")]
+    noise: Vec<f64>,
+    /// Noise samples per level.
+    #[arg(long, default_value_t = 20)]
+    seeds: usize,
+    #[command(flatten)]
+    noise_args: NoiseArgs,
+    #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+    format: OutFormat,
+}
+
+#[derive(Subcommand)]
+enum GenCommand {
+    /// A task DAG: Topcuoglu's random DAGs or a structured family.
+    Dag(GenDagArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FamilyArg {
+    Random,
+    Gaussian,
+    Fft,
+    ForkJoin,
+    InTree,
+    OutTree,
+    Chain,
+}
+
+#[derive(Args)]
+struct GenDagArgs {
+    #[arg(long, value_enum, default_value_t = FamilyArg::Random)]
+    family: FamilyArg,
+    /// Random: number of tasks.
+    #[arg(long, default_value_t = 50)]
+    tasks: usize,
+    /// Random: shape α (height ≈ √v/α, width ≈ α√v).
+    #[arg(long, default_value_t = 1.0)]
+    alpha: f64,
+    /// Random: mean out-degree.
+    #[arg(long, default_value_t = 3)]
+    out_degree: usize,
+    /// Gaussian elimination: matrix size.
+    #[arg(long, default_value_t = 5)]
+    size: usize,
+    /// FFT: input points (power of two).
+    #[arg(long, default_value_t = 8)]
+    points: usize,
+    /// Fork-join: tasks per stage.
+    #[arg(long, default_value_t = 4)]
+    width: usize,
+    /// Fork-join: stages.
+    #[arg(long, default_value_t = 2)]
+    stages: usize,
+    /// Trees: children per node.
+    #[arg(long, default_value_t = 2)]
+    branching: usize,
+    /// Trees: levels.
+    #[arg(long, default_value_t = 4)]
+    depth: usize,
+    /// Chain: length.
+    #[arg(long, default_value_t = 10)]
+    length: usize,
+    /// Communication-to-computation ratio.
+    #[arg(long, default_value_t = 1.0)]
+    ccr: f64,
+    /// Processor heterogeneity β in [0, 2).
+    #[arg(long, default_value_t = 0.5)]
+    beta: f64,
+    /// Mean computation cost.
+    #[arg(long, default_value_t = 20.0)]
+    mean_cost: f64,
+    #[arg(long, default_value_t = 4)]
+    processors: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write to this file instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FromArg {
+    Schedlab,
+    Saga,
+    Wfformat,
+    Stg,
+    Dot,
+    Ds3,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    #[arg(long, value_enum)]
+    from: FromArg,
+    /// Input file(s): saga takes a ProblemInstance or a task-graph + network pair; ds3 takes
+    /// job file(s) and one SoC file.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[arg(long)]
+    processors: Option<usize>,
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ToArg {
+    Saga,
+    Dot,
+    Schedlab,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    #[arg(long, value_enum)]
+    to: ToArg,
+    file: PathBuf,
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// A user-facing error: printed as one `error:` line, exit status 2.
+struct Fail(String);
+
+impl<E: std::fmt::Display> From<E> for Fail {
+    fn from(e: E) -> Self {
+        Fail(e.to_string())
+    }
+}
+
+type CliResult<T> = Result<T, Fail>;
+
+fn read(path: &Path) -> CliResult<String> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?;
+    if meta.len() as usize > schedlab_core::scenario::limits::MAX_INPUT_BYTES {
+        return Err(Fail(format!(
+            "{}: {} bytes exceeds the limit of {}",
+            path.display(),
+            meta.len(),
+            schedlab_core::scenario::limits::MAX_INPUT_BYTES
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|_| Fail(format!("{}: not UTF-8 text", path.display())))
+}
+
+/// Loads a scenario from any readable format, detected by content.
+fn load(input: &InputArgs) -> CliResult<(Scenario, Problem)> {
+    let text = read(&input.file)?;
+    let name = input.file.to_string_lossy();
+    let opts = ImportOptions {
+        processors: input.processors,
+    };
+    let file = InputFile {
+        name: &name,
+        text: &text,
+    };
+    let scenario = match formats::detect(&file) {
+        Some(Format::Schedlab) => Scenario::from_json(&text)?,
+        Some(Format::Ds3) => return Err(Fail(format!(
+            "{name}: DS3 needs a job file and a SoC file: use `schedlab import --from ds3 JOB SOC`"
+        ))),
+        Some(_) => formats::import_auto(&file, &opts)?,
+        None => {
+            // Not recognisably another format: report it as a schedlab scenario error.
+            Scenario::from_json(&text).map_err(|e| Fail(format!("{name}: {e}")))?
+        }
+    };
+    let problem = Problem::new(&scenario).map_err(|e| Fail(format!("{name}: {e}")))?;
+    Ok((scenario, problem))
+}
+
+fn parse_sets(sets: &[String]) -> CliResult<Options> {
+    let mut o = Options::new();
+    for s in sets {
+        let (k, v) = s
+            .split_once('=')
+            .ok_or_else(|| Fail(format!("--set expects KEY=VALUE (got '{s}')")))?;
+        o.insert(k.trim().to_string(), v.trim().to_string());
+    }
+    Ok(o)
+}
+
+fn check_sigma(what: &str, v: f64) -> CliResult<()> {
+    if !v.is_finite() || v < 0.0 {
+        return Err(Fail(format!(
+            "{what} must be a finite number >= 0 (got {v})"
+        )));
+    }
+    Ok(())
+}
+
+fn schedule_json(problem: &Problem, result: &RunResult, planned: bool) -> Value {
+    let mut rows: Vec<(usize, f64, f64, usize)> = result
+        .execution
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(t, r)| {
+            if planned {
+                (r.proc, r.planned_start, r.planned_end, t)
+            } else {
+                (r.proc, r.start, r.end, t)
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)).then(a.3.cmp(&b.3)));
+    Value::Array(
+        rows.into_iter()
+            .map(|(p, s, e, t)| json!({"task": problem.task_names[t], "processor": problem.proc_names[p], "start": s, "end": e}))
+            .collect(),
+    )
+}
+
+fn metrics_json(problem: &Problem, result: &RunResult) -> Value {
+    let m = &result.metrics;
+    let mut obj = serde_json::Map::new();
+    for (k, v) in m.scalars() {
+        obj.insert(k.to_string(), json!(v));
+    }
+    let per_proc = |vals: &[f64]| -> Value {
+        Value::Object(
+            problem
+                .proc_names
+                .iter()
+                .zip(vals)
+                .map(|(n, v)| (n.clone(), json!(v)))
+                .collect(),
+        )
+    };
+    obj.insert("utilisation".into(), per_proc(&m.utilisation));
+    obj.insert("idle_time".into(), per_proc(&m.idle_time));
+    Value::Object(obj)
+}
+
+fn emit(text: &str, output: Option<&Path>) -> CliResult<()> {
+    match output {
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| Fail(format!("cannot write {}: {e}", p.display())))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+            Ok(())
+        }
+    }
+}
+
+fn cmd_run(a: &RunArgs) -> CliResult<()> {
+    check_sigma("--noise", a.noise)?;
+    check_sigma("--comm-noise", a.noise_args.comm_noise)?;
+    let options = parse_sets(&a.set)?;
+    sched::find(&a.scheduler)?.build(&options)?;
+    let (_, problem) = load(&a.input)?;
+    let noise = a.noise_args.noise(a.noise);
+    let result = run::run(&problem, &a.scheduler, &options, &noise, a.noise_args.seed)?;
+    let text = match a.format {
+        OutFormat::Json => {
+            let v = json!({
+                "scheduler": a.scheduler,
+                "options": options,
+                "seed": a.noise_args.seed,
+                "noise": noise,
+                "makespan": result.metrics.makespan,
+                "metrics": metrics_json(&problem, &result),
+                "schedule": schedule_json(&problem, &result, false),
+                "plan": schedule_json(&problem, &result, true),
+            });
+            serde_json::to_string_pretty(&v)? + "\n"
+        }
+        OutFormat::Table => table::run(&problem, &result),
+    };
+    emit(&text, None)
+}
+
+fn cmd_compare(a: &CompareArgs) -> CliResult<()> {
+    for &s in &a.noise {
+        check_sigma("--noise", s)?;
+    }
+    check_sigma("--comm-noise", a.noise_args.comm_noise)?;
+    if a.seeds == 0 || a.seeds > 100_000 {
+        return Err(Fail(format!(
+            "--seeds must be between 1 and 100000 (got {})",
+            a.seeds
+        )));
+    }
+    let sets = parse_sets(&a.set)?;
+    let mut schedulers = Vec::new();
+    for id in &a.schedulers {
+        let spec = sched::find(id)?;
+        let opts: Options = sets
+            .iter()
+            .filter(|(k, _)| spec.options.iter().any(|o| o.key == k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        spec.build(&opts)?;
+        schedulers.push((id.clone(), opts));
+    }
+    for k in sets.keys() {
+        if !schedulers
+            .iter()
+            .any(|(id, _)| sched::find(id).is_ok_and(|s| s.options.iter().any(|o| o.key == k)))
+        {
+            return Err(Fail(format!("no chosen scheduler has the option '{k}'")));
+        }
+    }
+    let (_, problem) = load(&a.input)?;
+    let rows = run::compare(
+        &problem,
+        &schedulers,
+        &a.noise,
+        &a.noise_args.noise(0.0),
+        a.seeds,
+        a.noise_args.seed,
+    )?;
+    let text = match a.format {
+        OutFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
+        OutFormat::Table => table::compare(&rows),
+    };
+    emit(&text, None)
+}
+
+fn cmd_gen(a: &GenDagArgs) -> CliResult<()> {
+    let family = match a.family {
+        FamilyArg::Random => Family::Random {
+            tasks: a.tasks,
+            alpha: a.alpha,
+            out_degree: a.out_degree,
+        },
+        FamilyArg::Gaussian => Family::Gaussian { size: a.size },
+        FamilyArg::Fft => Family::Fft { points: a.points },
+        FamilyArg::ForkJoin => Family::ForkJoin {
+            width: a.width,
+            stages: a.stages,
+        },
+        FamilyArg::InTree => Family::InTree {
+            branching: a.branching,
+            depth: a.depth,
+        },
+        FamilyArg::OutTree => Family::OutTree {
+            branching: a.branching,
+            depth: a.depth,
+        },
+        FamilyArg::Chain => Family::Chain { length: a.length },
+    };
+    let s = gen::generate(&GenSpec {
+        family,
+        processors: a.processors,
+        ccr: a.ccr,
+        beta: a.beta,
+        mean_cost: a.mean_cost,
+        seed: a.seed,
+    })?;
+    emit(&s.to_json(), a.output.as_deref())
+}
+
+fn cmd_import(a: &ImportArgs) -> CliResult<()> {
+    let format = match a.from {
+        FromArg::Schedlab => Format::Schedlab,
+        FromArg::Saga => Format::Saga,
+        FromArg::Wfformat => Format::WfFormat,
+        FromArg::Stg => Format::Stg,
+        FromArg::Dot => Format::Dot,
+        FromArg::Ds3 => Format::Ds3,
+    };
+    let texts: Vec<(String, String)> = a
+        .files
+        .iter()
+        .map(|p| Ok((p.to_string_lossy().into_owned(), read(p)?)))
+        .collect::<CliResult<_>>()?;
+    let files: Vec<InputFile> = texts
+        .iter()
+        .map(|(n, t)| InputFile { name: n, text: t })
+        .collect();
+    let s = formats::import(
+        format,
+        &files,
+        &ImportOptions {
+            processors: a.processors,
+        },
+    )?;
+    emit(&s.to_json(), a.output.as_deref())
+}
+
+fn cmd_export(a: &ExportArgs) -> CliResult<()> {
+    let (scenario, _) = load(&InputArgs {
+        file: a.file.clone(),
+        processors: None,
+    })?;
+    let to = match a.to {
+        ToArg::Saga => ExportFormat::Saga,
+        ToArg::Dot => ExportFormat::Dot,
+        ToArg::Schedlab => ExportFormat::Schedlab,
+    };
+    emit(&formats::export(to, &scenario)?, a.output.as_deref())
+}
+
+fn cmd_schedulers() -> CliResult<()> {
+    let width = REGISTRY.iter().map(|s| s.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for s in REGISTRY {
+        let opts: Vec<String> = s
+            .options
+            .iter()
+            .map(|o| format!("{}={}", o.key, o.values.join("|")))
+            .collect();
+        let opts = if opts.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", opts.join(" "))
+        };
+        out.push_str(&format!(
+            "{:width$}  {} ({}){opts}\n",
+            s.id, s.summary, s.citation
+        ));
+    }
+    emit(&out, None)
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            // One line: clap's first line already starts with "error: ".
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("error: invalid arguments");
+            eprintln!("{first} (see --help)");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match &cli.command {
+        Command::Run(a) => cmd_run(a),
+        Command::Compare(a) => cmd_compare(a),
+        Command::Gen {
+            what: GenCommand::Dag(a),
+        } => cmd_gen(a),
+        Command::Import(a) => cmd_import(a),
+        Command::Export(a) => cmd_export(a),
+        Command::Schedulers => cmd_schedulers(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(msg)) => {
+            let one_line = msg.replace('\n', " ");
+            eprintln!("error: {one_line}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -147,7 +147,7 @@ pub fn check_execution(problem: &Problem, plan: &Schedule, exec: &Execution) -> 
         }
     }
     // The planned per-processor order is kept.
-    let planned = plan.proc_orders(problem);
+    let planned = &plan.orders;
     for (p, order) in exec.proc_order.iter().enumerate() {
         let starts: Vec<f64> = order.iter().map(|&t| exec.tasks[t].start).collect();
         if *order != planned[p] || starts.windows(2).any(|w| w[1] < w[0]) {

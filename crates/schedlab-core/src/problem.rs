@@ -371,22 +371,25 @@ impl Problem {
             .copied()
             .fold(f64::INFINITY, f64::min)
     }
-    /// Means of (latency, 1/bandwidth) over processor pairs: over ordered pairs `p != q`
-    /// (`include_self = false`, Topcuoglu) or over all `m * m` pairs, self pairs counting 0
-    /// (`include_self = true`, saga). With one processor both are 0.
+    /// Means of (latency, 1/bandwidth) over processor pairs (links are symmetric): over the
+    /// m(m−1)/2 pairs p ≠ q (`include_self = false`, Topcuoglu), or over saga 2.x's network
+    /// edges, the m(m+1)/2 unordered pairs including each processor with itself, which
+    /// count 0 (`include_self = true`). With one processor both are 0.
     pub fn mean_link(&self, include_self: bool) -> (f64, f64) {
         let m = self.n_procs();
-        let pairs = if include_self { m * m } else { m * (m - 1) };
-        if pairs == 0 {
+        let pairs = if include_self {
+            m * (m + 1) / 2
+        } else {
+            m * (m - 1) / 2
+        };
+        if m < 2 {
             return (0.0, 0.0);
         }
         let (mut l, mut ib) = (0.0, 0.0);
         for p in 0..m {
-            for q in 0..m {
-                if p != q {
-                    l += self.lat[p * m + q];
-                    ib += self.inv_bw[p * m + q];
-                }
+            for q in (p + 1)..m {
+                l += self.lat[p * m + q];
+                ib += self.inv_bw[p * m + q];
             }
         }
         (l / pairs as f64, ib / pairs as f64)

@@ -12,10 +12,13 @@ pub struct Slot {
     pub end: f64,
 }
 
-/// A complete plan: `slots[t]` is task `t`'s placement.
+/// A complete plan: `slots[t]` is task `t`'s placement, `orders[p]` the tasks of processor
+/// `p` in the order they run. The order is part of the plan: with zero-length tasks, start
+/// times alone do not say which of two tasks at the same instant goes first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Schedule {
     pub slots: Vec<Slot>,
+    pub orders: Vec<Vec<usize>>,
 }
 
 impl Schedule {
@@ -24,27 +27,27 @@ impl Schedule {
         self.slots.iter().map(|s| s.end).fold(0.0, f64::max)
     }
 
-    /// Tasks of each processor in execution order: by start, then end (zero-length tasks
-    /// first), then topological position, so that the order never contradicts precedence.
-    pub fn proc_orders(&self, problem: &Problem) -> Vec<Vec<usize>> {
+    /// A plan from slots alone, ordering each processor's tasks by start, then end, then
+    /// topological position (for plans not made by a [`Builder`]).
+    pub fn from_slots(problem: &Problem, slots: Vec<Slot>) -> Schedule {
         let mut topo_pos = vec![0usize; problem.n_tasks()];
         for (i, &t) in problem.topo.iter().enumerate() {
             topo_pos[t] = i;
         }
         let mut orders = vec![Vec::new(); problem.n_procs()];
-        for (t, s) in self.slots.iter().enumerate() {
+        for (t, s) in slots.iter().enumerate() {
             orders[s.proc].push(t);
         }
         for o in &mut orders {
             o.sort_by(|&a, &b| {
-                let (sa, sb) = (&self.slots[a], &self.slots[b]);
+                let (sa, sb) = (&slots[a], &slots[b]);
                 sa.start
                     .total_cmp(&sb.start)
                     .then(sa.end.total_cmp(&sb.end))
                     .then(topo_pos[a].cmp(&topo_pos[b]))
             });
         }
-        orders
+        Schedule { slots, orders }
     }
 }
 
@@ -54,8 +57,8 @@ impl Schedule {
 pub struct Builder<'a> {
     pub problem: &'a Problem,
     slots: Vec<Option<Slot>>,
-    /// Per processor, busy intervals sorted by start: (start, end).
-    timelines: Vec<Vec<(f64, f64)>>,
+    /// Per processor, busy intervals in run order: (start, end, task).
+    timelines: Vec<Vec<(f64, f64, usize)>>,
 }
 
 impl<'a> Builder<'a> {
@@ -137,8 +140,9 @@ impl<'a> Builder<'a> {
         debug_assert!(self.slots[task].is_none(), "task placed twice");
         let end = start + self.problem.exec(task, proc);
         let tl = &mut self.timelines[proc];
+        // After every interval that starts no later (ties: in placement order).
         let at = tl.partition_point(|iv| (iv.0, iv.1) <= (start, end));
-        tl.insert(at, (start, end));
+        tl.insert(at, (start, end, task));
         self.slots[task] = Some(Slot { proc, start, end });
     }
 
@@ -153,6 +157,11 @@ impl<'a> Builder<'a> {
     /// user error, and the registry test over every scheduler would catch it.
     pub fn finish(self) -> Schedule {
         Schedule {
+            orders: self
+                .timelines
+                .iter()
+                .map(|tl| tl.iter().map(|iv| iv.2).collect())
+                .collect(),
             slots: self
                 .slots
                 .into_iter()

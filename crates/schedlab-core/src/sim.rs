@@ -350,10 +350,13 @@ pub fn simulate(problem: &Problem, plan: &Schedule, noise: &Noise, seed: u64) ->
     noise.validate(problem)?;
     let n = problem.n_tasks();
     let m = problem.n_procs();
-    if plan.slots.len() != n {
+    if plan.slots.len() != n
+        || plan.orders.len() != m
+        || plan.orders.iter().map(Vec::len).sum::<usize>() != n
+    {
         return Err(Error::Simulation(format!(
-            "the plan has {} tasks but the problem has {n}",
-            plan.slots.len()
+            "the plan does not fit the problem ({} tasks, {} processors expected)",
+            n, m
         )));
     }
     let planned_makespan = plan.makespan();
@@ -393,7 +396,7 @@ pub fn simulate(problem: &Problem, plan: &Schedule, noise: &Noise, seed: u64) ->
     }
     let windows: Vec<Vec<(f64, f64, f64)>> = (0..m).map(|p| windows_for(p, &slowdowns)).collect();
 
-    let orders = plan.proc_orders(problem);
+    let orders = plan.orders.clone();
     let mut next = vec![0usize; m];
     let mut busy = vec![false; m];
     let mut missing: Vec<usize> = (0..n).map(|t| problem.pred_deps(t).len()).collect();

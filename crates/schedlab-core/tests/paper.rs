@@ -87,10 +87,11 @@ fn saga_convention_changes_the_ranks_but_stays_valid() {
     let p = common::problem("topcuoglu2002");
     let paper = ranks::upward(&p, CommAverage::DistinctPairs);
     let saga = ranks::upward(&p, CommAverage::Saga);
-    // saga averages over 9 pairs of which 3 are free: communication counts 6/9.
+    // saga averages over its 6 network edges (3 links + 3 free self-loops): communication
+    // counts 3/6 of its volume.
     let n10 = 44.0 / 3.0;
     assert!((saga[9] - n10).abs() < 1e-9 && (paper[9] - n10).abs() < 1e-9);
-    let n9 = (18.0 + 12.0 + 20.0) / 3.0 + 13.0 * 6.0 / 9.0 + n10;
+    let n9 = (18.0 + 12.0 + 20.0) / 3.0 + 13.0 * 3.0 / 6.0 + n10;
     assert!((saga[8] - n9).abs() < 1e-9, "{} vs {n9}", saga[8]);
     let opts: Options = [("comm_average".to_string(), "saga".to_string())].into();
     let res = run::run(&p, "heft", &opts, &Noise::default(), 0).unwrap();

@@ -71,14 +71,23 @@ pub fn parse_soc(file: &InputFile) -> Result<Soc> {
                         .and_then(|i| t.get(i + 1))
                         .copied()
                 };
-                let (kind, name, id, cap) = if t.get(1) == Some(&"resource_type") {
+                // Keyword format (DS3 HEAD), tolerant of the `resoruce_type` typo in SoC.Top.txt.
+                let (kind, name, id, cap) = if t.contains(&"resource_name") {
+                    let kind = if t.get(1).is_some_and(|k| k.ends_with("_type")) {
+                        t.get(2).copied()
+                    } else {
+                        None
+                    };
+                    let kind = kind.ok_or_else(|| {
+                        Error::format(FMT, format!("{}:{ln}: missing `resource_type`", file.name))
+                    })?;
                     let get = |k: &str| {
                         field(k).ok_or_else(|| {
                             Error::format(FMT, format!("{}:{ln}: missing `{k}`", file.name))
                         })
                     };
                     (
-                        get("resource_type")?,
+                        kind,
                         get("resource_name")?,
                         get("resource_ID")?,
                         get("capacity")?,

@@ -150,7 +150,8 @@ pub enum CommAverage {
     /// Mean over ordered processor pairs p != q (Topcuoglu et al. 2002).
     #[default]
     DistinctPairs,
-    /// Mean over all m*m pairs, each processor with itself counting 0 (saga 2.x).
+    /// Mean over saga 2.x's network edges: the m(m+1)/2 unordered pairs including each
+    /// processor with itself, which counts 0.
     Saga,
 }
 
@@ -158,7 +159,7 @@ pub enum CommAverage {
 pub const COMM_AVERAGE: OptionSpec = OptionSpec {
     key: "comm_average",
     values: &["distinct_pairs", "saga"],
-    help: "mean communication cost over processor pairs p!=q (the paper) or over all pairs incl. self (saga 2.x)",
+    help: "mean communication cost over processor pairs p!=q (the paper) or over all pairs incl. each processor with itself, counting 0 (saga 2.x)",
 };
 
 pub(crate) fn comm_average(options: &Options) -> CommAverage {
