@@ -280,9 +280,11 @@ fn load(input: &InputArgs) -> CliResult<(Scenario, Problem)> {
     };
     let scenario = match formats::detect(&file) {
         Some(Format::Schedlab) => Scenario::from_json(&text)?,
-        Some(Format::Ds3) => return Err(Fail(format!(
+        Some(Format::Ds3) => {
+            return Err(Fail(format!(
             "{name}: DS3 needs a job file and a SoC file: use `schedlab import --from ds3 JOB SOC`"
-        ))),
+        )))
+        }
         Some(_) => formats::import_auto(&file, &opts)?,
         None => {
             // Not recognisably another format: report it as a schedlab scenario error.

@@ -1,0 +1,380 @@
+//! The `schedlab` binary: its exact interface, and exit status 2 with one `error:` line on
+//! any bad input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+fn preset(name: &str) -> String {
+    root()
+        .join("assets/scenarios")
+        .join(format!("{name}.json"))
+        .to_string_lossy()
+        .into_owned()
+}
+fn data(rel: &str) -> String {
+    root()
+        .join("../shared/data")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn schedlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_schedlab"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn ok_json(args: &[&str]) -> Value {
+    let out = schedlab(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
+/// Exit status 2, nothing on stdout, exactly one stderr line starting with `error:`.
+fn fails(args: &[&str]) -> String {
+    let out = schedlab(args);
+    assert_eq!(out.status.code(), Some(2), "{args:?} should fail with 2");
+    assert!(out.stdout.is_empty(), "{args:?} printed on stdout");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{args:?}: not one line: {err}");
+    assert!(err.starts_with("error: "), "{args:?}: {err}");
+    err
+}
+
+#[test]
+fn run_gives_the_papers_heft_schedule_as_json() {
+    let v = ok_json(&["run", &preset("topcuoglu2002"), "--scheduler", "heft"]);
+    assert_eq!(v["scheduler"], "heft");
+    assert_eq!(v["makespan"], 80.0);
+    assert!((v["metrics"]["slr"].as_f64().unwrap() - 80.0 / 41.0).abs() < 1e-12);
+    assert_eq!(v["metrics"]["utilisation"].as_object().unwrap().len(), 3);
+    let sched = v["schedule"].as_array().unwrap();
+    assert_eq!(sched.len(), 10);
+    let n10 = sched.iter().find(|r| r["task"] == "n10").unwrap();
+    assert_eq!(
+        (
+            n10["processor"].as_str(),
+            n10["start"].as_f64(),
+            n10["end"].as_f64()
+        ),
+        (Some("P2"), Some(73.0), Some(80.0))
+    );
+    assert_eq!(v["plan"], v["schedule"], "no noise: the run is the plan");
+    let cpop = ok_json(&["run", &preset("topcuoglu2002"), "--scheduler", "cpop"]);
+    assert_eq!(cpop["makespan"], 86.0);
+}
+
+#[test]
+fn noise_is_seeded_and_keeps_the_plan() {
+    let args = [
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "heft",
+        "--noise",
+        "0.3",
+        "--seed",
+        "5",
+    ];
+    let a = ok_json(&args);
+    let b = ok_json(&args);
+    assert_eq!(a, b, "same seed, same output");
+    assert_ne!(a["schedule"], a["plan"]);
+    assert_eq!(
+        a["plan"],
+        ok_json(&["run", &preset("topcuoglu2002"), "--scheduler", "heft"])["plan"]
+    );
+    let ratio = a["metrics"]["makespan_ratio"].as_f64().unwrap();
+    assert!((ratio - a["makespan"].as_f64().unwrap() / 80.0).abs() < 1e-12);
+    let c = ok_json(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "heft",
+        "--noise",
+        "0.3",
+        "--seed",
+        "6",
+    ]);
+    assert_ne!(a["makespan"], c["makespan"]);
+}
+
+#[test]
+fn set_options_reach_the_scheduler() {
+    let v = ok_json(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "heft",
+        "--set",
+        "comm_average=saga",
+    ]);
+    assert_eq!(v["options"]["comm_average"], "saga");
+    let e = fails(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "heft",
+        "--set",
+        "comm_average=bogus",
+    ]);
+    assert!(e.contains("must be one of distinct_pairs, saga"), "{e}");
+    let e = fails(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "etf",
+        "--set",
+        "comm_average=saga",
+    ]);
+    assert!(e.contains("has no option 'comm_average'"), "{e}");
+}
+
+#[test]
+fn compare_reports_mean_and_std_per_scheduler_and_noise() {
+    let v = ok_json(&[
+        "compare",
+        &preset("topcuoglu2002"),
+        "--schedulers",
+        "heft,cpop,peft",
+        "--noise",
+        "0,0.1,0.3",
+        "--seeds",
+        "8",
+        "--format",
+        "json",
+    ]);
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 9);
+    let heft0 = &rows[0];
+    assert_eq!(
+        (heft0["scheduler"].as_str(), heft0["noise"].as_f64()),
+        (Some("heft"), Some(0.0))
+    );
+    assert_eq!(heft0["metrics"]["makespan"]["mean"], 80.0);
+    assert_eq!(heft0["metrics"]["makespan"]["std"], 0.0);
+    let heft3 = &rows[2];
+    assert_eq!(heft3["samples"], 8);
+    assert!(heft3["metrics"]["makespan"]["std"].as_f64().unwrap() > 0.0);
+    let table = schedlab(&[
+        "compare",
+        &preset("topcuoglu2002"),
+        "--schedulers",
+        "heft,cpop",
+        "--noise",
+        "0,0.2",
+    ]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("heft") && text.contains("±"), "{text}");
+}
+
+#[test]
+fn gen_dag_families_make_valid_scenarios() {
+    for fam in [
+        vec!["--family", "random", "--tasks", "30"],
+        vec!["--family", "gaussian", "--size", "6"],
+        vec!["--family", "fft", "--points", "8"],
+        vec!["--family", "fork-join"],
+        vec!["--family", "in-tree"],
+        vec!["--family", "out-tree"],
+        vec!["--family", "chain"],
+    ] {
+        let mut args = vec!["gen", "dag", "--seed", "3"];
+        args.extend(fam.iter().copied());
+        let v = ok_json(&args);
+        assert_eq!(v["version"], 1);
+        assert!(!v["tasks"].as_array().unwrap().is_empty());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("g.json");
+    let f = f.to_str().unwrap();
+    assert!(schedlab(&[
+        "gen",
+        "dag",
+        "--tasks",
+        "40",
+        "--ccr",
+        "2",
+        "--beta",
+        "1.5",
+        "--processors",
+        "5",
+        "-o",
+        f
+    ])
+    .status
+    .success());
+    let v = ok_json(&["run", f, "--scheduler", "peft"]);
+    assert_eq!(v["schedule"].as_array().unwrap().len(), 40);
+    let e = fails(&["gen", "dag", "--family", "fft", "--points", "6"]);
+    assert!(e.contains("power of two"), "{e}");
+}
+
+#[test]
+fn import_and_export_every_format() {
+    let s = ok_json(&[
+        "import",
+        "--from",
+        "saga",
+        &data("saga/HEFT_vs_CPoP_taskgraph.json"),
+        &data("saga/HEFT_vs_CPoP_network.json"),
+    ]);
+    assert_eq!(s["tasks"].as_array().unwrap().len(), 8);
+    let s = ok_json(&[
+        "import",
+        "--from",
+        "wfformat",
+        &data("wfcommons/epigenomics-chameleon-ilmn-1seq-100k-001.json"),
+    ]);
+    assert_eq!(s["tasks"].as_array().unwrap().len(), 125);
+    let s = ok_json(&[
+        "import",
+        "--from",
+        "stg",
+        "--processors",
+        "8",
+        &data("stg/apps/robot.stg"),
+    ]);
+    assert_eq!(s["processors"].as_array().unwrap().len(), 8);
+    let s = ok_json(&[
+        "import",
+        "--from",
+        "ds3",
+        &data("ds3/config_Jobs/job_WIFI_5RXM.txt"),
+        &data("ds3/config_SoC/SoC.MULTIPLE_BAL.txt"),
+    ]);
+    assert_eq!(s["tasks"].as_array().unwrap().len(), 34);
+
+    let dir = tempfile::tempdir().unwrap();
+    let dot = dir.path().join("t.dot");
+    let dot = dot.to_str().unwrap();
+    assert!(
+        schedlab(&["export", "--to", "dot", &preset("topcuoglu2002"), "-o", dot])
+            .status
+            .success()
+    );
+    let back = ok_json(&["import", "--from", "dot", dot]);
+    assert_eq!(
+        ok_json(&["run", dot, "--scheduler", "heft"])["makespan"],
+        80.0,
+        "DOT keeps costs, data and platform"
+    );
+    assert_eq!(back["tasks"].as_array().unwrap().len(), 10);
+    let saga = schedlab(&["export", "--to", "saga", &preset("montage")]);
+    assert!(saga.status.success());
+    let v: Value = serde_json::from_slice(&saga.stdout).unwrap();
+    assert_eq!(v["task_graph"]["tasks"].as_array().unwrap().len(), 103);
+    // `run` reads other formats directly.
+    let v = ok_json(&[
+        "run",
+        &data("wfcommons/cycles-chameleon-1l-1c-9p-001.json"),
+        "--scheduler",
+        "heft",
+    ]);
+    assert_eq!(v["schedule"].as_array().unwrap().len(), 67);
+    fails(&["export", "--to", "saga", &preset("topcuoglu2002")]);
+}
+
+#[test]
+fn schedulers_lists_the_registry() {
+    let out = schedlab(&["schedulers"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for id in [
+        "heft",
+        "cpop",
+        "peft",
+        "etf",
+        "mct",
+        "met",
+        "olb",
+        "minmin",
+        "maxmin",
+        "sufferage",
+        "random",
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with(id)),
+            "{id} missing:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn bad_input_exits_2_with_one_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let cyc = write(
+        "cyc.json",
+        r#"{"version":1,"processors":[{"name":"P"}],"tasks":[{"name":"a","cost":1},{"name":"b","cost":1}],"edges":[{"from":"a","to":"b"},{"from":"b","to":"a"}]}"#,
+    );
+    assert!(fails(&["run", &cyc, "--scheduler", "heft"]).contains("cycle: a -> b -> a"));
+    let bad = write("bad.json", "{\"version\": 1, ");
+    fails(&["run", &bad, "--scheduler", "heft"]);
+    let future = write("future.json", r#"{"version": 99, "tasks": []}"#);
+    assert!(
+        fails(&["run", &future, "--scheduler", "heft"]).contains("unsupported scenario version 99")
+    );
+    let bin = write("bin.json", "\u{0}\u{1}garbage");
+    fails(&["run", &bin, "--scheduler", "heft"]);
+    assert!(fails(&["run", "/nonexistent.json", "--scheduler", "heft"])
+        .contains("cannot read /nonexistent.json"));
+    assert!(
+        fails(&["run", &preset("topcuoglu2002"), "--scheduler", "nope"])
+            .contains("unknown scheduler 'nope'")
+    );
+    fails(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "heft",
+        "--noise",
+        "-1",
+    ]);
+    fails(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "heft",
+        "--noise",
+        "NaN",
+    ]);
+    fails(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "heft",
+        "--bogus-flag",
+    ]);
+    fails(&["run", &preset("topcuoglu2002")]);
+    fails(&[
+        "compare",
+        &preset("topcuoglu2002"),
+        "--schedulers",
+        "heft",
+        "--seeds",
+        "0",
+    ]);
+    fails(&["import", "--from", "stg", &bad]);
+    fails(&[
+        "import",
+        "--from",
+        "ds3",
+        &data("ds3/config_Jobs/job_LAG.txt"),
+    ]);
+    fails(&["nonsense-command"]);
+}
