@@ -6,6 +6,7 @@
 //! pure function of its inputs and seed, identical natively and in WebAssembly.
 
 pub mod check;
+pub mod dist;
 pub mod error;
 pub mod formats;
 pub mod gen;

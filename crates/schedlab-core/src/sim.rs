@@ -11,7 +11,6 @@ use std::collections::BinaryHeap;
 
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -331,7 +330,7 @@ fn factors(count: usize, sigma: f64, seed: u64) -> Vec<f64> {
     let mut rng = StdRng::seed_from_u64(seed);
     (0..count)
         .map(|_| {
-            let z: f64 = StandardNormal.sample(&mut rng);
+            let z = crate::dist::standard_normal(&mut rng);
             (1.0 + sigma * z).max(NOISE_FLOOR)
         })
         .collect()

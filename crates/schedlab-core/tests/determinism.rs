@@ -1,0 +1,48 @@
+//! The fingerprint of noisy runs that the browser test (tests/web.rs) must reproduce in
+//! WebAssembly bit for bit. Set SCHEDLAB_BLESS=1 to rewrite tests/fixtures/determinism.json
+//! after an intended change of the engine's numbers.
+
+mod common;
+
+use schedlab_core::sched::{Options, REGISTRY};
+use schedlab_core::{run, Noise};
+use serde_json::json;
+
+#[test]
+fn native_runs_match_the_shared_fingerprint() {
+    let p = common::problem("topcuoglu2002");
+    let mut rows = Vec::new();
+    for spec in REGISTRY {
+        for (sigma, seed) in [(0.0, 1u64), (0.3, 42)] {
+            let r = run::run(
+                &p,
+                spec.id,
+                &Options::new(),
+                &Noise {
+                    exec_sigma: sigma,
+                    comm_sigma: sigma / 2.0,
+                    ..Default::default()
+                },
+                seed,
+            )
+            .unwrap();
+            let bits = r
+                .execution
+                .tasks
+                .iter()
+                .map(|t| t.end.to_bits())
+                .fold(0u64, |h, b| h.rotate_left(7) ^ b);
+            rows.push(json!({"scheduler": spec.id, "sigma": sigma, "seed": seed, "makespan": r.metrics.makespan, "end_bits": format!("{bits:016x}")}));
+        }
+    }
+    let text = serde_json::to_string_pretty(&rows).unwrap() + "\n";
+    let path = common::root().join("tests/fixtures/determinism.json");
+    if std::env::var_os("SCHEDLAB_BLESS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(
+        common::read(&path),
+        text,
+        "the engine's numbers changed; if intended, rerun with SCHEDLAB_BLESS=1"
+    );
+}
