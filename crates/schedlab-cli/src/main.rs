@@ -81,7 +81,7 @@ impl NoiseArgs {
             exec_sigma,
             comm_sigma: self.comm_noise,
             stragglers: Vec::new(),
-            random_stragglers: (self.straggler_prob > 0.0).then(|| RandomStragglers {
+            random_stragglers: (self.straggler_prob > 0.0).then_some(RandomStragglers {
                 probability: self.straggler_prob,
                 factor: self.straggler_factor,
                 duration: 0.5,

@@ -1,1 +1,89 @@
-fn main() {}
+//! Engine benchmarks (criterion): HEFT on Topcuoglu random DAGs of 100 to 10,000 tasks × 8
+//! processors, the other schedulers at 1,000 tasks, and the simulation of a plan under noise.
+//! `cargo xtask bench` runs them; docs/performance.md records the numbers.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use schedlab_core::gen::{generate, Family, GenSpec};
+use schedlab_core::sched::{self, Options, REGISTRY};
+use schedlab_core::{simulate, Noise, Problem};
+
+fn problem(tasks: usize) -> Problem {
+    let spec = GenSpec {
+        family: Family::Random {
+            tasks,
+            alpha: 1.0,
+            out_degree: 3,
+        },
+        processors: 8,
+        ccr: 1.0,
+        beta: 1.0,
+        mean_cost: 20.0,
+        seed: 1,
+    };
+    Problem::new(&generate(&spec).unwrap()).unwrap()
+}
+
+fn heft_scaling(c: &mut Criterion) {
+    let mut g = c.benchmark_group("heft");
+    g.sample_size(20);
+    for n in [100, 1_000, 5_000, 10_000] {
+        let p = problem(n);
+        let heft = sched::build("heft", &Options::new()).unwrap();
+        g.throughput(Throughput::Elements((p.deps.len() * p.n_procs()) as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(format!("{n}x8")), &p, |b, p| {
+            b.iter(|| heft.schedule(p, 0))
+        });
+    }
+    g.finish();
+}
+
+fn all_schedulers(c: &mut Criterion) {
+    let mut g = c.benchmark_group("schedulers_1000x8");
+    g.sample_size(10);
+    let p = problem(1_000);
+    for spec in REGISTRY {
+        let s = spec.build(&Options::new()).unwrap();
+        g.bench_function(spec.id, |b| b.iter(|| s.schedule(&p, 0)));
+    }
+    g.finish();
+}
+
+fn simulation(c: &mut Criterion) {
+    let mut g = c.benchmark_group("simulate");
+    g.sample_size(20);
+    for n in [1_000, 10_000] {
+        let p = problem(n);
+        let plan = sched::build("heft", &Options::new())
+            .unwrap()
+            .schedule(&p, 0);
+        let noise = Noise {
+            exec_sigma: 0.3,
+            comm_sigma: 0.1,
+            ..Default::default()
+        };
+        g.bench_function(format!("heft_plan_{n}x8_sigma0.3"), |b| {
+            b.iter(|| simulate(&p, &plan, &noise, 7).unwrap())
+        });
+    }
+    g.finish();
+}
+
+fn import(c: &mut Criterion) {
+    let text = schedlab_core::gen::generate(&GenSpec {
+        family: Family::Random {
+            tasks: 5_000,
+            alpha: 1.0,
+            out_degree: 3,
+        },
+        processors: 8,
+        ..GenSpec::default()
+    })
+    .unwrap()
+    .to_json();
+    c.bench_function("parse_and_validate_5000x8", |b| {
+        b.iter(|| Problem::new(&schedlab_core::Scenario::from_json(&text).unwrap()).unwrap())
+    });
+}
+
+criterion_group!(benches, heft_scaling, all_schedulers, simulation, import);
+criterion_main!(benches);

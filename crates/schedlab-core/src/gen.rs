@@ -80,8 +80,11 @@ fn too_big(found: usize) -> Error {
     }
 }
 
+/// Task names and (parent, child) index pairs.
+type Shape = (Vec<String>, Vec<(usize, usize)>);
+
 /// Task names and edges of a shape (no costs yet).
-fn shape(family: &Family, rng: &mut StdRng) -> Result<(Vec<String>, Vec<(usize, usize)>)> {
+fn shape(family: &Family, rng: &mut StdRng) -> Result<Shape> {
     let mut names = Vec::new();
     let mut edges = Vec::new();
     match *family {

@@ -238,12 +238,21 @@ impl Scenario {
                 limit: limits::MAX_INPUT_BYTES,
             });
         }
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| Error::format("scenario JSON", e.to_string()))?;
-        let obj = value.as_object().ok_or_else(|| {
-            Error::format("scenario JSON", "expected a JSON object at the top level")
+        // First only the version (the rest is skipped, not built), so that a file from a
+        // newer schedlab gets a clear message instead of a field error.
+        #[derive(Deserialize)]
+        struct Probe {
+            version: Option<serde_json::Value>,
+        }
+        let probe: Probe = serde_json::from_str(text).map_err(|e| {
+            let msg = if e.is_data() {
+                "expected a JSON object at the top level".to_string()
+            } else {
+                e.to_string()
+            };
+            Error::format("scenario JSON", msg)
         })?;
-        match obj.get("version") {
+        match probe.version {
             None => {
                 return Err(Error::format(
                     "scenario JSON",
@@ -251,11 +260,9 @@ impl Scenario {
                 ))
             }
             Some(v) if v.as_u64() == Some(FORMAT_VERSION as u64) => {}
-            Some(v) => {
-                return Err(Error::Version { found: v.to_string(), supported: FORMAT_VERSION })
-            }
+            Some(v) => return Err(Error::Version { found: v.to_string(), supported: FORMAT_VERSION }),
         }
-        serde_json::from_value(value).map_err(|e| Error::format("scenario JSON", e.to_string()))
+        serde_json::from_str(text).map_err(|e| Error::format("scenario JSON", e.to_string()))
     }
 
     /// Pretty JSON, stable field order: what `schedlab import` prints and presets store.

@@ -155,7 +155,7 @@ impl Noise {
         finite_nonneg("exec_sigma", self.exec_sigma)?;
         finite_nonneg("comm_sigma", self.comm_sigma)?;
         for (i, s) in self.stragglers.iter().enumerate() {
-            if !problem.proc_names.iter().any(|n| *n == s.processor) {
+            if !problem.proc_names.contains(&s.processor) {
                 return Err(Error::invalid(format!(
                     "straggler #{i}: unknown processor '{}'",
                     s.processor

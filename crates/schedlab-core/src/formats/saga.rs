@@ -232,6 +232,10 @@ fn costs_and_speeds(s: &Scenario) -> Result<(Vec<f64>, Vec<f64>)> {
     Ok((costs, sp))
 }
 
+/// Link speed written for same-node and infinite links: saga 2.0.2's model requires a
+/// number (its own files use 1e8 to 1e9), so transfers there take ~1e-9 of the size.
+pub const INFINITE_SPEED: f64 = 1e9;
+
 /// Writes a saga ProblemInstance.
 pub fn export(s: &Scenario) -> Result<String> {
     if s.network.latency != 0.0
@@ -252,8 +256,8 @@ pub fn export(s: &Scenario) -> Result<String> {
             .find(|l| (&l.a == na && &l.b == nb) || (&l.a == nb && &l.b == na));
         match link.map(|l| l.bandwidth) {
             Some(LinkBandwidth::Value(v)) => Some(v),
-            Some(LinkBandwidth::Infinite) => None,
-            _ => s.network.bandwidth,
+            Some(LinkBandwidth::Infinite) => Some(INFINITE_SPEED),
+            _ => Some(s.network.bandwidth.unwrap_or(INFINITE_SPEED)),
         }
     };
     let m = s.processors.len();
@@ -262,7 +266,7 @@ pub fn export(s: &Scenario) -> Result<String> {
         edges.push(NetEdge {
             source: s.processors[a].name.clone(),
             target: s.processors[a].name.clone(),
-            speed: None,
+            speed: Some(INFINITE_SPEED),
         });
         for b in (a + 1)..m {
             edges.push(NetEdge {
