@@ -1,0 +1,108 @@
+//! Share links: the whole [`AppState`] in the URL fragment, compact and versioned.
+//!
+//! `#s1.<base64url(deflate(json))>`: serde → deflate (miniz_oxide) → base64url without
+//! padding, behind a format-version prefix. Decoding a broken, truncated or future link
+//! gives a clear error and never a panic; the app then keeps its last good state.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::state::AppState;
+
+/// The link format version this build writes and reads.
+pub const LINK_VERSION: u32 = 1;
+/// Decompressed size limit, against decompression bombs.
+pub const MAX_LINK_JSON_BYTES: usize = 16 * 1024 * 1024;
+
+/// Encodes a state as a URL fragment (without the leading `#`).
+pub fn encode(state: &AppState) -> String {
+    let json = serde_json::to_vec(state).expect("the state always serializes");
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    format!("s{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Decodes a URL fragment (with or without the leading `#`).
+pub fn decode(fragment: &str) -> Result<AppState, String> {
+    let f = fragment.trim().trim_start_matches('#');
+    let (version, body) = f
+        .split_once('.')
+        .ok_or("this link is not a schedlab link (no version prefix)")?;
+    let v: u32 = version
+        .strip_prefix('s')
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| format!("this link is not a schedlab link (prefix '{version}')"))?;
+    if v != LINK_VERSION {
+        return Err(format!("this link was made by a newer schedlab (link format {v}; this one reads {LINK_VERSION})"));
+    }
+    let packed = URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|_| "this link is damaged or truncated (not valid base64)".to_string())?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_JSON_BYTES)
+        .map_err(|_| {
+            "this link is damaged or truncated (its data does not decompress)".to_string()
+        })?;
+    let state: AppState = serde_json::from_slice(&json)
+        .map_err(|e| format!("this link's content is not valid: {e}"))?;
+    state
+        .check()
+        .map_err(|e| format!("this link's content is not valid: {e}"))?;
+    Ok(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+
+    #[test]
+    fn every_preset_round_trips_exactly() {
+        for p in presets::ALL {
+            let mut s = AppState::new(p.scenario());
+            s.noise.exec_sigma = 0.3;
+            s.noise.seed = 123456789;
+            s.schedulers = vec!["heft".into(), "cpop".into()];
+            let link = encode(&s);
+            assert!(link.starts_with("s1."));
+            assert_eq!(decode(&link).unwrap(), s, "{}", p.id);
+            assert_eq!(decode(&format!("#{link}")).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn links_are_compact() {
+        let s = AppState::new(presets::find("topcuoglu2002").unwrap().scenario());
+        let link = encode(&s);
+        assert!(link.len() < 1500, "{} chars", link.len());
+    }
+
+    #[test]
+    fn broken_links_give_clear_errors() {
+        let good = encode(&AppState::new(
+            presets::find("topcuoglu2002").unwrap().scenario(),
+        ));
+        let truncated = &good[..good.len() / 2];
+        assert!(
+            decode(truncated).unwrap_err().contains("truncated"),
+            "{}",
+            decode(truncated).unwrap_err()
+        );
+        assert!(decode("s1.!!!").unwrap_err().contains("base64"));
+        assert!(decode("s9.abc").unwrap_err().contains("newer schedlab"));
+        assert!(decode("hello").unwrap_err().contains("not a schedlab link"));
+        assert!(decode("").is_err());
+        // Valid transport, invalid content.
+        let packed = miniz_oxide::deflate::compress_to_vec(br#"{"scenario": 3}"#, 9);
+        assert!(decode(&format!("s1.{}", URL_SAFE_NO_PAD.encode(packed)))
+            .unwrap_err()
+            .contains("not valid"));
+        let mut bad = AppState::new(presets::find("topcuoglu2002").unwrap().scenario());
+        bad.schedulers = vec!["nope".into()];
+        assert!(decode(&encode(&bad))
+            .unwrap_err()
+            .contains("unknown scheduler"));
+        // Every prefix of a good link fails cleanly or decodes, never panics.
+        for cut in 0..good.len() {
+            let _ = decode(&good[..cut]);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The whole state of the playground: what a share link and autosave carry.
+
+use std::collections::BTreeMap;
+
+use schedlab_core::sim::{Noise, RandomStragglers};
+use schedlab_core::Scenario;
+use serde::{Deserialize, Serialize};
+
+/// Noise settings as the controls show them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoiseSettings {
+    /// Relative σ of execution times.
+    pub exec_sigma: f64,
+    /// Relative σ of communication times.
+    pub comm_sigma: f64,
+    /// Probability that a processor straggles.
+    pub straggler_prob: f64,
+    /// Slowdown of a straggler.
+    pub straggler_factor: f64,
+    pub seed: u64,
+    /// Noise samples for the distributions (1 = just the shown run).
+    pub samples: usize,
+}
+
+impl Default for NoiseSettings {
+    fn default() -> Self {
+        NoiseSettings {
+            exec_sigma: 0.0,
+            comm_sigma: 0.0,
+            straggler_prob: 0.0,
+            straggler_factor: 2.0,
+            seed: 1,
+            samples: 20,
+        }
+    }
+}
+
+/// Upper bound of the samples control (keeps a recomputation interactive).
+pub const MAX_SAMPLES: usize = 200;
+
+impl NoiseSettings {
+    /// The engine's noise model for these settings.
+    pub fn noise(&self) -> Noise {
+        Noise {
+            exec_sigma: self.exec_sigma,
+            comm_sigma: self.comm_sigma,
+            stragglers: Vec::new(),
+            random_stragglers: (self.straggler_prob > 0.0).then_some(RandomStragglers {
+                probability: self.straggler_prob,
+                factor: self.straggler_factor,
+                duration: 0.5,
+            }),
+        }
+    }
+    pub fn is_noisy(&self) -> bool {
+        !self.noise().is_none()
+    }
+}
+
+/// Which editor panel is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Panel {
+    #[default]
+    Dag,
+    Platform,
+}
+
+/// View settings that a link reproduces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ViewState {
+    pub panel: Panel,
+    /// Playhead position in time units.
+    pub playhead: f64,
+    /// Animation speed: simulated time units per second of wall time are
+    /// `speed × makespan / 10`.
+    pub speed: f64,
+    /// Name of the preset the scenario came from, if unchanged.
+    pub preset: Option<String>,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            panel: Panel::Dag,
+            playhead: 0.0,
+            speed: 1.0,
+            preset: None,
+        }
+    }
+}
+
+/// Everything a link carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppState {
+    pub scenario: Scenario,
+    /// Node positions in the DAG editor, one per task.
+    pub positions: Vec<[f64; 2]>,
+    /// 1 to 4 scheduler ids; more than one = compare mode.
+    pub schedulers: Vec<String>,
+    /// Scheduler options (applied to the schedulers that have them).
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+    #[serde(default)]
+    pub noise: NoiseSettings,
+    #[serde(default)]
+    pub view: ViewState,
+}
+
+/// At most this many schedulers side by side.
+pub const MAX_COMPARE: usize = 4;
+
+impl AppState {
+    /// The state for a scenario: HEFT, no noise, laid out.
+    pub fn new(scenario: Scenario) -> AppState {
+        let positions = crate::layout::layered(&scenario);
+        AppState {
+            scenario,
+            positions,
+            schedulers: vec!["heft".into()],
+            options: BTreeMap::new(),
+            noise: NoiseSettings::default(),
+            view: ViewState::default(),
+        }
+    }
+
+    /// Checks what serde cannot: known schedulers, 1..=4 of them, one position per task,
+    /// finite numbers. (The scenario itself is validated by the engine on evaluation.)
+    pub fn check(&self) -> Result<(), String> {
+        if self.schedulers.is_empty() || self.schedulers.len() > MAX_COMPARE {
+            return Err(format!(
+                "between 1 and {MAX_COMPARE} schedulers (got {})",
+                self.schedulers.len()
+            ));
+        }
+        for id in &self.schedulers {
+            schedlab_core::sched::find(id).map_err(|e| e.to_string())?;
+        }
+        if self.positions.len() != self.scenario.tasks.len() {
+            return Err(format!(
+                "{} positions for {} tasks",
+                self.positions.len(),
+                self.scenario.tasks.len()
+            ));
+        }
+        if self.positions.iter().flatten().any(|v| !v.is_finite()) {
+            return Err("a node position is not a finite number".into());
+        }
+        let n = &self.noise;
+        for (what, v) in [
+            ("σ", n.exec_sigma),
+            ("communication σ", n.comm_sigma),
+            ("straggler probability", n.straggler_prob),
+            ("straggler factor", n.straggler_factor),
+            ("playhead", self.view.playhead),
+            ("speed", self.view.speed),
+        ] {
+            if !v.is_finite() || v < 0.0 {
+                return Err(format!("{what} must be a finite number >= 0 (got {v})"));
+            }
+        }
+        if n.straggler_prob > 1.0 {
+            return Err("straggler probability must be at most 1".into());
+        }
+        if n.samples == 0 || n.samples > MAX_SAMPLES {
+            return Err(format!("samples must be between 1 and {MAX_SAMPLES}"));
+        }
+        Ok(())
+    }
+}
