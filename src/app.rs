@@ -1,35 +1,280 @@
-//! The page: engine version and the scheduler registry. (The playground fills this in.)
+//! The playground page: wires signals to `schedlab-app`'s model and the engine.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
-use schedlab_core::sched::REGISTRY;
+use schedlab_app::editor::Editor;
+use schedlab_app::eval::{self, Curve, Evaluation};
+use schedlab_app::state::AppState;
+use schedlab_app::{link, presets};
+
+use crate::browser;
+use crate::canvas::{ChartsPanel, GanttPanel};
+use crate::dag::DagEditor;
+use crate::panels::{Controls, Header, Inspector, MetricsPanel, PlatformEditor, PresetGallery};
+
+/// What is selected in the DAG editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    None,
+    Task(usize),
+    Edge(usize),
+}
+
+/// The app's signals, shared through context. All are `Copy`.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub editor: RwSignal<Editor>,
+    /// The engine's answer for the current state (None until the first evaluation).
+    pub eval: RwSignal<Option<Result<Arc<Evaluation>, String>>>,
+    /// Makespan against σ in compare mode (computed after the main evaluation).
+    pub robustness: RwSignal<Option<Vec<Curve>>>,
+    /// An error the user must see (bad link, refused edit, bad file); None = no banner.
+    pub banner: RwSignal<Option<String>>,
+    /// A transient notice ("link copied").
+    pub notice: RwSignal<Option<String>>,
+    pub playhead: RwSignal<f64>,
+    pub playing: RwSignal<bool>,
+    pub selected: RwSignal<Selection>,
+    pub dark: bool,
+}
+
+impl Ctx {
+    /// Runs an edit; a refusal shows its message in the banner, a success clears it.
+    pub fn apply<T>(&self, f: impl FnOnce(&mut Editor) -> Result<T, String>) -> Option<T> {
+        let mut out = None;
+        self.editor.update(|e| match f(e) {
+            Ok(v) => {
+                out = Some(v);
+            }
+            Err(msg) => self.banner.set(Some(msg)),
+        });
+        if out.is_some() {
+            self.banner.set(None);
+        }
+        out
+    }
+
+    /// The current state (a clone).
+    pub fn state(&self) -> AppState {
+        self.editor.with(|e| e.state.clone())
+    }
+
+    /// The longest makespan shown (the time axis of every Gantt and the playhead range).
+    pub fn t_max(&self) -> f64 {
+        self.eval.with(|e| match e {
+            Some(Ok(ev)) => ev
+                .columns
+                .iter()
+                .map(|c| c.run.metrics.makespan.max(c.run.metrics.planned_makespan))
+                .fold(0.0, f64::max),
+            _ => 0.0,
+        })
+    }
+
+    pub fn load_preset(&self, id: &str) {
+        if let Some(p) = presets::find(id) {
+            let mut s = AppState::new(p.scenario());
+            let old = self.state();
+            s.schedulers = old.schedulers;
+            s.noise = old.noise;
+            s.options = old.options;
+            s.view.preset = Some(p.id.to_string());
+            if self.apply(|e| e.load(s)).is_some() {
+                self.selected.set(Selection::None);
+                self.playing.set(false);
+                self.playhead.set(f64::INFINITY);
+            }
+        }
+    }
+}
+
+/// The state to start from: the link if it decodes (else a banner and the autosave), the
+/// autosave, or the Topcuoglu example.
+fn initial_state(banner: &mut Option<String>) -> AppState {
+    let frag = browser::fragment();
+    if !frag.is_empty() {
+        match link::decode(&frag) {
+            Ok(s) => return s,
+            Err(e) => {
+                *banner = Some(format!(
+                    "Could not open this link: {e}. Showing your last saved work instead."
+                ))
+            }
+        }
+    }
+    if let Some(saved) = browser::load_autosave() {
+        if let Ok(s) = link::decode(&saved) {
+            return s;
+        }
+    }
+    let mut s = AppState::new(presets::ALL[0].scenario());
+    s.view.preset = Some(presets::ALL[0].id.to_string());
+    s
+}
 
 #[component]
 pub fn App() -> impl IntoView {
-    let rows = REGISTRY
-        .iter()
-        .map(|s| {
-            view! {
-                <tr data-testid="scheduler-row">
-                    <td><code>{s.id}</code></td>
-                    <td>{s.name}</td>
-                    <td>{s.summary}</td>
-                    <td class="cite">{s.citation}</td>
-                </tr>
+    let mut first_banner = None;
+    let state = initial_state(&mut first_banner);
+    let ctx = Ctx {
+        editor: RwSignal::new(Editor::new(state.clone())),
+        eval: RwSignal::new(None),
+        robustness: RwSignal::new(None),
+        banner: RwSignal::new(first_banner.clone()),
+        notice: RwSignal::new(None),
+        // 0 = not set: show the whole schedule (clamped to the makespan once evaluated).
+        playhead: RwSignal::new(if state.view.playhead > 0.0 {
+            state.view.playhead
+        } else {
+            f64::INFINITY
+        }),
+        playing: RwSignal::new(false),
+        selected: RwSignal::new(Selection::None),
+        dark: browser::prefers_dark(),
+    };
+    provide_context(ctx);
+
+    // Recompute on every edit, debounced: edits in one burst (a drag, typing) cost one
+    // evaluation, after the browser has painted.
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let state = ctx.editor.with(|e| e.state.clone());
+        let g = generation.get_value() + 1;
+        generation.set_value(g);
+        // Keep the URL and the autosave in step (not while a broken link is on screen:
+        // the user may want to look at it).
+        let frag = link::encode(&state);
+        if first_banner.is_none() || ctx.banner.get_untracked().is_none() {
+            browser::set_fragment(&frag);
+        }
+        browser::save_autosave(&frag);
+        set_timeout(
+            move || {
+                if generation.get_value() != g {
+                    return;
+                }
+                let result = eval::evaluate(&state).map(Arc::new);
+                let compare = state.schedulers.len() > 1;
+                if let Ok(ev) = &result {
+                    let tm = ev
+                        .columns
+                        .iter()
+                        .map(|c| c.run.metrics.makespan.max(c.run.metrics.planned_makespan))
+                        .fold(0.0, f64::max);
+                    if ctx.playhead.get_untracked() > tm {
+                        ctx.playhead.set(tm);
+                    }
+                }
+                let for_curves = result.as_ref().ok().cloned();
+                ctx.eval.set(Some(result));
+                ctx.robustness.set(None);
+                if compare {
+                    // The robustness chart is heavier: compute it after this frame.
+                    set_timeout(
+                        move || {
+                            if generation.get_value() != g {
+                                return;
+                            }
+                            if let Some(ev) = for_curves {
+                                ctx.robustness
+                                    .set(eval::robustness(&state, &ev.problem, 20).ok());
+                            }
+                        },
+                        Duration::from_millis(30),
+                    );
+                }
+            },
+            Duration::from_millis(10),
+        );
+    });
+
+    // Keyboard: undo/redo, Delete, space to play.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let target_is_field = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if target_is_field {
+            return;
+        }
+        let ctrl = ev.ctrl_key() || ev.meta_key();
+        match ev.key().as_str() {
+            "z" | "Z" if ctrl && ev.shift_key() => {
+                ev.prevent_default();
+                ctx.editor.update(|e| {
+                    e.redo();
+                });
             }
-        })
-        .collect_view();
+            "z" if ctrl => {
+                ev.prevent_default();
+                ctx.editor.update(|e| {
+                    e.undo();
+                });
+            }
+            "y" if ctrl => {
+                ev.prevent_default();
+                ctx.editor.update(|e| {
+                    e.redo();
+                });
+            }
+            "Delete" | "Backspace" => match ctx.selected.get_untracked() {
+                Selection::Task(i) => {
+                    ev.prevent_default();
+                    if ctx.apply(|e| e.remove_task(i)).is_some() {
+                        ctx.selected.set(Selection::None);
+                    }
+                }
+                Selection::Edge(i) => {
+                    ev.prevent_default();
+                    if ctx.apply(|e| e.remove_edge(i)).is_some() {
+                        ctx.selected.set(Selection::None);
+                    }
+                }
+                Selection::None => {}
+            },
+            "Escape" => ctx.selected.set(Selection::None),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    let compare = move || ctx.editor.with(|e| e.state.schedulers.len() > 1);
     view! {
-        <header class="top">
-            <h1>"schedlab"</h1>
-            <span class="tag">"a scheduling playground in your browser"</span>
-            <span class="version">"engine " <span data-testid="engine-version">{schedlab_core::VERSION}</span></span>
-        </header>
-        <main>
-            <h2>"Schedulers"</h2>
-            <table data-testid="scheduler-list" class="registry">
-                <thead><tr><th>"id"</th><th>"name"</th><th>"what it does"</th><th>"paper"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+        <Header/>
+        {move || ctx.banner.get().map(|msg| view! {
+            <div class="banner" role="alert" data-testid="error-banner">
+                <span>{msg}</span>
+                <button class="link" aria-label="Dismiss" on:click=move |_| ctx.banner.set(None)>"×"</button>
+            </div>
+        })}
+        {move || ctx.notice.get().map(|msg| view! { <div class="notice" role="status">{msg}</div> })}
+        <main class="workspace" class:compare=compare>
+            <section class="left">
+                <div class="tabs" role="tablist">
+                    <button role="tab" class:active=move || ctx.editor.with(|e| e.state.view.panel == schedlab_app::state::Panel::Dag)
+                        on:click=move |_| { ctx.apply(|e| e.edit(|s| { s.view.panel = schedlab_app::state::Panel::Dag; Ok(()) })); }>"Task graph"</button>
+                    <button role="tab" class:active=move || ctx.editor.with(|e| e.state.view.panel == schedlab_app::state::Panel::Platform)
+                        on:click=move |_| { ctx.apply(|e| e.edit(|s| { s.view.panel = schedlab_app::state::Panel::Platform; Ok(()) })); }>"Platform"</button>
+                </div>
+                <Show when=move || ctx.editor.with(|e| e.state.view.panel == schedlab_app::state::Panel::Dag)
+                      fallback=|| view! { <PlatformEditor/> }>
+                    <DagEditor/>
+                    <Inspector/>
+                </Show>
+            </section>
+            <section class="right">
+                <Controls/>
+                <GanttPanel/>
+                <MetricsPanel/>
+                <ChartsPanel/>
+            </section>
         </main>
+        <PresetGallery/>
+        <footer>
+            "schedlab " {schedlab_core::VERSION} " · engine in Rust/WebAssembly, runs entirely in your browser · "
+            <span data-testid="engine-version">{schedlab_core::VERSION}</span>
+        </footer>
     }
 }

@@ -1,8 +1,14 @@
-//! schedlab's web app: a thin Leptos (client-side rendered) layer over `schedlab-core`.
+//! schedlab's web app: a thin Leptos (client-side rendered) layer over `schedlab-app` and
+//! `schedlab-core`.
 //!
-//! Components turn user actions into engine calls and engine results into pictures; all
-//! scheduling logic lives in the engine and is tested natively.
+//! Components turn user actions into editor calls and engine results into pictures; the
+//! state, the editing rules, the layout and the drawing live in `schedlab-app` and are
+//! tested natively.
 
 pub mod app;
+pub mod browser;
+pub mod canvas;
+pub mod dag;
+pub mod panels;
 
 pub use app::App;

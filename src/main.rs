@@ -1,6 +1,33 @@
-//! Entry point: install the panic hook and mount the app.
+//! Entry point: the panic panel, drag-and-drop import, and the app.
+
+use leptos::prelude::*;
 
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(schedlab_web::App);
+    schedlab_web::browser::install_panic_panel();
+    leptos::mount::mount_to_body(|| {
+        let view = view! { <schedlab_web::App/> };
+        install_drop_import();
+        view
+    });
+}
+
+/// Files dropped anywhere on the page go through the engine's importers.
+fn install_drop_import() {
+    let over = window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
+    let drop = window_event_listener(leptos::ev::drop, |ev| {
+        ev.prevent_default();
+        let Some(files) = ev.data_transfer().and_then(|d| d.files()) else {
+            return;
+        };
+        let Some(ctx) = use_context::<schedlab_web::app::Ctx>() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match schedlab_web::browser::read_files(files).await {
+                Ok(f) => schedlab_web::panels::import_files(ctx, f),
+                Err(e) => ctx.banner.set(Some(e)),
+            }
+        });
+    });
+    std::mem::forget((over, drop));
 }

@@ -61,21 +61,97 @@ fn noisy_runs_match_the_native_engine_bit_for_bit() {
     assert_eq!(expected.as_array().unwrap().len(), REGISTRY.len() * 2);
 }
 
-#[wasm_bindgen_test]
-fn the_app_mounts_and_lists_every_scheduler() {
+/// Waits for the browser's event loop (the app evaluates in a timeout).
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+fn mount() -> web_sys::HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
     let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(host);
-    let _handle = leptos::mount::mount_to(host.clone(), schedlab_web::App);
-    let text = host.text_content().unwrap();
-    assert!(text.contains(schedlab_core::VERSION));
-    let rows = host
-        .query_selector_all("[data-testid=scheduler-row]")
-        .unwrap();
-    assert_eq!(rows.length() as usize, REGISTRY.len());
+    let handle = leptos::mount::mount_to(host.clone(), schedlab_web::App);
+    std::mem::forget(handle);
+    host
+}
+
+#[wasm_bindgen_test]
+async fn the_app_mounts_schedules_and_lists_every_scheduler() {
+    schedlab_web::browser::clear_autosave();
+    schedlab_web::browser::set_fragment("");
+    let host = mount();
+    let select = host
+        .query_selector("[data-testid=scheduler-select]")
+        .unwrap()
+        .expect("scheduler picker");
+    let options = select.query_selector_all("option").unwrap();
+    assert_eq!(options.length() as usize, REGISTRY.len());
     for s in REGISTRY {
-        assert!(text.contains(s.id), "{} missing", s.id);
+        assert!(
+            select.inner_html().contains(&format!("value=\"{}\"", s.id)),
+            "{} missing",
+            s.id
+        );
     }
-    std::mem::forget(_handle);
+    sleep(200).await;
+    let makespan = host
+        .query_selector("[data-testid=makespan]")
+        .unwrap()
+        .expect("makespan shown");
+    assert_eq!(makespan.text_content().unwrap(), "80");
+    assert!(host
+        .query_selector("[data-testid=gantt]")
+        .unwrap()
+        .is_some());
+    assert!(
+        host.query_selector_all("[data-testid=dag-node]")
+            .unwrap()
+            .length()
+            == 10
+    );
+    // The state went to the URL and to the autosave.
+    let frag = schedlab_web::browser::fragment();
+    assert!(frag.starts_with("s1."), "{frag}");
+    assert_eq!(
+        schedlab_web::browser::load_autosave().as_deref(),
+        Some(frag.as_str())
+    );
+    let state = schedlab_app::link::decode(&frag).unwrap();
+    assert_eq!(state.scenario.name, "topcuoglu2002");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_link_shows_the_banner_and_keeps_the_saved_work() {
+    // Saved work: the FFT preset.
+    let mut saved =
+        schedlab_app::state::AppState::new(schedlab_app::presets::find("fft").unwrap().scenario());
+    saved.schedulers = vec!["peft".into()];
+    schedlab_web::browser::save_autosave(&schedlab_app::link::encode(&saved));
+    schedlab_web::browser::set_fragment("s1.this-is-not-a-link");
+    let host = mount();
+    sleep(200).await;
+    let banner = host
+        .query_selector("[data-testid=error-banner]")
+        .unwrap()
+        .expect("banner shown");
+    assert!(banner
+        .text_content()
+        .unwrap()
+        .contains("Could not open this link"));
+    let nodes = host
+        .query_selector_all("[data-testid=dag-node]")
+        .unwrap()
+        .length();
+    assert_eq!(nodes as usize, saved.scenario.tasks.len());
+    host.remove();
+    schedlab_web::browser::clear_autosave();
+    schedlab_web::browser::set_fragment("");
 }

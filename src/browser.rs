@@ -1,0 +1,158 @@
+//! The few browser services the app uses, each behind a small function that fails softly
+//! (an unavailable storage or clipboard never breaks the page).
+
+use wasm_bindgen::{JsCast, JsValue};
+
+/// localStorage key of the autosave.
+pub const AUTOSAVE_KEY: &str = "schedlab.autosave";
+
+pub fn window() -> web_sys::Window {
+    web_sys::window().expect("a browser window")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub fn load_autosave() -> Option<String> {
+    storage()?.get_item(AUTOSAVE_KEY).ok().flatten()
+}
+
+pub fn save_autosave(link: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(AUTOSAVE_KEY, link);
+    }
+}
+
+pub fn clear_autosave() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(AUTOSAVE_KEY);
+    }
+}
+
+/// The URL fragment without `#` (empty if none).
+pub fn fragment() -> String {
+    window()
+        .location()
+        .hash()
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .to_string()
+}
+
+/// Replaces the fragment without adding a history entry or scrolling.
+pub fn set_fragment(fragment: &str) {
+    let w = window();
+    let url = format!(
+        "{}{}#{}",
+        w.location().pathname().unwrap_or_default(),
+        w.location().search().unwrap_or_default(),
+        fragment
+    );
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The page's full URL (what "copy link" copies).
+pub fn href() -> String {
+    window().location().href().unwrap_or_default()
+}
+
+pub fn copy_to_clipboard(text: &str) {
+    let clipboard = window().navigator().clipboard();
+    let _ = clipboard.write_text(text);
+}
+
+/// Starts a download of `data` as `name`.
+pub fn download(name: &str, mime: &str, data: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(data));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    download_url(name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Starts a download of a URL (object URL or data URL).
+pub fn download_url(name: &str, url: &str) {
+    let doc = window().document().expect("document");
+    let Ok(a) = doc.create_element("a") else {
+        return;
+    };
+    let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+    a.set_href(url);
+    a.set_download(name);
+    if let Some(body) = doc.body() {
+        let _ = body.append_child(&a);
+        a.click();
+        let _ = body.remove_child(&a);
+    }
+}
+
+/// Reads files as text: (name, text) pairs.
+pub async fn read_files(files: web_sys::FileList) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for i in 0..files.length() {
+        let Some(f) = files.get(i) else { continue };
+        if f.size() > schedlab_core::scenario::limits::MAX_INPUT_BYTES as f64 {
+            return Err(format!(
+                "{} is larger than {} MiB",
+                f.name(),
+                schedlab_core::scenario::limits::MAX_INPUT_BYTES >> 20
+            ));
+        }
+        let text = wasm_bindgen_futures::JsFuture::from(f.text())
+            .await
+            .map_err(|_| format!("cannot read {}", f.name()))?;
+        out.push((f.name(), text.as_string().unwrap_or_default()));
+    }
+    Ok(out)
+}
+
+pub fn prefers_dark() -> bool {
+    window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
+/// Milliseconds since the page loaded (for animation; never for results).
+pub fn now_ms() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
+/// A fresh random seed from the browser's entropy (getrandom).
+pub fn random_seed() -> u64 {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        return (now_ms() * 1000.0) as u64;
+    }
+    u64::from_le_bytes(b) % 1_000_000_000
+}
+
+/// Shows a fatal-error panel with a reset button: installed as the panic hook, so a Rust
+/// panic never leaves a dead, blank page.
+pub fn install_panic_panel() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(body) = doc.body() else { return };
+        let msg = info.to_string().replace('&', "&amp;").replace('<', "&lt;");
+        let html = format!(
+            "<div class=\"panic-panel\" role=\"alert\" data-testid=\"panic-panel\"><h2>schedlab stopped on an internal error</h2>\
+             <p>Your work is saved in this browser. Reload to continue, or reset to start from the default scenario.</p>\
+             <pre>{msg}</pre><button onclick=\"location.reload()\">Reload</button> \
+             <button onclick=\"localStorage.removeItem('{AUTOSAVE_KEY}');location.hash='';location.reload()\">Reset</button></div>"
+        );
+        let _ = body.insert_adjacent_html("afterbegin", &html);
+    }));
+}
