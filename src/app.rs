@@ -118,6 +118,7 @@ fn initial_state(banner: &mut Option<String>) -> AppState {
 pub fn App() -> impl IntoView {
     let mut first_banner = None;
     let state = initial_state(&mut first_banner);
+    let had_banner = first_banner.is_some();
     let ctx = Ctx {
         editor: RwSignal::new(Editor::new(state.clone())),
         eval: RwSignal::new(None),
@@ -136,26 +137,37 @@ pub fn App() -> impl IntoView {
     };
     provide_context(ctx);
 
-    // Recompute on every edit, debounced: edits in one burst (a drag, typing) cost one
-    // evaluation, after the browser has painted.
+    // Recompute on every edit, debounced to the next task: edits in one burst cost one
+    // evaluation, and the page never waits on a stale one.
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         let state = ctx.editor.with(|e| e.state.clone());
         let g = generation.get_value() + 1;
         generation.set_value(g);
-        // Keep the URL and the autosave in step (not while a broken link is on screen:
-        // the user may want to look at it).
-        let frag = link::encode(&state);
-        if first_banner.is_none() || ctx.banner.get_untracked().is_none() {
-            browser::set_fragment(&frag);
-        }
-        browser::save_autosave(&frag);
+        // Keep the URL and the autosave in step, after the redraw and once per burst of
+        // edits (not while a broken link is on screen: the user may want to look at it).
+        let to_save = state.clone();
         set_timeout(
             move || {
                 if generation.get_value() != g {
                     return;
                 }
+                let frag = link::encode(&to_save);
+                if !had_banner || ctx.banner.get_untracked().is_none() {
+                    browser::set_fragment(&frag);
+                }
+                browser::save_autosave(&frag);
+            },
+            Duration::from_millis(120),
+        );
+        set_timeout(
+            move || {
+                if generation.get_value() != g {
+                    return;
+                }
+                let t0 = browser::now_ms();
                 let result = eval::evaluate(&state).map(Arc::new);
+                crate::canvas::record("lastEvalMs", browser::now_ms() - t0);
                 let compare = state.schedulers.len() > 1;
                 if let Ok(ev) = &result {
                     let tm = ev
@@ -186,7 +198,7 @@ pub fn App() -> impl IntoView {
                     );
                 }
             },
-            Duration::from_millis(10),
+            Duration::from_millis(0),
         );
     });
 
@@ -240,7 +252,8 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
-    let compare = move || ctx.editor.with(|e| e.state.schedulers.len() > 1);
+    let compare = Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.len() > 1));
+    let panel = Memo::new(move |_| ctx.editor.with(|e| e.state.view.panel));
     view! {
         <Header/>
         {move || ctx.banner.get().map(|msg| view! {
@@ -253,12 +266,12 @@ pub fn App() -> impl IntoView {
         <main class="workspace" class:compare=compare>
             <section class="left">
                 <div class="tabs" role="tablist">
-                    <button role="tab" class:active=move || ctx.editor.with(|e| e.state.view.panel == schedlab_app::state::Panel::Dag)
+                    <button role="tab" class:active=move || panel.get() == schedlab_app::state::Panel::Dag
                         on:click=move |_| { ctx.apply(|e| e.edit(|s| { s.view.panel = schedlab_app::state::Panel::Dag; Ok(()) })); }>"Task graph"</button>
-                    <button role="tab" class:active=move || ctx.editor.with(|e| e.state.view.panel == schedlab_app::state::Panel::Platform)
+                    <button role="tab" class:active=move || panel.get() == schedlab_app::state::Panel::Platform
                         on:click=move |_| { ctx.apply(|e| e.edit(|s| { s.view.panel = schedlab_app::state::Panel::Platform; Ok(()) })); }>"Platform"</button>
                 </div>
-                <Show when=move || ctx.editor.with(|e| e.state.view.panel == schedlab_app::state::Panel::Dag)
+                <Show when=move || panel.get() == schedlab_app::state::Panel::Dag
                       fallback=|| view! { <PlatformEditor/> }>
                     <DagEditor/>
                     <Inspector/>

@@ -12,8 +12,9 @@ use wasm_bindgen::JsValue;
 use crate::app::Ctx;
 use crate::browser;
 
-/// Frame statistics for the performance test: `window.schedlabStats`.
+/// Frame statistics for the performance script: `window.schedlabStats`.
 fn record_frame(draw_ms: f64) {
+    record("lastDrawMs", draw_ms);
     let w = browser::window();
     let key = JsValue::from_str("schedlabStats");
     let stats = js_sys::Reflect::get(&w, &key)
@@ -40,6 +41,21 @@ fn record_frame(draw_ms: f64) {
         .and_then(|x| x.as_f64())
         .unwrap_or(0.0);
     let _ = js_sys::Reflect::set(&stats, &kk, &JsValue::from_f64(old.max(draw_ms)));
+}
+
+/// Sets `window.schedlabStats[key] = value`.
+pub fn record(key: &str, value: f64) {
+    let w = browser::window();
+    let k = JsValue::from_str("schedlabStats");
+    let stats = js_sys::Reflect::get(&w, &k)
+        .ok()
+        .filter(|v| v.is_object())
+        .unwrap_or_else(|| {
+            let o = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&w, &k, &o);
+            o.into()
+        });
+    let _ = js_sys::Reflect::set(&stats, &JsValue::from_str(key), &JsValue::from_f64(value));
 }
 
 /// Sizes a canvas to its CSS width and the given height; returns (width, height).
@@ -97,7 +113,7 @@ fn GanttCanvas(column: usize) -> impl IntoView {
                 return;
             };
             let root = backend.into_drawing_area();
-            let g = gantt::Geometry::new(w, h, ev.problem.n_procs(), ctx.t_max());
+            let g = gantt::Geometry::for_problem(w, h, &ev.problem, ctx.t_max());
             let style = gantt::Style {
                 dark: ctx.dark,
                 show_plan: noisy,
@@ -107,7 +123,9 @@ fn GanttCanvas(column: usize) -> impl IntoView {
                 leptos::logging::warn!("gantt: {err}");
             }
             let _ = root.present();
-            record_frame(browser::now_ms() - t0);
+            let end = browser::now_ms();
+            record_frame(end - t0);
+            record("lastDrawEnd", end);
         });
     });
     let on_move = move |ev: web_sys::MouseEvent| {
@@ -118,7 +136,7 @@ fn GanttCanvas(column: usize) -> impl IntoView {
         let text = ctx.eval.with_untracked(|e| {
             let Some(Ok(ev)) = e else { return None };
             let col = ev.columns.get(column)?;
-            let g = gantt::Geometry::new(c.width(), c.height(), ev.problem.n_procs(), ctx.t_max());
+            let g = gantt::Geometry::for_problem(c.width(), c.height(), &ev.problem, ctx.t_max());
             let task = gantt::bar_at(&g, &col.run, x, y)?;
             let r = &col.run.execution.tasks[task];
             let f = gantt::format_time;

@@ -12,6 +12,30 @@ use crate::app::{Ctx, Selection};
 const R: f64 = 17.0;
 const HANDLE_DY: f64 = R + 7.0;
 const VIEW_H: f64 = 430.0;
+/// Graphs with more tasks than this throttle their playback highlighting.
+const BIG_GRAPH: usize = 300;
+/// Fit never zooms out further than this (labels stay legible); small graphs may go
+/// further so that the whole graph is on screen.
+const MIN_FIT_ZOOM: f64 = 0.55;
+const MIN_FIT_ZOOM_SMALL: f64 = 0.4;
+const SMALL_GRAPH: usize = 100;
+
+#[derive(Debug, Clone, PartialEq)]
+struct EdgeItem {
+    i: usize,
+    from: String,
+    to: String,
+    data: f64,
+    line: [f64; 4],
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct NodeItem {
+    i: usize,
+    name: String,
+    x: f64,
+    y: f64,
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Drag {
@@ -74,12 +98,30 @@ pub fn DagEditor() -> impl IntoView {
             |a, p| (a.0.min(p[0]), a.1.max(p[0]), a.2.min(p[1]), a.3.max(p[1])),
         );
         let margin = 40.0;
+        // Never below a scale where labels stay readable: a wide graph is panned instead.
         let kk = ((w - 2.0 * margin) / (x1 - x0).max(1.0))
             .min((VIEW_H - 2.0 * margin) / (y1 - y0).max(1.0))
-            .clamp(0.15, 1.6);
+            .clamp(
+                if pos.len() <= SMALL_GRAPH {
+                    MIN_FIT_ZOOM_SMALL
+                } else {
+                    MIN_FIT_ZOOM
+                },
+                1.6,
+            );
         k.set(kk);
-        tx.set((w - (x1 - x0) * kk) / 2.0 - x0 * kk);
-        ty.set((VIEW_H - (y1 - y0) * kk) / 2.0 - y0 * kk);
+        let left = if (x1 - x0) * kk > w - 2.0 * margin {
+            margin - x0 * kk
+        } else {
+            (w - (x1 - x0) * kk) / 2.0 - x0 * kk
+        };
+        let top = if (y1 - y0) * kk > VIEW_H - 2.0 * margin {
+            margin - y0 * kk
+        } else {
+            (VIEW_H - (y1 - y0) * kk) / 2.0 - y0 * kk
+        };
+        tx.set(left);
+        ty.set(top);
     };
     // Fit when the graph is replaced (a preset, an import, a link).
     let last_names = StoredValue::new(Vec::<String>::new());
@@ -103,12 +145,43 @@ pub fn DagEditor() -> impl IntoView {
         }
     });
 
-    let phase = move |task: usize| -> TaskPhase {
+    // One signal per task, set only when its phase changes: a playing animation touches a
+    // handful of nodes per frame, not all of them.
+    let phases = StoredValue::new(Vec::<ArcRwSignal<TaskPhase>>::new());
+    let last_phase_update = StoredValue::new(0.0f64);
+    Effect::new(move |_| {
         let t = ctx.playhead.get();
-        ctx.eval.with(|e| match e {
-            Some(Ok(ev)) if task < ev.problem.n_tasks() => phase_at(&ev.columns[0].run, task, t),
-            _ => TaskPhase::Waiting,
-        })
+        let playing = ctx.playing.get();
+        let n = ctx.editor.with(|e| e.state.scenario.tasks.len());
+        // A big SVG costs a full repaint per change: while playing, big graphs update their
+        // colors at most ~8 times a second (the Gantt keeps the full frame rate).
+        let now = crate::browser::now_ms();
+        if playing && n > BIG_GRAPH && now - last_phase_update.get_value() < 120.0 {
+            return;
+        }
+        last_phase_update.set_value(now);
+        phases.update_value(|ph| {
+            while ph.len() < n {
+                ph.push(ArcRwSignal::new(TaskPhase::Waiting));
+            }
+        });
+        ctx.eval.with(|e| {
+            let Some(Ok(ev)) = e else { return };
+            let run = &ev.columns[0].run;
+            phases.with_value(|ph| {
+                for (task, sig) in ph.iter().enumerate().take(ev.problem.n_tasks().min(n)) {
+                    let p = phase_at(run, task, t);
+                    if sig.get_untracked() != p {
+                        sig.set(p);
+                    }
+                }
+            });
+        });
+    });
+    let phase_signal = move |task: usize| -> ArcRwSignal<TaskPhase> {
+        phases
+            .with_value(|ph| ph.get(task).cloned())
+            .unwrap_or_else(|| ArcRwSignal::new(TaskPhase::Waiting))
     };
 
     let on_mousedown_bg = move |ev: web_sys::MouseEvent| {
@@ -212,123 +285,151 @@ pub fn DagEditor() -> impl IntoView {
         }
     };
 
-    let edges_view = move || {
-        let (positions, edges, names) = ctx.editor.with(|e| {
+    // Keyed lists: an edit re-creates only the nodes and edges it changed.
+    let edge_items = move || {
+        ctx.editor.with(|e| {
             let s = &e.state;
-            (
-                s.positions.clone(),
-                s.scenario.edges.clone(),
-                s.scenario
-                    .tasks
-                    .iter()
-                    .map(|t| t.name.clone())
-                    .collect::<Vec<_>>(),
-            )
-        });
-        let idx = |n: &str| names.iter().position(|x| x == n);
-        edges
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| {
-                let (a, b) = (idx(&e.from)?, idx(&e.to)?);
-                let (p, q) = (positions[a], positions[b]);
-                let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
-                let len = (dx * dx + dy * dy).sqrt().max(1e-6);
-                let (ux, uy) = (dx / len, dy / len);
-                let (x1, y1, x2, y2) = (p[0] + ux * R, p[1] + uy * R, q[0] - ux * (R + 3.0), q[1] - uy * (R + 3.0));
-                let selected = move || ctx.selected.get() == Selection::Edge(i);
-                let label = if e.data > 0.0 { format!("{}", (e.data * 100.0).round() / 100.0) } else { String::new() };
-                Some(view! {
-                    <g class="edge" class:selected=selected data-testid="dag-edge" data-from=e.from.clone() data-to=e.to.clone()
-                        on:mousedown=move |ev: web_sys::MouseEvent| { ev.stop_propagation(); ctx.selected.set(Selection::Edge(i)); }>
-                        <line class="hit" x1=x1 y1=y1 x2=x2 y2=y2/>
-                        <line class="shaft" x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#arrow)"/>
-                        <text class="edge-label" x=(x1 + x2) / 2.0 + 4.0 y=(y1 + y2) / 2.0>{label}</text>
-                    </g>
+            let idx: std::collections::HashMap<&str, usize> = s
+                .scenario
+                .tasks
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.name.as_str(), i))
+                .collect();
+            s.scenario
+                .edges
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| {
+                    let (a, b) = (*idx.get(e.from.as_str())?, *idx.get(e.to.as_str())?);
+                    let (p, q) = (s.positions[a], s.positions[b]);
+                    let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+                    let len = (dx * dx + dy * dy).sqrt().max(1e-6);
+                    let (ux, uy) = (dx / len, dy / len);
+                    Some(EdgeItem {
+                        i,
+                        from: e.from.clone(),
+                        to: e.to.clone(),
+                        data: e.data,
+                        line: [
+                            p[0] + ux * R,
+                            p[1] + uy * R,
+                            q[0] - ux * (R + 3.0),
+                            q[1] - uy * (R + 3.0),
+                        ],
+                    })
                 })
-            })
-            .collect_view()
+                .collect::<Vec<_>>()
+        })
+    };
+    let edge_view = move |it: EdgeItem| {
+        let i = it.i;
+        let [x1, y1, x2, y2] = it.line;
+        let selected = move || ctx.selected.get() == Selection::Edge(i);
+        let label = if it.data > 0.0 {
+            format!("{}", (it.data * 100.0).round() / 100.0)
+        } else {
+            String::new()
+        };
+        view! {
+            <g class="edge" class:selected=selected data-testid="dag-edge" data-from=it.from.clone() data-to=it.to.clone()
+                on:mousedown=move |ev: web_sys::MouseEvent| { ev.stop_propagation(); ctx.selected.set(Selection::Edge(i)); }>
+                <line class="hit" x1=x1 y1=y1 x2=x2 y2=y2/>
+                <line class="shaft" x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#arrow)"/>
+                <text class="edge-label" x=(x1 + x2) / 2.0 + 4.0 y=(y1 + y2) / 2.0>{label}</text>
+            </g>
+        }
     };
 
-    let nodes_view = move || {
-        let (positions, names) = ctx.editor.with(|e| {
-            (
-                e.state.positions.clone(),
-                e.state
-                    .scenario
-                    .tasks
-                    .iter()
-                    .map(|t| t.name.clone())
-                    .collect::<Vec<_>>(),
-            )
+    let node_items = move || {
+        ctx.editor.with(|e| {
+            e.state
+                .scenario
+                .tasks
+                .iter()
+                .enumerate()
+                .map(|(i, t)| NodeItem {
+                    i,
+                    name: t.name.clone(),
+                    x: e.state.positions[i][0],
+                    y: e.state.positions[i][1],
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let node_view = move |it: NodeItem| {
+        let NodeItem { i, name, x, y } = it;
+        phases.update_value(|ph| {
+            while ph.len() <= i {
+                ph.push(ArcRwSignal::new(TaskPhase::Waiting));
+            }
         });
-        names
-            .into_iter()
-            .enumerate()
-            .map(|(i, name)| {
-                let [x, y] = positions[i];
-                let color = palette::hex(palette::task_color(i));
-                let c2 = color.clone();
-                let fill = move || match phase(i) {
-                    TaskPhase::Waiting => "var(--node-idle)".to_string(),
-                    _ => c2.clone(),
-                };
-                let phase_class = move || match phase(i) {
-                    TaskPhase::Waiting => "node waiting",
-                    TaskPhase::Running => "node running",
-                    TaskPhase::Finished => "node finished",
-                };
-                let short: String = if name.chars().count() > 8 { name.chars().take(7).chain(std::iter::once('…')).collect() } else { name.clone() };
-                let selected = move || ctx.selected.get() == Selection::Task(i);
-                let title = name.clone();
-                view! {
-                    <g class=phase_class class:selected=selected data-testid="dag-node" data-name=name.clone()
-                        on:mousedown=move |ev: web_sys::MouseEvent| {
-                            ev.stop_propagation();
-                            if ev.button() != 0 { return; }
-                            ctx.selected.set(Selection::Task(i));
-                            if ev.shift_key() {
-                                drag.set_value(Some(Drag::Connect { from: i }));
-                                return;
-                            }
-                            let (mx, my) = to_model(ev.client_x() as f64, ev.client_y() as f64);
-                            drag.set_value(Some(Drag::Node { task: i, dx: mx - x, dy: my - y, moved: false }));
-                        }
-                        on:mouseup=move |ev: web_sys::MouseEvent| {
-                            if let Some(Drag::Connect { from }) = drag.get_value() {
-                                ev.stop_propagation();
-                                drag.set_value(None);
-                                rubber.set(None);
-                                if from != i {
-                                    if let Some(e) = ctx.apply(|ed| ed.add_edge(from, i)) {
-                                        ctx.selected.set(Selection::Edge(e));
-                                    }
-                                }
-                            }
-                        }
-                        on:mouseenter=move |_| hovered.set(Some(i))
-                        on:mouseleave=move |_| hovered.set(None)>
-                        <title>{title}</title>
-                        <circle class="body" cx=x cy=y r=R fill=fill stroke=color.clone()/>
-                        <text class="label" x=x y=y>{short}</text>
-                        <circle class="handle" data-testid="dag-handle" cx=x cy=y + HANDLE_DY r=5.0
-                            on:mousedown=move |ev: web_sys::MouseEvent| {
-                                ev.stop_propagation();
-                                if ev.button() != 0 { return; }
-                                drag.set_value(Some(Drag::Connect { from: i }));
-                                rubber.set(Some((x, y + HANDLE_DY, x, y + HANDLE_DY)));
-                            }/>
-                    </g>
+        let color = palette::hex(palette::task_color(i));
+        let c2 = color.clone();
+        let ph = phase_signal(i);
+        let ph2 = ph.clone();
+        let fill = move || match ph.get() {
+            TaskPhase::Waiting => "var(--node-idle)".to_string(),
+            _ => c2.clone(),
+        };
+        let phase_class = move || match ph2.get() {
+            TaskPhase::Waiting => "node waiting",
+            TaskPhase::Running => "node running",
+            TaskPhase::Finished => "node finished",
+        };
+        let short: String = if name.chars().count() > 8 {
+            name.chars().take(7).chain(std::iter::once('…')).collect()
+        } else {
+            name.clone()
+        };
+        let selected = move || ctx.selected.get() == Selection::Task(i);
+        let title = name.clone();
+        view! {
+            <g class=phase_class class:selected=selected data-testid="dag-node" data-name=name.clone()
+                on:mousedown=move |ev: web_sys::MouseEvent| {
+                    ev.stop_propagation();
+                    if ev.button() != 0 { return; }
+                    ctx.selected.set(Selection::Task(i));
+                    if ev.shift_key() {
+                        drag.set_value(Some(Drag::Connect { from: i }));
+                        return;
+                    }
+                    let (mx, my) = to_model(ev.client_x() as f64, ev.client_y() as f64);
+                    drag.set_value(Some(Drag::Node { task: i, dx: mx - x, dy: my - y, moved: false }));
                 }
-            })
-            .collect_view()
+                on:mouseup=move |ev: web_sys::MouseEvent| {
+                    if let Some(Drag::Connect { from }) = drag.get_value() {
+                        ev.stop_propagation();
+                        drag.set_value(None);
+                        rubber.set(None);
+                        if from != i {
+                            if let Some(e) = ctx.apply(|ed| ed.add_edge(from, i)) {
+                                ctx.selected.set(Selection::Edge(e));
+                            }
+                        }
+                    }
+                }
+                on:mouseenter=move |_| hovered.set(Some(i))
+                on:mouseleave=move |_| hovered.set(None)>
+                <title>{title}</title>
+                <circle class="body" cx=x cy=y r=R fill=fill stroke=color.clone()/>
+                <text class="label" x=x y=y>{short}</text>
+                <circle class="handle" data-testid="dag-handle" cx=x cy=y + HANDLE_DY r=5.0
+                    on:mousedown=move |ev: web_sys::MouseEvent| {
+                        ev.stop_propagation();
+                        if ev.button() != 0 { return; }
+                        drag.set_value(Some(Drag::Connect { from: i }));
+                        rubber.set(Some((x, y + HANDLE_DY, x, y + HANDLE_DY)));
+                    }/>
+            </g>
+        }
     };
 
     view! {
         <div class="dag">
             <div class="toolbar">
                 <button data-testid="add-task" on:click=add_center>"Add task"</button>
-                <button data-testid="tidy" on:click=move |_| { ctx.apply(|e| e.tidy()); request_animation_frame(fit); }>"Tidy"</button>
+                <button data-testid="tidy" on:click=move |_| { ctx.apply(|e| e.tidy()); fit(); }>"Tidy"</button>
                 <button on:click=move |_| fit()>"Fit"</button>
                 <span class="hint">{move || ctx.editor.with(|e| format!("{} tasks · {} dependencies", e.state.scenario.tasks.len(), e.state.scenario.edges.len()))}</span>
             </div>
@@ -342,9 +443,9 @@ pub fn DagEditor() -> impl IntoView {
                     </marker>
                 </defs>
                 <g transform=move || format!("translate({} {}) scale({})", tx.get(), ty.get(), k.get())>
-                    <g class="edges">{edges_view}</g>
+                    <g class="edges"><For each=edge_items key=|e| (e.i, e.from.clone(), e.to.clone(), e.data.to_bits(), e.line.map(f64::to_bits)) children=edge_view/></g>
                     {move || rubber.get().map(|(a, b, c, d)| view! { <line class="rubber" x1=a y1=b x2=c y2=d/> })}
-                    <g class="nodes">{nodes_view}</g>
+                    <g class="nodes"><For each=node_items key=|n| (n.i, n.name.clone(), n.x.to_bits(), n.y.to_bits()) children=node_view/></g>
                 </g>
             </svg>
         </div>

@@ -83,12 +83,14 @@ pub fn Header() -> impl IntoView {
         };
         let Some(files) = input.files() else { return };
         leptos::task::spawn_local(async move {
-            match browser::read_files(files).await {
+            let read = browser::read_files(files).await;
+            // Only now: clearing the input empties the FileList being read.
+            input.set_value("");
+            match read {
                 Ok(f) => import_files(ctx, f),
                 Err(e) => ctx.banner.set(Some(e)),
             }
         });
-        input.set_value("");
     };
     let share = move |_| {
         let frag = link::encode(&ctx.state());
@@ -220,8 +222,11 @@ pub fn PresetGallery() -> impl IntoView {
 #[component]
 pub fn Controls() -> impl IntoView {
     let ctx = ctx();
-    let schedulers = move || ctx.editor.with(|e| e.state.schedulers.clone());
-    let noise = move || ctx.editor.with(|e| e.state.noise.clone());
+    // Memos: a DAG edit changes neither, so the controls do not re-render on one.
+    let schedulers_memo = Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.clone()));
+    let noise_memo = Memo::new(move |_| ctx.editor.with(|e| e.state.noise.clone()));
+    let schedulers = move || schedulers_memo.get();
+    let noise = move || noise_memo.get();
     let set_noise = move |f: Box<dyn FnOnce(&mut schedlab_app::state::NoiseSettings)>| {
         ctx.apply(|e| e.set_noise(f));
     };

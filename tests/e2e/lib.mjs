@@ -30,3 +30,35 @@ export async function shot(page, name) {
 }
 
 export const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+/** Number of pixels of a canvas that differ from its top-left (background) pixel. */
+export async function canvasInk(page, testid) {
+  return page.locator(`[data-testid="${testid}"]`).evaluate((c) => {
+    const ctx = c.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) n++;
+    }
+    return n;
+  });
+}
+
+/** A canvas's pixels as a data URL (to compare two frames). */
+export async function canvasFrame(page, testid) {
+  return page.locator(`[data-testid="${testid}"]`).evaluate((c) => c.toDataURL());
+}
+
+export async function makespan(page) {
+  return (await byTestId(page, 'makespan').textContent()).trim();
+}
+
+/** Drags with the mouse from one element to another (press, move in steps, release). */
+export async function dragTo(page, from, to) {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+  await page.mouse.up();
+}

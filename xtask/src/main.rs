@@ -8,7 +8,8 @@
 //! - `test`: setup (with the browser), then every test: native, wasm in headless
 //!   Chromium, then the site built by Trunk and driven by Playwright.
 //! - `bench`: criterion benchmarks, then a summary table (docs/performance.md has the
-//!   recorded numbers); `--saga` also times saga's Python HEFT on the same graphs.
+//!   recorded numbers); `--saga` also times saga's Python HEFT on the same graphs;
+//!   `--web` measures the web budgets in headless Chromium instead.
 //! - `lint`: rustfmt check and clippy with warnings as errors (part of `test`).
 //! - `build-web`: the release site in dist/, and its gzipped size.
 //! - `screenshot`: the built site in headless Chromium, PNGs under target/screenshots/.
@@ -48,12 +49,15 @@ fn main() {
         "setup" => setup(rest.iter().any(|a| a == "--browser")),
         "serve" => serve(),
         "test" => test(),
-        "bench" => bench(rest.iter().any(|a| a == "--saga")),
+        "bench" => bench(
+            rest.iter().any(|a| a == "--saga"),
+            rest.iter().any(|a| a == "--web"),
+        ),
         "build-web" => build_web().map(|_| ()),
         "lint" => lint(),
         "screenshot" => screenshot(),
         _ => {
-            eprintln!("usage: cargo xtask <setup [--browser] | serve | test | lint | bench [--saga] | build-web | screenshot>");
+            eprintln!("usage: cargo xtask <setup [--browser] | serve | test | lint | bench [--saga | --web] | build-web | screenshot>");
             std::process::exit(if task == "help" || task == "--help" {
                 0
             } else {
@@ -462,7 +466,10 @@ fn screenshot() -> Result {
     Ok(())
 }
 
-fn bench(with_saga: bool) -> Result {
+fn bench(with_saga: bool, with_web: bool) -> Result {
+    if with_web {
+        return web_bench();
+    }
     step("criterion benchmarks (schedlab-core)");
     run(Command::new("cargo").args(["bench", "-p", "schedlab-core", "--bench", "engine"]))?;
     step("summary: median time per iteration (from target/criterion)");
@@ -477,6 +484,20 @@ fn bench(with_saga: bool) -> Result {
         saga_bench()?;
     }
     Ok(())
+}
+
+/// The web budgets (docs/performance.md): first render, animation frame rate with 2,000
+/// bars, a 200-task edit, bundle size; measured in headless Chromium by tests/e2e/perf.mjs.
+fn web_bench() -> Result {
+    let gz = build_web()?;
+    ensure_chromium()?;
+    step("web budgets in headless Chromium (tests/e2e/perf.mjs)");
+    let server = Server::start(root().join("dist"))?;
+    run(Command::new("node")
+        .arg(root().join(E2E_DIR).join("perf.mjs"))
+        .env("SCHEDLAB_URL", server.url())
+        .env("SCHEDLAB_WASM_JS_GZIP", gz.to_string())
+        .env("CHROMIUM", CHROMIUM))
 }
 
 /// Finds criterion's `<bench>/new/estimates.json` files and reads their median (ns).

@@ -14,6 +14,11 @@ use schedlab_core::Problem;
 
 use crate::palette;
 
+/// Above this many tasks the chart drops per-bar outlines.
+pub const BIG_CHART_TASKS: usize = 500;
+/// Above this many transfers no transfer line is drawn (they would only be noise).
+pub const MAX_TRANSFER_LINES: usize = 600;
+
 /// Visual options.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Style {
@@ -57,6 +62,20 @@ impl Geometry {
             bottom: 26.0,
             rows: rows.max(1),
             t_max: if t_max > 0.0 { t_max } else { 1.0 },
+        }
+    }
+    /// A layout whose label column fits the processor names (up to 22 characters).
+    pub fn for_problem(width: u32, height: u32, problem: &Problem, t_max: f64) -> Geometry {
+        let longest = problem
+            .proc_names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(2)
+            .min(22);
+        Geometry {
+            left: (14.0 + 7.0 * longest as f64).clamp(48.0, 170.0),
+            ..Geometry::new(width, height, problem.n_procs(), t_max)
         }
     }
     /// Height of one processor row.
@@ -181,7 +200,16 @@ fn draw_inner<DB: DrawingBackend>(
                 rgb(band).filled(),
             ))?;
         }
-        let name: String = problem.proc_names[p].chars().take(11).collect();
+        let full = &problem.proc_names[p];
+        let max_chars = ((g.left - 10.0) / 7.0).max(3.0) as usize;
+        let name: String = if full.chars().count() > max_chars {
+            full.chars()
+                .take(max_chars - 1)
+                .chain(std::iter::once('…'))
+                .collect()
+        } else {
+            full.clone()
+        };
         root.draw(&Text::new(
             name,
             (x_left - 6, (y0 + y1) / 2),
@@ -222,6 +250,9 @@ fn draw_inner<DB: DrawingBackend>(
     }
 
     let exec = &run.execution;
+    // Big charts (thousands of bars at a few pixels each) skip the details that cost draw
+    // calls without adding information: per-bar outlines and all-to-all transfer lines.
+    let big = exec.tasks.len() > BIG_CHART_TASKS;
     // Planned slots behind the actual bars.
     if style.show_plan {
         for (task, r) in exec.tasks.iter().enumerate() {
@@ -246,7 +277,7 @@ fn draw_inner<DB: DrawingBackend>(
     }
 
     // Transfers that have started: a line from the producer's end to the arrival.
-    if style.show_transfers {
+    if style.show_transfers && exec.transfers.len() <= MAX_TRANSFER_LINES {
         for tr in exec.transfers.iter().filter(|tr| tr.start <= playhead) {
             let (a0, a1) = g.bar_y(tr.from_proc);
             let (b0, b1) = g.bar_y(tr.to_proc);
@@ -294,14 +325,16 @@ fn draw_inner<DB: DrawingBackend>(
                 rgb(c).filled(),
             ))?;
         }
-        root.draw(&Rectangle::new(
-            [(x0, y0), (x1, y1)],
-            ShapeStyle {
-                color: rgb(c).to_rgba(),
-                filled: false,
-                stroke_width: 1,
-            },
-        ))?;
+        if !big {
+            root.draw(&Rectangle::new(
+                [(x0, y0), (x1, y1)],
+                ShapeStyle {
+                    color: rgb(c).to_rgba(),
+                    filled: false,
+                    stroke_width: 1,
+                },
+            ))?;
+        }
         let name = &problem.task_names[task];
         let approx_w = name.chars().count() as f64 * label_size * 0.6;
         if (x1 - x0) as f64 > approx_w + 4.0 && (y1 - y0) as f64 >= label_size {
@@ -342,7 +375,7 @@ pub fn to_svg(
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        let g = Geometry::new(width, height, problem.n_procs(), t_max);
+        let g = Geometry::for_problem(width, height, problem, t_max);
         draw(&root, &g, problem, run, playhead, style)?;
         root.present().map_err(|e| e.to_string())?;
     }

@@ -1,0 +1,103 @@
+// The web budgets of docs/performance.md, measured in headless Chromium (not a test: it
+// prints numbers). Run by `cargo xtask bench --web` against the release build.
+//   first render ≤ 1.5 s · animation ≥ 50 fps with 2,000 bars · a 200-task edit
+//   re-schedules and redraws within one frame (16 ms) · wasm + js ≤ 600 KB gzipped
+import { launch, byTestId, URL } from './lib.mjs';
+
+/** A layered random DAG as a schedlab scenario (deterministic). */
+function scenario(tasks, procs) {
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const width = Math.max(1, Math.round(Math.sqrt(tasks)));
+  const t = [];
+  const e = [];
+  for (let i = 0; i < tasks; i++) {
+    t.push({ name: `t${i}`, costs: Array.from({ length: procs }, () => Math.round(5 + rnd() * 30)) });
+    const layer = Math.floor(i / width);
+    if (layer > 0) {
+      for (let k = 0; k < 2; k++) {
+        const p = (layer - 1) * width + Math.floor(rnd() * width);
+        if (!e.some((x) => x.from === `t${p}` && x.to === `t${i}`)) e.push({ from: `t${p}`, to: `t${i}`, data: Math.round(rnd() * 20) });
+      }
+    }
+  }
+  return { version: 1, name: `perf-${tasks}`, processors: Array.from({ length: procs }, (_, i) => ({ name: `P${i + 1}` })), tasks: t, edges: e };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const browser = await launch();
+const results = {};
+
+// First render: navigation start to the first makespan on screen, fresh profile each time.
+const firsts = [];
+for (let i = 0; i < 5; i++) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const t0 = Date.now();
+  await page.goto(URL);
+  await byTestId(page, 'makespan').waitFor();
+  firsts.push(Date.now() - t0);
+  await ctx.close();
+}
+results.first_render_ms = median(firsts);
+
+async function load(page, tasks, procs) {
+  await page.locator('input[type=file]').setInputFiles({ name: `perf-${tasks}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario(tasks, procs))) });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=dag-node]').length === n, tasks, { timeout: 60000 });
+  await page.waitForTimeout(500);
+}
+
+// Animation with 2,000 bars.
+{
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(URL);
+  await byTestId(page, 'makespan').waitFor();
+  await load(page, 2000, 8);
+  const measure = async (label) => {
+    await byTestId(page, 'play').click();
+    await page.waitForTimeout(300);
+    await page.evaluate(() => { window.schedlabStats = {}; });
+    const seconds = 3;
+    await page.waitForTimeout(seconds * 1000);
+    const s = await page.evaluate(() => window.schedlabStats);
+    await byTestId(page, 'play').click();
+    results[`animation_2000_bars_${label}_fps`] = +(s.frames / seconds).toFixed(1);
+    results[`animation_2000_bars_${label}_mean_draw_ms`] = +(s.drawMs / s.frames).toFixed(2);
+    results[`animation_2000_bars_${label}_max_draw_ms`] = +s.maxDrawMs.toFixed(2);
+  };
+  await measure('with_2000_node_dag');
+  await page.getByRole('tab', { name: 'Platform' }).click();
+  await measure('gantt_only');
+  await ctx.close();
+}
+
+// An edit of a 200-task graph: evaluation (all schedulers' work) + Gantt redraw.
+{
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(URL);
+  await byTestId(page, 'makespan').waitFor();
+  await load(page, 200, 8);
+  const costs = [];
+  for (let i = 0; i < 15; i++) {
+    // In-page latency: from the click event to the end of the Gantt redraw.
+    await page.evaluate(() => {
+      window.schedlabStats = {};
+      document.querySelector('[data-testid=add-task]').addEventListener('click', () => { window.__clickAt = performance.now(); }, { capture: true, once: true });
+    });
+    await byTestId(page, 'add-task').click();
+    await page.waitForFunction(() => window.schedlabStats && window.schedlabStats.lastDrawMs !== undefined && window.schedlabStats.lastEvalMs !== undefined);
+    const s = await page.evaluate(() => ({ ...window.schedlabStats, wall: window.schedlabStats.lastDrawEnd - window.__clickAt }));
+    costs.push({ eval: s.lastEvalMs, draw: s.lastDrawMs, wall: s.wall });
+  }
+  results.edit_200_tasks_eval_ms_median = +median(costs.map((c) => c.eval)).toFixed(2);
+  results.edit_200_tasks_draw_ms_median = +median(costs.map((c) => c.draw)).toFixed(2);
+  results.edit_200_tasks_eval_plus_draw_ms_median = +median(costs.map((c) => c.eval + c.draw)).toFixed(2);
+  results.edit_200_tasks_click_to_gantt_redrawn_ms_median = +median(costs.map((c) => c.wall)).toFixed(2);
+  await ctx.close();
+}
+
+results.wasm_js_gzip_kb = process.env.SCHEDLAB_WASM_JS_GZIP ? +(process.env.SCHEDLAB_WASM_JS_GZIP / 1024).toFixed(0) : null;
+await browser.close();
+console.log(JSON.stringify(results, null, 2));
