@@ -121,7 +121,7 @@ pub fn bar_at(g: &Geometry, run: &RunResult, x: f64, y: f64) -> Option<usize> {
 
 /// Round tick step (1, 2 or 5 × 10^k) giving about `target` ticks over `span`.
 pub fn tick_step(span: f64, target: f64) -> f64 {
-    if !(span > 0.0) {
+    if span.is_nan() || span <= 0.0 {
         return 1.0;
     }
     let raw = span / target.max(1.0);
