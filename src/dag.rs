@@ -333,6 +333,8 @@ pub fn DagEditor() -> impl IntoView {
         };
         view! {
             <g class="edge" class:selected=selected data-testid="dag-edge" data-from=it.from.clone() data-to=it.to.clone()
+                tabindex="0" role="button" aria-label=format!("dependency {} to {}", it.from, it.to)
+                on:focus=move |_| ctx.selected.set(Selection::Edge(i))
                 on:mousedown=move |ev: web_sys::MouseEvent| { ev.stop_propagation(); ctx.selected.set(Selection::Edge(i)); }>
                 <line class="hit" x1=x1 y1=y1 x2=x2 y2=y2/>
                 <line class="shaft" x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#arrow)"/>
@@ -386,6 +388,8 @@ pub fn DagEditor() -> impl IntoView {
         let title = name.clone();
         view! {
             <g class=phase_class class:selected=selected data-testid="dag-node" data-name=name.clone()
+                tabindex="0" role="button" aria-label=format!("task {name}")
+                on:focus=move |_| ctx.selected.set(Selection::Task(i))
                 on:mousedown=move |ev: web_sys::MouseEvent| {
                     ev.stop_propagation();
                     if ev.button() != 0 { return; }

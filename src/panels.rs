@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use schedlab_app::state::{AppState, MAX_COMPARE, MAX_SAMPLES};
 use schedlab_app::{export, gantt, link, presets};
 use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
-use schedlab_core::scenario::ProcKind;
+use schedlab_core::scenario::{LinkBandwidth, ProcKind};
+
+/// The per-pair bandwidth matrix is shown up to this many processors.
+const MAX_LINK_MATRIX: usize = 16;
 use schedlab_core::sched::REGISTRY;
 use wasm_bindgen::JsCast;
 
@@ -449,7 +452,48 @@ pub fn PlatformEditor() -> impl IntoView {
                         None => ctx.banner.set(Some("latency must be a number".into())),
                     } }/>
                 </label>
-                {(!s.network.links.is_empty()).then(|| view! { <p class="hint">{format!("{} per-pair link overrides from the file are kept.", s.network.links.len())}</p> })}
+                {(s.processors.len() <= MAX_LINK_MATRIX).then(|| {
+                    let names: Vec<String> = s.processors.iter().map(|p| p.name.clone()).collect();
+                    let link_of = |a: usize, b: usize| s.network.links.iter().find(|l| (l.a == names[a] && l.b == names[b]) || (l.a == names[b] && l.b == names[a])).map(|l| l.bandwidth);
+                    view! {
+                        <h3>"Bandwidth per pair"</h3>
+                        <p class="hint">"Empty = the default above; inf = infinite (free transfers)."</p>
+                        <table class="links" data-testid="link-matrix">
+                            <thead><tr><th></th>{names.iter().map(|n| view! { <th>{n.clone()}</th> }).collect_view()}</tr></thead>
+                            <tbody>
+                            {(0..names.len()).map(|a| view! {
+                                <tr><th>{names[a].clone()}</th>
+                                {(0..names.len()).map(|b| {
+                                    if b <= a {
+                                        view! { <td class="diag">{if a == b { "—" } else { "" }}</td> }.into_any()
+                                    } else {
+                                        let shown = match link_of(a, b) {
+                                            Some(LinkBandwidth::Value(v)) => fmt(v),
+                                            Some(LinkBandwidth::Infinite) => "inf".into(),
+                                            _ => String::new(),
+                                        };
+                                        view! { <td><input class="link-bw" aria-label=format!("bandwidth {} to {}", names[a], names[b]) prop:value=shown
+                                            on:change=move |ev| {
+                                                let t = event_target_value(&ev);
+                                                let bw = match t.trim() {
+                                                    "" => Some(LinkBandwidth::Inherit),
+                                                    "inf" | "∞" => Some(LinkBandwidth::Infinite),
+                                                    v => num(v).map(LinkBandwidth::Value),
+                                                };
+                                                match bw {
+                                                    Some(bw) => { ctx.apply(|e| e.set_link(a, b, bw)); }
+                                                    None => ctx.banner.set(Some("a bandwidth must be a number, inf or empty".into())),
+                                                }
+                                            }/></td> }.into_any()
+                                    }
+                                }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                })}
+                {(s.processors.len() > MAX_LINK_MATRIX && !s.network.links.is_empty()).then(|| view! { <p class="hint">{format!("{} per-pair link overrides from the file are kept.", s.network.links.len())}</p> })}
             </div>
         }
     }

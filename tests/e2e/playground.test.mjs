@@ -190,9 +190,9 @@ test('import a real WfCommons file by the file picker, edit the platform, export
   await page.locator('input[type=file]').setInputFiles(file);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=dag-node]').length === 43);
   await page.getByRole('tab', { name: 'Platform' }).click();
-  const before = await page.locator('[data-testid=platform-editor] tbody tr').count();
+  const before = await page.locator('[data-testid=platform-editor] table:not(.links) tbody tr').count();
   await byTestId(page, 'add-processor').click();
-  assert.equal(await page.locator('[data-testid=platform-editor] tbody tr').count(), before + 1);
+  assert.equal(await page.locator('[data-testid=platform-editor] table:not(.links) tbody tr').count(), before + 1);
   const [download] = await Promise.all([page.waitForEvent('download'), (async () => {
     await page.locator('details.menu summary').click();
     await page.getByRole('button', { name: 'Metrics (CSV)' }).click();
@@ -217,4 +217,27 @@ test('dark mode follows the system preference', async () => {
   await page.waitForTimeout(300);
   await shot(page, 'dark');
   await ctx.close();
+});
+
+test('keyboard: tasks take focus and Delete removes them; per-pair bandwidths matter', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'preset-select').selectOption('topcuoglu2002');
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  await node(page, 'n9').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-name')), 'n10', 'Tab moves to the next task');
+  await byTestId(page, 'inspector').waitFor();
+  await page.keyboard.press('Delete');
+  assert.equal(await page.locator('[data-testid="dag-node"]').count(), 9);
+  await page.keyboard.press('Control+z');
+  await page.getByRole('tab', { name: 'Platform' }).click();
+  const cell = page.getByLabel('bandwidth P1 to P2');
+  await cell.fill('0.01');
+  await cell.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent !== '80');
+  await cell.fill('');
+  await cell.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  await shot(page, 'platform');
+  assert.deepEqual(page.errors, []);
 });

@@ -2,7 +2,7 @@
 //! and snapshot stacks. An edit that would make the scenario invalid (a cycle, a task no
 //! processor can run, a bad number) is refused with a message and changes nothing.
 
-use schedlab_core::scenario::{Edge, ProcKind, Processor, Task};
+use schedlab_core::scenario::{Edge, Link, LinkBandwidth, ProcKind, Processor, Task};
 use schedlab_core::Problem;
 
 use crate::state::{AppState, MAX_COMPARE};
@@ -453,6 +453,40 @@ impl Editor {
         })
     }
 
+    /// Sets the bandwidth between processors `a` and `b` (`Inherit` removes the override).
+    pub fn set_link(&mut self, a: usize, b: usize, bandwidth: LinkBandwidth) -> Result<(), String> {
+        if let LinkBandwidth::Value(v) = bandwidth {
+            number("a bandwidth", v, false)?;
+        }
+        self.edit(|s| {
+            if a == b {
+                return Err("a processor talks to itself for free".into());
+            }
+            let (na, nb) = match (s.scenario.processors.get(a), s.scenario.processors.get(b)) {
+                (Some(x), Some(y)) => (x.name.clone(), y.name.clone()),
+                _ => return Err("no such processor".into()),
+            };
+            let links = &mut s.scenario.network.links;
+            let at = links
+                .iter()
+                .position(|l| (l.a == na && l.b == nb) || (l.a == nb && l.b == na));
+            match (at, bandwidth) {
+                (Some(i), LinkBandwidth::Inherit) => {
+                    links.remove(i);
+                }
+                (Some(i), bw) => links[i].bandwidth = bw,
+                (None, LinkBandwidth::Inherit) => {}
+                (None, bw) => links.push(Link {
+                    a: na,
+                    b: nb,
+                    bandwidth: bw,
+                    latency: None,
+                }),
+            }
+            Ok(())
+        })
+    }
+
     // --- schedulers and noise ----------------------------------------------------------
 
     /// Picks the scheduler of column `i` (0 = the main one).
@@ -593,6 +627,30 @@ mod tests {
         }));
         assert!(one.clone().remove_task(0).is_err());
         assert!(e.set_processor(0, "P1", ProcKind::Cpu, 0.0).is_err());
+    }
+
+    #[test]
+    fn per_pair_bandwidths_change_the_schedule_and_undo() {
+        let mut e = topcuoglu();
+        let base = crate::eval::evaluate(&e.state).unwrap().columns[0]
+            .run
+            .metrics
+            .makespan;
+        e.set_link(0, 1, LinkBandwidth::Value(0.01)).unwrap();
+        e.set_link(0, 2, LinkBandwidth::Value(0.01)).unwrap();
+        e.set_link(1, 2, LinkBandwidth::Value(0.01)).unwrap();
+        assert_eq!(e.state.scenario.network.links.len(), 3);
+        let slow = crate::eval::evaluate(&e.state).unwrap().columns[0]
+            .run
+            .metrics
+            .makespan;
+        assert_ne!(base, slow, "slow links change HEFT's choices");
+        e.set_link(1, 0, LinkBandwidth::Inherit).unwrap();
+        assert_eq!(e.state.scenario.network.links.len(), 2);
+        assert!(e.set_link(0, 0, LinkBandwidth::Infinite).is_err());
+        assert!(e.set_link(0, 1, LinkBandwidth::Value(-1.0)).is_err());
+        while e.undo() {}
+        assert!(e.state.scenario.network.links.is_empty());
     }
 
     #[test]
