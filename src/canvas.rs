@@ -12,50 +12,38 @@ use wasm_bindgen::JsValue;
 use crate::app::Ctx;
 use crate::browser;
 
-/// Frame statistics for the performance script: `window.schedlabStats`.
-fn record_frame(draw_ms: f64) {
-    record("lastDrawMs", draw_ms);
+/// `window.schedlabStats`, created on first use: numbers for the performance script.
+fn stats() -> JsValue {
     let w = browser::window();
     let key = JsValue::from_str("schedlabStats");
-    let stats = js_sys::Reflect::get(&w, &key)
+    js_sys::Reflect::get(&w, &key)
         .ok()
         .filter(|v| v.is_object())
         .unwrap_or_else(|| {
-            let o = js_sys::Object::new();
+            let o: JsValue = js_sys::Object::new().into();
             let _ = js_sys::Reflect::set(&w, &key, &o);
-            o.into()
-        });
-    let add = |k: &str, v: f64| {
-        let kk = JsValue::from_str(k);
-        let old = js_sys::Reflect::get(&stats, &kk)
-            .ok()
-            .and_then(|x| x.as_f64())
-            .unwrap_or(0.0);
-        let _ = js_sys::Reflect::set(&stats, &kk, &JsValue::from_f64(old + v));
-    };
-    add("frames", 1.0);
-    add("drawMs", draw_ms);
-    let kk = JsValue::from_str("maxDrawMs");
-    let old = js_sys::Reflect::get(&stats, &kk)
+            o
+        })
+}
+
+fn stat(key: &str) -> f64 {
+    js_sys::Reflect::get(&stats(), &JsValue::from_str(key))
         .ok()
         .and_then(|x| x.as_f64())
-        .unwrap_or(0.0);
-    let _ = js_sys::Reflect::set(&stats, &kk, &JsValue::from_f64(old.max(draw_ms)));
+        .unwrap_or(0.0)
 }
 
 /// Sets `window.schedlabStats[key] = value`.
 pub fn record(key: &str, value: f64) {
-    let w = browser::window();
-    let k = JsValue::from_str("schedlabStats");
-    let stats = js_sys::Reflect::get(&w, &k)
-        .ok()
-        .filter(|v| v.is_object())
-        .unwrap_or_else(|| {
-            let o = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&w, &k, &o);
-            o.into()
-        });
-    let _ = js_sys::Reflect::set(&stats, &JsValue::from_str(key), &JsValue::from_f64(value));
+    let _ = js_sys::Reflect::set(&stats(), &JsValue::from_str(key), &JsValue::from_f64(value));
+}
+
+/// Counts a drawn frame and its drawing time.
+fn record_frame(draw_ms: f64) {
+    record("lastDrawMs", draw_ms);
+    record("frames", stat("frames") + 1.0);
+    record("drawMs", stat("drawMs") + draw_ms);
+    record("maxDrawMs", stat("maxDrawMs").max(draw_ms));
 }
 
 /// Sizes a canvas to its CSS width and the given height; returns (width, height).

@@ -41,12 +41,7 @@ fn noisy_runs_match_the_native_engine_bit_for_bit() {
             seed,
         )
         .unwrap();
-        let bits = r
-            .execution
-            .tasks
-            .iter()
-            .map(|t| t.end.to_bits())
-            .fold(0u64, |h, b| h.rotate_left(7) ^ b);
+        let bits = r.execution.fingerprint();
         assert_eq!(
             r.metrics.makespan,
             row["makespan"].as_f64().unwrap(),

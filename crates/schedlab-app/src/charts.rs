@@ -20,6 +20,29 @@ fn colors(dark: bool) -> (RGBColor, RGBColor) {
     }
 }
 
+/// The grid and axes of both charts, in the theme's foreground color.
+fn mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    x: &str,
+    y: &str,
+    fg: RGBColor,
+) -> Result<(), String> {
+    chart
+        .configure_mesh()
+        .x_desc(x)
+        .y_desc(y)
+        .axis_style(fg)
+        .label_style(("sans-serif", 11).into_font().color(&fg))
+        .light_line_style(fg.mix(0.08))
+        .bold_line_style(fg.mix(0.15))
+        .draw()
+        .map_err(|e| e.to_string())
+}
+
 /// Equal-width bins over all series: (lower edge, upper edge, count per series).
 pub fn bins(series: &[Vec<f64>], count: usize) -> Vec<(f64, f64, Vec<usize>)> {
     let all = series.iter().flatten().copied();
@@ -79,16 +102,7 @@ pub fn histogram<DB: DrawingBackend>(
         .y_label_area_size(40)
         .build_cartesian_2d(x0..x1, 0.0..y1)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc(x_label)
-        .y_desc("samples")
-        .axis_style(fg)
-        .label_style(("sans-serif", 11).into_font().color(&fg))
-        .light_line_style(fg.mix(0.08))
-        .bold_line_style(fg.mix(0.15))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    mesh(&mut chart, x_label, "samples", fg)?;
     let k = series.len().max(1) as f64;
     for (s, name) in names.iter().enumerate() {
         let c = rgb(palette::series_color(s));
@@ -144,16 +158,7 @@ pub fn robustness<DB: DrawingBackend>(
         .y_label_area_size(48)
         .build_cartesian_2d(0.0..xmax, (ylo - pad).max(0.0)..yhi + pad)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("execution-time σ")
-        .y_desc("makespan")
-        .axis_style(fg)
-        .label_style(("sans-serif", 11).into_font().color(&fg))
-        .light_line_style(fg.mix(0.08))
-        .bold_line_style(fg.mix(0.15))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    mesh(&mut chart, "execution-time σ", "makespan", fg)?;
     for (i, c) in curves.iter().enumerate() {
         let col = rgb(palette::series_color(i));
         let mut band: Vec<(f64, f64)> = c.points.iter().map(|p| (p.0, p.3)).collect();

@@ -245,6 +245,15 @@ pub struct Execution {
 }
 
 impl Execution {
+    /// A hash of every task's end time, bit for bit: equal fingerprints mean identical
+    /// executions (used to check that native and WebAssembly runs agree).
+    pub fn fingerprint(&self) -> u64 {
+        self.tasks
+            .iter()
+            .map(|t| t.end.to_bits())
+            .fold(0u64, |h, b| h.rotate_left(7) ^ b)
+    }
+
     /// Busy intervals of processor `p`: (start, end, task), in order.
     pub fn busy(&self, p: usize) -> impl Iterator<Item = (f64, f64, usize)> + '_ {
         self.proc_order[p]
