@@ -46,6 +46,9 @@ pub fn decode(fragment: &str) -> Result<AppState, String> {
     state
         .check()
         .map_err(|e| format!("this link's content is not valid: {e}"))?;
+    // A scenario that cannot be scheduled would leave every later edit refused.
+    schedlab_core::Problem::new(&state.scenario)
+        .map_err(|e| format!("this link's scenario is not valid: {e}"))?;
     Ok(state)
 }
 
@@ -100,6 +103,15 @@ mod tests {
         assert!(decode(&encode(&bad))
             .unwrap_err()
             .contains("unknown scheduler"));
+        // Well-formed but unschedulable: a cycle.
+        let mut cyclic = AppState::new(presets::find("topcuoglu2002").unwrap().scenario());
+        cyclic.scenario.edges.push(schedlab_core::scenario::Edge {
+            from: "n10".into(),
+            to: "n1".into(),
+            data: 0.0,
+        });
+        let err = decode(&encode(&cyclic)).unwrap_err();
+        assert!(err.contains("cycle"), "{err}");
         // Every prefix of a good link fails cleanly or decodes, never panics.
         for cut in 0..good.len() {
             let _ = decode(&good[..cut]);
