@@ -17,6 +17,7 @@ pub mod scenario;
 pub mod sched;
 pub mod schedule;
 pub mod sim;
+pub mod stream;
 pub mod util;
 
 pub use error::{Error, Result};

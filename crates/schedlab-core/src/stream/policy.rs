@@ -1,0 +1,258 @@
+//! Online policies: each gives every active job a processing rate until its next decision.
+//!
+//! | id | rule | needs |
+//! | --- | --- | --- |
+//! | `fcfs` | earliest arrival first | nothing |
+//! | `sjf` | non-preemptive, shortest (estimated) size first | sizes or estimates |
+//! | `srpt` | preemptive, shortest remaining processing time (the m shortest on m machines); optimal for total flow time on one machine (Schrage 1968) | sizes |
+//! | `srpt_est` | SRPT on estimated remaining sizes | estimates |
+//! | `op_srpt` | SRPT on the current operation's remaining time (2-competitive for uniform obligatory tests, Lindermayr et al. 2026) | revealed operations |
+//! | `rr` | round robin with a quantum (option `quantum`, default 1) | nothing |
+//! | `ps` | processor sharing: all jobs share the machines equally | nothing |
+//! | `las` | least attained service first (SETF), ties share | nothing |
+//! | `mlfq` | multi-level feedback queue: quantum doubles per level, lower levels first | nothing |
+//! | `edf` | preemptive, earliest deadline first | deadlines |
+
+use crate::error::{Error, Result};
+use crate::stream::Info;
+
+/// What the simulator tracks of an active job; policies read what their information
+/// model allows (see [`Policy::check`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Active {
+    pub job: usize,
+    pub arrival: f64,
+    /// Service received so far.
+    pub attained: f64,
+    /// True remaining work of the whole job.
+    pub remaining: f64,
+    /// True remaining work of the current operation.
+    pub op_remaining: f64,
+    /// Estimated remaining work (estimate − attained, at least a tiny positive amount).
+    pub estimate_remaining: f64,
+    pub deadline: Option<f64>,
+    /// Round-robin position: lower = earlier in the queue.
+    pub queue_seq: u64,
+    /// Time left in the current quantum (RR, MLFQ).
+    pub quantum_left: f64,
+    /// MLFQ level.
+    pub level: usize,
+    /// Whether the job ran in the previous interval (non-preemptive policies keep it).
+    pub running: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Policy {
+    Fcfs,
+    Sjf,
+    Srpt,
+    SrptEstimate,
+    OpSrpt,
+    Rr { quantum: f64 },
+    Ps,
+    Las,
+    Mlfq { quantum: f64, levels: usize },
+    Edf,
+}
+
+/// Every policy id, in picker order.
+pub const IDS: [&str; 10] = [
+    "fcfs", "sjf", "srpt", "srpt_est", "op_srpt", "rr", "ps", "las", "mlfq", "edf",
+];
+
+impl Policy {
+    pub fn parse(id: &str) -> Result<Policy> {
+        // `rr:2.5` sets RR's quantum; `mlfq:1:5` MLFQ's base quantum and levels.
+        let mut parts = id.split(':');
+        let name = parts.next().unwrap_or("");
+        let num = |s: Option<&str>, default: f64| -> Result<f64> {
+            match s {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|q| q.is_finite() && *q > 0.0)
+                    .ok_or_else(|| {
+                        Error::config(format!("policy '{id}': '{v}' is not a positive number"))
+                    }),
+            }
+        };
+        Ok(match name {
+            "fcfs" => Policy::Fcfs,
+            "sjf" => Policy::Sjf,
+            "srpt" => Policy::Srpt,
+            "srpt_est" => Policy::SrptEstimate,
+            "op_srpt" => Policy::OpSrpt,
+            "rr" => Policy::Rr {
+                quantum: num(parts.next(), 1.0)?,
+            },
+            "ps" => Policy::Ps,
+            "las" | "setf" => Policy::Las,
+            "mlfq" => Policy::Mlfq {
+                quantum: num(parts.next(), 1.0)?,
+                levels: num(parts.next(), 6.0)?.round().max(1.0) as usize,
+            },
+            "edf" => Policy::Edf,
+            _ => {
+                return Err(Error::config(format!(
+                    "unknown policy '{id}' (known: {})",
+                    IDS.join(", ")
+                )))
+            }
+        })
+    }
+
+    /// Refuses a policy that needs information the model does not give.
+    pub fn check(&self, info: Info, has_deadlines: bool) -> Result<()> {
+        let fail = |what: &str| {
+            Err(Error::config(format!(
+                "{self:?} needs {what}, which the {info:?} information model does not give"
+            )))
+        };
+        match self {
+            Policy::Srpt if info != Info::Clairvoyant => fail("job sizes"),
+            Policy::Sjf | Policy::SrptEstimate
+                if matches!(info, Info::NonClairvoyant | Info::Revealed) =>
+            {
+                fail("sizes or estimates")
+            }
+            Policy::OpSrpt if !matches!(info, Info::Revealed | Info::Clairvoyant) => {
+                fail("operation lengths")
+            }
+            Policy::Edf if !has_deadlines => Err(Error::config("EDF needs jobs with deadlines")),
+            _ => Ok(()),
+        }
+    }
+
+    /// Rates for each active job (same order), and the time until the policy wants to
+    /// decide again on its own (quantum end, LAS catching up), `INFINITY` if never.
+    pub fn allocate(&self, active: &[Active], machines: usize) -> (Vec<f64>, f64) {
+        let n = active.len();
+        let mut rates = vec![0.0; n];
+        if n == 0 {
+            return (rates, f64::INFINITY);
+        }
+        let m = machines.min(n);
+        let pick = |key: &dyn Fn(&Active) -> (f64, f64, u64), rates: &mut Vec<f64>| {
+            let mut idx: Vec<usize> = (0..n).collect();
+            idx.sort_by(|&a, &b| {
+                let (x, y) = (key(&active[a]), key(&active[b]));
+                x.0.total_cmp(&y.0)
+                    .then(x.1.total_cmp(&y.1))
+                    .then(x.2.cmp(&y.2))
+            });
+            for &i in idx.iter().take(m) {
+                rates[i] = 1.0;
+            }
+        };
+        let id = |a: &Active| a.job as u64;
+        match *self {
+            Policy::Fcfs => pick(&|a| (a.arrival, 0.0, id(a)), &mut rates),
+            Policy::Srpt => pick(&|a| (a.remaining, a.arrival, id(a)), &mut rates),
+            Policy::SrptEstimate => pick(&|a| (a.estimate_remaining, a.arrival, id(a)), &mut rates),
+            Policy::OpSrpt => pick(&|a| (a.op_remaining, a.arrival, id(a)), &mut rates),
+            Policy::Edf => pick(
+                &|a| (a.deadline.unwrap_or(f64::INFINITY), a.arrival, id(a)),
+                &mut rates,
+            ),
+            // Non-preemptive: running jobs keep their machine; free machines take the
+            // shortest estimated size.
+            Policy::Sjf => pick(
+                &|a| {
+                    (
+                        if a.running { 0.0 } else { 1.0 },
+                        a.estimate_remaining + a.attained,
+                        id(a),
+                    )
+                },
+                &mut rates,
+            ),
+            Policy::Ps => {
+                let r = (machines as f64 / n as f64).min(1.0);
+                rates.iter_mut().for_each(|x| *x = r);
+            }
+            Policy::Rr { .. } => {
+                pick(&|a| (a.queue_seq as f64, 0.0, id(a)), &mut rates);
+                let h = (0..n)
+                    .filter(|&i| rates[i] > 0.0)
+                    .map(|i| active[i].quantum_left)
+                    .fold(f64::INFINITY, f64::min);
+                return (rates, h);
+            }
+            Policy::Mlfq { .. } => {
+                pick(&|a| (a.level as f64, a.queue_seq as f64, id(a)), &mut rates);
+                let h = (0..n)
+                    .filter(|&i| rates[i] > 0.0)
+                    .map(|i| active[i].quantum_left)
+                    .fold(f64::INFINITY, f64::min);
+                return (rates, h);
+            }
+            Policy::Las => return las(active, machines),
+        }
+        (rates, f64::INFINITY)
+    }
+
+    /// The quantum a job gets on (re)entering the queue at `level`.
+    pub fn quantum(&self, level: usize) -> f64 {
+        match *self {
+            Policy::Rr { quantum } => quantum,
+            Policy::Mlfq { quantum, levels } => quantum * 2f64.powi(level.min(levels - 1) as i32),
+            _ => f64::INFINITY,
+        }
+    }
+
+    /// The level after using up a quantum at `level`.
+    pub fn demote(&self, level: usize) -> usize {
+        match *self {
+            Policy::Mlfq { levels, .. } => (level + 1).min(levels - 1),
+            _ => level,
+        }
+    }
+}
+
+/// Least attained service: water-filling from the least-served jobs up. Jobs whose attained
+/// service ties (within a relative 1e-12) share equally.
+fn las(active: &[Active], machines: usize) -> (Vec<f64>, f64) {
+    let n = active.len();
+    let mut idx: Vec<usize> = (0..n).collect();
+    idx.sort_by(|&a, &b| {
+        active[a]
+            .attained
+            .total_cmp(&active[b].attained)
+            .then(active[a].job.cmp(&active[b].job))
+    });
+    let mut rates = vec![0.0; n];
+    let mut capacity = machines as f64;
+    let mut i = 0;
+    let tol = |x: f64| 1e-12 * x.abs().max(1.0);
+    // (attained level, rate) of each group, in order.
+    let mut groups: Vec<(f64, f64)> = Vec::new();
+    while i < n {
+        let a = active[idx[i]].attained;
+        let mut j = i;
+        while j < n && (active[idx[j]].attained - a).abs() <= tol(a) {
+            j += 1;
+        }
+        let k = (j - i) as f64;
+        let r = if capacity <= 0.0 {
+            0.0
+        } else {
+            (capacity / k).min(1.0)
+        };
+        capacity -= r * k;
+        for &x in &idx[i..j] {
+            rates[x] = r;
+        }
+        groups.push((a, r));
+        i = j;
+    }
+    // Next decision: a faster, less-served group catches up with the next one.
+    let mut horizon = f64::INFINITY;
+    for w in groups.windows(2) {
+        let ((a0, r0), (a1, r1)) = (w[0], w[1]);
+        if r0 > r1 {
+            horizon = horizon.min((a1 - a0) / (r0 - r1));
+        }
+    }
+    (rates, horizon)
+}

@@ -1,0 +1,214 @@
+//! Online scheduling: textbook numbers, SRPT's optimality, and the validator on every policy.
+
+use proptest::prelude::*;
+use schedlab_core::stream::policy::{Policy, IDS};
+use schedlab_core::stream::sim::{check, simulate, StreamMetrics};
+use schedlab_core::stream::{generate, Arrivals, Info, Job, Mix, Stream, StreamSpec};
+
+fn stream(machines: usize, jobs: &[(f64, f64)]) -> Stream {
+    Stream {
+        machines,
+        info: Info::Clairvoyant,
+        jobs: jobs
+            .iter()
+            .map(|&(a, s)| Job {
+                arrival: a,
+                ops: vec![s],
+                estimate: s,
+                deadline: None,
+            })
+            .collect(),
+    }
+}
+
+fn waiting(s: &Stream, policy: &str) -> Vec<f64> {
+    let run = simulate(s, Policy::parse(policy).unwrap()).unwrap();
+    check(s, &run).unwrap();
+    s.jobs
+        .iter()
+        .zip(&run.completion)
+        .map(|(j, c)| c - j.arrival - j.size())
+        .collect()
+}
+
+#[test]
+fn textbook_cpu_scheduling_examples() {
+    // Silberschatz, Galvin, Gagne, "Operating System Concepts", ch. 5: P1..P4 arrive at
+    // 0, 1, 2, 3 with bursts 8, 4, 9, 5.
+    let s = stream(1, &[(0.0, 8.0), (1.0, 4.0), (2.0, 9.0), (3.0, 5.0)]);
+    assert_eq!(waiting(&s, "fcfs"), [0.0, 7.0, 10.0, 18.0]); // average 8.75
+    assert_eq!(waiting(&s, "sjf"), [0.0, 7.0, 15.0, 9.0]); // average 7.75
+    assert_eq!(waiting(&s, "srpt"), [9.0, 0.0, 15.0, 2.0]); // SRTF, average 6.5
+                                                            // Round robin, quantum 4: P1 24, P2 3, P3 3 all at 0 → waits 6, 4, 7 (average 17/3).
+    let s = stream(1, &[(0.0, 24.0), (0.0, 3.0), (0.0, 3.0)]);
+    assert_eq!(waiting(&s, "rr:4"), [6.0, 4.0, 7.0]);
+    // Processor sharing: two equal jobs at 0 both finish at 2×size.
+    let s = stream(1, &[(0.0, 3.0), (0.0, 3.0)]);
+    assert_eq!(waiting(&s, "ps"), [3.0, 3.0]);
+    // LAS: a newcomer catches up with the long job, then they share.
+    let s = stream(1, &[(0.0, 10.0), (4.0, 2.0)]);
+    let w = waiting(&s, "las");
+    assert!(
+        (w[1] - 0.0).abs() < 1e-9 && (w[0] - 2.0).abs() < 1e-9,
+        "{w:?}"
+    );
+}
+
+#[test]
+fn srpt_preempts_a_long_job_for_a_short_one() {
+    let s = stream(1, &[(0.0, 10.0), (2.0, 1.0)]);
+    let run = simulate(&s, Policy::Srpt).unwrap();
+    assert_eq!(run.completion, [11.0, 3.0]);
+    assert_eq!(run.preemptions, 1);
+    let fcfs = simulate(&s, Policy::Fcfs).unwrap();
+    assert_eq!(fcfs.completion, [10.0, 11.0]);
+}
+
+/// The optimal total flow time on one machine, by trying every choice at every event
+/// (an optimal preemptive schedule only switches at arrivals and completions).
+fn brute_force(jobs: &[(f64, f64)]) -> f64 {
+    fn go(t: f64, rem: &mut Vec<f64>, jobs: &[(f64, f64)], done: usize) -> f64 {
+        if done == jobs.len() {
+            return 0.0;
+        }
+        let avail: Vec<usize> = (0..jobs.len())
+            .filter(|&j| rem[j] > 0.0 && jobs[j].0 <= t)
+            .collect();
+        let next_arrival = jobs
+            .iter()
+            .map(|j| j.0)
+            .filter(|&a| a > t)
+            .fold(f64::INFINITY, f64::min);
+        if avail.is_empty() {
+            return go(next_arrival, rem, jobs, done);
+        }
+        let mut best = f64::INFINITY;
+        for &j in &avail {
+            let run = rem[j].min(next_arrival - t);
+            rem[j] -= run;
+            let finished = rem[j] <= 1e-12;
+            let own = if finished { t + run - jobs[j].0 } else { 0.0 };
+            if finished {
+                rem[j] = 0.0;
+            }
+            let total = own + go(t + run, rem, jobs, done + finished as usize);
+            rem[j] += run;
+            if finished {
+                rem[j] = run;
+            }
+            best = best.min(total);
+        }
+        best
+    }
+    let mut rem: Vec<f64> = jobs.iter().map(|j| j.1).collect();
+    go(0.0, &mut rem, jobs, 0)
+}
+
+fn jobs_strategy(max: usize) -> impl Strategy<Value = Vec<(f64, f64)>> {
+    proptest::collection::vec((0u32..20, 1u32..12), 1..max).prop_map(|mut v| {
+        v.sort();
+        v.into_iter().map(|(a, s)| (a as f64, s as f64)).collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn srpt_total_flow_is_at_most_every_other_policys_on_one_machine(jobs in jobs_strategy(14)) {
+        let s = stream(1, &jobs);
+        let total = |p: &str| {
+            let run = simulate(&s, Policy::parse(p).unwrap()).unwrap();
+            check(&s, &run).unwrap();
+            StreamMetrics::compute(&s, &run).total_flow_time
+        };
+        let srpt = total("srpt");
+        for p in ["fcfs", "sjf", "srpt_est", "op_srpt", "rr", "rr:0.5", "ps", "las", "mlfq"] {
+            let other = total(p);
+            prop_assert!(srpt <= other + 1e-6 * other.max(1.0), "SRPT {} > {} {}", srpt, p, other);
+        }
+    }
+
+    #[test]
+    fn srpt_equals_the_brute_force_optimum(jobs in jobs_strategy(5)) {
+        let s = stream(1, &jobs);
+        let run = simulate(&s, Policy::Srpt).unwrap();
+        let srpt = StreamMetrics::compute(&s, &run).total_flow_time;
+        let opt = brute_force(&jobs);
+        prop_assert!((srpt - opt).abs() < 1e-6, "SRPT {} vs optimum {}", srpt, opt);
+    }
+
+    #[test]
+    fn every_policy_passes_the_validator_on_random_streams(seed in any::<u64>(), machines in 1usize..5, chain in any::<bool>(), rho in 0.3f64..1.2) {
+        let spec = StreamSpec {
+            jobs: 40,
+            machines,
+            arrivals: Arrivals::Load { rho },
+            mix: if chain { Mix::Chain { ops: 3, mean_op: 2.0 } } else { Mix::Single { mean_size: 5.0 } },
+            info: Info::Clairvoyant,
+            estimate_noise: 0.0,
+            deadline_slack: Some(3.0),
+            seed,
+        };
+        let s = generate(&spec).unwrap();
+        for id in IDS {
+            let run = simulate(&s, Policy::parse(id).unwrap()).unwrap();
+            if let Err(e) = check(&s, &run) {
+                prop_assert!(false, "{}: {}", id, e);
+            }
+            prop_assert!(run.completion.iter().all(|c| c.is_finite()));
+        }
+    }
+}
+
+#[test]
+fn information_models_gate_the_policies() {
+    let mut spec = StreamSpec {
+        jobs: 50,
+        machines: 2,
+        arrivals: Arrivals::Load { rho: 0.8 },
+        mix: Mix::Single { mean_size: 3.0 },
+        info: Info::NonClairvoyant,
+        estimate_noise: 0.0,
+        deadline_slack: None,
+        seed: 1,
+    };
+    let s = generate(&spec).unwrap();
+    assert!(simulate(&s, Policy::Srpt)
+        .unwrap_err()
+        .to_string()
+        .contains("sizes"));
+    assert!(simulate(&s, Policy::Edf).is_err());
+    simulate(&s, Policy::Las).unwrap();
+    spec.info = Info::Estimated;
+    spec.estimate_noise = 0.5;
+    let s = generate(&spec).unwrap();
+    assert!(
+        s.jobs.iter().any(|j| (j.estimate - j.size()).abs() > 1e-9),
+        "estimates are noisy"
+    );
+    let est = simulate(&s, Policy::SrptEstimate).unwrap();
+    check(&s, &est).unwrap();
+}
+
+#[test]
+fn generation_is_seeded_and_hits_the_target_load() {
+    let spec = StreamSpec {
+        jobs: 20_000,
+        machines: 4,
+        arrivals: Arrivals::Load { rho: 0.7 },
+        mix: Mix::Single { mean_size: 2.0 },
+        info: Info::Clairvoyant,
+        estimate_noise: 0.0,
+        deadline_slack: None,
+        seed: 9,
+    };
+    let a = generate(&spec).unwrap();
+    assert_eq!(a, generate(&spec).unwrap());
+    let work: f64 = a.jobs.iter().map(|j| j.size()).sum();
+    let span = a.jobs.last().unwrap().arrival;
+    let rho = work / (span * 4.0);
+    assert!((rho - 0.7).abs() < 0.03, "load {rho}");
+    let m = StreamMetrics::compute(&a, &simulate(&a, Policy::Srpt).unwrap());
+    assert!((m.utilisation - 0.7).abs() < 0.05, "{}", m.utilisation);
+}
