@@ -48,6 +48,61 @@ enum Command {
     Export(ExportArgs),
     /// List the schedulers, one line each.
     Schedulers,
+    /// Online scheduling of arriving jobs: compare policies on one generated stream.
+    Stream(StreamArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum MixArg {
+    Single,
+    Chain,
+    Dag,
+    Ds3,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum InfoArg {
+    Clairvoyant,
+    Estimated,
+    Revealed,
+    Nonclairvoyant,
+}
+
+#[derive(Args)]
+struct StreamArgs {
+    #[arg(long, default_value_t = 1000)]
+    jobs: usize,
+    #[arg(long, default_value_t = 1)]
+    machines: usize,
+    /// Target load ρ (arrival rate × mean size ÷ machines).
+    #[arg(long, conflicts_with = "mean_interarrival")]
+    load: Option<f64>,
+    /// Mean inter-arrival time (exponential), instead of --load.
+    #[arg(long)]
+    mean_interarrival: Option<f64>,
+    #[arg(long, value_enum, default_value_t = MixArg::Single)]
+    mix: MixArg,
+    /// Mean job size (single) or operation size (chain).
+    #[arg(long, default_value_t = 1.0)]
+    mean_size: f64,
+    /// Operations per job (chain).
+    #[arg(long, default_value_t = 3)]
+    ops: usize,
+    #[arg(long, value_enum, default_value_t = InfoArg::Clairvoyant)]
+    info: InfoArg,
+    /// Relative σ of size estimates (--info estimated).
+    #[arg(long, default_value_t = 0.0)]
+    estimate_noise: f64,
+    /// Deadlines at arrival + slack × size (for EDF).
+    #[arg(long)]
+    deadline_slack: Option<f64>,
+    /// Comma-separated policies: fcfs, sjf, srpt, srpt_est, op_srpt, rr[:quantum], ps, las, mlfq[:quantum[:levels]], edf.
+    #[arg(long, value_delimiter = ',', required = true)]
+    policies: Vec<String>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[arg(long, value_enum, default_value_t = OutFormat::Json)]
+    format: OutFormat,
 }
 
 #[derive(Args)]
@@ -522,6 +577,97 @@ fn cmd_export(a: &ExportArgs) -> CliResult<()> {
     emit(&formats::export(to, &scenario)?, a.output.as_deref())
 }
 
+fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
+    use schedlab_core::stream::policy::Policy;
+    use schedlab_core::stream::sim::{simulate, StreamMetrics};
+    use schedlab_core::stream::{generate, Arrivals, Info, Mix, StreamSpec};
+    let mix = match a.mix {
+        MixArg::Single => Mix::Single { mean_size: a.mean_size },
+        MixArg::Chain => Mix::Chain { ops: a.ops, mean_op: a.mean_size },
+        MixArg::Dag | MixArg::Ds3 => return Err(Fail("--mix dag and --mix ds3 (DAG jobs on heterogeneous processors) are not implemented yet; use single or chain".into())),
+    };
+    let arrivals = match (a.load, a.mean_interarrival) {
+        (Some(rho), _) => Arrivals::Load { rho },
+        (None, Some(t)) => Arrivals::Poisson {
+            mean_interarrival: t,
+        },
+        (None, None) => Arrivals::Load { rho: 0.8 },
+    };
+    let info = match a.info {
+        InfoArg::Clairvoyant => Info::Clairvoyant,
+        InfoArg::Estimated => Info::Estimated,
+        InfoArg::Revealed => Info::Revealed,
+        InfoArg::Nonclairvoyant => Info::NonClairvoyant,
+    };
+    let policies: Vec<(String, Policy)> = a
+        .policies
+        .iter()
+        .map(|p| Ok((p.clone(), Policy::parse(p)?)))
+        .collect::<CliResult<_>>()?;
+    let spec = StreamSpec {
+        jobs: a.jobs,
+        machines: a.machines,
+        arrivals,
+        mix,
+        info,
+        estimate_noise: a.estimate_noise,
+        deadline_slack: a.deadline_slack,
+        seed: a.seed,
+    };
+    let stream = generate(&spec)?;
+    // Reference for the empirical competitive ratio: SRPT with true sizes on one machine
+    // m times faster, a lower bound on any m-machine schedule's flow time (= SRPT if m = 1).
+    let mut fast = stream.clone();
+    fast.info = Info::Clairvoyant;
+    for j in &mut fast.jobs {
+        j.ops = vec![j.size() / a.machines as f64];
+        j.estimate = j.ops[0];
+    }
+    fast.machines = 1;
+    let reference = StreamMetrics::compute(&fast, &simulate(&fast, Policy::Srpt)?).total_flow_time;
+    let mut rows = Vec::new();
+    for (id, p) in &policies {
+        let run = simulate(&stream, *p)?;
+        let m = StreamMetrics::compute(&stream, &run);
+        let mut v = serde_json::to_value(&m)?;
+        v["policy"] = json!(id);
+        v["competitive_ratio"] = json!(m.total_flow_time / reference);
+        rows.push(v);
+    }
+    let text = match a.format {
+        OutFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
+        OutFormat::Table => {
+            let keys = [
+                "mean_flow_time",
+                "max_flow_time",
+                "p99_flow_time",
+                "mean_slowdown",
+                "throughput",
+                "utilisation",
+                "mean_queue_length",
+                "preemptions",
+                "competitive_ratio",
+            ];
+            let mut t = vec![std::iter::once("policy".to_string())
+                .chain(keys.iter().map(|k| k.to_string()))
+                .collect::<Vec<_>>()];
+            for r in &rows {
+                t.push(
+                    std::iter::once(r["policy"].as_str().unwrap_or("").to_string())
+                        .chain(keys.iter().map(|k| match r[*k].as_f64() {
+                            Some(x) if x.fract() == 0.0 => format!("{x:.0}"),
+                            Some(x) => format!("{x:.4}"),
+                            None => String::new(),
+                        }))
+                        .collect(),
+                );
+            }
+            table::render(&t)
+        }
+    };
+    emit(&text, None)
+}
+
 fn cmd_schedulers() -> CliResult<()> {
     let width = REGISTRY.iter().map(|s| s.id.len()).max().unwrap_or(0);
     let mut out = String::new();
@@ -578,6 +724,7 @@ fn main() -> ExitCode {
         Command::Import(a) => cmd_import(a),
         Command::Export(a) => cmd_export(a),
         Command::Schedulers => cmd_schedulers(),
+        Command::Stream(a) => cmd_stream(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -378,3 +378,66 @@ fn bad_input_exits_2_with_one_error_line() {
     ]);
     fails(&["nonsense-command"]);
 }
+
+#[test]
+fn stream_compares_policies_on_one_stream() {
+    let v = ok_json(&[
+        "stream",
+        "--jobs",
+        "500",
+        "--machines",
+        "2",
+        "--load",
+        "0.8",
+        "--policies",
+        "srpt,fcfs,ps",
+        "--seed",
+        "4",
+    ]);
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for r in rows {
+        for key in [
+            "policy",
+            "mean_flow_time",
+            "max_flow_time",
+            "mean_slowdown",
+            "throughput",
+            "competitive_ratio",
+        ] {
+            assert!(!r[key].is_null(), "{key} missing");
+        }
+        assert!(
+            r["competitive_ratio"].as_f64().unwrap() >= 1.0 - 1e-9,
+            "the reference is a lower bound"
+        );
+    }
+    assert_eq!(rows[0]["policy"], "srpt");
+    assert!(
+        rows[0]["mean_flow_time"].as_f64() < rows[1]["mean_flow_time"].as_f64(),
+        "SRPT beats FCFS on mean flow time"
+    );
+    assert_eq!(
+        v,
+        ok_json(&[
+            "stream",
+            "--jobs",
+            "500",
+            "--machines",
+            "2",
+            "--load",
+            "0.8",
+            "--policies",
+            "srpt,fcfs,ps",
+            "--seed",
+            "4"
+        ])
+    );
+    assert!(
+        fails(&["stream", "--policies", "srpt", "--info", "nonclairvoyant"])
+            .contains("needs job sizes")
+    );
+    assert!(fails(&["stream", "--policies", "nope"]).contains("unknown policy"));
+    assert!(fails(&["stream", "--policies", "srpt", "--load=-1"]).contains("load must be"));
+    fails(&["stream", "--policies", "srpt", "--mix", "dag"]);
+}

@@ -85,5 +85,40 @@ fn import(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, heft_scaling, all_schedulers, simulation, import);
+fn streams(c: &mut Criterion) {
+    use schedlab_core::stream::policy::Policy;
+    use schedlab_core::stream::{generate, sim, Arrivals, Info, Mix, StreamSpec};
+    let mut g = c.benchmark_group("stream");
+    g.sample_size(10);
+    let spec = StreamSpec {
+        jobs: 100_000,
+        machines: 4,
+        arrivals: Arrivals::Load { rho: 0.9 },
+        mix: Mix::Single { mean_size: 1.0 },
+        info: Info::Clairvoyant,
+        estimate_noise: 0.0,
+        deadline_slack: None,
+        seed: 1,
+    };
+    let s = generate(&spec).unwrap();
+    for (id, p) in [
+        ("srpt", Policy::Srpt),
+        ("fcfs", Policy::Fcfs),
+        ("ps", Policy::Ps),
+    ] {
+        g.bench_function(format!("{id}_100k_jobs_4_machines_rho0.9"), |b| {
+            b.iter(|| sim::simulate(&s, p).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    heft_scaling,
+    all_schedulers,
+    simulation,
+    import,
+    streams
+);
 criterion_main!(benches);

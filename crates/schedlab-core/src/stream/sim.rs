@@ -82,6 +82,10 @@ pub fn simulate(stream: &Stream, policy: Policy) -> Result<StreamRun> {
     let mut preemptions = 0usize;
     let mut events = 0usize;
     let mut prev_rates: Vec<(usize, f64)> = Vec::new();
+    // A run has at most a few events per arrival, operation end and quantum: past this
+    // bound the simulation is not progressing (computed once: it reads every job).
+    let max_ops = stream.jobs.iter().map(|j| j.ops.len()).max().unwrap_or(1);
+    let max_events = 64 * (n + 16) * (1 + max_ops) + quantum_budget(stream, policy);
 
     while next < n || !active.is_empty() {
         // Admit arrivals at `now`.
@@ -134,12 +138,7 @@ pub fn simulate(stream: &Stream, policy: Policy) -> Result<StreamRun> {
                 dt = dt.min(a.op_remaining / r);
             }
         }
-        if !dt.is_finite()
-            || dt < 0.0
-            || events
-                > 64 * (n + 16) * (1 + stream.jobs.iter().map(|j| j.ops.len()).max().unwrap_or(1))
-                    + quantum_budget(stream, policy)
-        {
+        if !dt.is_finite() || dt < 0.0 || events > max_events {
             return Err(Error::Simulation(format!(
                 "no progress at t = {now} (policy {policy:?})"
             )));
@@ -370,7 +369,10 @@ pub fn check(stream: &Stream, run: &StreamRun) -> std::result::Result<(), String
     let mut per_job: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
     let mut per_machine: Vec<Vec<(f64, f64, usize)>> = vec![Vec::new(); stream.machines];
     for s in &run.segments {
-        if s.machine >= stream.machines || s.job >= n || s.end.partial_cmp(&s.start) != Some(std::cmp::Ordering::Greater) {
+        if s.machine >= stream.machines
+            || s.job >= n
+            || s.end.partial_cmp(&s.start) != Some(std::cmp::Ordering::Greater)
+        {
             return Err(format!("bad segment {s:?}"));
         }
         per_job[s.job].push((s.start, s.end));
