@@ -80,6 +80,9 @@ struct StreamArgs {
     /// Mean inter-arrival time (exponential), instead of --load.
     #[arg(long)]
     mean_interarrival: Option<f64>,
+    /// Gamma inter-arrival times with this coefficient of variation (1 = Poisson, > 1 bursty).
+    #[arg(long)]
+    burstiness: Option<f64>,
     #[arg(long, value_enum, default_value_t = MixArg::Single)]
     mix: MixArg,
     /// Mean job size (single) or operation size (chain).
@@ -586,12 +589,18 @@ fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
         MixArg::Chain => Mix::Chain { ops: a.ops, mean_op: a.mean_size },
         MixArg::Dag | MixArg::Ds3 => return Err(Fail("--mix dag and --mix ds3 (DAG jobs on heterogeneous processors) are not implemented yet; use single or chain".into())),
     };
-    let arrivals = match (a.load, a.mean_interarrival) {
-        (Some(rho), _) => Arrivals::Load { rho },
-        (None, Some(t)) => Arrivals::Poisson {
+    let arrivals = match (a.load, a.mean_interarrival, a.burstiness) {
+        (Some(rho), _, None) => Arrivals::Load { rho },
+        (None, Some(t), None) => Arrivals::Poisson {
             mean_interarrival: t,
         },
-        (None, None) => Arrivals::Load { rho: 0.8 },
+        (None, None, None) => Arrivals::Load { rho: 0.8 },
+        (Some(rho), _, Some(cv)) => Arrivals::GammaLoad { rho, cv },
+        (None, Some(t), Some(cv)) => Arrivals::Gamma {
+            mean_interarrival: t,
+            cv,
+        },
+        (None, None, Some(cv)) => Arrivals::GammaLoad { rho: 0.8, cv },
     };
     let info = match a.info {
         InfoArg::Clairvoyant => Info::Clairvoyant,

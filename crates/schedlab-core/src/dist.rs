@@ -32,6 +32,29 @@ pub fn exponential<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> f64 {
     -mean * libm::log(1.0 - uniform(rng))
 }
 
+/// A gamma draw with shape `k` > 0 and scale `theta` (Marsaglia & Tsang 2000; shapes
+/// below 1 through the boost gamma(k + 1) · U^(1/k)).
+pub fn gamma<R: Rng + ?Sized>(rng: &mut R, k: f64, theta: f64) -> f64 {
+    if k < 1.0 {
+        let u = uniform(rng).max(f64::MIN_POSITIVE);
+        return gamma(rng, k + 1.0, theta) * libm::pow(u, 1.0 / k);
+    }
+    let d = k - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * d).sqrt();
+    loop {
+        let x = standard_normal(rng);
+        let v = 1.0 + c * x;
+        if v <= 0.0 {
+            continue;
+        }
+        let v = v * v * v;
+        let u = uniform(rng).max(f64::MIN_POSITIVE);
+        if libm::log(u) < 0.5 * x * x + d - d * v + d * libm::log(v) {
+            return d * v * theta;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -212,3 +212,43 @@ fn generation_is_seeded_and_hits_the_target_load() {
     let m = StreamMetrics::compute(&a, &simulate(&a, Policy::Srpt).unwrap());
     assert!((m.utilisation - 0.7).abs() < 0.05, "{}", m.utilisation);
 }
+
+#[test]
+fn bursty_arrivals_have_their_coefficient_of_variation_and_hurt_flow_time() {
+    let base = StreamSpec {
+        jobs: 40_000,
+        machines: 2,
+        arrivals: Arrivals::GammaLoad { rho: 0.8, cv: 3.0 },
+        mix: Mix::Single { mean_size: 1.0 },
+        info: Info::Clairvoyant,
+        estimate_noise: 0.0,
+        deadline_slack: None,
+        seed: 5,
+    };
+    let bursty = generate(&base).unwrap();
+    let gaps: Vec<f64> = bursty
+        .jobs
+        .windows(2)
+        .map(|w| w[1].arrival - w[0].arrival)
+        .collect();
+    let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
+    let sd = (gaps.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / gaps.len() as f64).sqrt();
+    assert!(
+        (mean - 1.0 / 1.6).abs() < 0.03 * (1.0 / 1.6),
+        "mean gap {mean}"
+    );
+    assert!((sd / mean - 3.0).abs() < 0.3, "cv {}", sd / mean);
+    let smooth = generate(&StreamSpec {
+        arrivals: Arrivals::GammaLoad { rho: 0.8, cv: 0.5 },
+        ..base.clone()
+    })
+    .unwrap();
+    let flow =
+        |s: &Stream| StreamMetrics::compute(s, &simulate(s, Policy::Srpt).unwrap()).mean_flow_time;
+    assert!(
+        flow(&bursty) > 1.5 * flow(&smooth),
+        "bursts make queues: {} vs {}",
+        flow(&bursty),
+        flow(&smooth)
+    );
+}

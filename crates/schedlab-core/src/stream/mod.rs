@@ -84,6 +84,11 @@ pub enum Arrivals {
     Poisson { mean_interarrival: f64 },
     /// The mean that gives a target load ρ = arrival rate × mean size ÷ machines.
     Load { rho: f64 },
+    /// Gamma inter-arrival times with this mean and coefficient of variation `cv`
+    /// (burstiness: cv > 1 bursty, cv = 1 Poisson, cv < 1 regular).
+    Gamma { mean_interarrival: f64, cv: f64 },
+    /// A target load with gamma inter-arrival times of coefficient of variation `cv`.
+    GammaLoad { rho: f64, cv: f64 },
 }
 
 /// What the jobs look like.
@@ -157,12 +162,31 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
             positive("mean operation size", mean_op)? * ops as f64
         }
     };
-    let mean_ia = match spec.arrivals {
+    let (mean_ia, cv) = match spec.arrivals {
         Arrivals::Poisson { mean_interarrival } => {
-            positive("mean inter-arrival time", mean_interarrival)?
+            (positive("mean inter-arrival time", mean_interarrival)?, 1.0)
         }
-        Arrivals::Load { rho } => mean_size / (positive("load", rho)? * spec.machines as f64),
+        Arrivals::Load { rho } => (
+            mean_size / (positive("load", rho)? * spec.machines as f64),
+            1.0,
+        ),
+        Arrivals::Gamma {
+            mean_interarrival,
+            cv,
+        } => (
+            positive("mean inter-arrival time", mean_interarrival)?,
+            positive("burstiness (cv)", cv)?,
+        ),
+        Arrivals::GammaLoad { rho, cv } => (
+            mean_size / (positive("load", rho)? * spec.machines as f64),
+            positive("burstiness (cv)", cv)?,
+        ),
     };
+    if cv > 100.0 {
+        return Err(Error::invalid(format!("burstiness (cv) {cv} is above 100")));
+    }
+    // Gamma with shape 1/cv² and the requested mean; cv = 1 is the exponential.
+    let shape = 1.0 / (cv * cv);
     if !(spec.estimate_noise.is_finite() && spec.estimate_noise >= 0.0) {
         return Err(Error::invalid("estimate noise must be >= 0"));
     }
@@ -173,7 +197,11 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
     let mut jobs = Vec::with_capacity(spec.jobs);
     for i in 0..spec.jobs {
         if i > 0 {
-            t += dist::exponential(&mut arrivals_rng, mean_ia);
+            t += if cv == 1.0 {
+                dist::exponential(&mut arrivals_rng, mean_ia)
+            } else {
+                dist::gamma(&mut arrivals_rng, shape, mean_ia / shape)
+            };
         }
         let ops: Vec<f64> = match spec.mix {
             Mix::Single { mean_size } => {
