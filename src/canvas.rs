@@ -86,9 +86,12 @@ fn GanttCanvas(column: usize) -> impl IntoView {
     let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
     let tooltip = RwSignal::new(None::<(f64, f64, String)>);
     // Redraw on any change of the evaluation, playhead or size.
+    // A memo, not the editor: the canvas redraws when the evaluation arrives, not on every
+    // edit (or drag move) before it, with the previous evaluation.
+    let noisy = Memo::new(move |_| ctx.editor.with(|e| e.state.noise.is_noisy()));
     Effect::new(move |_| {
         let playhead = ctx.playhead.get();
-        let noisy = ctx.editor.with(|e| e.state.noise.is_noisy());
+        let noisy = noisy.get();
         let Some(c) = canvas.get() else { return };
         ctx.eval.with(|e| {
             let Some(Ok(ev)) = e else { return };
@@ -265,13 +268,13 @@ pub fn ChartsPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let hist: NodeRef<leptos::html::Canvas> = NodeRef::new();
     let robust: NodeRef<leptos::html::Canvas> = NodeRef::new();
-    let show_hist = move || {
+    let show_hist = Memo::new(move |_| {
         ctx.editor
             .with(|e| e.state.noise.is_noisy() && e.state.noise.samples > 1)
-    };
-    let show_robust = move || ctx.editor.with(|e| e.state.schedulers.len() > 1);
+    });
+    let show_robust = Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.len() > 1));
     Effect::new(move |_| {
-        if !show_hist() {
+        if !show_hist.get() {
             return;
         }
         let Some(c) = hist.get() else { return };
@@ -299,7 +302,7 @@ pub fn ChartsPanel() -> impl IntoView {
         });
     });
     Effect::new(move |_| {
-        if !show_robust() {
+        if !show_robust.get() {
             return;
         }
         let Some(c) = robust.get() else { return };
@@ -316,11 +319,11 @@ pub fn ChartsPanel() -> impl IntoView {
     });
     view! {
         <div class="charts">
-            <Show when=show_hist>
+            <Show when=move || show_hist.get()>
                 <h3>"Makespan distribution"</h3>
                 <canvas node_ref=hist data-testid="histogram" class="chart" role="img" aria-label="Histogram of makespans over the noise samples"></canvas>
             </Show>
-            <Show when=show_robust>
+            <Show when=move || show_robust.get()>
                 <h3>"Robustness: makespan against σ (mean, 10–90 % band, 20 seeds)"</h3>
                 <canvas node_ref=robust data-testid="robustness" class="chart" role="img" aria-label="Makespan against execution noise for each scheduler"></canvas>
                 {move || ctx.robustness.get().is_none().then(|| view! { <p class="hint">"computing…"</p> })}

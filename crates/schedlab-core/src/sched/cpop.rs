@@ -7,7 +7,7 @@
 //! fastest. The other tasks, taken ready-first by priority, get their earliest-finish
 //! processor (with insertion). Complexity: O(n log n + e m).
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::{
@@ -16,6 +16,7 @@ use super::{
 };
 use crate::problem::Problem;
 use crate::schedule::{Builder, Schedule};
+use crate::util::OrdF64;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "cpop",
@@ -35,21 +36,6 @@ pub const SPEC: SchedulerSpec = SchedulerSpec::new(
 pub struct Cpop {
     pub comm_average: CommAverage,
     pub insertion: bool,
-}
-
-/// Ready-queue entry: highest snapped priority first, then lowest task index.
-#[derive(PartialEq)]
-struct Entry(f64, usize);
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Entry {
-    fn cmp(&self, o: &Self) -> Ordering {
-        self.0.total_cmp(&o.0).then(o.1.cmp(&self.1))
-    }
 }
 
 impl Cpop {
@@ -101,11 +87,11 @@ impl Scheduler for Cpop {
 
         let mut b = Builder::new(problem);
         let mut missing: Vec<usize> = (0..n).map(|t| problem.pred_deps(t).len()).collect();
-        let mut ready: BinaryHeap<Entry> = (0..n)
+        let mut ready: BinaryHeap<(OrdF64, Reverse<usize>)> = (0..n)
             .filter(|&t| missing[t] == 0)
-            .map(|t| Entry(snapped[t], t))
+            .map(|t| (OrdF64(snapped[t]), Reverse(t)))
             .collect();
-        while let Some(Entry(_, t)) = ready.pop() {
+        while let Some((_, Reverse(t))) = ready.pop() {
             match cp_proc {
                 Some(p) if on_cp[t] => {
                     b.place_earliest(t, p, self.insertion);
@@ -118,7 +104,7 @@ impl Scheduler for Cpop {
             for (s, _) in problem.successors(t) {
                 missing[s] -= 1;
                 if missing[s] == 0 {
-                    ready.push(Entry(snapped[s], s));
+                    ready.push((OrdF64(snapped[s]), Reverse(s)));
                 }
             }
         }
