@@ -614,6 +614,8 @@ fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
         .map(|p| Ok((p.clone(), Policy::parse(p)?)))
         .collect::<CliResult<_>>()?;
     let spec = StreamSpec {
+        speeds: vec![],
+        context_switch: 0.0,
         jobs: a.jobs,
         machines: a.machines,
         arrivals,

@@ -91,6 +91,8 @@ fn streams(c: &mut Criterion) {
     let mut g = c.benchmark_group("stream");
     g.sample_size(10);
     let spec = StreamSpec {
+        speeds: vec![],
+        context_switch: 0.0,
         jobs: 100_000,
         machines: 4,
         arrivals: Arrivals::Load { rho: 0.9 },

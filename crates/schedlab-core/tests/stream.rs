@@ -8,6 +8,8 @@ use schedlab_core::stream::{generate, Arrivals, Info, Job, Mix, Stream, StreamSp
 fn stream(machines: usize, jobs: &[(f64, f64)]) -> Stream {
     Stream {
         machines,
+        speeds: vec![],
+        context_switch: 0.0,
         info: Info::Clairvoyant,
         jobs: jobs
             .iter()
@@ -139,8 +141,11 @@ proptest! {
     }
 
     #[test]
-    fn every_policy_passes_the_validator_on_random_streams(seed in any::<u64>(), machines in 1usize..5, chain in any::<bool>(), rho in 0.3f64..1.2) {
+    fn every_policy_passes_the_validator_on_random_streams(seed in any::<u64>(), machines in 1usize..5, chain in any::<bool>(), rho in 0.3f64..1.2, hetero in any::<bool>(), cs in prop_oneof![Just(0.0), 0.01f64..0.5]) {
         let spec = StreamSpec {
+            // Related machines: speeds 1, 1.5, 2... (with a repeat to exercise speed classes).
+            speeds: if hetero { (0..machines).map(|i| 1.0 + 0.5 * (i / 2 * 2 + i % 2 * (i % 3)) as f64).collect() } else { vec![] },
+            context_switch: cs,
             jobs: 40,
             machines,
             arrivals: Arrivals::Load { rho },
@@ -164,6 +169,8 @@ proptest! {
 #[test]
 fn information_models_gate_the_policies() {
     let mut spec = StreamSpec {
+        speeds: vec![],
+        context_switch: 0.0,
         jobs: 50,
         machines: 2,
         arrivals: Arrivals::Load { rho: 0.8 },
@@ -194,6 +201,8 @@ fn information_models_gate_the_policies() {
 #[test]
 fn generation_is_seeded_and_hits_the_target_load() {
     let spec = StreamSpec {
+        speeds: vec![],
+        context_switch: 0.0,
         jobs: 20_000,
         machines: 4,
         arrivals: Arrivals::Load { rho: 0.7 },
@@ -216,6 +225,8 @@ fn generation_is_seeded_and_hits_the_target_load() {
 #[test]
 fn bursty_arrivals_have_their_coefficient_of_variation_and_hurt_flow_time() {
     let base = StreamSpec {
+        speeds: vec![],
+        context_switch: 0.0,
         jobs: 40_000,
         machines: 2,
         arrivals: Arrivals::GammaLoad { rho: 0.8, cv: 3.0 },
@@ -251,4 +262,147 @@ fn bursty_arrivals_have_their_coefficient_of_variation_and_hurt_flow_time() {
         flow(&bursty),
         flow(&smooth)
     );
+}
+
+#[test]
+fn related_machines_put_the_shortest_job_on_the_fastest_machine() {
+    let mut s = stream(2, &[(0.0, 4.0), (0.0, 2.0)]);
+    s.speeds = vec![1.0, 2.0];
+    let run = simulate(&s, Policy::Srpt).unwrap();
+    check(&s, &run).unwrap();
+    // Job 1 (2 units) on the speed-2 machine ends at 1; job 0 does 1 unit on the slow one,
+    // then moves to the fast machine: 3 units at speed 2.
+    assert_eq!(run.completion, [2.5, 1.0]);
+    assert!(run
+        .segments
+        .iter()
+        .any(|g| g.job == 1 && g.machine == 1 && g.start == 0.0));
+    // Processor sharing on related machines: 2 jobs share speeds 1 and 2 → 1.5 each.
+    let mut s = stream(2, &[(0.0, 3.0), (0.0, 3.0), (0.0, 3.0)]);
+    s.speeds = vec![1.0, 2.0];
+    let run = simulate(&s, Policy::Ps).unwrap();
+    check(&s, &run).unwrap();
+    assert!(
+        run.completion.iter().all(|&c| (c - 3.0).abs() < 1e-9),
+        "{:?}",
+        run.completion
+    );
+    // Bad speeds are refused.
+    s.speeds = vec![1.0];
+    assert!(simulate(&s, Policy::Ps)
+        .unwrap_err()
+        .to_string()
+        .contains("speeds"));
+    s.speeds = vec![1.0, f64::NAN];
+    assert!(simulate(&s, Policy::Ps).is_err());
+}
+
+#[test]
+fn context_switches_cost_time_and_punish_small_quanta() {
+    let mut s = stream(1, &[(0.0, 8.0), (1.0, 4.0), (2.0, 9.0), (3.0, 5.0)]);
+    s.context_switch = 1.0;
+    // FCFS: each job pays one switch.
+    assert_eq!(waiting_with_overhead(&s, "fcfs"), [1.0, 9.0, 13.0, 22.0]);
+    // Round robin, quantum 4, on P1 24, P2 3, P3 3: P1, P2, P3 start and P1 resumes once.
+    let mut s = stream(1, &[(0.0, 24.0), (0.0, 3.0), (0.0, 3.0)]);
+    s.context_switch = 0.5;
+    let run = simulate(&s, Policy::parse("rr:4").unwrap()).unwrap();
+    check(&s, &run).unwrap();
+    assert_eq!(run.overhead.iter().sum::<f64>(), 2.0);
+    let q1 = simulate(&s, Policy::parse("rr:1").unwrap()).unwrap();
+    check(&s, &q1).unwrap();
+    assert!(q1.overhead.iter().sum::<f64>() > 4.0);
+    let flow =
+        |r: &schedlab_core::stream::sim::StreamRun| StreamMetrics::compute(&s, r).mean_flow_time;
+    assert!(flow(&q1) > flow(&run));
+    s.context_switch = -1.0;
+    assert!(simulate(&s, Policy::Fcfs).is_err());
+}
+
+fn waiting_with_overhead(s: &Stream, policy: &str) -> Vec<f64> {
+    let run = simulate(s, Policy::parse(policy).unwrap()).unwrap();
+    check(s, &run).unwrap();
+    s.jobs
+        .iter()
+        .zip(&run.completion)
+        .map(|(j, c)| c - j.arrival - j.size())
+        .collect()
+}
+
+#[test]
+fn a_real_mooncake_trace_drives_the_arrivals() {
+    use schedlab_core::stream::trace;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/mooncake/conversation_trace.jsonl"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let tr = trace::parse("conversation_trace.jsonl", &text).unwrap();
+    assert_eq!(
+        tr.arrivals.len(),
+        text.lines().filter(|l| !l.trim().is_empty()).count()
+    );
+    assert!(tr.sizes.is_none());
+    let spec = StreamSpec {
+        speeds: vec![],
+        context_switch: 0.0,
+        jobs: 2000,
+        machines: 4,
+        arrivals: Arrivals::Trace(tr.clone()),
+        mix: Mix::Single { mean_size: 300.0 },
+        info: Info::Clairvoyant,
+        estimate_noise: 0.0,
+        deadline_slack: None,
+        seed: 3,
+    };
+    let s = generate(&spec).unwrap();
+    assert_eq!(s.jobs.len(), 2000);
+    for (j, t) in s.jobs.iter().zip(&tr.arrivals) {
+        assert_eq!(j.arrival, *t);
+    }
+    let srpt = simulate(&s, Policy::Srpt).unwrap();
+    check(&s, &srpt).unwrap();
+    let fcfs = simulate(&s, Policy::Fcfs).unwrap();
+    assert!(
+        StreamMetrics::compute(&s, &srpt).mean_flow_time
+            <= StreamMetrics::compute(&s, &fcfs).mean_flow_time
+    );
+    // Sizes from a CSV trace are used as given.
+    let tr = trace::parse("t.csv", "arrival,size\n0,5\n1,1\n").unwrap();
+    let s = generate(&StreamSpec {
+        arrivals: Arrivals::Trace(tr),
+        machines: 1,
+        ..spec
+    })
+    .unwrap();
+    assert_eq!(
+        s.jobs.iter().map(|j| j.size()).collect::<Vec<_>>(),
+        [5.0, 1.0]
+    );
+    assert_eq!(simulate(&s, Policy::Srpt).unwrap().completion, [6.0, 2.0]);
+}
+
+#[test]
+fn step_by_step_equals_one_go_and_records_why() {
+    use schedlab_core::stream::sim::Sim;
+    let s = stream(1, &[(0.0, 10.0), (2.0, 1.0), (3.0, 4.0)]);
+    let whole = simulate(&s, Policy::Srpt).unwrap();
+    let mut sim = Sim::new(&s, Policy::Srpt).unwrap().record_decisions();
+    let mut chunks = 0;
+    while !sim.run_for(1).unwrap() {
+        chunks += 1;
+    }
+    assert!(chunks >= 3);
+    let d = sim.decisions().to_vec();
+    let run = sim.finish();
+    assert_eq!(run.completion, whole.completion);
+    assert_eq!(run.segments, whole.segments);
+    // At t = 2 the short job arrives and takes the machine: rank 0, "remaining 1.000".
+    let at2 = d.iter().find(|x| x.time == 2.0).unwrap();
+    let short = at2.rows.iter().find(|r| r.job == 1).unwrap();
+    assert_eq!(short.rank, Some(0));
+    assert_eq!(short.key, "remaining 1.000");
+    let long = at2.rows.iter().find(|r| r.job == 0).unwrap();
+    assert_eq!((long.rank, long.rate), (None, 0.0));
+    assert_eq!(long.key, "remaining 8.000");
 }

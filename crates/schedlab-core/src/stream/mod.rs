@@ -11,8 +11,10 @@
 //! Status: single-operation and chain jobs on identical machines (issue 4, first part);
 //! DAG jobs on heterogeneous processors, HEFT-RT and the Streams lab come next.
 
+pub mod dag;
 pub mod policy;
 pub mod sim;
+pub mod trace;
 
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -67,17 +69,27 @@ impl Job {
     }
 }
 
-/// A stream of jobs for `machines` identical machines under an information model.
+/// A stream of jobs for `machines` machines under an information model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stream {
     pub machines: usize,
+    /// Speed of each machine (work per time unit); empty = identical machines of speed 1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speeds: Vec<f64>,
+    /// Time a job spends switching in each time it starts or resumes on a machine.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub context_switch: f64,
     pub info: Info,
     /// Jobs in arrival order.
     pub jobs: Vec<Job>,
 }
 
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
+}
+
 /// How jobs arrive.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Arrivals {
     /// Exponential inter-arrival times with this mean (DS3's `scale`).
@@ -89,6 +101,8 @@ pub enum Arrivals {
     Gamma { mean_interarrival: f64, cv: f64 },
     /// A target load with gamma inter-arrival times of coefficient of variation `cv`.
     GammaLoad { rho: f64, cv: f64 },
+    /// Replayed arrival times (sizes from the trace when it has them, else from the mix).
+    Trace(trace::Trace),
 }
 
 /// What the jobs look like.
@@ -115,6 +129,12 @@ impl Mix {
 pub struct StreamSpec {
     pub jobs: usize,
     pub machines: usize,
+    /// Machine speeds (empty = identical machines of speed 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speeds: Vec<f64>,
+    /// Context-switch time paid each time a job starts or resumes.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub context_switch: f64,
     pub arrivals: Arrivals,
     pub mix: Mix,
     pub info: Info,
@@ -130,6 +150,18 @@ pub const MAX_JOBS: usize = 1_000_000;
 
 /// Generates a stream; the same spec always gives the same stream.
 pub fn generate(spec: &StreamSpec) -> Result<Stream> {
+    check_speeds(&spec.speeds, spec.machines)?;
+    let capacity: f64 = if spec.speeds.is_empty() {
+        spec.machines as f64
+    } else {
+        spec.speeds.iter().sum()
+    };
+    if !(spec.context_switch.is_finite() && spec.context_switch >= 0.0) {
+        return Err(Error::invalid(format!(
+            "the context-switch time must be a finite number >= 0 (got {})",
+            spec.context_switch
+        )));
+    }
     if spec.jobs == 0 || spec.jobs > MAX_JOBS {
         return Err(Error::invalid(format!(
             "jobs must be between 1 and {MAX_JOBS} (got {})",
@@ -163,13 +195,11 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
         }
     };
     let (mean_ia, cv) = match spec.arrivals {
+        Arrivals::Trace(_) => (1.0, 1.0),
         Arrivals::Poisson { mean_interarrival } => {
             (positive("mean inter-arrival time", mean_interarrival)?, 1.0)
         }
-        Arrivals::Load { rho } => (
-            mean_size / (positive("load", rho)? * spec.machines as f64),
-            1.0,
-        ),
+        Arrivals::Load { rho } => (mean_size / (positive("load", rho)? * capacity), 1.0),
         Arrivals::Gamma {
             mean_interarrival,
             cv,
@@ -178,7 +208,7 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
             positive("burstiness (cv)", cv)?,
         ),
         Arrivals::GammaLoad { rho, cv } => (
-            mean_size / (positive("load", rho)? * spec.machines as f64),
+            mean_size / (positive("load", rho)? * capacity),
             positive("burstiness (cv)", cv)?,
         ),
     };
@@ -193,10 +223,16 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
     let mut arrivals_rng = StdRng::seed_from_u64(crate::util::derive_seed(spec.seed, 11));
     let mut size_rng = StdRng::seed_from_u64(crate::util::derive_seed(spec.seed, 12));
     let mut est_rng = StdRng::seed_from_u64(crate::util::derive_seed(spec.seed, 13));
+    let (count, trace) = match &spec.arrivals {
+        Arrivals::Trace(tr) => (spec.jobs.min(tr.arrivals.len()), Some(tr)),
+        _ => (spec.jobs, None),
+    };
     let mut t = 0.0;
-    let mut jobs = Vec::with_capacity(spec.jobs);
-    for i in 0..spec.jobs {
-        if i > 0 {
+    let mut jobs = Vec::with_capacity(count);
+    for i in 0..count {
+        if let Some(tr) = trace {
+            t = tr.arrivals[i];
+        } else if i > 0 {
             t += if cv == 1.0 {
                 dist::exponential(&mut arrivals_rng, mean_ia)
             } else {
@@ -204,6 +240,13 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
             };
         }
         let ops: Vec<f64> = match spec.mix {
+            _ if trace.is_some_and(|tr| tr.sizes.is_some()) => {
+                let size = trace.and_then(|tr| tr.sizes.as_ref()).map_or(1.0, |s| s[i]);
+                match spec.mix {
+                    Mix::Chain { ops, .. } => vec![size / ops as f64; ops],
+                    Mix::Single { .. } => vec![size],
+                }
+            }
             Mix::Single { mean_size } => {
                 vec![dist::exponential(&mut size_rng, mean_size).max(1e-9 * mean_size)]
             }
@@ -227,16 +270,34 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
     }
     Ok(Stream {
         machines: spec.machines,
+        speeds: spec.speeds.clone(),
+        context_switch: spec.context_switch,
         info: spec.info,
         jobs,
     })
 }
 
 impl Stream {
+    /// Each machine's speed (1 for identical machines).
+    pub fn machine_speeds(&self) -> Vec<f64> {
+        if self.speeds.is_empty() {
+            vec![1.0; self.machines]
+        } else {
+            self.speeds.clone()
+        }
+    }
+
     /// Checks a hand-made stream: finite, non-negative, sorted arrivals; positive sizes.
     pub fn validate(&self) -> Result<()> {
         if self.machines == 0 {
             return Err(Error::invalid("a stream needs at least one machine"));
+        }
+        check_speeds(&self.speeds, self.machines)?;
+        if !(self.context_switch.is_finite() && self.context_switch >= 0.0) {
+            return Err(Error::invalid(format!(
+                "the context-switch time must be a finite number >= 0 (got {})",
+                self.context_switch
+            )));
         }
         let mut last = 0.0;
         for (i, j) in self.jobs.iter().enumerate() {
@@ -260,4 +321,19 @@ impl Stream {
         }
         Ok(())
     }
+}
+
+fn check_speeds(speeds: &[f64], machines: usize) -> Result<()> {
+    if !speeds.is_empty() && speeds.len() != machines {
+        return Err(Error::invalid(format!(
+            "{} machine speeds given for {machines} machines",
+            speeds.len()
+        )));
+    }
+    if let Some(s) = speeds.iter().find(|s| !(s.is_finite() && **s > 0.0)) {
+        return Err(Error::invalid(format!(
+            "a machine speed must be a finite number > 0 (got {s})"
+        )));
+    }
+    Ok(())
 }

@@ -41,6 +41,19 @@ pub struct Active {
     pub running: bool,
 }
 
+/// A policy's decision at one event (see [`Policy::allocate`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alloc {
+    /// Processing rate of each active job, in machine units (1 = a whole machine).
+    pub rates: Vec<f64>,
+    /// Indices of the jobs at rate 1, highest priority first.
+    pub order: Vec<usize>,
+    /// Group of each entry of `order` (non-decreasing): jobs of one group share their
+    /// machines equally (on machines of different speeds they rotate over them).
+    pub groups: Vec<usize>,
+    pub horizon: f64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Policy {
     Fcfs,
@@ -124,26 +137,66 @@ impl Policy {
         }
     }
 
-    /// Rates for each active job (same order), and the time until the policy wants to
-    /// decide again on its own (quantum end, LAS catching up), `INFINITY` if never.
-    pub fn allocate(&self, active: &[Active], machines: usize) -> (Vec<f64>, f64) {
+    /// The policy's decision: a rate per active job, the full-rate jobs in priority order
+    /// (on machines of different speeds the first gets the fastest machine), and the time
+    /// until the policy wants to decide again on its own (quantum end, LAS catching up),
+    /// `INFINITY` if never.
+    pub fn allocate(&self, active: &[Active], machines: usize) -> Alloc {
+        let (rates, order, horizon) = self.allocate_inner(active, machines);
+        let groups = match self {
+            // Equal shares: all the full-rate jobs form one group.
+            Policy::Ps => vec![0; order.len()],
+            // Jobs with tied attained service share.
+            Policy::Las => {
+                let tol = |x: f64| 1e-12 * x.abs().max(1.0);
+                let mut g = Vec::with_capacity(order.len());
+                let mut id = 0;
+                for (k, &i) in order.iter().enumerate() {
+                    if k > 0 {
+                        let prev = active[order[k - 1]].attained;
+                        if (active[i].attained - prev).abs() > tol(prev) {
+                            id += 1;
+                        }
+                    }
+                    g.push(id);
+                }
+                g
+            }
+            _ => (0..order.len()).collect(),
+        };
+        Alloc {
+            rates,
+            order,
+            groups,
+            horizon,
+        }
+    }
+
+    fn allocate_inner(&self, active: &[Active], machines: usize) -> (Vec<f64>, Vec<usize>, f64) {
         let n = active.len();
         let mut rates = vec![0.0; n];
+        let mut order = Vec::new();
         if n == 0 {
-            return (rates, f64::INFINITY);
+            return (rates, order, f64::INFINITY);
         }
         let m = machines.min(n);
-        let pick = |key: &dyn Fn(&Active) -> (f64, f64, u64), rates: &mut Vec<f64>| {
+        let mut pick = |key: &dyn Fn(&Active) -> (f64, f64, u64), rates: &mut Vec<f64>| {
             let mut idx: Vec<usize> = (0..n).collect();
-            idx.sort_by(|&a, &b| {
-                let (x, y) = (key(&active[a]), key(&active[b]));
+            let cmp = |a: &usize, b: &usize| {
+                let (x, y) = (key(&active[*a]), key(&active[*b]));
                 x.0.total_cmp(&y.0)
                     .then(x.1.total_cmp(&y.1))
                     .then(x.2.cmp(&y.2))
-            });
-            for &i in idx.iter().take(m) {
+            };
+            if m < n {
+                idx.select_nth_unstable_by(m - 1, cmp);
+                idx.truncate(m);
+            }
+            idx.sort_by(cmp);
+            for &i in &idx {
                 rates[i] = 1.0;
             }
+            order = idx;
         };
         let id = |a: &Active| a.job as u64;
         match *self {
@@ -170,6 +223,9 @@ impl Policy {
             Policy::Ps => {
                 let r = (machines as f64 / n as f64).min(1.0);
                 rates.iter_mut().for_each(|x| *x = r);
+                if r >= 1.0 {
+                    order = (0..n).collect();
+                }
             }
             Policy::Rr { .. } => {
                 pick(&|a| (a.queue_seq as f64, 0.0, id(a)), &mut rates);
@@ -177,7 +233,7 @@ impl Policy {
                     .filter(|&i| rates[i] > 0.0)
                     .map(|i| active[i].quantum_left)
                     .fold(f64::INFINITY, f64::min);
-                return (rates, h);
+                return (rates, order, h);
             }
             Policy::Mlfq { .. } => {
                 pick(&|a| (a.level as f64, a.queue_seq as f64, id(a)), &mut rates);
@@ -185,11 +241,50 @@ impl Policy {
                     .filter(|&i| rates[i] > 0.0)
                     .map(|i| active[i].quantum_left)
                     .fold(f64::INFINITY, f64::min);
-                return (rates, h);
+                return (rates, order, h);
             }
             Policy::Las => return las(active, machines),
         }
-        (rates, f64::INFINITY)
+        (rates, order, f64::INFINITY)
+    }
+
+    /// One line saying how the policy chooses (the step-through view's heading).
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Policy::Fcfs => "FCFS: the jobs that arrived first run, to completion",
+            Policy::Sjf => "SJF: a running job keeps its machine; a free machine takes the shortest waiting job",
+            Policy::Srpt => "SRPT: the jobs with the least remaining work run; a shorter arrival preempts",
+            Policy::SrptEstimate => "SRPT on estimates: the least estimated remaining work runs",
+            Policy::OpSrpt => "Operation SRPT: the shortest remaining current operation runs",
+            Policy::Rr { .. } => "Round robin: the head of the queue runs for one quantum, then goes to the back",
+            Policy::Ps => "Processor sharing: every job gets an equal share of the machines",
+            Policy::Las => "LAS: the jobs that have received the least service run (ties share)",
+            Policy::Mlfq { .. } => "MLFQ: the lowest level runs first; a used-up quantum moves a job one level down",
+            Policy::Edf => "EDF: the earliest deadlines run",
+        }
+    }
+
+    /// What the policy compares for this job, as shown in the step-through view.
+    pub fn key_text(&self, a: &Active) -> String {
+        match self {
+            Policy::Fcfs => format!("arrived {:.3}", a.arrival),
+            Policy::Sjf if a.running => "running (not preempted)".into(),
+            Policy::Sjf => format!("size {:.3}", a.estimate_remaining + a.attained),
+            Policy::Srpt => format!("remaining {:.3}", a.remaining),
+            Policy::SrptEstimate => format!("estimated remaining {:.3}", a.estimate_remaining),
+            Policy::OpSrpt => format!("operation remaining {:.3}", a.op_remaining),
+            Policy::Rr { .. } => format!(
+                "queue position {}, quantum left {:.3}",
+                a.queue_seq, a.quantum_left
+            ),
+            Policy::Ps => "equal share".into(),
+            Policy::Las => format!("attained {:.3}", a.attained),
+            Policy::Mlfq { .. } => format!("level {}, queue position {}", a.level, a.queue_seq),
+            Policy::Edf => match a.deadline {
+                Some(d) => format!("deadline {d:.3}"),
+                None => "no deadline".into(),
+            },
+        }
     }
 
     /// The quantum a job gets on (re)entering the queue at `level`.
@@ -210,9 +305,39 @@ impl Policy {
     }
 }
 
+/// LAS's next decision given each job's actual progress per time unit (on machines of
+/// different speeds progress is not the rate): the first time a less-served group catches
+/// up with the next one.
+pub fn las_horizon(active: &[Active], progress: &[f64]) -> f64 {
+    let mut idx: Vec<usize> = (0..active.len()).collect();
+    idx.sort_by(|&a, &b| {
+        active[a]
+            .attained
+            .total_cmp(&active[b].attained)
+            .then(active[a].job.cmp(&active[b].job))
+    });
+    let tol = |x: f64| 1e-12 * x.abs().max(1.0);
+    let mut levels: Vec<(f64, f64)> = Vec::new();
+    for &i in &idx {
+        let a = active[i].attained;
+        match levels.last_mut() {
+            Some(l) if (a - l.0).abs() <= tol(l.0) => l.1 = l.1.min(progress[i]),
+            _ => levels.push((a, progress[i])),
+        }
+    }
+    let mut horizon = f64::INFINITY;
+    for w in levels.windows(2) {
+        let ((a0, p0), (a1, p1)) = (w[0], w[1]);
+        if p0 > p1 {
+            horizon = horizon.min((a1 - a0) / (p0 - p1));
+        }
+    }
+    horizon
+}
+
 /// Least attained service: water-filling from the least-served jobs up. Jobs whose attained
 /// service ties (within a relative 1e-12) share equally.
-fn las(active: &[Active], machines: usize) -> (Vec<f64>, f64) {
+fn las(active: &[Active], machines: usize) -> (Vec<f64>, Vec<usize>, f64) {
     let n = active.len();
     let mut idx: Vec<usize> = (0..n).collect();
     idx.sort_by(|&a, &b| {
@@ -254,5 +379,10 @@ fn las(active: &[Active], machines: usize) -> (Vec<f64>, f64) {
             horizon = horizon.min((a1 - a0) / (r0 - r1));
         }
     }
-    (rates, horizon)
+    let order = idx
+        .iter()
+        .copied()
+        .take_while(|&i| rates[i] >= 1.0)
+        .collect();
+    (rates, order, horizon)
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::policy::{Active, Policy};
+use super::policy::{Active, Alloc, Policy};
 use super::Stream;
 use crate::error::{Error, Result};
 
@@ -29,6 +29,11 @@ pub struct StreamRun {
     /// Times a job lost its machine while unfinished.
     pub preemptions: usize,
     pub events: usize,
+    /// Context-switch time charged to each job.
+    pub overhead: Vec<f64>,
+    /// Every decision, when recorded ([`Sim::record_decisions`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Decision>,
 }
 
 /// Flow-time metrics of a run (names as in the CLI's JSON).
@@ -59,234 +64,483 @@ pub struct StreamMetrics {
 
 const EPS: f64 = 1e-12;
 
-/// Runs `policy` on `stream`. Fails if the policy needs information the stream's model
-/// does not give, or if the stream is invalid.
+/// Runs `policy` on `stream` to the end. Fails if the policy needs information the
+/// stream's model does not give, or if the stream is invalid.
 pub fn simulate(stream: &Stream, policy: Policy) -> Result<StreamRun> {
-    stream.validate()?;
-    policy.check(
-        stream.info,
-        stream.jobs.iter().any(|j| j.deadline.is_some()),
-    )?;
-    let m = stream.machines;
-    let n = stream.jobs.len();
-    let mut completion = vec![f64::NAN; n];
-    let mut active: Vec<Active> = Vec::new();
-    let mut op_index: Vec<usize> = vec![0; n];
-    let mut machine_of: Vec<Option<usize>> = vec![None; n];
-    let mut segments: Vec<Segment> = Vec::new();
-    let mut open: Vec<Option<usize>> = vec![None; m]; // index into segments of the machine's last piece
-    let mut queue = vec![(0.0, 0usize)];
-    let mut seq = 0u64;
-    let mut next = 0usize;
-    let mut now = stream.jobs.first().map_or(0.0, |j| j.arrival);
-    let mut preemptions = 0usize;
-    let mut events = 0usize;
-    let mut prev_rates: Vec<(usize, f64)> = Vec::new();
-    // A run has at most a few events per arrival, operation end and quantum: past this
-    // bound the simulation is not progressing (computed once: it reads every job).
-    let max_ops = stream.jobs.iter().map(|j| j.ops.len()).max().unwrap_or(1);
-    let max_events = 64 * (n + 16) * (1 + max_ops) + quantum_budget(stream, policy);
+    let mut sim = Sim::new(stream, policy)?;
+    while !sim.step()? {}
+    Ok(sim.finish())
+}
 
-    while next < n || !active.is_empty() {
+/// One row of the step-through view: an active job as the policy saw it at a decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueRow {
+    pub job: usize,
+    pub arrival: f64,
+    pub attained: f64,
+    /// The rate the policy gave it (1 = a whole machine).
+    pub rate: f64,
+    /// Priority among the full-rate jobs (0 = first), if it got a whole machine.
+    pub rank: Option<usize>,
+    /// What the policy compared, in words ("remaining 3.2").
+    pub key: String,
+}
+
+/// The decision in force during an interval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub time: f64,
+    /// The end of the interval (the next event).
+    pub until: f64,
+    pub rows: Vec<QueueRow>,
+}
+
+/// A resumable run: [`Sim::step`] handles one event, so a page can run a long stream in
+/// chunks between frames and stay responsive.
+#[derive(Debug, Clone)]
+pub struct Sim<'a> {
+    stream: &'a Stream,
+    policy: Policy,
+    speeds: Vec<f64>,
+    /// Machines grouped by speed, fastest class first (one class if all speeds are equal).
+    classes: Vec<Vec<usize>>,
+    completion: Vec<f64>,
+    active: Vec<Active>,
+    op_index: Vec<usize>,
+    machine_of: Vec<Option<usize>>,
+    segments: Vec<Segment>,
+    open: Vec<Option<usize>>,
+    queue: Vec<(f64, usize)>,
+    overhead: Vec<f64>,
+    seq: u64,
+    next: usize,
+    now: f64,
+    preemptions: usize,
+    events: usize,
+    max_events: usize,
+    prev_rates: Vec<(usize, f64)>,
+    record: bool,
+    decisions: Vec<Decision>,
+}
+
+impl<'a> Sim<'a> {
+    pub fn new(stream: &'a Stream, policy: Policy) -> Result<Sim<'a>> {
+        stream.validate()?;
+        policy.check(
+            stream.info,
+            stream.jobs.iter().any(|j| j.deadline.is_some()),
+        )?;
+        let m = stream.machines;
+        let n = stream.jobs.len();
+        let speeds = stream.machine_speeds();
+        let mut by_speed: Vec<usize> = (0..m).collect();
+        by_speed.sort_by(|&a, &b| speeds[b].total_cmp(&speeds[a]).then(a.cmp(&b)));
+        let mut classes: Vec<Vec<usize>> = Vec::new();
+        for &p in &by_speed {
+            match classes.last_mut() {
+                Some(c) if speeds[c[0]] == speeds[p] => c.push(p),
+                _ => classes.push(vec![p]),
+            }
+        }
+        // A run has at most a few events per arrival, operation end and quantum: past this
+        // bound the simulation is not progressing (computed once: it reads every job).
+        let max_ops = stream.jobs.iter().map(|j| j.ops.len()).max().unwrap_or(1);
+        let max_events = 64 * (n + 16) * (1 + max_ops) + quantum_budget(stream, policy);
+        Ok(Sim {
+            stream,
+            policy,
+            speeds,
+            classes,
+            completion: vec![f64::NAN; n],
+            active: Vec::new(),
+            op_index: vec![0; n],
+            machine_of: vec![None; n],
+            segments: Vec::new(),
+            open: vec![None; m],
+            queue: vec![(0.0, 0)],
+            overhead: vec![0.0; n],
+            seq: 0,
+            next: 0,
+            now: stream.jobs.first().map_or(0.0, |j| j.arrival),
+            preemptions: 0,
+            events: 0,
+            max_events,
+            prev_rates: Vec::new(),
+            record: false,
+            decisions: Vec::new(),
+        })
+    }
+
+    /// Keeps every decision (for the step-through view; costs memory on long streams).
+    pub fn record_decisions(mut self) -> Self {
+        self.record = true;
+        self
+    }
+
+    /// The simulated time reached.
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// Jobs completed so far.
+    pub fn completed(&self) -> usize {
+        self.next - self.active.len()
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.next >= self.stream.jobs.len() && self.active.is_empty()
+    }
+
+    /// Runs at most `max_steps` events; true when the run is complete.
+    pub fn run_for(&mut self, max_steps: usize) -> Result<bool> {
+        for _ in 0..max_steps {
+            if self.step()? {
+                return Ok(true);
+            }
+        }
+        Ok(self.is_done())
+    }
+
+    /// Handles one decision interval; true when the run is complete.
+    pub fn step(&mut self) -> Result<bool> {
+        if self.is_done() {
+            return Ok(true);
+        }
+        let stream = self.stream;
+        let n = stream.jobs.len();
+        let m = stream.machines;
+        let policy = self.policy;
+        let now = self.now;
         // Admit arrivals at `now`.
         let mut changed = false;
-        while next < n && stream.jobs[next].arrival <= now + EPS * now.abs().max(1.0) {
-            let j = &stream.jobs[next];
-            active.push(Active {
-                job: next,
+        while self.next < n && stream.jobs[self.next].arrival <= now + EPS * now.abs().max(1.0) {
+            let j = &stream.jobs[self.next];
+            self.active.push(Active {
+                job: self.next,
                 arrival: j.arrival,
                 attained: 0.0,
                 remaining: j.size(),
                 op_remaining: j.ops[0],
                 estimate_remaining: j.estimate,
                 deadline: j.deadline,
-                queue_seq: seq,
+                queue_seq: self.seq,
                 quantum_left: policy.quantum(0),
                 level: 0,
                 running: false,
             });
-            seq += 1;
-            next += 1;
+            self.seq += 1;
+            self.next += 1;
             changed = true;
         }
         if changed {
-            queue.push((now, active.len()));
+            self.queue.push((now, self.active.len()));
         }
-        if active.is_empty() {
-            now = stream.jobs[next].arrival;
-            continue;
+        if self.active.is_empty() {
+            self.now = stream.jobs[self.next].arrival;
+            return Ok(false);
         }
-        events += 1;
-        let (rates, horizon) = policy.allocate(&active, m);
+        self.events += 1;
+        let alloc = policy.allocate(&self.active, m);
+        let rates = &alloc.rates;
         // Preemptions: a job that had a machine and lost it while unfinished.
-        for &(job, r) in &prev_rates {
+        for &(job, r) in &self.prev_rates {
             if r >= 1.0 - 1e-9 {
-                if let Some(i) = active.iter().position(|a| a.job == job) {
+                if let Some(i) = self.active.iter().position(|a| a.job == job) {
                     if rates[i] < 1.0 - 1e-9 {
-                        preemptions += 1;
+                        self.preemptions += 1;
                     }
                 }
             }
         }
-        // Length of this interval: next arrival, next operation end, policy's horizon.
-        let mut dt = horizon;
-        if next < n {
-            dt = dt.min(stream.jobs[next].arrival - now);
-        }
-        for (a, &r) in active.iter().zip(&rates) {
-            if r > 0.0 {
-                dt = dt.min(a.op_remaining / r);
+        let progress = self.assign(&alloc);
+        // Context switches: a job that starts or resumes pays the switch time first.
+        let cs = stream.context_switch;
+        if cs > 0.0 {
+            for (a, &v) in self.active.iter_mut().zip(&progress) {
+                if v > 0.0 && !a.running {
+                    a.op_remaining += cs;
+                    a.remaining += cs;
+                    self.overhead[a.job] += cs;
+                }
             }
         }
-        if !dt.is_finite() || dt < 0.0 || events > max_events {
+        // Length of this interval: next arrival, next operation end, policy's horizon.
+        let mut dt = if matches!(policy, Policy::Las) {
+            super::policy::las_horizon(&self.active, &progress)
+        } else {
+            alloc.horizon
+        };
+        if self.next < n {
+            dt = dt.min(stream.jobs[self.next].arrival - now);
+        }
+        for (a, &v) in self.active.iter().zip(&progress) {
+            if v > 0.0 {
+                dt = dt.min(a.op_remaining / v);
+            }
+        }
+        if !dt.is_finite() || dt < 0.0 || self.events > self.max_events {
             return Err(Error::Simulation(format!(
                 "no progress at t = {now} (policy {policy:?})"
             )));
         }
-        place(
-            &active,
-            &rates,
-            now,
-            dt,
-            m,
-            &mut machine_of,
-            &mut segments,
-            &mut open,
-        );
+        if self.record {
+            self.decisions.push(Decision {
+                time: now,
+                until: now + dt,
+                rows: self
+                    .active
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| QueueRow {
+                        job: a.job,
+                        arrival: a.arrival,
+                        attained: a.attained,
+                        rate: rates[i],
+                        rank: alloc.order.iter().position(|&k| k == i),
+                        key: policy.key_text(a),
+                    })
+                    .collect(),
+            });
+        }
+        self.emit(&alloc, now, dt);
         // Advance.
         let end = now + dt;
         let mut done = Vec::new();
-        for (i, (a, &r)) in active.iter_mut().zip(&rates).enumerate() {
-            a.running = r > 0.0;
-            if r <= 0.0 {
+        for (i, (a, &v)) in self.active.iter_mut().zip(&progress).enumerate() {
+            a.running = v > 0.0;
+            if v <= 0.0 {
                 continue;
             }
-            let w = r * dt;
+            let w = v * dt;
             a.attained += w;
             a.remaining -= w;
             a.op_remaining -= w;
             a.estimate_remaining =
                 (a.estimate_remaining - w).max(1e-9 * stream.jobs[a.job].estimate);
             a.quantum_left -= w;
-            let tol = 1e-9 * stream.jobs[a.job].size().max(1e-300);
+            let tol = 1e-9 * (stream.jobs[a.job].size() + self.overhead[a.job]).max(1e-300);
             if a.op_remaining <= tol {
-                let k = op_index[a.job] + 1;
+                let k = self.op_index[a.job] + 1;
                 if k >= stream.jobs[a.job].ops.len() {
                     done.push(i);
                 } else {
-                    op_index[a.job] = k;
+                    self.op_index[a.job] = k;
                     a.op_remaining = stream.jobs[a.job].ops[k];
                 }
             }
             if a.quantum_left <= tol && policy.quantum(0).is_finite() {
                 a.level = policy.demote(a.level);
                 a.quantum_left = policy.quantum(a.level);
-                a.queue_seq = seq;
-                seq += 1;
+                a.queue_seq = self.seq;
+                self.seq += 1;
             }
         }
-        now = end;
-        prev_rates = active
+        self.now = end;
+        self.prev_rates = self
+            .active
             .iter()
-            .zip(&rates)
+            .zip(rates)
             .map(|(a, &r)| (a.job, r))
             .collect();
         if !done.is_empty() {
             for &i in done.iter().rev() {
-                let a = active.swap_remove(i);
-                completion[a.job] = now;
-                machine_of[a.job] = None;
+                let a = self.active.swap_remove(i);
+                self.completion[a.job] = end;
+                self.machine_of[a.job] = None;
             }
             // Keep a deterministic order (arrival order) whatever swap_remove did.
-            active.sort_by_key(|a| a.job);
-            queue.push((now, active.len()));
+            self.active.sort_by_key(|a| a.job);
+            self.queue.push((end, self.active.len()));
         }
+        Ok(self.is_done())
     }
-    Ok(StreamRun {
-        completion,
-        segments,
-        queue,
-        preemptions,
-        events,
-    })
-}
 
-/// Places one interval's work on machines: full-rate jobs keep their machine when they can;
-/// fractional rates go through McNaughton's wrap-around rule on the remaining machines.
-#[allow(clippy::too_many_arguments)]
-fn place(
-    active: &[Active],
-    rates: &[f64],
-    t: f64,
-    dt: f64,
-    m: usize,
-    machine_of: &mut [Option<usize>],
-    segments: &mut Vec<Segment>,
-    open: &mut [Option<usize>],
-) {
-    if dt <= 0.0 {
-        return;
-    }
-    let mut push =
-        |machine: usize, job: usize, start: f64, end: f64, segments: &mut Vec<Segment>| {
-            if end - start <= 0.0 {
-                return;
+    /// Chooses machines for the full-rate jobs (by priority: the first gets the fastest
+    /// class; a job keeps its machine inside its class) and returns each active job's
+    /// progress per time unit: a group of jobs sharing (PS, LAS ties) progresses at the
+    /// mean speed of its machines; fractional-rate jobs share the machines left over.
+    fn assign(&mut self, alloc: &Alloc) -> Vec<f64> {
+        let m = self.stream.machines;
+        let mut taken = vec![false; m];
+        let mut progress = vec![0.0; self.active.len()];
+        // Which class each priority rank falls into.
+        let mut class_of_rank = Vec::with_capacity(m);
+        for (c, class) in self.classes.iter().enumerate() {
+            for _ in class {
+                class_of_rank.push(c);
             }
-            if let Some(k) = open[machine] {
-                let s = &mut segments[k];
-                if s.job == job && (s.end - start).abs() <= 1e-12 * start.abs().max(1.0) {
-                    s.end = end;
-                    return;
+        }
+        let mut unplaced = Vec::new();
+        for (rank, &i) in alloc.order.iter().enumerate() {
+            let c = class_of_rank[rank.min(m - 1)];
+            let job = self.active[i].job;
+            match self.machine_of[job] {
+                Some(p) if !taken[p] && self.classes[c].contains(&p) => taken[p] = true,
+                _ => unplaced.push((i, c)),
+            }
+        }
+        for (i, c) in unplaced {
+            let p = *self.classes[c]
+                .iter()
+                .find(|&&p| !taken[p])
+                .expect("one machine per rank in its class");
+            taken[p] = true;
+            self.machine_of[self.active[i].job] = Some(p);
+        }
+        let mut k = 0;
+        while k < alloc.order.len() {
+            let g = alloc.groups[k];
+            let mut e = k;
+            while e < alloc.order.len() && alloc.groups[e] == g {
+                e += 1;
+            }
+            let members = &alloc.order[k..e];
+            let speed = members
+                .iter()
+                .map(|&i| self.speeds[self.machine_of[self.active[i].job].expect("placed")])
+                .sum::<f64>()
+                / members.len() as f64;
+            for &i in members {
+                progress[i] = speed;
+            }
+            k = e;
+        }
+        let free: Vec<usize> = (0..m).filter(|&p| !taken[p]).collect();
+        let mean_free = if free.is_empty() {
+            0.0
+        } else {
+            free.iter().map(|&p| self.speeds[p]).sum::<f64>() / free.len() as f64
+        };
+        for (i, &r) in alloc.rates.iter().enumerate() {
+            if r > 0.0 && r < 1.0 - 1e-12 {
+                progress[i] = r * mean_free;
+                self.machine_of[self.active[i].job] = None;
+            }
+        }
+        progress
+    }
+
+    /// Writes one interval's machine segments: full-rate jobs on their machines (a sharing
+    /// group on machines of different speeds rotates over them, one equal slice each); the
+    /// fractional-rate jobs on the free machines by McNaughton's wrap-around rule (equal
+    /// speeds) or the same rotation.
+    fn emit(&mut self, alloc: &Alloc, t: f64, dt: f64) {
+        if dt <= 0.0 {
+            return;
+        }
+        let m = self.stream.machines;
+        let mut taken = vec![false; m];
+        let mut k = 0;
+        while k < alloc.order.len() {
+            let g = alloc.groups[k];
+            let mut e = k;
+            while e < alloc.order.len() && alloc.groups[e] == g {
+                e += 1;
+            }
+            let jobs: Vec<usize> = alloc.order[k..e]
+                .iter()
+                .map(|&i| self.active[i].job)
+                .collect();
+            let machines: Vec<usize> = jobs
+                .iter()
+                .map(|&j| self.machine_of[j].expect("placed"))
+                .collect();
+            for &p in &machines {
+                taken[p] = true;
+            }
+            if machines
+                .iter()
+                .all(|&p| self.speeds[p] == self.speeds[machines[0]])
+            {
+                for (&job, &p) in jobs.iter().zip(&machines) {
+                    self.push(p, job, t, t + dt);
+                }
+            } else {
+                self.rotate(&jobs, &machines, t, dt);
+            }
+            k = e;
+        }
+        let free: Vec<usize> = (0..m).filter(|&p| !taken[p]).collect();
+        let sharing: Vec<usize> = (0..self.active.len())
+            .filter(|&i| alloc.rates[i] > 0.0 && alloc.rates[i] < 1.0 - 1e-12)
+            .collect();
+        if sharing.is_empty() || free.is_empty() {
+            return;
+        }
+        if free.iter().all(|&p| self.speeds[p] == self.speeds[free[0]]) {
+            let mut mi = 0usize;
+            let mut pos = 0.0f64;
+            for &i in &sharing {
+                let job = self.active[i].job;
+                let mut len = alloc.rates[i] * dt;
+                while len > 1e-15 * dt.max(1.0) && mi < free.len() {
+                    let take = len.min(dt - pos);
+                    self.push(free[mi], job, t + pos, t + pos + take);
+                    len -= take;
+                    pos += take;
+                    if pos >= dt - 1e-15 * dt.max(1.0) {
+                        mi += 1;
+                        pos = 0.0;
+                    }
                 }
             }
-            segments.push(Segment {
-                machine,
-                job,
-                start,
-                end,
-            });
-            open[machine] = Some(segments.len() - 1);
-        };
-    let mut taken = vec![false; m];
-    let full: Vec<usize> = (0..active.len())
-        .filter(|&i| rates[i] >= 1.0 - 1e-12)
-        .collect();
-    let mut unplaced = Vec::new();
-    for &i in &full {
-        match machine_of[active[i].job] {
-            Some(p) if !taken[p] => taken[p] = true,
-            _ => unplaced.push(i),
+        } else {
+            let jobs: Vec<usize> = sharing.iter().map(|&i| self.active[i].job).collect();
+            self.rotate(&jobs, &free, t, dt);
         }
     }
-    for &i in &unplaced {
-        let p = (0..m)
-            .find(|&p| !taken[p])
-            .expect("at most m full-rate jobs");
-        taken[p] = true;
-        machine_of[active[i].job] = Some(p);
-    }
-    for &i in &full {
-        let p = machine_of[active[i].job].expect("placed");
-        push(p, active[i].job, t, t + dt, segments);
-    }
-    // McNaughton on the free machines for fractional rates.
-    let free: Vec<usize> = (0..m).filter(|&p| !taken[p]).collect();
-    let mut mi = 0usize;
-    let mut pos = 0.0f64;
-    for i in (0..active.len()).filter(|&i| rates[i] > 0.0 && rates[i] < 1.0 - 1e-12) {
-        let job = active[i].job;
-        machine_of[job] = None;
-        let mut len = rates[i] * dt;
-        while len > 1e-15 * dt.max(1.0) && mi < free.len() {
-            let room = dt - pos;
-            let take = len.min(room);
-            push(free[mi], job, t + pos, t + pos + take, segments);
-            len -= take;
-            pos += take;
-            if pos >= dt - 1e-15 * dt.max(1.0) {
-                mi += 1;
-                pos = 0.0;
+
+    /// g = max(jobs, machines) equal slices; in slice k, job j runs on machine (j + k) mod g
+    /// when that machine exists: each job visits each machine for one slice.
+    fn rotate(&mut self, jobs: &[usize], machines: &[usize], t: f64, dt: f64) {
+        let g = jobs.len().max(machines.len());
+        let slice = dt / g as f64;
+        for k in 0..g {
+            for (j, &job) in jobs.iter().enumerate() {
+                let f = (j + k) % g;
+                if f < machines.len() {
+                    let s = t + k as f64 * slice;
+                    let e = if k + 1 == g { t + dt } else { s + slice };
+                    self.push(machines[f], job, s, e);
+                }
             }
+        }
+    }
+
+    fn push(&mut self, machine: usize, job: usize, start: f64, end: f64) {
+        if end - start <= 0.0 {
+            return;
+        }
+        if let Some(k) = self.open[machine] {
+            let s = &mut self.segments[k];
+            if s.job == job && (s.end - start).abs() <= 1e-12 * start.abs().max(1.0) {
+                s.end = end;
+                return;
+            }
+        }
+        self.segments.push(Segment {
+            machine,
+            job,
+            start,
+            end,
+        });
+        self.open[machine] = Some(self.segments.len() - 1);
+    }
+
+    /// The decisions recorded so far (see [`Sim::record_decisions`]).
+    pub fn decisions(&self) -> &[Decision] {
+        &self.decisions
+    }
+
+    pub fn finish(self) -> StreamRun {
+        StreamRun {
+            completion: self.completion,
+            segments: self.segments,
+            queue: self.queue,
+            preemptions: self.preemptions,
+            events: self.events,
+            overhead: self.overhead,
+            decisions: self.decisions,
         }
     }
 }
@@ -352,7 +606,7 @@ impl StreamMetrics {
                 .sum::<f64>()
                 / nn,
             throughput: n as f64 / span,
-            utilisation: work / (stream.machines as f64 * span),
+            utilisation: work / (stream.machine_speeds().iter().sum::<f64>() * span),
             mean_queue_length: area / span,
             max_queue_length: run.queue.iter().map(|q| q.1).max().unwrap_or(0),
             preemptions: run.preemptions,
@@ -368,6 +622,8 @@ pub fn check(stream: &Stream, run: &StreamRun) -> std::result::Result<(), String
     let n = stream.jobs.len();
     let mut per_job: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
     let mut per_machine: Vec<Vec<(f64, f64, usize)>> = vec![Vec::new(); stream.machines];
+    let speeds = stream.machine_speeds();
+    let mut served = vec![0.0; n];
     for s in &run.segments {
         if s.machine >= stream.machines
             || s.job >= n
@@ -376,6 +632,7 @@ pub fn check(stream: &Stream, run: &StreamRun) -> std::result::Result<(), String
             return Err(format!("bad segment {s:?}"));
         }
         per_job[s.job].push((s.start, s.end));
+        served[s.job] += (s.end - s.start) * speeds[s.machine];
         per_machine[s.machine].push((s.start, s.end, s.job));
     }
     let scale = run.completion.iter().copied().fold(1.0, f64::max);
@@ -383,10 +640,12 @@ pub fn check(stream: &Stream, run: &StreamRun) -> std::result::Result<(), String
     for (j, segs) in per_job.iter_mut().enumerate() {
         segs.sort_by(|a, b| a.0.total_cmp(&b.0));
         let job = &stream.jobs[j];
-        let served: f64 = segs.iter().map(|s| s.1 - s.0).sum();
-        if (served - job.size()).abs() > 1e-6 * job.size().max(1.0) {
+        let overhead = run.overhead.get(j).copied().unwrap_or(0.0);
+        let need = job.size() + overhead;
+        if overhead.is_nan() || overhead < 0.0 || (served[j] - need).abs() > 1e-6 * need.max(1.0) {
             return Err(format!(
-                "job {j} got {served} of service for a size of {}",
+                "job {j} got {} of service for a size of {} plus {overhead} of context switches",
+                served[j],
                 job.size()
             ));
         }

@@ -1,0 +1,169 @@
+//! Arrival traces: when jobs arrived (and, optionally, how big they were).
+//!
+//! Two text formats, told apart by the first non-blank line:
+//! - JSON lines, one object per job with `arrival` or `timestamp` (a Mooncake trace's
+//!   `timestamp`, in ms, works as is) and an optional `size`;
+//! - CSV or whitespace-separated columns `arrival[,size]`, with an optional header line and
+//!   `#` comments.
+//!
+//! Arrivals are sorted (stably) and shifted so the first is at 0. Every line is checked:
+//! a bad one is reported with its line number.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Upper bound on trace entries (the stream limit).
+pub const MAX_ENTRIES: usize = super::MAX_JOBS;
+
+/// A parsed trace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    /// Arrival times, sorted, the first at 0.
+    pub arrivals: Vec<f64>,
+    /// Sizes per arrival (in the same order), if the trace gives them for every line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sizes: Option<Vec<f64>>,
+}
+
+fn bad(name: &str, line: usize, msg: impl std::fmt::Display) -> Error {
+    Error::format("trace", format!("{name}:{line}: {msg}"))
+}
+
+/// Parses a trace file's text (`name` is used in error messages).
+pub fn parse(name: &str, text: &str) -> Result<Trace> {
+    let mut rows: Vec<(f64, Option<f64>)> = Vec::new();
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    let Some(first) = first else {
+        return Err(bad(name, 1, "the trace has no arrivals"));
+    };
+    let json = first.starts_with('{');
+    let mut header_seen = false;
+    for (i, raw) in text.lines().enumerate() {
+        let ln = i + 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if rows.len() >= MAX_ENTRIES {
+            return Err(bad(name, ln, format!("more than {MAX_ENTRIES} arrivals")));
+        }
+        let (t, size) = if json {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .map_err(|e| bad(name, ln, format!("not a JSON object: {e}")))?;
+            let t = v
+                .get("arrival")
+                .or_else(|| v.get("timestamp"))
+                .ok_or_else(|| bad(name, ln, "no `arrival` or `timestamp` field"))?
+                .as_f64()
+                .ok_or_else(|| bad(name, ln, "the arrival time is not a number"))?;
+            let size = match v.get("size") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(s) => Some(
+                    s.as_f64()
+                        .ok_or_else(|| bad(name, ln, "`size` is not a number"))?,
+                ),
+            };
+            (t, size)
+        } else {
+            let cols: Vec<&str> = line
+                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                .filter(|c| !c.is_empty())
+                .collect();
+            let parse = |s: &str| s.parse::<f64>().ok();
+            match (cols.first().and_then(|c| parse(c)), cols.len()) {
+                (None, _) if !header_seen && rows.is_empty() => {
+                    header_seen = true;
+                    continue;
+                }
+                (None, _) => {
+                    return Err(bad(
+                        name,
+                        ln,
+                        format!("'{}' is not an arrival time", cols.first().unwrap_or(&"")),
+                    ))
+                }
+                (Some(t), 1) => (t, None),
+                (Some(t), _) => (
+                    t,
+                    Some(
+                        parse(cols[1])
+                            .ok_or_else(|| bad(name, ln, format!("'{}' is not a size", cols[1])))?,
+                    ),
+                ),
+            }
+        };
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(bad(
+                name,
+                ln,
+                format!("arrival time {t} is not a finite number >= 0"),
+            ));
+        }
+        if let Some(s) = size {
+            if !(s.is_finite() && s > 0.0) {
+                return Err(bad(
+                    name,
+                    ln,
+                    format!("size {s} is not a finite number > 0"),
+                ));
+            }
+        }
+        rows.push((t, size));
+    }
+    if rows.is_empty() {
+        return Err(bad(name, 1, "the trace has no arrivals"));
+    }
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let t0 = rows[0].0;
+    let sizes = if rows.iter().all(|r| r.1.is_some()) {
+        Some(rows.iter().map(|r| r.1.unwrap_or(0.0)).collect())
+    } else {
+        None
+    };
+    Ok(Trace {
+        arrivals: rows.iter().map(|r| r.0 - t0).collect(),
+        sizes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_with_header_and_sizes() {
+        let t = parse("t.csv", "arrival,size\n# comment\n5,2\n3,1.5\n\n9,4\n").unwrap();
+        assert_eq!(t.arrivals, vec![0.0, 2.0, 6.0]);
+        assert_eq!(t.sizes, Some(vec![1.5, 2.0, 4.0]));
+    }
+
+    #[test]
+    fn jsonl_timestamps_without_sizes() {
+        let t = parse(
+            "m.jsonl",
+            "{\"timestamp\": 10, \"input_length\": 3}\n{\"timestamp\": 12}\n",
+        )
+        .unwrap();
+        assert_eq!(t.arrivals, vec![0.0, 2.0]);
+        assert_eq!(t.sizes, None);
+    }
+
+    #[test]
+    fn bad_lines_are_located() {
+        let e = parse("x.csv", "1,2\n2,-1\n").unwrap_err().to_string();
+        assert!(e.contains("x.csv:2") && e.contains("size -1"), "{e}");
+        let e = parse("x.csv", "1\nfoo\n").unwrap_err().to_string();
+        assert!(e.contains("x.csv:2"), "{e}");
+        let e = parse("x.jsonl", "{\"timestamp\": 1}\n{\"t\": 2}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("x.jsonl:2") && e.contains("timestamp"), "{e}");
+        let e = parse("x.csv", "NaN\n").unwrap_err().to_string();
+        assert!(e.contains("x.csv:1"), "{e}");
+        assert!(parse("e", "\n# only a comment\n").is_err());
+    }
+}
