@@ -23,6 +23,7 @@ macro_rules! preset {
 pub static ALL: &[Preset] = &[
     preset!("topcuoglu2002"),
     preset!("ds3-wifi-tx"),
+    preset!("ds3-wifi-rx"),
     preset!("gaussian-elimination"),
     preset!("fft"),
     preset!("montage"),

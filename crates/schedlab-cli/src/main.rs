@@ -72,9 +72,27 @@ enum InfoArg {
 struct StreamArgs {
     #[arg(long, default_value_t = 1000)]
     jobs: usize,
+    /// Machines (single/chain jobs) or processors (--mix dag; DS3's SoC has 16).
     #[arg(long, default_value_t = 1)]
     machines: usize,
-    /// Target load ρ (arrival rate × mean size ÷ machines).
+    /// Machine speeds, comma-separated, one per machine (related machines; single/chain).
+    #[arg(long, value_delimiter = ',')]
+    speeds: Vec<f64>,
+    /// Time a job spends switching in each time it starts or resumes (single/chain).
+    #[arg(long, default_value_t = 0.0)]
+    context_switch: f64,
+    /// Arrival trace: CSV `arrival[,size]` or JSON lines with `arrival`/`timestamp` (a
+    /// Mooncake trace works); replaces --load / --mean-interarrival.
+    #[arg(long, conflicts_with_all = ["load", "mean_interarrival", "burstiness"])]
+    trace: Option<PathBuf>,
+    /// Relative σ of execution times of DAG jobs' tasks (--mix dag|ds3).
+    #[arg(long, default_value_t = 0.0)]
+    exec_noise: f64,
+    /// Tasks per random DAG job (--mix dag).
+    #[arg(long, default_value_t = 20)]
+    dag_tasks: usize,
+    /// Target load ρ (arrival rate × mean size ÷ total machine speed; for DAG jobs the
+    /// fastest-processor work ÷ processors).
     #[arg(long, conflicts_with = "mean_interarrival")]
     load: Option<f64>,
     /// Mean inter-arrival time (exponential), instead of --load.
@@ -99,7 +117,8 @@ struct StreamArgs {
     /// Deadlines at arrival + slack × size (for EDF).
     #[arg(long)]
     deadline_slack: Option<f64>,
-    /// Comma-separated policies: fcfs, sjf, srpt, srpt_est, op_srpt, rr[:quantum], ps, las, mlfq[:quantum[:levels]], edf.
+    /// Comma-separated policies: fcfs, sjf, srpt, srpt_est, op_srpt, rr[:quantum], ps, las,
+    /// mlfq[:quantum[:levels]], edf; for DAG jobs (--mix dag|ds3): dls_srpt, dls_fcfs, heft_rt.
     #[arg(long, value_delimiter = ',', required = true)]
     policies: Vec<String>,
     #[arg(long, default_value_t = 1)]
@@ -581,26 +600,66 @@ fn cmd_export(a: &ExportArgs) -> CliResult<()> {
 }
 
 fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
+    use schedlab_core::stream::dag::{self, DagMix, DagPolicy, DagSpec};
     use schedlab_core::stream::policy::Policy;
     use schedlab_core::stream::sim::{simulate, StreamMetrics};
-    use schedlab_core::stream::{generate, Arrivals, Info, Mix, StreamSpec};
-    let mix = match a.mix {
-        MixArg::Single => Mix::Single { mean_size: a.mean_size },
-        MixArg::Chain => Mix::Chain { ops: a.ops, mean_op: a.mean_size },
-        MixArg::Dag | MixArg::Ds3 => return Err(Fail("--mix dag and --mix ds3 (DAG jobs on heterogeneous processors) are not implemented yet; use single or chain".into())),
-    };
-    let arrivals = match (a.load, a.mean_interarrival, a.burstiness) {
-        (Some(rho), _, None) => Arrivals::Load { rho },
-        (None, Some(t), None) => Arrivals::Poisson {
+    use schedlab_core::stream::{generate, trace, Arrivals, Info, Mix, StreamSpec};
+    let arrivals = match (&a.trace, a.load, a.mean_interarrival, a.burstiness) {
+        (Some(path), ..) => Arrivals::Trace(trace::parse(&path.to_string_lossy(), &read(path)?)?),
+        (None, Some(rho), _, None) => Arrivals::Load { rho },
+        (None, None, Some(t), None) => Arrivals::Poisson {
             mean_interarrival: t,
         },
-        (None, None, None) => Arrivals::Load { rho: 0.8 },
-        (Some(rho), _, Some(cv)) => Arrivals::GammaLoad { rho, cv },
-        (None, Some(t), Some(cv)) => Arrivals::Gamma {
+        (None, None, None, None) => Arrivals::Load { rho: 0.8 },
+        (None, Some(rho), _, Some(cv)) => Arrivals::GammaLoad { rho, cv },
+        (None, None, Some(t), Some(cv)) => Arrivals::Gamma {
             mean_interarrival: t,
             cv,
         },
-        (None, None, Some(cv)) => Arrivals::GammaLoad { rho: 0.8, cv },
+        (None, None, None, Some(cv)) => Arrivals::GammaLoad { rho: 0.8, cv },
+    };
+    let mix = match a.mix {
+        MixArg::Single => Mix::Single {
+            mean_size: a.mean_size,
+        },
+        MixArg::Chain => Mix::Chain {
+            ops: a.ops,
+            mean_op: a.mean_size,
+        },
+        MixArg::Dag | MixArg::Ds3 => {
+            let mix = if matches!(a.mix, MixArg::Ds3) {
+                DagMix::Ds3
+            } else {
+                DagMix::Random {
+                    tasks: a.dag_tasks,
+                    processors: a.machines,
+                    templates: 16,
+                    ccr: 1.0,
+                    beta: 1.0,
+                }
+            };
+            let policies: Vec<(String, DagPolicy)> = a
+                .policies
+                .iter()
+                .map(|p| Ok((p.clone(), DagPolicy::parse(p)?)))
+                .collect::<CliResult<_>>()?;
+            let s = dag::generate(&DagSpec {
+                jobs: a.jobs,
+                arrivals,
+                mix,
+                exec_sigma: a.exec_noise,
+                seed: a.seed,
+            })?;
+            let mut rows = Vec::new();
+            for (id, p) in &policies {
+                let run = dag::simulate(&s, *p)?;
+                let m = dag::metrics(&s, &run);
+                let mut v = serde_json::to_value(&m)?;
+                v["policy"] = json!(id);
+                rows.push(v);
+            }
+            return emit(&stream_output(&rows, a.format, false)?, None);
+        }
     };
     let info = match a.info {
         InfoArg::Clairvoyant => Info::Clairvoyant,
@@ -614,8 +673,8 @@ fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
         .map(|p| Ok((p.clone(), Policy::parse(p)?)))
         .collect::<CliResult<_>>()?;
     let spec = StreamSpec {
-        speeds: vec![],
-        context_switch: 0.0,
+        speeds: a.speeds.clone(),
+        context_switch: a.context_switch,
         jobs: a.jobs,
         machines: a.machines,
         arrivals,
@@ -630,11 +689,14 @@ fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
     // m times faster, a lower bound on any m-machine schedule's flow time (= SRPT if m = 1).
     let mut fast = stream.clone();
     fast.info = Info::Clairvoyant;
+    let capacity: f64 = stream.machine_speeds().iter().sum();
     for j in &mut fast.jobs {
-        j.ops = vec![j.size() / a.machines as f64];
+        j.ops = vec![j.size() / capacity];
         j.estimate = j.ops[0];
     }
     fast.machines = 1;
+    fast.speeds.clear();
+    fast.context_switch = 0.0;
     let reference = StreamMetrics::compute(&fast, &simulate(&fast, Policy::Srpt)?).total_flow_time;
     let mut rows = Vec::new();
     for (id, p) in &policies {
@@ -645,10 +707,14 @@ fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
         v["competitive_ratio"] = json!(m.total_flow_time / reference);
         rows.push(v);
     }
-    let text = match a.format {
+    emit(&stream_output(&rows, a.format, true)?, None)
+}
+
+fn stream_output(rows: &[serde_json::Value], format: OutFormat, ratio: bool) -> CliResult<String> {
+    Ok(match format {
         OutFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
         OutFormat::Table => {
-            let keys = [
+            let keys: Vec<&str> = [
                 "mean_flow_time",
                 "max_flow_time",
                 "p99_flow_time",
@@ -658,11 +724,14 @@ fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
                 "mean_queue_length",
                 "preemptions",
                 "competitive_ratio",
-            ];
+            ]
+            .into_iter()
+            .filter(|k| ratio || !matches!(*k, "competitive_ratio" | "preemptions"))
+            .collect();
             let mut t = vec![std::iter::once("policy".to_string())
                 .chain(keys.iter().map(|k| k.to_string()))
                 .collect::<Vec<_>>()];
-            for r in &rows {
+            for r in rows {
                 t.push(
                     std::iter::once(r["policy"].as_str().unwrap_or("").to_string())
                         .chain(keys.iter().map(|k| match r[*k].as_f64() {
@@ -675,8 +744,7 @@ fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
             }
             table::render(&t)
         }
-    };
-    emit(&text, None)
+    })
 }
 
 fn cmd_schedulers() -> CliResult<()> {

@@ -194,51 +194,18 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
             positive("mean operation size", mean_op)? * ops as f64
         }
     };
-    let (mean_ia, cv) = match spec.arrivals {
-        Arrivals::Trace(_) => (1.0, 1.0),
-        Arrivals::Poisson { mean_interarrival } => {
-            (positive("mean inter-arrival time", mean_interarrival)?, 1.0)
-        }
-        Arrivals::Load { rho } => (mean_size / (positive("load", rho)? * capacity), 1.0),
-        Arrivals::Gamma {
-            mean_interarrival,
-            cv,
-        } => (
-            positive("mean inter-arrival time", mean_interarrival)?,
-            positive("burstiness (cv)", cv)?,
-        ),
-        Arrivals::GammaLoad { rho, cv } => (
-            mean_size / (positive("load", rho)? * capacity),
-            positive("burstiness (cv)", cv)?,
-        ),
-    };
-    if cv > 100.0 {
-        return Err(Error::invalid(format!("burstiness (cv) {cv} is above 100")));
-    }
-    // Gamma with shape 1/cv² and the requested mean; cv = 1 is the exponential.
-    let shape = 1.0 / (cv * cv);
     if !(spec.estimate_noise.is_finite() && spec.estimate_noise >= 0.0) {
         return Err(Error::invalid("estimate noise must be >= 0"));
     }
-    let mut arrivals_rng = StdRng::seed_from_u64(crate::util::derive_seed(spec.seed, 11));
+    let times = arrival_times(&spec.arrivals, spec.jobs, mean_size, capacity, spec.seed)?;
+    let trace = match &spec.arrivals {
+        Arrivals::Trace(tr) => Some(tr),
+        _ => None,
+    };
     let mut size_rng = StdRng::seed_from_u64(crate::util::derive_seed(spec.seed, 12));
     let mut est_rng = StdRng::seed_from_u64(crate::util::derive_seed(spec.seed, 13));
-    let (count, trace) = match &spec.arrivals {
-        Arrivals::Trace(tr) => (spec.jobs.min(tr.arrivals.len()), Some(tr)),
-        _ => (spec.jobs, None),
-    };
-    let mut t = 0.0;
-    let mut jobs = Vec::with_capacity(count);
-    for i in 0..count {
-        if let Some(tr) = trace {
-            t = tr.arrivals[i];
-        } else if i > 0 {
-            t += if cv == 1.0 {
-                dist::exponential(&mut arrivals_rng, mean_ia)
-            } else {
-                dist::gamma(&mut arrivals_rng, shape, mean_ia / shape)
-            };
-        }
+    let mut jobs = Vec::with_capacity(times.len());
+    for (i, &t) in times.iter().enumerate() {
         let ops: Vec<f64> = match spec.mix {
             _ if trace.is_some_and(|tr| tr.sizes.is_some()) => {
                 let size = trace.and_then(|tr| tr.sizes.as_ref()).map_or(1.0, |s| s[i]);
@@ -275,6 +242,81 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
         info: spec.info,
         jobs,
     })
+}
+
+/// Arrival times of `jobs` jobs (fewer if a trace is shorter): `mean_size` and `capacity`
+/// (total machine speed) turn a target load into a mean inter-arrival time.
+pub fn arrival_times(
+    arrivals: &Arrivals,
+    jobs: usize,
+    mean_size: f64,
+    capacity: f64,
+    seed: u64,
+) -> Result<Vec<f64>> {
+    if jobs == 0 || jobs > MAX_JOBS {
+        return Err(Error::invalid(format!(
+            "jobs must be between 1 and {MAX_JOBS} (got {jobs})"
+        )));
+    }
+    let positive = |what: &str, v: f64| {
+        if v.is_finite() && v > 0.0 {
+            Ok(v)
+        } else {
+            Err(Error::invalid(format!(
+                "{what} must be a finite number > 0 (got {v})"
+            )))
+        }
+    };
+    let (mean_ia, cv) = match *arrivals {
+        Arrivals::Trace(_) => (1.0, 1.0),
+        Arrivals::Poisson { mean_interarrival } => {
+            (positive("mean inter-arrival time", mean_interarrival)?, 1.0)
+        }
+        Arrivals::Load { rho } => (mean_size / (positive("load", rho)? * capacity), 1.0),
+        Arrivals::Gamma {
+            mean_interarrival,
+            cv,
+        } => (
+            positive("mean inter-arrival time", mean_interarrival)?,
+            positive("burstiness (cv)", cv)?,
+        ),
+        Arrivals::GammaLoad { rho, cv } => (
+            mean_size / (positive("load", rho)? * capacity),
+            positive("burstiness (cv)", cv)?,
+        ),
+    };
+    if cv > 100.0 {
+        return Err(Error::invalid(format!("burstiness (cv) {cv} is above 100")));
+    }
+    // Gamma with shape 1/cv² and the requested mean; cv = 1 is the exponential.
+    let shape = 1.0 / (cv * cv);
+    if let Arrivals::Trace(tr) = arrivals {
+        let mut v = tr.arrivals.clone();
+        v.truncate(jobs);
+        if v.is_empty()
+            || v.iter().any(|t| !t.is_finite() || *t < 0.0)
+            || v.windows(2).any(|w| w[1] < w[0])
+        {
+            return Err(Error::invalid(
+                "trace arrivals must be finite, >= 0 and sorted",
+            ));
+        }
+        return Ok(v);
+    }
+    let mut rng = StdRng::seed_from_u64(crate::util::derive_seed(seed, 11));
+    let mut t = 0.0;
+    let mut out = Vec::with_capacity(jobs);
+    for i in 0..jobs {
+        if i > 0 {
+            t += if cv == 1.0 {
+                dist::exponential(&mut rng, mean_ia)
+            } else {
+                dist::gamma(&mut rng, shape, mean_ia / shape)
+            };
+        }
+        out.push(t);
+    }
+    Ok(out)
 }
 
 impl Stream {

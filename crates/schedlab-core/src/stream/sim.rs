@@ -564,22 +564,45 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 impl StreamMetrics {
     pub fn compute(stream: &Stream, run: &StreamRun) -> StreamMetrics {
-        let n = stream.jobs.len();
-        let flows: Vec<f64> = stream
-            .jobs
+        let arrivals: Vec<f64> = stream.jobs.iter().map(|j| j.arrival).collect();
+        let sizes: Vec<f64> = stream.jobs.iter().map(|j| j.size()).collect();
+        let work: f64 = sizes.iter().sum();
+        StreamMetrics::from_flows(
+            &arrivals,
+            &run.completion,
+            &sizes,
+            &run.queue,
+            work,
+            stream.machine_speeds().iter().sum(),
+            run.preemptions,
+        )
+    }
+
+    /// The metrics from arrivals, completions and sizes (slowdown = flow ÷ size, waiting =
+    /// flow − size), the queue-length steps, the work done and the total machine capacity.
+    pub fn from_flows(
+        arrivals: &[f64],
+        completion: &[f64],
+        sizes: &[f64],
+        queue: &[(f64, usize)],
+        work: f64,
+        capacity: f64,
+        preemptions: usize,
+    ) -> StreamMetrics {
+        let n = arrivals.len();
+        let flows: Vec<f64> = arrivals
             .iter()
-            .zip(&run.completion)
-            .map(|(j, c)| c - j.arrival)
+            .zip(completion)
+            .map(|(a, c)| c - a)
             .collect();
         let mut sorted = flows.clone();
         sorted.sort_by(f64::total_cmp);
         let total: f64 = flows.iter().sum();
-        let first = stream.jobs.first().map_or(0.0, |j| j.arrival);
-        let last = run.completion.iter().copied().fold(0.0, f64::max);
+        let first = arrivals.first().copied().unwrap_or(0.0);
+        let last = completion.iter().copied().fold(0.0, f64::max);
         let span = (last - first).max(f64::MIN_POSITIVE);
-        let work: f64 = stream.jobs.iter().map(|j| j.size()).sum();
         let mut area = 0.0;
-        for w in run.queue.windows(2) {
+        for w in queue.windows(2) {
             area += w[0].1 as f64 * (w[1].0 - w[0].0);
         }
         let nn = n.max(1) as f64;
@@ -591,25 +614,13 @@ impl StreamMetrics {
             p50_flow_time: percentile(&sorted, 0.5),
             p90_flow_time: percentile(&sorted, 0.9),
             p99_flow_time: percentile(&sorted, 0.99),
-            mean_slowdown: stream
-                .jobs
-                .iter()
-                .zip(&flows)
-                .map(|(j, f)| f / j.size())
-                .sum::<f64>()
-                / nn,
-            mean_waiting_time: stream
-                .jobs
-                .iter()
-                .zip(&flows)
-                .map(|(j, f)| f - j.size())
-                .sum::<f64>()
-                / nn,
+            mean_slowdown: sizes.iter().zip(&flows).map(|(s, f)| f / s).sum::<f64>() / nn,
+            mean_waiting_time: sizes.iter().zip(&flows).map(|(s, f)| f - s).sum::<f64>() / nn,
             throughput: n as f64 / span,
-            utilisation: work / (stream.machine_speeds().iter().sum::<f64>() * span),
+            utilisation: work / (capacity * span),
             mean_queue_length: area / span,
-            max_queue_length: run.queue.iter().map(|q| q.1).max().unwrap_or(0),
-            preemptions: run.preemptions,
+            max_queue_length: queue.iter().map(|q| q.1).max().unwrap_or(0),
+            preemptions,
             average_job_latency: total / nn,
         }
     }
