@@ -38,6 +38,12 @@ pub struct Ctx {
     pub playing: RwSignal<bool>,
     pub selected: RwSignal<Selection>,
     pub dark: bool,
+    /// The Streams lab's last good result.
+    pub streams: RwSignal<crate::streams::Shared>,
+    pub streams_playhead: RwSignal<f64>,
+    pub streams_playing: RwSignal<bool>,
+    /// Some(fraction) while a stream is being simulated.
+    pub streams_progress: RwSignal<Option<f64>>,
 }
 
 impl Ctx {
@@ -134,22 +140,26 @@ pub fn App() -> impl IntoView {
         playing: RwSignal::new(false),
         selected: RwSignal::new(Selection::None),
         dark: browser::prefers_dark(),
+        streams: RwSignal::new(None),
+        streams_playhead: RwSignal::new(0.0),
+        streams_playing: RwSignal::new(false),
+        streams_progress: RwSignal::new(None),
     };
     provide_context(ctx);
 
     // Recompute on every edit, debounced to the next task: edits in one burst cost one
     // evaluation, and the page never waits on a stale one.
     let generation = StoredValue::new(0u64);
+    let save_generation = StoredValue::new(0u64);
+    // Keep the URL and the autosave in step, after the redraw and once per burst of edits
+    // (not while a broken link is on screen: the user may want to look at it).
     Effect::new(move |_| {
-        let state = ctx.editor.with(|e| e.state.clone());
-        let g = generation.get_value() + 1;
-        generation.set_value(g);
-        // Keep the URL and the autosave in step, after the redraw and once per burst of
-        // edits (not while a broken link is on screen: the user may want to look at it).
-        let to_save = state.clone();
+        let to_save = ctx.editor.with(|e| e.state.clone());
+        let g = save_generation.get_value() + 1;
+        save_generation.set_value(g);
         set_timeout(
             move || {
-                if generation.get_value() != g {
+                if save_generation.get_value() != g {
                     return;
                 }
                 let frag = link::encode(&to_save);
@@ -160,6 +170,29 @@ pub fn App() -> impl IntoView {
             },
             Duration::from_millis(120),
         );
+    });
+    // What the DAG lab's evaluation depends on: the Streams lab's settings and the view do
+    // not trigger it.
+    let dag_inputs = Memo::new(move |_| {
+        ctx.editor.with(|e| {
+            let s = &e.state;
+            (
+                s.scenario.clone(),
+                s.schedulers.clone(),
+                s.options.clone(),
+                s.noise.clone(),
+                s.view.lab,
+            )
+        })
+    });
+    Effect::new(move |_| {
+        let (_, _, _, _, lab) = dag_inputs.get();
+        if lab != schedlab_app::state::Lab::Dag {
+            return;
+        }
+        let state = ctx.editor.with_untracked(|e| e.state.clone());
+        let g = generation.get_value() + 1;
+        generation.set_value(g);
         set_timeout(
             move || {
                 if generation.get_value() != g {
@@ -254,15 +287,9 @@ pub fn App() -> impl IntoView {
 
     let compare = Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.len() > 1));
     let panel = Memo::new(move |_| ctx.editor.with(|e| e.state.view.panel));
-    view! {
-        <Header/>
-        {move || ctx.banner.get().map(|msg| view! {
-            <div class="banner" role="alert" data-testid="error-banner">
-                <span>{msg}</span>
-                <button class="link" aria-label="Dismiss" on:click=move |_| ctx.banner.set(None)>"×"</button>
-            </div>
-        })}
-        {move || ctx.notice.get().map(|msg| view! { <div class="notice" role="status">{msg}</div> })}
+    let lab = Memo::new(move |_| ctx.editor.with(|e| e.state.view.lab));
+    let dag_lab = move || {
+        view! {
         <main class="workspace" class:compare=compare>
             <section class="left">
                 <div class="tabs" role="tablist">
@@ -285,6 +312,20 @@ pub fn App() -> impl IntoView {
             </section>
         </main>
         <PresetGallery/>
+        }
+    };
+    view! {
+        <Header/>
+        {move || ctx.banner.get().map(|msg| view! {
+            <div class="banner" role="alert" data-testid="error-banner">
+                <span>{msg}</span>
+                <button class="link" aria-label="Dismiss" on:click=move |_| ctx.banner.set(None)>"×"</button>
+            </div>
+        })}
+        {move || ctx.notice.get().map(|msg| view! { <div class="notice" role="status">{msg}</div> })}
+        <Show when=move || lab.get() == schedlab_app::state::Lab::Streams fallback=dag_lab>
+            <crate::streams::StreamsLab/>
+        </Show>
         <footer>
             "schedlab " {schedlab_core::VERSION} " · engine in Rust/WebAssembly, runs entirely in your browser · "
             <span data-testid="engine-version">{schedlab_core::VERSION}</span>

@@ -10,5 +10,6 @@ pub mod browser;
 pub mod canvas;
 pub mod dag;
 pub mod panels;
+pub mod streams;
 
 pub use app::App;

@@ -1,7 +1,7 @@
 //! Header, controls, inspector, platform editor, metrics table and presets gallery.
 
 use leptos::prelude::*;
-use schedlab_app::state::{AppState, MAX_COMPARE, MAX_SAMPLES};
+use schedlab_app::state::{AppState, Lab, MAX_COMPARE, MAX_SAMPLES};
 use schedlab_app::{export, gantt, link, presets};
 use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
 use schedlab_core::scenario::{LinkBandwidth, ProcKind};
@@ -73,6 +73,20 @@ pub fn import_files(ctx: Ctx, files: Vec<(String, String)>) {
         Err(e) => ctx
             .banner
             .set(Some(format!("Could not import {}: {e}", files[0].0))),
+    }
+}
+
+/// Downloads the canvas with this test id as a PNG.
+fn export_canvas_png(testid: &str, file: &str) {
+    let canvas = browser::window().document().and_then(|d| {
+        d.query_selector(&format!("[data-testid={testid}]"))
+            .ok()
+            .flatten()
+    });
+    if let Some(c) = canvas.and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok()) {
+        if let Ok(url) = c.to_data_url_with_type("image/png") {
+            browser::download_url(file, &url);
+        }
     }
 }
 
@@ -156,19 +170,27 @@ pub fn Header() -> impl IntoView {
             }
         }
     };
-    let export_png = move |_| {
-        let canvas = browser::window()
-            .document()
-            .and_then(|d| d.query_selector("[data-testid=gantt]").ok().flatten());
-        if let Some(c) = canvas.and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok()) {
-            if let Ok(url) = c.to_data_url_with_type("image/png") {
-                browser::download_url("gantt.png", &url);
-            }
-        }
+    let export_png = move |_| export_canvas_png("gantt", "gantt.png");
+    let lab = Memo::new(move |_| ctx.editor.with(|e| e.state.view.lab));
+    let streams = move || lab.get() == Lab::Streams;
+    let set_lab = move |l: Lab| {
+        ctx.playing.set(false);
+        ctx.streams_playing.set(false);
+        ctx.apply(|e| {
+            e.edit(|s| {
+                s.view.lab = l;
+                Ok(())
+            })
+        });
     };
     view! {
         <header class="top">
             <h1>"schedlab"</h1>
+            <nav class="labs" role="tablist" aria-label="Labs">
+                <button role="tab" data-testid="lab-dag" class:active=move || !streams() aria-selected=move || (!streams()).to_string() on:click=move |_| set_lab(Lab::Dag)>"DAG lab"</button>
+                <button role="tab" data-testid="lab-streams" class:active=streams aria-selected=move || streams().to_string() on:click=move |_| set_lab(Lab::Streams)>"Streams lab"</button>
+            </nav>
+            <Show when=move || !streams()>
             <label class="field">
                 <span>"Preset"</span>
                 <select data-testid="preset-select" aria-label="Preset scenario"
@@ -178,21 +200,30 @@ pub fn Header() -> impl IntoView {
                     {presets::ALL.iter().map(|p| view! { <option value=p.id>{p.id}</option> }).collect_view()}
                 </select>
             </label>
+            </Show>
             <div class="actions">
                 <button on:click=move |_| { ctx.editor.update(|e| { e.undo(); }); } disabled=move || !ctx.editor.with(|e| e.can_undo()) title="Undo (Ctrl+Z)" aria-label="Undo">"↶"</button>
                 <button on:click=move |_| { ctx.editor.update(|e| { e.redo(); }); } disabled=move || !ctx.editor.with(|e| e.can_redo()) title="Redo (Ctrl+Shift+Z)" aria-label="Redo">"↷"</button>
-                <label class="button" title="schedlab JSON, saga, WfFormat, STG, DOT, DS3 (job + SoC)">
+                <label class="button" title="schedlab JSON, saga, WfFormat, STG, DOT, DS3 (job + SoC)" class:hidden=streams>
                     "Import…"
                     <input type="file" multiple=true node_ref=file_input class="hidden" aria-label="Import files" on:change=on_files/>
                 </label>
                 <details class="menu">
                     <summary>"Export"</summary>
+                    <Show when=move || !streams() fallback=move || view! {
+                        <div class="menu-items">
+                            <button data-testid="streams-export-csv" on:click=move |_| crate::streams::export_metrics(ctx)>"Metrics (CSV)"</button>
+                            <button on:click=move |_| crate::streams::export_jobs(ctx)>"Jobs (JSON)"</button>
+                            <button on:click=move |_| export_canvas_png("streams-gantt", "stream-gantt.png")>"Gantt (PNG)"</button>
+                        </div>
+                    }>
                     <div class="menu-items">
                         <button on:click=export_json>"Scenario (JSON)"</button>
                         <button on:click=export_svg>"Gantt (SVG)"</button>
                         <button on:click=export_png>"Gantt (PNG)"</button>
                         <button on:click=export_csv>"Metrics (CSV)"</button>
                     </div>
+                    </Show>
                 </details>
                 <button class="primary" data-testid="share-link" on:click=share>"Copy link"</button>
                 <input id="share-url" data-testid="share-url" class="share-url" readonly=true aria-label="Share link" placeholder="link appears here"/>

@@ -81,6 +81,18 @@ pub fn histogram<DB: DrawingBackend>(
     x_label: &str,
     dark: bool,
 ) -> Result<(), String> {
+    histogram_with(root, names, series, x_label, "samples", dark)
+}
+
+/// [`histogram`] with a y-axis label of one's own ("jobs").
+pub fn histogram_with<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    names: &[String],
+    series: &[Vec<f64>],
+    x_label: &str,
+    y_label: &str,
+    dark: bool,
+) -> Result<(), String> {
     let (bg, fg) = colors(dark);
     root.fill(&bg).map_err(|e| e.to_string())?;
     let b = bins(series, 16);
@@ -102,7 +114,7 @@ pub fn histogram<DB: DrawingBackend>(
         .y_label_area_size(40)
         .build_cartesian_2d(x0..x1, 0.0..y1)
         .map_err(|e| e.to_string())?;
-    mesh(&mut chart, x_label, "samples", fg)?;
+    mesh(&mut chart, x_label, y_label, fg)?;
     let k = series.len().max(1) as f64;
     for (s, name) in names.iter().enumerate() {
         let c = rgb(palette::series_color(s));

@@ -4,7 +4,8 @@
 //! ([`editor::Editor`]), share links ([`link`]), the layered DAG layout ([`layout`]), the
 //! evaluation of the current state with the engine ([`eval`]), and the Gantt and charts
 //! drawn with plotters on any backend ([`gantt`], [`charts`]): a canvas in the browser, an
-//! SVG string for export and for the native tests.
+//! SVG string for export and for the native tests. The Streams lab's model (settings,
+//! a chunked runner, the step-through view, its drawings) is [`streams`].
 
 pub mod charts;
 pub mod editor;
@@ -16,3 +17,4 @@ pub mod link;
 pub mod palette;
 pub mod presets;
 pub mod state;
+pub mod streams;

@@ -67,10 +67,22 @@ pub enum Panel {
     Platform,
 }
 
+/// Which lab is on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Lab {
+    /// One task graph, planned by a scheduler.
+    #[default]
+    Dag,
+    /// Jobs arriving over time, online policies.
+    Streams,
+}
+
 /// View settings that a link reproduces.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ViewState {
+    pub lab: Lab,
     pub panel: Panel,
     /// Playhead position in time units.
     pub playhead: f64,
@@ -84,6 +96,7 @@ pub struct ViewState {
 impl Default for ViewState {
     fn default() -> Self {
         ViewState {
+            lab: Lab::Dag,
             panel: Panel::Dag,
             playhead: 0.0,
             speed: 1.0,
@@ -108,6 +121,9 @@ pub struct AppState {
     pub noise: NoiseSettings,
     #[serde(default)]
     pub view: ViewState,
+    /// The Streams lab.
+    #[serde(default)]
+    pub streams: crate::streams::StreamsSettings,
 }
 
 /// At most this many schedulers side by side.
@@ -124,6 +140,7 @@ impl AppState {
             options: BTreeMap::new(),
             noise: NoiseSettings::default(),
             view: ViewState::default(),
+            streams: Default::default(),
         }
     }
 
@@ -168,6 +185,6 @@ impl AppState {
         if n.samples == 0 || n.samples > MAX_SAMPLES {
             return Err(format!("samples must be between 1 and {MAX_SAMPLES}"));
         }
-        Ok(())
+        self.streams.check()
     }
 }

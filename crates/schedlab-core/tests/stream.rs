@@ -389,7 +389,7 @@ fn step_by_step_equals_one_go_and_records_why() {
     let whole = simulate(&s, Policy::Srpt).unwrap();
     let mut sim = Sim::new(&s, Policy::Srpt).unwrap().record_decisions();
     let mut chunks = 0;
-    while !sim.run_for(1).unwrap() {
+    while !sim.run_for(&s, 1).unwrap() {
         chunks += 1;
     }
     assert!(chunks >= 3);

@@ -68,7 +68,7 @@ const EPS: f64 = 1e-12;
 /// stream's model does not give, or if the stream is invalid.
 pub fn simulate(stream: &Stream, policy: Policy) -> Result<StreamRun> {
     let mut sim = Sim::new(stream, policy)?;
-    while !sim.step()? {}
+    while !sim.step(stream)? {}
     Ok(sim.finish())
 }
 
@@ -96,11 +96,13 @@ pub struct Decision {
 }
 
 /// A resumable run: [`Sim::step`] handles one event, so a page can run a long stream in
-/// chunks between frames and stay responsive.
+/// chunks between frames and stay responsive. The sim does not hold the stream: every call
+/// takes the stream it was created for (so the caller may own both side by side).
 #[derive(Debug, Clone)]
-pub struct Sim<'a> {
-    stream: &'a Stream,
+pub struct Sim {
     policy: Policy,
+    jobs: usize,
+    machines: usize,
     speeds: Vec<f64>,
     /// Machines grouped by speed, fastest class first (one class if all speeds are equal).
     classes: Vec<Vec<usize>>,
@@ -123,8 +125,8 @@ pub struct Sim<'a> {
     decisions: Vec<Decision>,
 }
 
-impl<'a> Sim<'a> {
-    pub fn new(stream: &'a Stream, policy: Policy) -> Result<Sim<'a>> {
+impl Sim {
+    pub fn new(stream: &Stream, policy: Policy) -> Result<Sim> {
         stream.validate()?;
         policy.check(
             stream.info,
@@ -147,8 +149,9 @@ impl<'a> Sim<'a> {
         let max_ops = stream.jobs.iter().map(|j| j.ops.len()).max().unwrap_or(1);
         let max_events = 64 * (n + 16) * (1 + max_ops) + quantum_budget(stream, policy);
         Ok(Sim {
-            stream,
             policy,
+            jobs: n,
+            machines: m,
             speeds,
             classes,
             completion: vec![f64::NAN; n],
@@ -182,31 +185,41 @@ impl<'a> Sim<'a> {
         self.now
     }
 
+    /// Decision intervals handled so far.
+    pub fn events(&self) -> usize {
+        self.events
+    }
+
     /// Jobs completed so far.
     pub fn completed(&self) -> usize {
         self.next - self.active.len()
     }
 
     pub fn is_done(&self) -> bool {
-        self.next >= self.stream.jobs.len() && self.active.is_empty()
+        self.next >= self.jobs && self.active.is_empty()
     }
 
     /// Runs at most `max_steps` events; true when the run is complete.
-    pub fn run_for(&mut self, max_steps: usize) -> Result<bool> {
+    pub fn run_for(&mut self, stream: &Stream, max_steps: usize) -> Result<bool> {
         for _ in 0..max_steps {
-            if self.step()? {
+            if self.step(stream)? {
                 return Ok(true);
             }
         }
         Ok(self.is_done())
     }
 
-    /// Handles one decision interval; true when the run is complete.
-    pub fn step(&mut self) -> Result<bool> {
+    /// Handles one decision interval of `stream` (the one the sim was created for); true
+    /// when the run is complete.
+    pub fn step(&mut self, stream: &Stream) -> Result<bool> {
         if self.is_done() {
             return Ok(true);
         }
-        let stream = self.stream;
+        if stream.jobs.len() != self.jobs || stream.machines != self.machines {
+            return Err(Error::Simulation(
+                "Sim::step was given another stream than the one it was created for".into(),
+            ));
+        }
         let n = stream.jobs.len();
         let m = stream.machines;
         let policy = self.policy;
@@ -360,7 +373,7 @@ impl<'a> Sim<'a> {
     /// progress per time unit: a group of jobs sharing (PS, LAS ties) progresses at the
     /// mean speed of its machines; fractional-rate jobs share the machines left over.
     fn assign(&mut self, alloc: &Alloc) -> Vec<f64> {
-        let m = self.stream.machines;
+        let m = self.machines;
         let mut taken = vec![false; m];
         let mut progress = vec![0.0; self.active.len()];
         // Which class each priority rank falls into.
@@ -428,7 +441,7 @@ impl<'a> Sim<'a> {
         if dt <= 0.0 {
             return;
         }
-        let m = self.stream.machines;
+        let m = self.machines;
         let mut taken = vec![false; m];
         let mut k = 0;
         while k < alloc.order.len() {
