@@ -56,6 +56,17 @@ fn noisy_runs_match_the_native_engine_bit_for_bit() {
     assert_eq!(expected.as_array().unwrap().len(), REGISTRY.len() * 2);
 }
 
+#[path = "../crates/schedlab-core/tests/common/streams.rs"]
+mod stream_fp;
+/// Written by the native test `determinism` from the same code.
+const STREAM_FINGERPRINT: &str = include_str!("fixtures/stream-determinism.json");
+
+#[wasm_bindgen_test]
+fn stream_runs_match_the_native_engine_bit_for_bit() {
+    let expected: serde_json::Value = serde_json::from_str(STREAM_FINGERPRINT).unwrap();
+    assert_eq!(stream_fp::stream_fingerprints(), expected);
+}
+
 /// Waits for the browser's event loop (the app evaluates in a timeout).
 async fn sleep(ms: i32) {
     let p = js_sys::Promise::new(&mut |resolve, _| {

@@ -112,6 +112,32 @@ fn streams(c: &mut Criterion) {
             b.iter(|| sim::simulate(&s, p).unwrap())
         });
     }
+    // Related machines and context switches on the same stream.
+    let related = generate(&StreamSpec {
+        speeds: vec![2.0, 1.5, 1.0, 0.5],
+        context_switch: 0.01,
+        ..spec.clone()
+    })
+    .unwrap();
+    g.bench_function("srpt_100k_jobs_related_machines_cs", |b| {
+        b.iter(|| sim::simulate(&related, Policy::Srpt).unwrap())
+    });
+    // DAG jobs: 10,000 DS3 WiFi jobs (about 300,000 tasks) on the 16-PE SoC, σ = 0.3.
+    use schedlab_core::stream::dag;
+    let d = dag::generate(&dag::DagSpec {
+        jobs: 10_000,
+        arrivals: Arrivals::Load { rho: 0.8 },
+        mix: dag::DagMix::Ds3,
+        exec_sigma: 0.3,
+        seed: 1,
+    })
+    .unwrap();
+    for id in dag::DAG_IDS {
+        let p = dag::DagPolicy::parse(id).unwrap();
+        g.bench_function(format!("{id}_10k_ds3_jobs"), |b| {
+            b.iter(|| dag::simulate(&d, p).unwrap())
+        });
+    }
     g.finish();
 }
 

@@ -3,6 +3,8 @@
 //! after an intended change of the engine's numbers.
 
 mod common;
+#[path = "common/streams.rs"]
+mod stream_fp;
 
 use schedlab_core::sched::{Options, REGISTRY};
 use schedlab_core::{run, Noise};
@@ -44,5 +46,21 @@ fn native_runs_match_the_shared_fingerprint() {
         common::read(&path),
         text,
         "the engine's numbers changed; if intended, rerun with SCHEDLAB_BLESS=1"
+    );
+}
+
+/// The streams' counterpart: every online policy on a bursty estimated-size stream and
+/// every DAG policy on a noisy DS3 stream, fingerprinted by their completion times.
+#[test]
+fn native_stream_runs_match_the_shared_fingerprint() {
+    let text = serde_json::to_string_pretty(&stream_fp::stream_fingerprints()).unwrap() + "\n";
+    let path = common::root().join("tests/fixtures/stream-determinism.json");
+    if std::env::var_os("SCHEDLAB_BLESS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(
+        common::read(&path),
+        text,
+        "the streams' numbers changed; if intended, rerun with SCHEDLAB_BLESS=1"
     );
 }

@@ -106,6 +106,8 @@ pub struct Sim {
     speeds: Vec<f64>,
     /// Machines grouped by speed, fastest class first (one class if all speeds are equal).
     classes: Vec<Vec<usize>>,
+    /// The class that the k-th priority rank gets.
+    class_of_rank: Vec<usize>,
     completion: Vec<f64>,
     active: Vec<Active>,
     op_index: Vec<usize>,
@@ -120,7 +122,8 @@ pub struct Sim {
     preemptions: usize,
     events: usize,
     max_events: usize,
-    prev_rates: Vec<(usize, f64)>,
+    /// Whether each job had a whole machine in the previous interval.
+    had_machine: Vec<bool>,
     record: bool,
     decisions: Vec<Decision>,
 }
@@ -148,7 +151,13 @@ impl Sim {
         // bound the simulation is not progressing (computed once: it reads every job).
         let max_ops = stream.jobs.iter().map(|j| j.ops.len()).max().unwrap_or(1);
         let max_events = 64 * (n + 16) * (1 + max_ops) + quantum_budget(stream, policy);
+        let class_of_rank = classes
+            .iter()
+            .enumerate()
+            .flat_map(|(c, class)| std::iter::repeat_n(c, class.len()))
+            .collect();
         Ok(Sim {
+            class_of_rank,
             policy,
             jobs: n,
             machines: m,
@@ -168,7 +177,7 @@ impl Sim {
             preemptions: 0,
             events: 0,
             max_events,
-            prev_rates: Vec::new(),
+            had_machine: vec![false; n],
             record: false,
             decisions: Vec::new(),
         })
@@ -256,14 +265,12 @@ impl Sim {
         let alloc = policy.allocate(&self.active, m);
         let rates = &alloc.rates;
         // Preemptions: a job that had a machine and lost it while unfinished.
-        for &(job, r) in &self.prev_rates {
-            if r >= 1.0 - 1e-9 {
-                if let Some(i) = self.active.iter().position(|a| a.job == job) {
-                    if rates[i] < 1.0 - 1e-9 {
-                        self.preemptions += 1;
-                    }
-                }
+        for (a, &r) in self.active.iter().zip(rates) {
+            let full = r >= 1.0 - 1e-9;
+            if self.had_machine[a.job] && !full {
+                self.preemptions += 1;
             }
+            self.had_machine[a.job] = full;
         }
         let progress = self.assign(&alloc);
         // Context switches: a job that starts or resumes pays the switch time first.
@@ -349,20 +356,23 @@ impl Sim {
             }
         }
         self.now = end;
-        self.prev_rates = self
-            .active
-            .iter()
-            .zip(rates)
-            .map(|(a, &r)| (a.job, r))
-            .collect();
         if !done.is_empty() {
-            for &i in done.iter().rev() {
-                let a = self.active.swap_remove(i);
-                self.completion[a.job] = end;
-                self.machine_of[a.job] = None;
+            for &i in &done {
+                let job = self.active[i].job;
+                self.completion[job] = end;
+                self.machine_of[job] = None;
             }
-            // Keep a deterministic order (arrival order) whatever swap_remove did.
-            self.active.sort_by_key(|a| a.job);
+            // Remove in place, keeping arrival order.
+            let mut k = 0;
+            let mut d = done.iter().peekable();
+            self.active.retain(|_| {
+                let keep = d.peek() != Some(&&k);
+                if !keep {
+                    d.next();
+                }
+                k += 1;
+                keep
+            });
             self.queue.push((end, self.active.len()));
         }
         Ok(self.is_done())
@@ -376,16 +386,9 @@ impl Sim {
         let m = self.machines;
         let mut taken = vec![false; m];
         let mut progress = vec![0.0; self.active.len()];
-        // Which class each priority rank falls into.
-        let mut class_of_rank = Vec::with_capacity(m);
-        for (c, class) in self.classes.iter().enumerate() {
-            for _ in class {
-                class_of_rank.push(c);
-            }
-        }
         let mut unplaced = Vec::new();
         for (rank, &i) in alloc.order.iter().enumerate() {
-            let c = class_of_rank[rank.min(m - 1)];
+            let c = self.class_of_rank[rank.min(m - 1)];
             let job = self.active[i].job;
             match self.machine_of[job] {
                 Some(p) if !taken[p] && self.classes[c].contains(&p) => taken[p] = true,
@@ -417,6 +420,9 @@ impl Sim {
                 progress[i] = speed;
             }
             k = e;
+        }
+        if alloc.order.len() == alloc.rates.iter().filter(|&&r| r > 0.0).count() {
+            return progress; // no fractional rates
         }
         let free: Vec<usize> = (0..m).filter(|&p| !taken[p]).collect();
         let mean_free = if free.is_empty() {
@@ -472,6 +478,9 @@ impl Sim {
                 self.rotate(&jobs, &machines, t, dt);
             }
             k = e;
+        }
+        if alloc.order.len() == alloc.rates.iter().filter(|&&r| r > 0.0).count() {
+            return; // no fractional rates
         }
         let free: Vec<usize> = (0..m).filter(|&p| !taken[p]).collect();
         let sharing: Vec<usize> = (0..self.active.len())
