@@ -21,7 +21,7 @@ test('the page mounts and lists the registry and the presets', async () => {
     assert.ok(ids.includes(id), `${id} missing from ${ids}`);
   }
   const presets = await byTestId(page, 'preset-select').locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
-  assert.deepEqual(presets.sort(), ['ds3-wifi-tx', 'fft', 'gaussian-elimination', 'montage', 'stg-rand50', 'topcuoglu2002']);
+  assert.deepEqual(presets.sort(), ['ds3-wifi-rx', 'ds3-wifi-tx', 'fft', 'gaussian-elimination', 'montage', 'stg-rand50', 'topcuoglu2002']);
   await shot(page, 'home');
   assert.deepEqual(page.errors, []);
 });
