@@ -898,7 +898,7 @@ fn draw_gantt_inner<DB: DrawingBackend>(
             let x = g.x(t) as i32;
             let y = y0 as i32;
             root.draw(&Polygon::new(
-                vec![(x - 4, y - 6), (x + 4, y - 6), (x, y)],
+                vec![(x - 5, y - 7), (x + 5, y - 7), (x, y + 2)],
                 RGBColor(213, 94, 0).filled(),
             ))?;
         }
