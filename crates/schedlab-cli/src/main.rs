@@ -50,6 +50,78 @@ enum Command {
     Schedulers,
     /// Online scheduling of arriving jobs: compare policies on one generated stream.
     Stream(StreamArgs),
+    /// Route LLM requests across model instances with prefix KV caches: compare routers
+    /// (`serve capacity` searches each router's effective capacity).
+    Serve(ServeArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ServeMode {
+    /// The highest request rate at which the attainment target holds, per router.
+    Capacity,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// `capacity`: search each router's effective capacity.
+    #[arg(value_enum)]
+    mode: Option<ServeMode>,
+    /// A Mooncake trace (JSON lines: timestamp ms, input_length, output_length, hash_ids).
+    #[arg(
+        long,
+        conflicts_with = "synthetic",
+        required_unless_present = "synthetic"
+    )]
+    trace: Option<PathBuf>,
+    /// The synthetic workload (Zipf shared-prefix groups, multi-turn, bursts).
+    #[arg(long)]
+    synthetic: bool,
+    /// Synthetic requests.
+    #[arg(long, default_value_t = 4000)]
+    requests: usize,
+    /// Synthetic mean request rate (req/s).
+    #[arg(long, default_value_t = 4.0)]
+    rate: f64,
+    #[arg(long, default_value_t = 8)]
+    instances: usize,
+    /// Multiply the arrival rate (2 = twice as fast).
+    #[arg(long, default_value_t = 1.0)]
+    rate_scale: f64,
+    /// Only the requests arriving in this window of the trace, in seconds: START:END.
+    #[arg(long)]
+    window: Option<String>,
+    #[arg(long, default_value_t = 2000.0)]
+    slo_ms: f64,
+    /// KV-cache blocks (512 tokens) per instance.
+    #[arg(long, default_value_t = 4096)]
+    cache_blocks: usize,
+    /// Requests decoding at once per instance (0 = unlimited).
+    #[arg(long, default_value_t = 64)]
+    batch_limit: usize,
+    #[arg(long, default_value_t = 0.0)]
+    prefill_noise: f64,
+    #[arg(long, default_value_t = 0.0)]
+    decode_noise: f64,
+    /// Slow instances: INSTANCE:FACTOR, comma-separated (e.g. 0:2).
+    #[arg(long, value_delimiter = ',')]
+    slow: Vec<String>,
+    /// Add an instance at these times (ms), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    add_instance_at: Vec<f64>,
+    /// Remove an instance at these times (ms), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    remove_instance_at: Vec<f64>,
+    /// Capacity: the fraction of requests that must meet the SLO.
+    #[arg(long, default_value_t = 0.9)]
+    target: f64,
+    /// Comma-separated routers: dualmap, round_robin, random, least_loaded[:tokens],
+    /// consistent_hash, p2c, cache_aware.
+    #[arg(long, value_delimiter = ',', required = true)]
+    routers: Vec<String>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[arg(long, value_enum, default_value_t = OutFormat::Json)]
+    format: OutFormat,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -710,6 +782,148 @@ fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
     emit(&stream_output(&rows, a.format, true)?, None)
 }
 
+fn cmd_serve(a: &ServeArgs) -> CliResult<()> {
+    use schedlab_core::serve::router::Router;
+    use schedlab_core::serve::sim::{
+        capacity, simulate, ScaleAction, ScaleEvent, ServeConfig, ServeMetrics,
+    };
+    use schedlab_core::serve::{parse_trace, synthetic, SyntheticSpec};
+    let mut w = match &a.trace {
+        Some(path) => parse_trace(&path.to_string_lossy(), &read(path)?)?,
+        None => synthetic(&SyntheticSpec {
+            requests: a.requests,
+            rate_rps: a.rate,
+            seed: a.seed,
+            ..SyntheticSpec::default()
+        })?,
+    };
+    if let Some(win) = &a.window {
+        let parsed = win
+            .split_once(':')
+            .and_then(|(x, y)| Some((x.trim().parse::<f64>().ok()?, y.trim().parse::<f64>().ok()?)))
+            .filter(|(x, y)| x.is_finite() && y.is_finite() && x < y);
+        let Some((x, y)) = parsed else {
+            return Err(Fail(format!(
+                "--window must be START:END in seconds with START < END (got '{win}')"
+            )));
+        };
+        w = w.window(x * 1000.0, y * 1000.0);
+    }
+    if !(a.rate_scale.is_finite() && a.rate_scale > 0.0) {
+        return Err(Fail(format!(
+            "--rate-scale must be > 0 (got {})",
+            a.rate_scale
+        )));
+    }
+    if a.rate_scale != 1.0 {
+        w = w.scaled(a.rate_scale);
+    }
+    let slow = a
+        .slow
+        .iter()
+        .map(|s| {
+            s.split_once(':')
+                .and_then(|(i, f)| {
+                    Some((
+                        i.trim().parse::<usize>().ok()?,
+                        f.trim().parse::<f64>().ok()?,
+                    ))
+                })
+                .ok_or_else(|| Fail(format!("--slow takes INSTANCE:FACTOR (got '{s}')")))
+        })
+        .collect::<CliResult<Vec<_>>>()?;
+    let scaling = a
+        .add_instance_at
+        .iter()
+        .map(|&t| ScaleEvent {
+            time_ms: t,
+            action: ScaleAction::Add,
+        })
+        .chain(a.remove_instance_at.iter().map(|&t| ScaleEvent {
+            time_ms: t,
+            action: ScaleAction::Remove,
+        }))
+        .collect();
+    let config = ServeConfig {
+        instances: a.instances,
+        cache_blocks: a.cache_blocks,
+        batch_limit: a.batch_limit,
+        slo_ms: a.slo_ms,
+        prefill_sigma: a.prefill_noise,
+        decode_sigma: a.decode_noise,
+        slow,
+        scaling,
+        seed: a.seed,
+        ..ServeConfig::default()
+    };
+    config.validate()?;
+    w.validate()?;
+    let routers: Vec<(String, Router)> = a
+        .routers
+        .iter()
+        .map(|r| Ok((r.clone(), Router::parse(r)?)))
+        .collect::<CliResult<_>>()?;
+    let mut rows = Vec::new();
+    let bar = (a.mode == Some(ServeMode::Capacity)
+        && std::io::IsTerminal::is_terminal(&std::io::stderr()))
+    .then(|| indicatif::ProgressBar::new(routers.len() as u64));
+    for (id, r) in &routers {
+        let run = simulate(&w, &config, *r)?;
+        let m = ServeMetrics::compute(&w, &config, &run);
+        let mut v = serde_json::to_value(&m)?;
+        v["router"] = json!(id);
+        if a.mode == Some(ServeMode::Capacity) {
+            let (rate, scale) = capacity(&w, &config, *r, a.target)?;
+            v["effective_capacity"] = json!(rate);
+            v["capacity_rate_scale"] = json!(scale);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        }
+        rows.push(v);
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let text = match a.format {
+        OutFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
+        OutFormat::Table => {
+            let mut keys = vec![
+                "ttft_p50_ms",
+                "ttft_p90_ms",
+                "ttft_p99_ms",
+                "slo_attainment",
+                "cache_hit_rate",
+                "load_imbalance",
+                "moves",
+            ];
+            if a.mode == Some(ServeMode::Capacity) {
+                keys.push("effective_capacity");
+            }
+            if rows.iter().any(|r| r.get("prefixes_remapped").is_some()) {
+                keys.push("prefixes_remapped");
+            }
+            let mut t = vec![std::iter::once("router".to_string())
+                .chain(keys.iter().map(|k| k.to_string()))
+                .collect::<Vec<_>>()];
+            for r in &rows {
+                t.push(
+                    std::iter::once(r["router"].as_str().unwrap_or("").to_string())
+                        .chain(keys.iter().map(|k| match r[*k].as_f64() {
+                            Some(x) if x.fract() == 0.0 => format!("{x:.0}"),
+                            Some(x) if x.abs() < 10.0 => format!("{x:.3}"),
+                            Some(x) => format!("{x:.1}"),
+                            None => "—".into(),
+                        }))
+                        .collect(),
+                );
+            }
+            table::render(&t)
+        }
+    };
+    emit(&text, None)
+}
+
 fn stream_output(rows: &[serde_json::Value], format: OutFormat, ratio: bool) -> CliResult<String> {
     Ok(match format {
         OutFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
@@ -804,6 +1018,7 @@ fn main() -> ExitCode {
         Command::Export(a) => cmd_export(a),
         Command::Schedulers => cmd_schedulers(),
         Command::Stream(a) => cmd_stream(a),
+        Command::Serve(a) => cmd_serve(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -141,8 +141,56 @@ fn streams(c: &mut Criterion) {
     g.finish();
 }
 
+fn serving(c: &mut Criterion) {
+    use schedlab_core::serve::router::{Router, ROUTER_IDS};
+    use schedlab_core::serve::sim::{capacity, simulate, ServeConfig};
+    use schedlab_core::serve::{parse_trace, Request, Workload};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/mooncake");
+    let conv = parse_trace(
+        "conversation",
+        &std::fs::read_to_string(format!("{dir}/conversation_trace.jsonl")).unwrap(),
+    )
+    .unwrap();
+    // 100,000 trace requests: the conversation trace nine times in a row, each copy with its
+    // own block ids, played 8× faster on 16 instances.
+    let span = conv.span_ms() + 1.0;
+    let mut requests: Vec<Request> = Vec::new();
+    for k in 0..9u64 {
+        for r in &conv.requests {
+            if requests.len() == 100_000 {
+                break;
+            }
+            requests.push(Request {
+                arrival: (r.arrival + k as f64 * span) / 8.0,
+                blocks: r.blocks.iter().map(|b| b + k * 1_000_000).collect(),
+                ..r.clone()
+            });
+        }
+    }
+    let big = Workload { name: "conversation×9".into(), requests };
+    let cfg16 = ServeConfig { instances: 16, ..ServeConfig::default() };
+    let mut g = c.benchmark_group("serve");
+    g.sample_size(10);
+    for id in ["dualmap", "round_robin", "cache_aware"] {
+        let r = Router::parse(id).unwrap();
+        g.bench_function(format!("{id}_100k_requests_16_instances"), |b| {
+            b.iter(|| simulate(&big, &cfg16, r).unwrap())
+        });
+    }
+    let cfg8 = ServeConfig::default();
+    g.bench_function("capacity_7_routers_conversation_8_instances", |b| {
+        b.iter(|| {
+            for id in ROUTER_IDS {
+                capacity(&conv, &cfg8, Router::parse(id).unwrap(), 0.9).unwrap();
+            }
+        })
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
+    serving,
     heft_scaling,
     all_schedulers,
     simulation,

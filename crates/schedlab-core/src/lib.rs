@@ -16,6 +16,7 @@ pub mod run;
 pub mod scenario;
 pub mod sched;
 pub mod schedule;
+pub mod serve;
 pub mod sim;
 pub mod stream;
 pub mod util;

@@ -1,0 +1,312 @@
+//! Routers: which instance serves a request. One registry ([`ROUTER_IDS`]); each router
+//! sees the instances only through [`View`], what a real router can observe (queue
+//! lengths, outstanding work, its own record of cached prefixes).
+//!
+//! | id | rule |
+//! | --- | --- |
+//! | `round_robin` | instances in turn |
+//! | `random` | uniformly at random (seeded) |
+//! | `least_loaded` | fewest outstanding requests (`least_loaded:tokens`: fewest outstanding prefill tokens) |
+//! | `consistent_hash` | a hash ring on the prompt prefix: pure cache affinity |
+//! | `p2c` | power of two random choices on outstanding requests |
+//! | `cache_aware` | SGLang's router: the longest cached prefix, unless the load is imbalanced (max > 1.5 × min + 8 outstanding requests) or the best match covers under half the prompt: then the least loaded |
+//! | `dualmap` | two hash rings give two candidates; the cache-affine one unless its predicted TTFT passes 0.8 × SLO, then the one predicted faster; hotspot rebalancing moves queued requests between their own two candidates |
+
+use rand::rngs::StdRng;
+use rand::RngExt;
+
+use crate::error::{Error, Result};
+
+/// Every router id, in picker order.
+pub const ROUTER_IDS: [&str; 7] = [
+    "dualmap",
+    "round_robin",
+    "random",
+    "least_loaded",
+    "consistent_hash",
+    "p2c",
+    "cache_aware",
+];
+
+/// Blocks of the prompt hashed into the routing key (the prefix that identifies a
+/// conversation or a shared system prompt).
+pub const KEY_BLOCKS: usize = 4;
+/// Virtual nodes per instance on a hash ring.
+pub const VNODES: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Router {
+    RoundRobin,
+    Random,
+    LeastLoaded { tokens: bool },
+    ConsistentHash,
+    P2c,
+    CacheAware,
+    DualMap,
+}
+
+impl Router {
+    pub fn parse(id: &str) -> Result<Router> {
+        Ok(match id {
+            "round_robin" | "rr" => Router::RoundRobin,
+            "random" => Router::Random,
+            "least_loaded" | "least_loaded:requests" => Router::LeastLoaded { tokens: false },
+            "least_loaded:tokens" => Router::LeastLoaded { tokens: true },
+            "consistent_hash" => Router::ConsistentHash,
+            "p2c" => Router::P2c,
+            "cache_aware" => Router::CacheAware,
+            "dualmap" => Router::DualMap,
+            _ => {
+                return Err(Error::config(format!(
+                    "unknown router '{id}' (known: {}, least_loaded:tokens)",
+                    ROUTER_IDS.join(", ")
+                )))
+            }
+        })
+    }
+
+    /// One line saying how the router chooses.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Router::RoundRobin => "Round robin: instances in turn",
+            Router::Random => "Random: any instance, uniformly",
+            Router::LeastLoaded { tokens: false } => "Least loaded: the fewest outstanding requests",
+            Router::LeastLoaded { tokens: true } => "Least loaded: the fewest outstanding prefill tokens",
+            Router::ConsistentHash => "Consistent hashing on the prompt prefix: pure cache affinity",
+            Router::P2c => "Power of two choices: the less loaded of two random instances",
+            Router::CacheAware => "Cache-aware (SGLang): the longest cached prefix unless the load is imbalanced",
+            Router::DualMap => "DualMap: two hashed candidates; the cache-affine one unless the TTFT SLO is at risk",
+        }
+    }
+}
+
+/// A 64-bit mix (SplitMix64's finaliser).
+pub fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The routing key of a prompt: its first [`KEY_BLOCKS`] block hashes.
+pub fn prefix_key(blocks: &[u64]) -> u64 {
+    blocks
+        .iter()
+        .take(KEY_BLOCKS)
+        .fold(0x51_7CC1_B727_220A_u64, |h, &b| {
+            mix(h ^ b.wrapping_add(0x9E37_79B9_7F4A_7C15))
+        })
+}
+
+/// A consistent-hash ring with virtual nodes; `salt` makes independent rings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ring {
+    salt: u64,
+    points: Vec<(u64, usize)>,
+}
+
+impl Ring {
+    pub fn new(salt: u64, instances: &[usize]) -> Ring {
+        let mut points: Vec<(u64, usize)> = instances
+            .iter()
+            .flat_map(|&i| {
+                (0..VNODES).map(move |v| (mix(salt ^ mix((i as u64) << 16 | v as u64)), i))
+            })
+            .collect();
+        points.sort_unstable();
+        Ring { salt, points }
+    }
+
+    /// The instance owning `key` (the first point clockwise), or None on an empty ring.
+    pub fn lookup(&self, key: u64) -> Option<usize> {
+        self.walk(key).next()
+    }
+
+    /// Instances clockwise from `key` (with repeats).
+    pub fn walk(&self, key: u64) -> impl Iterator<Item = usize> + '_ {
+        let h = mix(key ^ self.salt);
+        let start = self.points.partition_point(|p| p.0 < h);
+        let n = self.points.len();
+        (0..n).map(move |k| self.points[(start + k) % n].1)
+    }
+}
+
+/// What a router observes of the cluster at a routing decision.
+pub trait View {
+    /// Instances accepting requests.
+    fn alive(&self) -> &[usize];
+    /// Outstanding requests (queued, in prefill, decoding) on `i`.
+    fn outstanding_requests(&self, i: usize) -> usize;
+    /// Outstanding prefill tokens on `i` (queued and running, uncached part).
+    fn outstanding_tokens(&self, i: usize) -> f64;
+    /// Blocks of the request's prompt cached on `i`, from the first.
+    fn cached_prefix(&self, i: usize, blocks: &[u64]) -> usize;
+    /// Predicted TTFT (ms) of the request on `i`: queueing + its prefill.
+    fn predicted_ttft(&self, i: usize, blocks: &[u64], tokens: u32) -> f64;
+    fn slo_ms(&self) -> f64;
+}
+
+/// The router's own state (round-robin position, rings, random stream).
+#[derive(Debug)]
+pub struct RouterState {
+    pub router: Router,
+    pub next: usize,
+    pub ring_a: Ring,
+    pub ring_b: Ring,
+    pub rng: StdRng,
+}
+
+/// DualMap: TTFT headroom before the router leaves the cache-affine candidate.
+pub const DUALMAP_SLO_FACTOR: f64 = 0.8;
+
+impl RouterState {
+    pub fn new(router: Router, alive: &[usize], seed: u64) -> RouterState {
+        use rand::SeedableRng;
+        RouterState {
+            router,
+            next: 0,
+            ring_a: Ring::new(0xA11CE, alive),
+            ring_b: Ring::new(0xB0B5EED, alive),
+            rng: StdRng::seed_from_u64(seed),
+        }
+    }
+
+    /// Rebuilds the rings after instances are added or removed.
+    pub fn rescale(&mut self, alive: &[usize]) {
+        self.ring_a = Ring::new(0xA11CE, alive);
+        self.ring_b = Ring::new(0xB0B5EED, alive);
+    }
+
+    /// DualMap's two distinct candidates for a key (one if only one instance is alive).
+    pub fn candidates(&self, key: u64) -> (usize, usize) {
+        let a = self.ring_a.lookup(key).unwrap_or(0);
+        let b = self.ring_b.walk(key).find(|&x| x != a).unwrap_or(a);
+        (a, b)
+    }
+
+    /// The instance for a request with these blocks and tokens.
+    pub fn route(&mut self, view: &dyn View, blocks: &[u64], tokens: u32) -> usize {
+        let alive = view.alive();
+        let least = |by_tokens: bool| {
+            *alive
+                .iter()
+                .min_by(|&&x, &&y| {
+                    let (a, b) = if by_tokens {
+                        (view.outstanding_tokens(x), view.outstanding_tokens(y))
+                    } else {
+                        (
+                            view.outstanding_requests(x) as f64,
+                            view.outstanding_requests(y) as f64,
+                        )
+                    };
+                    a.total_cmp(&b).then(x.cmp(&y))
+                })
+                .expect("at least one instance")
+        };
+        match self.router {
+            Router::RoundRobin => {
+                let i = alive[self.next % alive.len()];
+                self.next = self.next.wrapping_add(1);
+                i
+            }
+            Router::Random => alive[self.rng.random_range(0..alive.len())],
+            Router::LeastLoaded { tokens } => least(tokens),
+            Router::ConsistentHash => self.ring_a.lookup(prefix_key(blocks)).unwrap_or(alive[0]),
+            Router::P2c => {
+                let a = alive[self.rng.random_range(0..alive.len())];
+                let b = alive[self.rng.random_range(0..alive.len())];
+                if view.outstanding_requests(b) < view.outstanding_requests(a) {
+                    b
+                } else {
+                    a
+                }
+            }
+            Router::CacheAware => {
+                let loads: Vec<usize> = alive
+                    .iter()
+                    .map(|&i| view.outstanding_requests(i))
+                    .collect();
+                let (mx, mn) = (
+                    *loads.iter().max().unwrap_or(&0),
+                    *loads.iter().min().unwrap_or(&0),
+                );
+                if mx as f64 > 1.5 * mn as f64 + 8.0 {
+                    return least(false);
+                }
+                let (best, hits) = alive
+                    .iter()
+                    .map(|&i| (i, view.cached_prefix(i, blocks)))
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .expect("at least one instance");
+                if blocks.is_empty() || (hits as f64) < 0.5 * blocks.len() as f64 {
+                    least(false)
+                } else {
+                    best
+                }
+            }
+            Router::DualMap => {
+                let (a, b) = self.candidates(prefix_key(blocks));
+                let (affine, other) =
+                    if view.cached_prefix(b, blocks) > view.cached_prefix(a, blocks) {
+                        (b, a)
+                    } else {
+                        (a, b)
+                    };
+                let ta = view.predicted_ttft(affine, blocks, tokens);
+                if ta <= DUALMAP_SLO_FACTOR * view.slo_ms() {
+                    return affine;
+                }
+                let tb = view.predicted_ttft(other, blocks, tokens);
+                if tb < ta {
+                    other
+                } else {
+                    affine
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adding_an_instance_remaps_few_keys() {
+        let before = Ring::new(7, &[0, 1, 2, 3, 4, 5, 6, 7]);
+        let after = Ring::new(7, &[0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        let keys: Vec<u64> = (0..20_000u64).map(mix).collect();
+        let moved = keys
+            .iter()
+            .filter(|&&k| before.lookup(k) != after.lookup(k))
+            .count();
+        // Ideally 1/9 of the keys move (all to the new instance).
+        let frac = moved as f64 / keys.len() as f64;
+        assert!((0.06..0.18).contains(&frac), "{frac}");
+        assert!(keys
+            .iter()
+            .filter(|&&k| before.lookup(k) != after.lookup(k))
+            .all(|&k| after.lookup(k) == Some(8)));
+        // The load spreads: every instance owns some keys.
+        let mut count = [0usize; 9];
+        for &k in &keys {
+            count[after.lookup(k).unwrap()] += 1;
+        }
+        assert!(count.iter().all(|&c| c > keys.len() / 30), "{count:?}");
+    }
+
+    #[test]
+    fn the_two_candidates_are_distinct_and_stable() {
+        let s = RouterState::new(Router::DualMap, &[0, 1, 2, 3], 1);
+        for k in 0..1000u64 {
+            let (a, b) = s.candidates(mix(k));
+            assert_ne!(a, b);
+            assert_eq!((a, b), s.candidates(mix(k)));
+        }
+        assert_eq!(prefix_key(&[1, 2, 3, 4, 5]), prefix_key(&[1, 2, 3, 4, 9]));
+        assert_ne!(prefix_key(&[1, 2, 3, 4]), prefix_key(&[1, 2, 3, 5]));
+        assert!(Router::parse("nope")
+            .unwrap_err()
+            .to_string()
+            .contains("dualmap"));
+    }
+}

@@ -1,0 +1,736 @@
+//! The serving simulator: routes every request, then serves it on its instance (FIFO
+//! prefill, batched decode, LRU prefix cache), with noise, instance slowdowns and scaling
+//! events; metrics and the effective-capacity search.
+
+use std::collections::{HashSet, VecDeque};
+
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use serde::{Deserialize, Serialize};
+
+use super::cache::Lru;
+use super::router::{prefix_key, Router, RouterState, View, DUALMAP_SLO_FACTOR};
+use super::{Workload, BLOCK_TOKENS};
+use crate::error::{Error, Result};
+use crate::sim::{EventQueue, NOISE_FLOOR};
+use crate::util::derive_seed;
+
+/// An instance added or removed at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleAction {
+    Add,
+    /// Removes the highest-numbered instance still serving; its queued requests are routed
+    /// again, what it has started finishes.
+    Remove,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ScaleEvent {
+    pub time_ms: f64,
+    pub action: ScaleAction,
+}
+
+/// The cluster and its model constants (documented defaults in docs/serving.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServeConfig {
+    pub instances: usize,
+    /// KV-cache capacity per instance, in blocks of 512 tokens.
+    pub cache_blocks: usize,
+    /// Prefill time = `prefill_base_ms` + `prefill_ms_per_token` × uncached tokens.
+    pub prefill_base_ms: f64,
+    pub prefill_ms_per_token: f64,
+    /// Decode time per output token.
+    pub decode_ms_per_token: f64,
+    /// Requests decoding at once per instance (0 = unlimited).
+    pub batch_limit: usize,
+    pub slo_ms: f64,
+    /// Relative σ of prefill and decode times.
+    pub prefill_sigma: f64,
+    pub decode_sigma: f64,
+    /// (instance, factor ≥ 1): instances that run slower by that factor.
+    pub slow: Vec<(usize, f64)>,
+    pub scaling: Vec<ScaleEvent>,
+    /// DualMap's hotspot-aware rebalancing of queued requests.
+    pub rebalance: bool,
+    pub seed: u64,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            instances: 8,
+            cache_blocks: 4096,
+            prefill_base_ms: 10.0,
+            prefill_ms_per_token: 0.04,
+            decode_ms_per_token: 20.0,
+            batch_limit: 64,
+            slo_ms: 2000.0,
+            prefill_sigma: 0.0,
+            decode_sigma: 0.0,
+            slow: Vec::new(),
+            scaling: Vec::new(),
+            rebalance: true,
+            seed: 1,
+        }
+    }
+}
+
+/// Upper bound on instances.
+pub const MAX_INSTANCES: usize = 1024;
+
+impl ServeConfig {
+    pub fn validate(&self) -> Result<()> {
+        if self.instances == 0 || self.instances > MAX_INSTANCES {
+            return Err(Error::invalid(format!(
+                "instances must be between 1 and {MAX_INSTANCES} (got {})",
+                self.instances
+            )));
+        }
+        for (what, v) in [
+            ("prefill base time", self.prefill_base_ms),
+            ("prefill time per token", self.prefill_ms_per_token),
+            ("decode time per token", self.decode_ms_per_token),
+            ("prefill σ", self.prefill_sigma),
+            ("decode σ", self.decode_sigma),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(Error::invalid(format!(
+                    "{what} must be a finite number >= 0 (got {v})"
+                )));
+            }
+        }
+        if !(self.slo_ms.is_finite() && self.slo_ms > 0.0) {
+            return Err(Error::invalid(format!(
+                "the TTFT SLO must be > 0 ms (got {})",
+                self.slo_ms
+            )));
+        }
+        for &(i, f) in &self.slow {
+            if !(f.is_finite() && f >= 1.0) || i >= MAX_INSTANCES {
+                return Err(Error::invalid(format!(
+                    "slowdown ({i}, {f}): the factor must be >= 1"
+                )));
+            }
+        }
+        let mut alive = self.instances as i64;
+        let mut scaling = self.scaling.clone();
+        scaling.sort_by(|a, b| a.time_ms.total_cmp(&b.time_ms));
+        for e in &scaling {
+            if !(e.time_ms.is_finite() && e.time_ms >= 0.0) {
+                return Err(Error::invalid("a scaling event needs a time >= 0"));
+            }
+            alive += if e.action == ScaleAction::Add { 1 } else { -1 };
+            if alive < 1 || alive as usize > MAX_INSTANCES {
+                return Err(Error::invalid(format!(
+                    "scaling at {} ms would leave {alive} instances",
+                    e.time_ms
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn prefill_ms(&self, uncached: f64) -> f64 {
+        self.prefill_base_ms + self.prefill_ms_per_token * uncached
+    }
+}
+
+/// What happened to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReqRun {
+    pub instance: usize,
+    pub prefill_start: f64,
+    pub prefill_end: f64,
+    pub decode_start: f64,
+    pub decode_end: f64,
+    pub cached_tokens: u32,
+    /// Moved by DualMap's rebalancing or re-routed off a removed instance.
+    pub moved: bool,
+}
+
+/// A scaling event as it happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScaleRecord {
+    pub time_ms: f64,
+    pub action: ScaleAction,
+    pub instance: usize,
+    /// Prefix keys seen so far whose instance (hash routers) or candidate pair (DualMap)
+    /// changed; None for routers without a prefix mapping.
+    pub prefixes_remapped: Option<usize>,
+    pub prefixes_seen: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServeRun {
+    pub requests: Vec<ReqRun>,
+    /// (time, instance, cached blocks) after every prefill.
+    pub cache_samples: Vec<(f64, usize, usize)>,
+    pub scaling: Vec<ScaleRecord>,
+    /// Instances that ever existed.
+    pub instances: usize,
+    pub moves: usize,
+    /// Mean over arrivals of max ÷ mean outstanding prefill work across instances.
+    pub load_imbalance: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Ev {
+    Scale(usize),
+    Arrive(usize),
+    PrefillDone(usize),
+    DecodeDone(usize, usize),
+}
+
+#[derive(Debug, Clone)]
+struct Inst {
+    cache: Lru,
+    queue: VecDeque<usize>,
+    running: Option<usize>,
+    running_end: f64,
+    running_tokens: f64,
+    queued_ms: f64,
+    queued_tokens: f64,
+    outstanding: usize,
+    decoding: usize,
+    decode_wait: VecDeque<usize>,
+    slow: f64,
+}
+
+struct State<'a> {
+    w: &'a Workload,
+    c: &'a ServeConfig,
+    now: f64,
+    inst: Vec<Inst>,
+    alive: Vec<usize>,
+    est_ms: Vec<f64>,
+    est_tokens: Vec<f64>,
+    candidates: Vec<(usize, usize)>,
+    runs: Vec<ReqRun>,
+    events: EventQueue<Ev>,
+    cache_samples: Vec<(f64, usize, usize)>,
+    moves: usize,
+}
+
+impl View for State<'_> {
+    fn alive(&self) -> &[usize] {
+        &self.alive
+    }
+    fn outstanding_requests(&self, i: usize) -> usize {
+        self.inst[i].outstanding
+    }
+    fn outstanding_tokens(&self, i: usize) -> f64 {
+        let s = &self.inst[i];
+        s.queued_tokens
+            + if s.running.is_some() {
+                s.running_tokens
+            } else {
+                0.0
+            }
+    }
+    fn cached_prefix(&self, i: usize, blocks: &[u64]) -> usize {
+        self.inst[i].cache.prefix_hits(blocks)
+    }
+    fn predicted_ttft(&self, i: usize, blocks: &[u64], tokens: u32) -> f64 {
+        self.wait(i) + self.c.prefill_ms(self.uncached(i, blocks, tokens))
+    }
+    fn slo_ms(&self) -> f64 {
+        self.c.slo_ms
+    }
+}
+
+impl State<'_> {
+    fn wait(&self, i: usize) -> f64 {
+        let s = &self.inst[i];
+        (s.running_end - self.now).max(0.0) * (s.running.is_some() as u8 as f64) + s.queued_ms
+    }
+
+    fn uncached(&self, i: usize, blocks: &[u64], tokens: u32) -> f64 {
+        let hit = (self.inst[i].cache.prefix_hits(blocks) * BLOCK_TOKENS).min(tokens as usize);
+        (tokens as usize - hit) as f64
+    }
+
+    fn enqueue(&mut self, r: usize, i: usize) {
+        let req = &self.w.requests[r];
+        let unc = self.uncached(i, &req.blocks, req.input_tokens);
+        self.est_tokens[r] = unc;
+        self.est_ms[r] = self.c.prefill_ms(unc);
+        let s = &mut self.inst[i];
+        s.queue.push_back(r);
+        s.queued_ms += self.est_ms[r];
+        s.queued_tokens += unc;
+        s.outstanding += 1;
+        self.runs[r].instance = i;
+    }
+
+    fn dequeue_at(&mut self, i: usize, pos: usize) -> usize {
+        let r = self.inst[i].queue.remove(pos).expect("in the queue");
+        let s = &mut self.inst[i];
+        s.queued_ms = (s.queued_ms - self.est_ms[r]).max(0.0);
+        s.queued_tokens = (s.queued_tokens - self.est_tokens[r]).max(0.0);
+        s.outstanding -= 1;
+        r
+    }
+
+    fn factor(&self, r: usize, which: u64, sigma: f64) -> f64 {
+        if sigma == 0.0 {
+            return 1.0;
+        }
+        let mut rng =
+            StdRng::seed_from_u64(derive_seed(derive_seed(self.c.seed, 40 + which), r as u64));
+        (1.0 + sigma * crate::dist::standard_normal(&mut rng)).max(NOISE_FLOOR)
+    }
+
+    fn try_prefill(&mut self, i: usize) {
+        if self.inst[i].running.is_some() || self.inst[i].queue.is_empty() {
+            return;
+        }
+        let r = self.dequeue_at(i, 0);
+        self.inst[i].outstanding += 1; // still outstanding while it runs
+        let req = &self.w.requests[r];
+        let hit = (self.inst[i].cache.prefix_hits(&req.blocks) * BLOCK_TOKENS)
+            .min(req.input_tokens as usize);
+        let unc = (req.input_tokens as usize - hit) as f64;
+        let d =
+            self.c.prefill_ms(unc) * self.factor(r, 0, self.c.prefill_sigma) * self.inst[i].slow;
+        let s = &mut self.inst[i];
+        s.running = Some(r);
+        s.running_end = self.now + d;
+        s.running_tokens = unc;
+        self.runs[r].prefill_start = self.now;
+        self.runs[r].cached_tokens = hit as u32;
+        self.events.push(self.now + d, Ev::PrefillDone(i));
+    }
+
+    fn start_decode(&mut self, i: usize, r: usize) {
+        let d = self.w.requests[r].output_tokens as f64
+            * self.c.decode_ms_per_token
+            * self.factor(r, 1, self.c.decode_sigma)
+            * self.inst[i].slow;
+        self.inst[i].decoding += 1;
+        self.runs[r].decode_start = self.now;
+        self.events.push(self.now + d, Ev::DecodeDone(i, r));
+    }
+
+    /// DualMap's hotspot rebalancing: when `i` is predicted past the SLO headroom, move its
+    /// newest queued requests to their other candidate when that one is predicted faster.
+    fn rebalance(&mut self, i: usize) {
+        if self.wait(i) <= DUALMAP_SLO_FACTOR * self.c.slo_ms {
+            return;
+        }
+        let mut moved = 0;
+        let mut pos = self.inst[i].queue.len();
+        while pos > 0 && moved < 8 {
+            pos -= 1;
+            let r = self.inst[i].queue[pos];
+            let (a, b) = self.candidates[r];
+            let other = if a == i { b } else { a };
+            if other == i || !self.alive.contains(&other) {
+                continue;
+            }
+            let req = &self.w.requests[r];
+            // Its predicted TTFT here: the work queued ahead of it plus its own prefill.
+            let ahead: f64 = self.inst[i]
+                .queue
+                .iter()
+                .take(pos)
+                .map(|&x| self.est_ms[x])
+                .sum::<f64>()
+                + if self.inst[i].running.is_some() {
+                    (self.inst[i].running_end - self.now).max(0.0)
+                } else {
+                    0.0
+                };
+            let here = ahead + self.est_ms[r];
+            let there = self.predicted_ttft(other, &req.blocks, req.input_tokens);
+            if there + 1.0 < here {
+                let r = self.dequeue_at(i, pos);
+                self.enqueue(r, other);
+                self.runs[r].moved = true;
+                self.moves += 1;
+                moved += 1;
+                self.try_prefill(other);
+            }
+        }
+    }
+}
+
+/// Routes and serves `workload` on the cluster `config` with `router`; deterministic in
+/// the inputs and the seed.
+pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Result<ServeRun> {
+    workload.validate()?;
+    config.validate()?;
+    let n = workload.requests.len();
+    let total_instances = config.instances
+        + config
+            .scaling
+            .iter()
+            .filter(|e| e.action == ScaleAction::Add)
+            .count();
+    let slow = |i: usize| {
+        config
+            .slow
+            .iter()
+            .filter(|s| s.0 == i)
+            .map(|s| s.1)
+            .fold(1.0, f64::max)
+    };
+    let mut st = State {
+        w: workload,
+        c: config,
+        now: 0.0,
+        inst: (0..total_instances)
+            .map(|i| Inst {
+                cache: Lru::new(config.cache_blocks),
+                queue: VecDeque::new(),
+                running: None,
+                running_end: 0.0,
+                running_tokens: 0.0,
+                queued_ms: 0.0,
+                queued_tokens: 0.0,
+                outstanding: 0,
+                decoding: 0,
+                decode_wait: VecDeque::new(),
+                slow: slow(i),
+            })
+            .collect(),
+        alive: (0..config.instances).collect(),
+        est_ms: vec![0.0; n],
+        est_tokens: vec![0.0; n],
+        candidates: vec![(0, 0); n],
+        runs: vec![
+            ReqRun {
+                instance: 0,
+                prefill_start: f64::NAN,
+                prefill_end: f64::NAN,
+                decode_start: f64::NAN,
+                decode_end: f64::NAN,
+                cached_tokens: 0,
+                moved: false,
+            };
+            n
+        ],
+        events: EventQueue::new(),
+        cache_samples: Vec::new(),
+        moves: 0,
+    };
+    let mut rs = RouterState::new(router, &st.alive, derive_seed(config.seed, 50));
+    let mut scaling = config.scaling.clone();
+    scaling.sort_by(|a, b| a.time_ms.total_cmp(&b.time_ms));
+    // Scaling events first at equal times (pushed first, the queue is FIFO on ties).
+    for (k, e) in scaling.iter().enumerate() {
+        st.events.push(e.time_ms, Ev::Scale(k));
+    }
+    for (r, req) in workload.requests.iter().enumerate() {
+        st.events.push(req.arrival, Ev::Arrive(r));
+    }
+    let mut next_instance = config.instances;
+    let mut seen: HashSet<u64> = HashSet::new();
+    let mut records = Vec::new();
+    let (mut imb_sum, mut imb_n) = (0.0, 0usize);
+    while let Some((now, ev)) = st.events.pop() {
+        st.now = now;
+        match ev {
+            Ev::Arrive(r) => {
+                // Load imbalance as the router finds it.
+                let works: Vec<f64> = st.alive.iter().map(|&i| st.wait(i)).collect();
+                let mean = works.iter().sum::<f64>() / works.len() as f64;
+                if mean > 0.0 {
+                    imb_sum += works.iter().copied().fold(0.0, f64::max) / mean;
+                    imb_n += 1;
+                }
+                let req = &workload.requests[r];
+                let key = prefix_key(&req.blocks);
+                seen.insert(key);
+                if router == Router::DualMap {
+                    st.candidates[r] = rs.candidates(key);
+                }
+                let i = rs.route(&st, &req.blocks, req.input_tokens);
+                st.enqueue(r, i);
+                st.try_prefill(i);
+                if router == Router::DualMap && config.rebalance {
+                    st.rebalance(i);
+                }
+            }
+            Ev::PrefillDone(i) => {
+                let r = st.inst[i].running.take().expect("a prefill was running");
+                st.inst[i].running_tokens = 0.0;
+                for &b in &workload.requests[r].blocks {
+                    st.inst[i].cache.touch(b);
+                }
+                st.runs[r].prefill_end = now;
+                st.cache_samples.push((now, i, st.inst[i].cache.len()));
+                if config.batch_limit == 0 || st.inst[i].decoding < config.batch_limit {
+                    st.start_decode(i, r);
+                } else {
+                    st.inst[i].decode_wait.push_back(r);
+                }
+                st.try_prefill(i);
+            }
+            Ev::DecodeDone(i, r) => {
+                st.runs[r].decode_end = now;
+                st.inst[i].decoding -= 1;
+                st.inst[i].outstanding -= 1;
+                if let Some(next) = st.inst[i].decode_wait.pop_front() {
+                    st.start_decode(i, next);
+                }
+            }
+            Ev::Scale(k) => {
+                let e = scaling[k];
+                let before: Vec<(usize, usize)> = seen
+                    .iter()
+                    .map(|&key| match router {
+                        Router::DualMap => rs.candidates(key),
+                        _ => (rs.ring_a.lookup(key).unwrap_or(0), 0),
+                    })
+                    .collect();
+                let instance = match e.action {
+                    ScaleAction::Add => {
+                        let i = next_instance;
+                        next_instance += 1;
+                        st.alive.push(i);
+                        i
+                    }
+                    ScaleAction::Remove => {
+                        let i = *st.alive.iter().max().expect("validated: one stays");
+                        st.alive.retain(|&x| x != i);
+                        i
+                    }
+                };
+                rs.rescale(&st.alive);
+                let remapped = seen
+                    .iter()
+                    .zip(&before)
+                    .filter(|(&key, b)| {
+                        let now = match router {
+                            Router::DualMap => rs.candidates(key),
+                            _ => (rs.ring_a.lookup(key).unwrap_or(0), 0),
+                        };
+                        let same = now == **b || (router == Router::DualMap && now == (b.1, b.0));
+                        !same
+                    })
+                    .count();
+                records.push(ScaleRecord {
+                    time_ms: now,
+                    action: e.action,
+                    instance,
+                    prefixes_remapped: matches!(router, Router::DualMap | Router::ConsistentHash)
+                        .then_some(remapped),
+                    prefixes_seen: seen.len(),
+                });
+                if e.action == ScaleAction::Remove {
+                    // Route its queued requests again.
+                    while !st.inst[instance].queue.is_empty() {
+                        let r = st.dequeue_at(instance, 0);
+                        let req = &workload.requests[r];
+                        if router == Router::DualMap {
+                            st.candidates[r] = rs.candidates(prefix_key(&req.blocks));
+                        }
+                        let j = rs.route(&st, &req.blocks, req.input_tokens);
+                        st.enqueue(r, j);
+                        st.runs[r].moved = true;
+                        st.try_prefill(j);
+                    }
+                }
+            }
+        }
+    }
+    if st.runs.iter().any(|r| r.decode_end.is_nan()) {
+        return Err(Error::Simulation("some requests were never served".into()));
+    }
+    Ok(ServeRun {
+        requests: st.runs,
+        cache_samples: st.cache_samples,
+        scaling: records,
+        instances: total_instances,
+        moves: st.moves,
+        load_imbalance: if imb_n > 0 {
+            imb_sum / imb_n as f64
+        } else {
+            1.0
+        },
+    })
+}
+
+/// What the CLI and the lab report per router (names as in the CLI's JSON).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServeMetrics {
+    pub requests: usize,
+    pub ttft_p50_ms: f64,
+    pub ttft_p90_ms: f64,
+    pub ttft_p99_ms: f64,
+    pub ttft_mean_ms: f64,
+    pub e2e_p50_ms: f64,
+    pub e2e_p99_ms: f64,
+    /// Fraction of requests with TTFT ≤ the SLO.
+    pub slo_attainment: f64,
+    /// Cached prompt tokens ÷ prompt tokens.
+    pub cache_hit_rate: f64,
+    pub load_imbalance: f64,
+    pub requests_per_instance: Vec<usize>,
+    pub moves: usize,
+    /// Requests per second offered.
+    pub request_rate: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefixes_remapped: Option<usize>,
+}
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+impl ServeMetrics {
+    pub fn compute(w: &Workload, c: &ServeConfig, run: &ServeRun) -> ServeMetrics {
+        let mut ttft: Vec<f64> = w
+            .requests
+            .iter()
+            .zip(&run.requests)
+            .map(|(q, r)| r.prefill_end - q.arrival)
+            .collect();
+        let mut e2e: Vec<f64> = w
+            .requests
+            .iter()
+            .zip(&run.requests)
+            .map(|(q, r)| r.decode_end - q.arrival)
+            .collect();
+        let ok = ttft.iter().filter(|&&t| t <= c.slo_ms).count();
+        ttft.sort_by(f64::total_cmp);
+        e2e.sort_by(f64::total_cmp);
+        let input: f64 = w.requests.iter().map(|q| q.input_tokens as f64).sum();
+        let cached: f64 = run.requests.iter().map(|r| r.cached_tokens as f64).sum();
+        let mut per = vec![0usize; run.instances];
+        for r in &run.requests {
+            per[r.instance] += 1;
+        }
+        let n = w.requests.len().max(1) as f64;
+        ServeMetrics {
+            requests: w.requests.len(),
+            ttft_p50_ms: pct(&ttft, 0.5),
+            ttft_p90_ms: pct(&ttft, 0.9),
+            ttft_p99_ms: pct(&ttft, 0.99),
+            ttft_mean_ms: ttft.iter().sum::<f64>() / n,
+            e2e_p50_ms: pct(&e2e, 0.5),
+            e2e_p99_ms: pct(&e2e, 0.99),
+            slo_attainment: ok as f64 / n,
+            cache_hit_rate: if input > 0.0 { cached / input } else { 0.0 },
+            load_imbalance: run.load_imbalance,
+            requests_per_instance: per,
+            moves: run.moves,
+            request_rate: w.rate_rps(),
+            prefixes_remapped: run
+                .scaling
+                .iter()
+                .filter_map(|s| s.prefixes_remapped)
+                .reduce(|a, b| a + b),
+        }
+    }
+}
+
+/// The effective capacity: the highest request rate (req/s) at which at least `target` of
+/// the requests meet the TTFT SLO, found by scaling the workload's arrival rate (doubling
+/// or halving to bracket it, then 12 bisection steps in log space). Returns (rate, scale).
+pub fn capacity(w: &Workload, c: &ServeConfig, router: Router, target: f64) -> Result<(f64, f64)> {
+    if !(target > 0.0 && target <= 1.0) {
+        return Err(Error::invalid("the attainment target must be in (0, 1]"));
+    }
+    let ok = |scale: f64| -> Result<bool> {
+        let s = w.scaled(scale);
+        let run = simulate(&s, c, router)?;
+        Ok(ServeMetrics::compute(&s, c, &run).slo_attainment >= target)
+    };
+    let (mut lo, mut hi);
+    if ok(1.0)? {
+        lo = 1.0;
+        hi = 2.0;
+        while ok(hi)? {
+            lo = hi;
+            hi *= 2.0;
+            if hi > 4096.0 {
+                return Ok((w.rate_rps() * lo, lo));
+            }
+        }
+    } else {
+        hi = 1.0;
+        lo = 0.5;
+        while !ok(lo)? {
+            hi = lo;
+            lo /= 2.0;
+            if lo < 1.0 / 4096.0 {
+                return Ok((0.0, 0.0));
+            }
+        }
+    }
+    for _ in 0..12 {
+        let mid = (lo * hi).sqrt();
+        if ok(mid)? {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok((w.rate_rps() * lo, lo))
+}
+
+/// Independent check of a run: every request served once, on an instance that existed,
+/// prefill after arrival, decode after prefill, one prefill at a time per instance, at
+/// most `batch_limit` decoding at once, cached tokens ≤ prompt tokens.
+pub fn check(w: &Workload, c: &ServeConfig, run: &ServeRun) -> std::result::Result<(), String> {
+    if run.requests.len() != w.requests.len() {
+        return Err("one record per request expected".into());
+    }
+    let mut prefills: Vec<Vec<(f64, f64)>> = vec![Vec::new(); run.instances];
+    let mut decodes: Vec<Vec<(f64, i32)>> = vec![Vec::new(); run.instances];
+    for (k, (q, r)) in w.requests.iter().zip(&run.requests).enumerate() {
+        if r.instance >= run.instances {
+            return Err(format!(
+                "request {k} on instance {} that never existed",
+                r.instance
+            ));
+        }
+        let ordered = q.arrival <= r.prefill_start
+            && r.prefill_start <= r.prefill_end
+            && r.prefill_end <= r.decode_start
+            && r.decode_start <= r.decode_end;
+        if !ordered {
+            return Err(format!("request {k}: times out of order {r:?}"));
+        }
+        if r.cached_tokens > q.input_tokens {
+            return Err(format!("request {k}: more cached tokens than its prompt"));
+        }
+        if c.prefill_sigma == 0.0 && c.slow.is_empty() {
+            let want = c.prefill_ms((q.input_tokens - r.cached_tokens) as f64);
+            if ((r.prefill_end - r.prefill_start) - want).abs() > 1e-6 * want.max(1.0) {
+                return Err(format!(
+                    "request {k}: prefill took {} instead of {want}",
+                    r.prefill_end - r.prefill_start
+                ));
+            }
+        }
+        prefills[r.instance].push((r.prefill_start, r.prefill_end));
+        decodes[r.instance].push((r.decode_start, 1));
+        decodes[r.instance].push((r.decode_end, -1));
+    }
+    for (i, v) in prefills.iter_mut().enumerate() {
+        v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        if v.windows(2).any(|x| x[1].0 < x[0].1 - 1e-9) {
+            return Err(format!("instance {i} runs two prefills at once"));
+        }
+    }
+    if c.batch_limit > 0 {
+        for (i, v) in decodes.iter_mut().enumerate() {
+            v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let mut k = 0i32;
+            for &(_, d) in v.iter() {
+                k += d;
+                if k > c.batch_limit as i32 {
+                    return Err(format!("instance {i} decodes {k} requests at once"));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! The serving lab's engine: the real Mooncake traces, hand-computed TTFTs, cache affinity,
+//! scaling with few remapped prefixes, the validator on every router, the capacity search.
+
+use proptest::prelude::*;
+use schedlab_core::serve::router::{Router, ROUTER_IDS};
+use schedlab_core::serve::sim::{
+    capacity, check, simulate, ScaleAction, ScaleEvent, ServeConfig, ServeMetrics,
+};
+use schedlab_core::serve::{
+    parse_trace, synthetic, Request, SyntheticSpec, Workload, BLOCK_TOKENS,
+};
+
+fn trace(name: &str) -> Workload {
+    let path = format!(
+        "{}/../../../shared/data/mooncake/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    parse_trace(name, &std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn the_real_mooncake_traces_import_whole() {
+    for (name, n, span) in [
+        ("conversation_trace.jsonl", 12_031, 3_536_999.0),
+        ("synthetic_trace.jsonl", 3_993, 1_022_025.0),
+    ] {
+        let w = trace(name);
+        assert_eq!(w.requests.len(), n);
+        assert_eq!(w.span_ms(), span);
+        for r in &w.requests {
+            assert_eq!(
+                r.blocks.len(),
+                (r.input_tokens as usize).div_ceil(BLOCK_TOKENS)
+            );
+        }
+    }
+}
+
+fn req(arrival: f64, tokens: u32, blocks: &[u64]) -> Request {
+    Request {
+        arrival,
+        input_tokens: tokens,
+        output_tokens: 10,
+        blocks: blocks.to_vec(),
+    }
+}
+
+#[test]
+fn a_shared_prefix_is_prefilled_once() {
+    // One instance; the second request shares the first two blocks (1024 tokens).
+    let w = Workload {
+        name: "t".into(),
+        requests: vec![req(0.0, 1500, &[1, 2, 3]), req(1000.0, 1200, &[1, 2, 9])],
+    };
+    let c = ServeConfig {
+        instances: 1,
+        ..ServeConfig::default()
+    };
+    let run = simulate(&w, &c, Router::RoundRobin).unwrap();
+    check(&w, &c, &run).unwrap();
+    let (a, b) = (&run.requests[0], &run.requests[1]);
+    assert_eq!(a.cached_tokens, 0);
+    assert_eq!(
+        a.prefill_end,
+        c.prefill_base_ms + c.prefill_ms_per_token * 1500.0
+    );
+    assert_eq!(b.cached_tokens, 1024);
+    let want = c.prefill_base_ms + c.prefill_ms_per_token * 176.0;
+    assert!(
+        (b.prefill_end - 1000.0 - want).abs() < 1e-9,
+        "{} vs {want}",
+        b.prefill_end - 1000.0
+    );
+    assert_eq!(a.decode_end - a.decode_start, 10.0 * c.decode_ms_per_token);
+    let m = ServeMetrics::compute(&w, &c, &run);
+    assert!((m.cache_hit_rate - 1024.0 / 2700.0).abs() < 1e-12);
+    assert_eq!(m.slo_attainment, 1.0);
+}
+
+#[test]
+fn a_full_cache_evicts_and_queues_wait() {
+    // Capacity 2 blocks: the third request's blocks evict the first's.
+    let w = Workload {
+        name: "t".into(),
+        requests: vec![
+            req(0.0, 1024, &[1, 2]),
+            req(0.0, 1024, &[3, 4]),
+            req(0.0, 1024, &[1, 2]),
+        ],
+    };
+    let c = ServeConfig {
+        instances: 1,
+        cache_blocks: 2,
+        ..ServeConfig::default()
+    };
+    let run = simulate(&w, &c, Router::RoundRobin).unwrap();
+    check(&w, &c, &run).unwrap();
+    assert_eq!(run.requests[2].cached_tokens, 0, "evicted");
+    // FIFO: each waits for the previous prefill.
+    assert_eq!(run.requests[1].prefill_start, run.requests[0].prefill_end);
+    assert!(run.cache_samples.iter().all(|s| s.2 <= 2));
+}
+
+#[test]
+fn affinity_routers_keep_prefixes_together_and_dualmap_wins_on_mooncake() {
+    let w = trace("conversation_trace.jsonl").window(0.0, 900_000.0);
+    let c = ServeConfig::default();
+    let mut hit = std::collections::BTreeMap::new();
+    for id in ROUTER_IDS {
+        let run = simulate(&w, &c, Router::parse(id).unwrap()).unwrap();
+        check(&w, &c, &run).unwrap();
+        let m = ServeMetrics::compute(&w, &c, &run);
+        hit.insert(id, (m.cache_hit_rate, m.slo_attainment, m.ttft_p50_ms));
+    }
+    // Affinity finds the cached prefixes; spreading does not.
+    assert!(
+        hit["consistent_hash"].0 > 2.0 * hit["round_robin"].0,
+        "{hit:?}"
+    );
+    assert!(hit["dualmap"].0 > 2.0 * hit["least_loaded"].0, "{hit:?}");
+    // DualMap's TTFT: better median than pure balancing, attainment at least pure affinity's.
+    assert!(hit["dualmap"].2 < hit["least_loaded"].2, "{hit:?}");
+    assert!(hit["dualmap"].1 >= hit["consistent_hash"].1, "{hit:?}");
+}
+
+#[test]
+fn adding_an_instance_remaps_few_prefixes() {
+    let w = trace("synthetic_trace.jsonl");
+    let c = ServeConfig {
+        scaling: vec![ScaleEvent {
+            time_ms: 500_000.0,
+            action: ScaleAction::Add,
+        }],
+        ..ServeConfig::default()
+    };
+    for (id, max_frac) in [("consistent_hash", 0.2), ("dualmap", 0.35)] {
+        let run = simulate(&w, &c, Router::parse(id).unwrap()).unwrap();
+        check(&w, &c, &run).unwrap();
+        let s = &run.scaling[0];
+        let frac = s.prefixes_remapped.unwrap() as f64 / s.prefixes_seen as f64;
+        assert!(frac > 0.0 && frac < max_frac, "{id}: {frac}");
+        assert_eq!(s.instance, 8);
+        assert!(
+            run.requests.iter().any(|r| r.instance == 8),
+            "the new instance serves"
+        );
+    }
+    let run = simulate(&w, &c, Router::RoundRobin).unwrap();
+    assert_eq!(run.scaling[0].prefixes_remapped, None);
+    // Removing an instance re-routes its queue and nothing is lost.
+    let c = ServeConfig {
+        instances: 4,
+        scaling: vec![ScaleEvent {
+            time_ms: 300_000.0,
+            action: ScaleAction::Remove,
+        }],
+        ..ServeConfig::default()
+    };
+    let run = simulate(&w, &c, Router::DualMap).unwrap();
+    check(&w, &c, &run).unwrap();
+    assert!(run
+        .requests
+        .iter()
+        .zip(&w.requests)
+        .all(|(r, q)| q.arrival < 300_000.0 || r.instance != 3));
+}
+
+#[test]
+fn the_capacity_search_brackets_the_slo() {
+    let w = synthetic(&SyntheticSpec {
+        requests: 1500,
+        ..SyntheticSpec::default()
+    })
+    .unwrap();
+    let c = ServeConfig {
+        instances: 4,
+        ..ServeConfig::default()
+    };
+    let (rate, scale) = capacity(&w, &c, Router::DualMap, 0.9).unwrap();
+    assert!(rate > 0.0 && (rate - w.rate_rps() * scale).abs() < 1e-9);
+    let at = |s: f64| {
+        let ws = w.scaled(s);
+        ServeMetrics::compute(&ws, &c, &simulate(&ws, &c, Router::DualMap).unwrap()).slo_attainment
+    };
+    assert!(at(scale) >= 0.9);
+    assert!(at(scale * 1.5) < 0.9, "50 % more load breaks the SLO");
+}
+
+#[test]
+fn bad_configurations_are_refused() {
+    let w = synthetic(&SyntheticSpec {
+        requests: 10,
+        ..SyntheticSpec::default()
+    })
+    .unwrap();
+    for c in [
+        ServeConfig {
+            instances: 0,
+            ..ServeConfig::default()
+        },
+        ServeConfig {
+            slo_ms: f64::NAN,
+            ..ServeConfig::default()
+        },
+        ServeConfig {
+            prefill_ms_per_token: -1.0,
+            ..ServeConfig::default()
+        },
+        ServeConfig {
+            slow: vec![(0, 0.5)],
+            ..ServeConfig::default()
+        },
+        ServeConfig {
+            instances: 1,
+            scaling: vec![ScaleEvent {
+                time_ms: 1.0,
+                action: ScaleAction::Remove,
+            }],
+            ..ServeConfig::default()
+        },
+    ] {
+        assert!(simulate(&w, &c, Router::DualMap).is_err());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_router_passes_the_validator(seed in any::<u64>(), instances in 1usize..6, rate in 0.5f64..30.0, batch in 0usize..4, cache in 1usize..200, noise in prop_oneof![Just(0.0), 0.0f64..0.5], add in any::<bool>()) {
+        let w = synthetic(&SyntheticSpec { requests: 150, rate_rps: rate, groups: 5, seed, ..SyntheticSpec::default() }).unwrap();
+        let c = ServeConfig {
+            instances,
+            batch_limit: batch,
+            cache_blocks: cache,
+            prefill_sigma: noise,
+            decode_sigma: noise,
+            slow: vec![(0, 1.5)],
+            scaling: if add { vec![ScaleEvent { time_ms: w.span_ms() / 2.0, action: ScaleAction::Add }] } else { vec![] },
+            seed,
+            ..ServeConfig::default()
+        };
+        for id in ROUTER_IDS.iter().copied().chain(["least_loaded:tokens"]) {
+            let run = simulate(&w, &c, Router::parse(id).unwrap()).unwrap();
+            if let Err(e) = check(&w, &c, &run) {
+                prop_assert!(false, "{}: {}", id, e);
+            }
+            let m = ServeMetrics::compute(&w, &c, &run);
+            prop_assert!((0.0..=1.0).contains(&m.slo_attainment) && (0.0..=1.0).contains(&m.cache_hit_rate));
+            prop_assert_eq!(m.requests_per_instance.iter().sum::<usize>(), 150);
+        }
+    }
+}
