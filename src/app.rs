@@ -44,6 +44,10 @@ pub struct Ctx {
     pub streams_playing: RwSignal<bool>,
     /// Some(fraction) while a stream is being simulated.
     pub streams_progress: RwSignal<Option<f64>>,
+    /// The Serving lab's last good result and its playhead (ms).
+    pub serving: RwSignal<crate::serving::Shared>,
+    pub serving_playhead: RwSignal<f64>,
+    pub serving_playing: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -144,6 +148,9 @@ pub fn App() -> impl IntoView {
         streams_playhead: RwSignal::new(0.0),
         streams_playing: RwSignal::new(false),
         streams_progress: RwSignal::new(None),
+        serving: RwSignal::new(None),
+        serving_playhead: RwSignal::new(0.0),
+        serving_playing: RwSignal::new(false),
     };
     provide_context(ctx);
 
@@ -323,9 +330,11 @@ pub fn App() -> impl IntoView {
             </div>
         })}
         {move || ctx.notice.get().map(|msg| view! { <div class="notice" role="status">{msg}</div> })}
-        <Show when=move || lab.get() == schedlab_app::state::Lab::Streams fallback=dag_lab>
-            <crate::streams::StreamsLab/>
-        </Show>
+        {move || match lab.get() {
+            schedlab_app::state::Lab::Streams => view! { <crate::streams::StreamsLab/> }.into_any(),
+            schedlab_app::state::Lab::Serving => view! { <crate::serving::ServingLab/> }.into_any(),
+            schedlab_app::state::Lab::Dag => dag_lab().into_any(),
+        }}
         <footer>
             "schedlab " {schedlab_core::VERSION} " · engine in Rust/WebAssembly, runs entirely in your browser · "
             <span data-testid="engine-version">{schedlab_core::VERSION}</span>

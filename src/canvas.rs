@@ -214,7 +214,7 @@ pub fn GanttPanel() -> impl IntoView {
                     .iter()
                     .flat_map(|c| event_times(&c.run))
                     .collect();
-                times.sort_by(f64::total_cmp);
+                schedlab_core::util::sort_dyn(&mut times, &f64::total_cmp);
                 times.dedup();
                 if forward {
                     times.into_iter().find(|&t| t > p + 1e-9)

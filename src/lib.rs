@@ -10,6 +10,7 @@ pub mod browser;
 pub mod canvas;
 pub mod dag;
 pub mod panels;
+pub mod serving;
 pub mod streams;
 
 pub use app::App;

@@ -172,10 +172,11 @@ pub fn Header() -> impl IntoView {
     };
     let export_png = move |_| export_canvas_png("gantt", "gantt.png");
     let lab = Memo::new(move |_| ctx.editor.with(|e| e.state.view.lab));
-    let streams = move || lab.get() == Lab::Streams;
+    let streams = move || lab.get() != Lab::Dag;
     let set_lab = move |l: Lab| {
         ctx.playing.set(false);
         ctx.streams_playing.set(false);
+        ctx.serving_playing.set(false);
         ctx.apply(|e| {
             e.edit(|s| {
                 s.view.lab = l;
@@ -188,7 +189,8 @@ pub fn Header() -> impl IntoView {
             <h1>"schedlab"</h1>
             <nav class="labs" role="tablist" aria-label="Labs">
                 <button role="tab" data-testid="lab-dag" class:active=move || !streams() aria-selected=move || (!streams()).to_string() on:click=move |_| set_lab(Lab::Dag)>"DAG lab"</button>
-                <button role="tab" data-testid="lab-streams" class:active=streams aria-selected=move || streams().to_string() on:click=move |_| set_lab(Lab::Streams)>"Streams lab"</button>
+                <button role="tab" data-testid="lab-streams" class:active=move || lab.get() == Lab::Streams aria-selected=move || (lab.get() == Lab::Streams).to_string() on:click=move |_| set_lab(Lab::Streams)>"Streams lab"</button>
+                <button role="tab" data-testid="lab-serving" class:active=move || lab.get() == Lab::Serving aria-selected=move || (lab.get() == Lab::Serving).to_string() on:click=move |_| set_lab(Lab::Serving)>"Serving lab"</button>
             </nav>
             <Show when=move || !streams()>
             <label class="field">
@@ -210,13 +212,18 @@ pub fn Header() -> impl IntoView {
                 </label>
                 <details class="menu">
                     <summary>"Export"</summary>
-                    <Show when=move || !streams() fallback=move || view! {
+                    <Show when=move || !streams() fallback=move || if lab.get() == Lab::Serving { view! {
+                        <div class="menu-items">
+                            <button data-testid="serving-export-csv" on:click=move |_| crate::serving::export_metrics(ctx)>"Metrics (CSV)"</button>
+                            <button on:click=move |_| export_canvas_png("serving-gantt", "serving-gantt.png")>"Gantt (PNG)"</button>
+                        </div>
+                    }.into_any() } else { view! {
                         <div class="menu-items">
                             <button data-testid="streams-export-csv" on:click=move |_| crate::streams::export_metrics(ctx)>"Metrics (CSV)"</button>
                             <button on:click=move |_| crate::streams::export_jobs(ctx)>"Jobs (JSON)"</button>
                             <button on:click=move |_| export_canvas_png("streams-gantt", "stream-gantt.png")>"Gantt (PNG)"</button>
                         </div>
-                    }>
+                    }.into_any() }>
                     <div class="menu-items">
                         <button on:click=export_json>"Scenario (JSON)"</button>
                         <button on:click=export_svg>"Gantt (SVG)"</button>

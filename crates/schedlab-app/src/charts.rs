@@ -20,8 +20,9 @@ fn colors(dark: bool) -> (RGBColor, RGBColor) {
     }
 }
 
-/// The grid and axes of both charts, in the theme's foreground color.
-fn mesh<DB: DrawingBackend>(
+/// The grid and axes of every chart, in the theme's foreground color (one function, so
+/// plotters' mesh code is instantiated once in the WebAssembly bundle).
+pub fn mesh<DB: DrawingBackend>(
     chart: &mut ChartContext<
         '_,
         DB,
@@ -39,6 +40,25 @@ fn mesh<DB: DrawingBackend>(
         .label_style(("sans-serif", 11).into_font().color(&fg))
         .light_line_style(fg.mix(0.08))
         .bold_line_style(fg.mix(0.15))
+        .draw()
+        .map_err(|e| e.to_string())
+}
+
+/// The series legend of every chart (one instantiation, as [`mesh`]).
+pub fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<
+        'a,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    bg: RGBColor,
+    fg: RGBColor,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .background_style(bg.mix(0.8))
+        .border_style(fg.mix(0.3))
+        .label_font(("sans-serif", 11).into_font().color(&fg))
         .draw()
         .map_err(|e| e.to_string())
 }
@@ -132,13 +152,7 @@ pub fn histogram_with<DB: DrawingBackend>(
             .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 10, y + 4)], c.filled()));
     }
     if names.len() > 1 {
-        chart
-            .configure_series_labels()
-            .background_style(bg.mix(0.8))
-            .border_style(fg.mix(0.3))
-            .label_font(("sans-serif", 11).into_font().color(&fg))
-            .draw()
-            .map_err(|e| e.to_string())?;
+        legend(&mut chart, bg, fg)?;
     }
     Ok(())
 }

@@ -128,7 +128,7 @@ pub fn robustness(state: &AppState, problem: &Problem, seeds: usize) -> Result<V
                 })
                 .collect::<Result<_, _>>()
                 .map_err(|e| e.to_string())?;
-            ms.sort_by(f64::total_cmp);
+            schedlab_core::util::sort_dyn(&mut ms, &f64::total_cmp);
             let q = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
             points.push((
                 sigma,
@@ -174,7 +174,7 @@ pub fn event_times(run: &RunResult) -> Vec<f64> {
         .flat_map(|r| [r.start, r.end])
         .collect();
     t.push(0.0);
-    t.sort_by(f64::total_cmp);
+    schedlab_core::util::sort_dyn(&mut t, &f64::total_cmp);
     t.dedup();
     t
 }

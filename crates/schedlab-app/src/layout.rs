@@ -143,7 +143,9 @@ pub fn fast_layered(n: usize, edges: &[(u32, u32)]) -> Vec<[f64; 2]> {
                 }
             };
             let mut keyed: Vec<(f64, usize)> = layers[l].iter().map(|&v| (key(v), v)).collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            schedlab_core::util::sort_dyn(&mut keyed, &|a, b| {
+                a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+            });
             layers[l] = keyed.into_iter().map(|(_, v)| v).collect();
             for (i, &v) in layers[l].iter().enumerate() {
                 pos[v] = i as f64;

@@ -16,5 +16,6 @@ pub mod layout;
 pub mod link;
 pub mod palette;
 pub mod presets;
+pub mod serving;
 pub mod state;
 pub mod streams;

@@ -76,6 +76,8 @@ pub enum Lab {
     Dag,
     /// Jobs arriving over time, online policies.
     Streams,
+    /// LLM requests routed across model instances.
+    Serving,
 }
 
 /// View settings that a link reproduces.
@@ -124,6 +126,9 @@ pub struct AppState {
     /// The Streams lab.
     #[serde(default)]
     pub streams: crate::streams::StreamsSettings,
+    /// The Serving lab.
+    #[serde(default)]
+    pub serving: crate::serving::ServingSettings,
 }
 
 /// At most this many schedulers side by side.
@@ -141,6 +146,7 @@ impl AppState {
             noise: NoiseSettings::default(),
             view: ViewState::default(),
             streams: Default::default(),
+            serving: Default::default(),
         }
     }
 
@@ -185,6 +191,7 @@ impl AppState {
         if n.samples == 0 || n.samples > MAX_SAMPLES {
             return Err(format!("samples must be between 1 and {MAX_SAMPLES}"));
         }
-        self.streams.check()
+        self.streams.check()?;
+        self.serving.check()
     }
 }

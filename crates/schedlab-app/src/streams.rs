@@ -357,7 +357,7 @@ fn preemption_marks(segments: &[Segment], completion: &[f64]) -> Vec<(usize, f64
     }
     let mut marks = Vec::new();
     for (j, segs) in by_job.iter_mut().enumerate() {
-        segs.sort_by(|a, b| a.start.total_cmp(&b.start));
+        schedlab_core::util::sort_dyn(segs, &|a, b| a.start.total_cmp(&b.start));
         for (k, s) in segs.iter().enumerate() {
             let tol = 1e-9 * completion[j].abs().max(1.0);
             if s.end >= completion[j] - tol {
@@ -675,7 +675,9 @@ pub fn step_view(r: &StreamsResult, column: usize, t: f64) -> Option<(f64, Vec<S
             running: !running.is_empty(),
         });
     }
-    rows.sort_by(|a, b| b.running.cmp(&a.running).then(a.job.cmp(&b.job)));
+    schedlab_core::util::sort_dyn(&mut rows, &|a, b| {
+        b.running.cmp(&a.running).then(a.job.cmp(&b.job))
+    });
     Some((t, rows))
 }
 
@@ -687,7 +689,7 @@ pub fn event_times(r: &StreamsResult) -> Vec<f64> {
         v.extend(c.decisions.iter().map(|d| d.time));
         v.extend(c.tasks.iter().flat_map(|t| [t.start, t.end]));
     }
-    v.sort_by(f64::total_cmp);
+    schedlab_core::util::sort_dyn(&mut v, &f64::total_cmp);
     v.dedup();
     v
 }
@@ -940,16 +942,7 @@ pub fn draw_queue<DB: DrawingBackend>(
         .y_label_area_size(40)
         .build_cartesian_2d(0.0..r.t_max.max(1e-9), 0.0..y_max)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("time")
-        .y_desc("jobs in system")
-        .axis_style(fg)
-        .label_style(("sans-serif", 11).into_font().color(&fg))
-        .light_line_style(fg.mix(0.08))
-        .bold_line_style(fg.mix(0.15))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    crate::charts::mesh(&mut chart, "time", "jobs in system", fg)?;
     for (k, c) in r.columns.iter().enumerate() {
         let color = rgb(palette::series_color(k));
         let mut pts = Vec::with_capacity(c.queue.len() * 2);
@@ -975,13 +968,7 @@ pub fn draw_queue<DB: DrawingBackend>(
             });
     }
     if r.columns.len() > 1 {
-        chart
-            .configure_series_labels()
-            .background_style(bg.mix(0.8))
-            .border_style(fg.mix(0.3))
-            .label_font(("sans-serif", 11).into_font().color(&fg))
-            .draw()
-            .map_err(|e| e.to_string())?;
+        crate::charts::legend(&mut chart, bg, fg)?;
     }
     Ok(())
 }

@@ -167,8 +167,14 @@ fn serving(c: &mut Criterion) {
             });
         }
     }
-    let big = Workload { name: "conversation×9".into(), requests };
-    let cfg16 = ServeConfig { instances: 16, ..ServeConfig::default() };
+    let big = Workload {
+        name: "conversation×9".into(),
+        requests,
+    };
+    let cfg16 = ServeConfig {
+        instances: 16,
+        ..ServeConfig::default()
+    };
     let mut g = c.benchmark_group("serve");
     g.sample_size(10);
     for id in ["dualmap", "round_robin", "cache_aware"] {

@@ -73,7 +73,7 @@ fn no_overlap(
         per_proc[p].push((s, e, t));
     }
     for (p, ivs) in per_proc.iter_mut().enumerate() {
-        ivs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        crate::util::sort_dyn(ivs, &|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         for w in ivs.windows(2) {
             if w[1].0 < w[0].1 - tol {
                 return Err(format!(

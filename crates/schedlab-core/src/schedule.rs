@@ -39,7 +39,7 @@ impl Schedule {
             orders[s.proc].push(t);
         }
         for o in &mut orders {
-            o.sort_by(|&a, &b| {
+            crate::util::sort_dyn(o, &|&a, &b| {
                 let (sa, sb) = (&slots[a], &slots[b]);
                 sa.start
                     .total_cmp(&sb.start)

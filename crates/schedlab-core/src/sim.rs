@@ -279,7 +279,9 @@ pub fn planned_transfers(problem: &Problem, plan: &Schedule) -> Vec<Transfer> {
             })
         })
         .collect();
-    out.sort_by(|x, y| x.start.total_cmp(&y.start).then(x.dep.cmp(&y.dep)));
+    crate::util::sort_dyn(&mut out, &|x, y| {
+        x.start.total_cmp(&y.start).then(x.dep.cmp(&y.dep))
+    });
     out
 }
 
@@ -290,7 +292,7 @@ fn windows_for(proc: usize, slowdowns: &[Slowdown]) -> Vec<(f64, f64, f64)> {
         return Vec::new();
     }
     let mut cuts: Vec<f64> = mine.iter().flat_map(|s| [s.start, s.end]).collect();
-    cuts.sort_by(f64::total_cmp);
+    crate::util::sort_dyn(&mut cuts, &f64::total_cmp);
     cuts.dedup();
     let mut out = Vec::new();
     for w in cuts.windows(2) {
@@ -503,7 +505,9 @@ pub fn simulate(problem: &Problem, plan: &Schedule, noise: &Noise, seed: u64) ->
         )));
     }
     let makespan = runs.iter().map(|r| r.end).fold(0.0, f64::max);
-    transfers.sort_by(|a, b| a.start.total_cmp(&b.start).then(a.dep.cmp(&b.dep)));
+    crate::util::sort_dyn(&mut transfers, &|a, b| {
+        a.start.total_cmp(&b.start).then(a.dep.cmp(&b.dep))
+    });
     Ok(Execution {
         tasks: runs,
         transfers,

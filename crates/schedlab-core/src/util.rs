@@ -25,3 +25,10 @@ pub fn derive_seed(base: u64, index: u64) -> u64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
 }
+
+/// A stable sort through a `dyn` comparator: one instantiation of the sort per element
+/// type instead of one per call site, which keeps the WebAssembly bundle small (each
+/// `sort_by` closure instantiates the whole sorting algorithm). Not for hot loops.
+pub fn sort_dyn<T>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> Ordering) {
+    v.sort_by(|a, b| cmp(a, b));
+}

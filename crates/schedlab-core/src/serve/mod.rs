@@ -192,7 +192,7 @@ pub fn parse_trace(name: &str, text: &str) -> Result<Workload> {
     if requests.is_empty() {
         return Err(bad(name, 1, "the trace has no requests"));
     }
-    requests.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
+    crate::util::sort_dyn(&mut requests, &|a, b| a.arrival.total_cmp(&b.arrival));
     Ok(Workload {
         name: name.to_string(),
         requests,

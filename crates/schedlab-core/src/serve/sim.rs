@@ -116,7 +116,7 @@ impl ServeConfig {
         }
         let mut alive = self.instances as i64;
         let mut scaling = self.scaling.clone();
-        scaling.sort_by(|a, b| a.time_ms.total_cmp(&b.time_ms));
+        crate::util::sort_dyn(&mut scaling, &|a, b| a.time_ms.total_cmp(&b.time_ms));
         for e in &scaling {
             if !(e.time_ms.is_finite() && e.time_ms >= 0.0) {
                 return Err(Error::invalid("a scaling event needs a time >= 0"));
@@ -417,7 +417,7 @@ pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Re
     };
     let mut rs = RouterState::new(router, &st.alive, derive_seed(config.seed, 50));
     let mut scaling = config.scaling.clone();
-    scaling.sort_by(|a, b| a.time_ms.total_cmp(&b.time_ms));
+    crate::util::sort_dyn(&mut scaling, &|a, b| a.time_ms.total_cmp(&b.time_ms));
     // Scaling events first at equal times (pushed first, the queue is FIFO on ties).
     for (k, e) in scaling.iter().enumerate() {
         st.events.push(e.time_ms, Ev::Scale(k));
@@ -598,8 +598,8 @@ impl ServeMetrics {
             .map(|(q, r)| r.decode_end - q.arrival)
             .collect();
         let ok = ttft.iter().filter(|&&t| t <= c.slo_ms).count();
-        ttft.sort_by(f64::total_cmp);
-        e2e.sort_by(f64::total_cmp);
+        crate::util::sort_dyn(&mut ttft, &f64::total_cmp);
+        crate::util::sort_dyn(&mut e2e, &f64::total_cmp);
         let input: f64 = w.requests.iter().map(|q| q.input_tokens as f64).sum();
         let cached: f64 = run.requests.iter().map(|r| r.cached_tokens as f64).sum();
         let mut per = vec![0usize; run.instances];
@@ -715,14 +715,14 @@ pub fn check(w: &Workload, c: &ServeConfig, run: &ServeRun) -> std::result::Resu
         decodes[r.instance].push((r.decode_end, -1));
     }
     for (i, v) in prefills.iter_mut().enumerate() {
-        v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        crate::util::sort_dyn(v, &|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         if v.windows(2).any(|x| x[1].0 < x[0].1 - 1e-9) {
             return Err(format!("instance {i} runs two prefills at once"));
         }
     }
     if c.batch_limit > 0 {
         for (i, v) in decodes.iter_mut().enumerate() {
-            v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            crate::util::sort_dyn(v, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             let mut k = 0i32;
             for &(_, d) in v.iter() {
                 k += d;

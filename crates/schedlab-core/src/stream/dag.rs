@@ -449,7 +449,9 @@ impl DagRun {
                 end: r.end,
             })
             .collect();
-        v.sort_by(|a, b| a.start.total_cmp(&b.start).then(a.machine.cmp(&b.machine)));
+        crate::util::sort_dyn(&mut v, &|a, b| {
+            a.start.total_cmp(&b.start).then(a.machine.cmp(&b.machine))
+        });
         v
     }
 }
@@ -920,7 +922,7 @@ pub fn check(stream: &DagStream, run: &DagRun) -> std::result::Result<(), String
     }
     for (p, v) in per_proc.iter_mut().enumerate() {
         // Zero-length tasks sort before a task starting at the same instant.
-        v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        crate::util::sort_dyn(v, &|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         if v.windows(2).any(|w| w[1].0 < w[0].1 - tol) {
             return Err(format!("processor {p} runs two tasks at once"));
         }

@@ -139,7 +139,9 @@ impl Sim {
         let n = stream.jobs.len();
         let speeds = stream.machine_speeds();
         let mut by_speed: Vec<usize> = (0..m).collect();
-        by_speed.sort_by(|&a, &b| speeds[b].total_cmp(&speeds[a]).then(a.cmp(&b)));
+        crate::util::sort_dyn(&mut by_speed, &|&a, &b| {
+            speeds[b].total_cmp(&speeds[a]).then(a.cmp(&b))
+        });
         let mut classes: Vec<Vec<usize>> = Vec::new();
         for &p in &by_speed {
             match classes.last_mut() {
@@ -618,7 +620,7 @@ impl StreamMetrics {
             .map(|(a, c)| c - a)
             .collect();
         let mut sorted = flows.clone();
-        sorted.sort_by(f64::total_cmp);
+        crate::util::sort_dyn(&mut sorted, &f64::total_cmp);
         let total: f64 = flows.iter().sum();
         let first = arrivals.first().copied().unwrap_or(0.0);
         let last = completion.iter().copied().fold(0.0, f64::max);
@@ -671,7 +673,7 @@ pub fn check(stream: &Stream, run: &StreamRun) -> std::result::Result<(), String
     let scale = run.completion.iter().copied().fold(1.0, f64::max);
     let tol = 1e-7 * scale;
     for (j, segs) in per_job.iter_mut().enumerate() {
-        segs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        crate::util::sort_dyn(segs, &|a, b| a.0.total_cmp(&b.0));
         let job = &stream.jobs[j];
         let overhead = run.overhead.get(j).copied().unwrap_or(0.0);
         let need = job.size() + overhead;
@@ -700,7 +702,7 @@ pub fn check(stream: &Stream, run: &StreamRun) -> std::result::Result<(), String
         }
     }
     for (p, segs) in per_machine.iter_mut().enumerate() {
-        segs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        crate::util::sort_dyn(segs, &|a, b| a.0.total_cmp(&b.0));
         if let Some(w) = segs.windows(2).find(|w| w[1].0 < w[0].1 - tol) {
             return Err(format!(
                 "machine {p} runs jobs {} and {} at once",

@@ -117,7 +117,7 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
     if rows.is_empty() {
         return Err(bad(name, 1, "the trace has no arrivals"));
     }
-    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::util::sort_dyn(&mut rows, &|a, b| a.0.total_cmp(&b.0));
     let t0 = rows[0].0;
     let sizes = if rows.iter().all(|r| r.1.is_some()) {
         Some(rows.iter().map(|r| r.1.unwrap_or(0.0)).collect())

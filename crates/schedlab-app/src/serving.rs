@@ -1,0 +1,698 @@
+//! The Serving lab's model: settings (carried by links), runs per router, and the
+//! drawings: instances as Gantt rows (prefills colored by prompt prefix, cache hits paler,
+//! decode occupancy below), cache occupancy, TTFT histogram with the SLO line, requests
+//! per instance.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use schedlab_core::serve::router::{prefix_key, Router, ROUTER_IDS};
+use schedlab_core::serve::sim::{
+    simulate, ScaleAction, ScaleEvent, ServeConfig, ServeMetrics, ServeRun,
+};
+use schedlab_core::serve::{synthetic, SyntheticSpec, Workload};
+use serde::{Deserialize, Serialize};
+
+use crate::gantt::{format_time, tick_step, Geometry};
+use crate::palette;
+
+/// Requests the lab keeps from an uploaded trace (its first ones).
+pub const MAX_UI_REQUESTS: usize = 3000;
+
+/// The Serving lab's settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServingSettings {
+    /// Synthetic requests (when no trace is uploaded).
+    pub requests: usize,
+    /// Synthetic mean rate, req/s.
+    pub rate: f64,
+    pub groups: usize,
+    /// Multiplies the arrival rate.
+    pub rate_scale: f64,
+    pub instances: usize,
+    pub slo_ms: f64,
+    pub cache_blocks: usize,
+    pub prefill_noise: f64,
+    /// 1 to 4 routers.
+    pub routers: Vec<String>,
+    pub scaling: Vec<ScaleEvent>,
+    pub seed: u64,
+    /// An uploaded Mooncake trace (its first [`MAX_UI_REQUESTS`] requests).
+    pub trace: Option<Workload>,
+}
+
+impl Default for ServingSettings {
+    fn default() -> Self {
+        ServingSettings {
+            requests: 600,
+            rate: 14.0,
+            groups: 12,
+            rate_scale: 1.0,
+            instances: 4,
+            slo_ms: 2000.0,
+            cache_blocks: 512,
+            prefill_noise: 0.0,
+            routers: vec!["dualmap".into(), "round_robin".into()],
+            scaling: Vec::new(),
+            seed: 1,
+            trace: None,
+        }
+    }
+}
+
+impl ServingSettings {
+    pub fn check(&self) -> Result<(), String> {
+        if self.routers.is_empty() || self.routers.len() > crate::state::MAX_COMPARE {
+            return Err(format!(
+                "between 1 and {} routers",
+                crate::state::MAX_COMPARE
+            ));
+        }
+        for r in &self.routers {
+            Router::parse(r).map_err(|e| e.to_string())?;
+        }
+        if self.requests == 0 || self.requests > MAX_UI_REQUESTS {
+            return Err(format!(
+                "requests must be between 1 and {MAX_UI_REQUESTS} here (the CLI runs more)"
+            ));
+        }
+        if !(self.rate.is_finite()
+            && self.rate > 0.0
+            && self.rate_scale.is_finite()
+            && self.rate_scale > 0.0)
+        {
+            return Err("the rate and its scale must be numbers > 0".into());
+        }
+        if self.instances == 0 || self.instances > 32 {
+            return Err("instances must be between 1 and 32 here".into());
+        }
+        if self.groups == 0 || self.groups > 10_000 {
+            return Err("prefix groups must be between 1 and 10000".into());
+        }
+        self.config().validate().map_err(|e| e.to_string())
+    }
+
+    pub fn config(&self) -> ServeConfig {
+        ServeConfig {
+            instances: self.instances,
+            slo_ms: self.slo_ms,
+            cache_blocks: self.cache_blocks,
+            prefill_sigma: self.prefill_noise,
+            scaling: self.scaling.clone(),
+            seed: self.seed,
+            ..ServeConfig::default()
+        }
+    }
+
+    pub fn workload(&self) -> Result<Workload, String> {
+        let w = match &self.trace {
+            Some(t) => t.clone(),
+            None => synthetic(&SyntheticSpec {
+                requests: self.requests,
+                rate_rps: self.rate,
+                groups: self.groups,
+                seed: self.seed,
+                ..SyntheticSpec::default()
+            })
+            .map_err(|e| e.to_string())?,
+        };
+        Ok(if self.rate_scale != 1.0 {
+            w.scaled(self.rate_scale)
+        } else {
+            w
+        })
+    }
+}
+
+/// Keeps the first requests of an uploaded trace.
+pub fn trim_trace(mut w: Workload) -> Workload {
+    w.requests.truncate(MAX_UI_REQUESTS);
+    w
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServingColumn {
+    pub router: String,
+    pub rule: String,
+    pub run: ServeRun,
+    pub metrics: ServeMetrics,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServingResult {
+    pub workload: Workload,
+    pub config: ServeConfig,
+    pub columns: Vec<ServingColumn>,
+    pub t_max: f64,
+    /// Color index per request (its prompt prefix).
+    pub prefix_color: Vec<usize>,
+    /// When each instance starts and stops serving.
+    pub lifetimes: Vec<(f64, f64)>,
+}
+
+/// Runs every router of the settings.
+pub fn run_all(s: &ServingSettings) -> Result<ServingResult, String> {
+    s.check()?;
+    let w = s.workload()?;
+    let c = s.config();
+    let mut columns = Vec::new();
+    for id in &s.routers {
+        let r = Router::parse(id).map_err(|e| e.to_string())?;
+        let run = simulate(&w, &c, r).map_err(|e| e.to_string())?;
+        let metrics = ServeMetrics::compute(&w, &c, &run);
+        columns.push(ServingColumn {
+            router: id.clone(),
+            rule: r.rule().to_string(),
+            run,
+            metrics,
+        });
+    }
+    let t_max = columns
+        .iter()
+        .flat_map(|c| c.run.requests.iter().map(|r| r.decode_end))
+        .fold(1.0, f64::max);
+    // Prefix colors: the most common prefixes get distinct colors.
+    let keys: Vec<u64> = w.requests.iter().map(|r| prefix_key(&r.blocks)).collect();
+    let mut counts: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    for &k in &keys {
+        *counts.entry(k).or_default() += 1;
+    }
+    let mut ranked: Vec<(u64, usize)> = counts.into_iter().collect();
+    schedlab_core::util::sort_dyn(&mut ranked, &|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let rank: std::collections::HashMap<u64, usize> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (*k, i))
+        .collect();
+    let prefix_color = keys.iter().map(|k| rank[k]).collect();
+    let total = columns.first().map_or(c.instances, |c| c.run.instances);
+    let mut lifetimes = vec![(0.0, f64::INFINITY); total];
+    for (i, l) in lifetimes.iter_mut().enumerate().skip(c.instances) {
+        l.0 = f64::INFINITY;
+        let _ = i;
+    }
+    if let Some(col) = columns.first() {
+        for e in &col.run.scaling {
+            match e.action {
+                ScaleAction::Add => lifetimes[e.instance].0 = e.time_ms,
+                ScaleAction::Remove => lifetimes[e.instance].1 = e.time_ms,
+            }
+        }
+    }
+    Ok(ServingResult {
+        workload: w,
+        config: c,
+        columns,
+        t_max,
+        prefix_color,
+        lifetimes,
+    })
+}
+
+/// The router ids, in picker order.
+pub fn router_ids() -> &'static [&'static str] {
+    &ROUTER_IDS
+}
+
+/// Color of a prefix rank: the 8 most common get the palette, the rest grey shades.
+pub fn prefix_rgb(rank: usize) -> (u8, u8, u8) {
+    if rank < 8 {
+        palette::OKABE_ITO[rank]
+    } else {
+        let g = 150 + (rank * 37 % 70) as u8;
+        (g, g, g)
+    }
+}
+
+fn rgb(c: (u8, u8, u8)) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+pub fn geometry(width: u32, height: u32, r: &ServingResult) -> Geometry {
+    Geometry {
+        left: 70.0,
+        ..Geometry::new(width, height, r.lifetimes.len(), r.t_max / 1000.0)
+    }
+}
+
+pub fn gantt_height(rows: usize) -> u32 {
+    (40.0 + 34.0 * rows as f64) as u32
+}
+
+/// The request whose prefill bar is under pixel (x, y), if any (times in seconds).
+pub fn request_at(g: &Geometry, col: &ServingColumn, x: f64, y: f64) -> Option<usize> {
+    let i = g.row_at(y)?;
+    let t = g.t(x) * 1000.0;
+    let slack = g.t_max * 1000.0 / g.width as f64 * 2.0;
+    col.run
+        .requests
+        .iter()
+        .position(|r| r.instance == i && t >= r.prefill_start - slack && t <= r.prefill_end + slack)
+}
+
+/// One router's instances over time (seconds on the axis) at `playhead` (ms).
+pub fn draw_gantt<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    g: &Geometry,
+    r: &ServingResult,
+    column: usize,
+    playhead: f64,
+    dark: bool,
+) -> Result<(), String> {
+    draw_gantt_inner(root, g, r, column, playhead, dark).map_err(|e| e.to_string())
+}
+
+fn draw_gantt_inner<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    g: &Geometry,
+    r: &ServingResult,
+    column: usize,
+    playhead: f64,
+    dark: bool,
+) -> DrawResult<DB> {
+    let (bg, fg, band, grid) = if dark {
+        ((13, 17, 23), (230, 237, 243), (22, 27, 34), (48, 54, 61))
+    } else {
+        (
+            (255, 255, 255),
+            (27, 31, 36),
+            (246, 248, 250),
+            (216, 222, 228),
+        )
+    };
+    root.fill(&rgb(bg))?;
+    let Some(col) = r.columns.get(column) else {
+        return Ok(());
+    };
+    let font = |size: f64, c: (u8, u8, u8)| ("sans-serif", size).into_font().color(&rgb(c));
+    let (xl, xr) = (g.left as i32, (g.width as f64 - g.right) as i32);
+    let rh = g.row_height();
+    let sec = |ms: f64| g.x(ms / 1000.0);
+    for (i, &(from, to)) in r.lifetimes.iter().enumerate() {
+        let y0 = (g.top + i as f64 * rh) as i32;
+        let y1 = (g.top + (i + 1) as f64 * rh) as i32;
+        if i % 2 == 0 {
+            root.draw(&Rectangle::new([(xl, y0), (xr, y1)], rgb(band).filled()))?;
+        }
+        // Outside its lifetime an instance is hatched grey.
+        for (a, b) in [(0.0, from.min(r.t_max)), (to.min(r.t_max), r.t_max)] {
+            if b > a {
+                root.draw(&Rectangle::new(
+                    [(sec(a) as i32, y0), (sec(b) as i32, y1)],
+                    RGBAColor(128, 128, 128, 0.25).filled(),
+                ))?;
+            }
+        }
+        let label = if from > 0.0 && from.is_finite() {
+            format!("I{} +", i + 1)
+        } else {
+            format!("I{}", i + 1)
+        };
+        root.draw(&Text::new(
+            label,
+            (xl - 6, (y0 + y1) / 2),
+            font(12.0, fg).pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+    }
+    let axis_y = (g.height as f64 - g.bottom) as i32;
+    let step = tick_step(g.t_max, ((g.width as f64 - g.left) / 90.0).max(2.0));
+    let mut t = 0.0;
+    while t <= g.t_max * 1.0001 {
+        let x = g.x(t) as i32;
+        root.draw(&PathElement::new(
+            vec![(x, g.top as i32), (x, axis_y + 4)],
+            rgb(grid),
+        ))?;
+        root.draw(&Text::new(
+            format!("{} s", format_time(t)),
+            (x, axis_y + 6),
+            font(11.0, fg).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+        t += step;
+    }
+    // Decode occupancy: the bottom third of each row, as a step area.
+    let limit = r.config.batch_limit.max(1) as f64;
+    let mut edges: Vec<Vec<(f64, i32)>> = vec![Vec::new(); r.lifetimes.len()];
+    for q in &col.run.requests {
+        edges[q.instance].push((q.decode_start, 1));
+        edges[q.instance].push((q.decode_end, -1));
+    }
+    for (i, e) in edges.iter_mut().enumerate() {
+        schedlab_core::util::sort_dyn(e, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let y1 = g.top + (i + 1) as f64 * rh - 2.0;
+        let hmax = rh * 0.3;
+        let mut k = 0i32;
+        let mut last = 0.0;
+        for &(t, d) in e.iter() {
+            let t = t.min(playhead);
+            if k > 0 && t > last {
+                let h = (k as f64 / limit).min(1.0) * hmax;
+                root.draw(&Rectangle::new(
+                    [
+                        (sec(last) as i32, (y1 - h) as i32),
+                        (sec(t).max(sec(last) + 1.0) as i32, y1 as i32),
+                    ],
+                    RGBAColor(120, 120, 120, 0.55).filled(),
+                ))?;
+            }
+            last = t;
+            k += d;
+        }
+    }
+    // Prefills: colored by prompt prefix; the cached share makes the bar paler.
+    for (k, q) in col.run.requests.iter().enumerate() {
+        if q.prefill_start > playhead {
+            continue;
+        }
+        let i = q.instance;
+        let y0 = g.top + i as f64 * rh + 3.0;
+        let y1 = g.top + (i as f64 + 0.66) * rh;
+        let c = prefix_rgb(r.prefix_color[k]);
+        let hit = q.cached_tokens as f64 / r.workload.requests[k].input_tokens.max(1) as f64;
+        let x0 = sec(q.prefill_start) as i32;
+        let x1 = (sec(q.prefill_end.min(playhead)) as i32).max(x0 + 1);
+        root.draw(&Rectangle::new(
+            [(x0, y0 as i32), (x1, y1 as i32)],
+            RGBAColor(c.0, c.1, c.2, 1.0 - 0.6 * hit).filled(),
+        ))?;
+        if q.moved {
+            root.draw(&Rectangle::new(
+                [(x0, y0 as i32), (x1, y1 as i32)],
+                ShapeStyle {
+                    color: RGBColor(213, 94, 0).to_rgba(),
+                    filled: false,
+                    stroke_width: 1,
+                },
+            ))?;
+        }
+    }
+    // Scaling events.
+    for e in &col.run.scaling {
+        if e.time_ms <= r.t_max {
+            let x = sec(e.time_ms) as i32;
+            root.draw(&PathElement::new(
+                vec![(x, g.top as i32), (x, axis_y)],
+                RGBColor(0, 158, 115).stroke_width(2),
+            ))?;
+        }
+    }
+    if playhead > 0.0 && playhead < r.t_max {
+        let x = sec(playhead) as i32;
+        root.draw(&PathElement::new(
+            vec![(x, 0), (x, axis_y)],
+            RGBColor(0, 114, 178).stroke_width(2),
+        ))?;
+    }
+    Ok(())
+}
+
+/// TTFTs of requests whose prefill ended by `playhead` (ms), per router.
+pub fn ttfts_by(r: &ServingResult, column: usize, playhead: f64) -> Vec<f64> {
+    r.columns.get(column).map_or(Vec::new(), |c| {
+        c.run
+            .requests
+            .iter()
+            .zip(&r.workload.requests)
+            .filter(|(q, _)| q.prefill_end <= playhead)
+            .map(|(q, w)| q.prefill_end - w.arrival)
+            .collect()
+    })
+}
+
+/// TTFT histogram (one color per router) with the SLO as a vertical line.
+pub fn draw_ttft<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    r: &ServingResult,
+    playhead: f64,
+    dark: bool,
+) -> Result<(), String> {
+    let (bg, fg) = if dark {
+        (RGBColor(13, 17, 23), RGBColor(230, 237, 243))
+    } else {
+        (RGBColor(255, 255, 255), RGBColor(27, 31, 36))
+    };
+    root.fill(&bg).map_err(|e| e.to_string())?;
+    let series: Vec<Vec<f64>> = (0..r.columns.len())
+        .map(|k| ttfts_by(r, k, playhead))
+        .collect();
+    let hi = series
+        .iter()
+        .flatten()
+        .copied()
+        .fold(r.config.slo_ms * 1.2, f64::max);
+    let bins = 24;
+    let w = hi / bins as f64;
+    let counts: Vec<Vec<usize>> = series
+        .iter()
+        .map(|s| {
+            let mut c = vec![0usize; bins];
+            for &v in s {
+                c[((v / w) as usize).min(bins - 1)] += 1;
+            }
+            c
+        })
+        .collect();
+    let ymax = counts.iter().flatten().copied().max().unwrap_or(1).max(1) as f64 * 1.1;
+    let mut chart = ChartBuilder::on(root)
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(40)
+        .build_cartesian_2d(0.0..hi, 0.0..ymax)
+        .map_err(|e| e.to_string())?;
+    crate::charts::mesh(&mut chart, "TTFT (ms)", "requests", fg)?;
+    let k = r.columns.len().max(1) as f64;
+    for (s, col) in r.columns.iter().enumerate() {
+        let c = rgb(palette::series_color(s));
+        chart
+            .draw_series((0..bins).map(|b| {
+                let l = b as f64 * w + w / k * s as f64;
+                Rectangle::new(
+                    [(l, 0.0), (l + w / k * 0.9, counts[s][b] as f64)],
+                    c.mix(0.85).filled(),
+                )
+            }))
+            .map_err(|e| e.to_string())?
+            .label(col.router.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 10, y + 4)], c.filled()));
+    }
+    let slo = r.config.slo_ms;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(slo, 0.0), (slo, ymax)],
+            RGBColor(213, 94, 0).stroke_width(2),
+        )))
+        .map_err(|e| e.to_string())?
+        .label(format!("SLO {} ms", format_time(slo)))
+        .legend(|(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + 12, y)],
+                RGBColor(213, 94, 0).stroke_width(2),
+            )
+        });
+    crate::charts::legend(&mut chart, bg, fg)?;
+    Ok(())
+}
+
+/// Requests per instance (grouped bars per router) and cached blocks per instance at the
+/// playhead (a line of dots, first router).
+pub fn draw_per_instance<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    r: &ServingResult,
+    playhead: f64,
+    dark: bool,
+) -> Result<(), String> {
+    let (bg, fg) = if dark {
+        (RGBColor(13, 17, 23), RGBColor(230, 237, 243))
+    } else {
+        (RGBColor(255, 255, 255), RGBColor(27, 31, 36))
+    };
+    root.fill(&bg).map_err(|e| e.to_string())?;
+    let n = r.lifetimes.len();
+    let counts: Vec<Vec<usize>> = r
+        .columns
+        .iter()
+        .map(|c| {
+            let mut v = vec![0usize; n];
+            for q in c
+                .run
+                .requests
+                .iter()
+                .filter(|q| q.prefill_start <= playhead)
+            {
+                v[q.instance] += 1;
+            }
+            v
+        })
+        .collect();
+    let ymax = counts.iter().flatten().copied().max().unwrap_or(1).max(1) as f64 * 1.15;
+    let mut chart = ChartBuilder::on(root)
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(40)
+        .build_cartesian_2d(0.5..n as f64 + 0.5, 0.0..ymax)
+        .map_err(|e| e.to_string())?;
+    crate::charts::mesh(&mut chart, "instance (I1 = 1)", "requests routed", fg)?;
+    let k = r.columns.len().max(1) as f64;
+    for (s, col) in r.columns.iter().enumerate() {
+        let c = rgb(palette::series_color(s));
+        chart
+            .draw_series((0..n).map(|i| {
+                let l = i as f64 + 0.6 + 0.8 / k * s as f64;
+                Rectangle::new(
+                    [(l, 0.0), (l + 0.8 / k * 0.9, counts[s][i] as f64)],
+                    c.mix(0.85).filled(),
+                )
+            }))
+            .map_err(|e| e.to_string())?
+            .label(col.router.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 10, y + 4)], c.filled()));
+    }
+    if r.columns.len() > 1 {
+        crate::charts::legend(&mut chart, bg, fg)?;
+    }
+    Ok(())
+}
+
+/// Cached blocks per instance over time (first router), up to `playhead`.
+pub fn draw_cache<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    r: &ServingResult,
+    column: usize,
+    playhead: f64,
+    dark: bool,
+) -> Result<(), String> {
+    let (bg, fg) = if dark {
+        (RGBColor(13, 17, 23), RGBColor(230, 237, 243))
+    } else {
+        (RGBColor(255, 255, 255), RGBColor(27, 31, 36))
+    };
+    root.fill(&bg).map_err(|e| e.to_string())?;
+    let Some(col) = r.columns.get(column) else {
+        return Ok(());
+    };
+    let mut chart = ChartBuilder::on(root)
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(46)
+        .build_cartesian_2d(
+            0.0..r.t_max / 1000.0,
+            0.0..r.config.cache_blocks as f64 * 1.05,
+        )
+        .map_err(|e| e.to_string())?;
+    crate::charts::mesh(&mut chart, "time (s)", "cached blocks", fg)?;
+    for i in 0..r.lifetimes.len() {
+        let pts: Vec<(f64, f64)> = col
+            .run
+            .cache_samples
+            .iter()
+            .filter(|s| s.1 == i && s.0 <= playhead)
+            .map(|s| (s.0 / 1000.0, s.2 as f64))
+            .collect();
+        let c = rgb(palette::task_color(i));
+        chart
+            .draw_series(LineSeries::new(pts, c.stroke_width(2)))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The metrics as CSV.
+pub fn metrics_csv(r: &ServingResult) -> String {
+    let mut out = String::from("router,requests,ttft_p50_ms,ttft_p90_ms,ttft_p99_ms,e2e_p50_ms,e2e_p99_ms,slo_attainment,cache_hit_rate,load_imbalance,moves,prefixes_remapped\n");
+    for c in &r.columns {
+        let m = &c.metrics;
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            c.router,
+            m.requests,
+            m.ttft_p50_ms,
+            m.ttft_p90_ms,
+            m.ttft_p99_ms,
+            m.e2e_p50_ms,
+            m.e2e_p99_ms,
+            m.slo_attainment,
+            m.cache_hit_rate,
+            m.load_imbalance,
+            m.moves,
+            m.prefixes_remapped.map_or(String::new(), |x| x.to_string())
+        ));
+    }
+    out
+}
+
+/// Adds (or removes) an instance at `t_ms`.
+pub fn scale_at(s: &mut ServingSettings, t_ms: f64, add: bool) {
+    s.scaling.push(ScaleEvent {
+        time_ms: t_ms,
+        action: if add {
+            ScaleAction::Add
+        } else {
+            ScaleAction::Remove
+        },
+    });
+    schedlab_core::util::sort_dyn(&mut s.scaling, &|a, b| a.time_ms.total_cmp(&b.time_ms));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_lab_shows_dualmap_keeping_prefixes_together() {
+        let r = run_all(&ServingSettings::default()).unwrap();
+        let (d, rr) = (&r.columns[0].metrics, &r.columns[1].metrics);
+        assert!(
+            d.cache_hit_rate > rr.cache_hit_rate + 0.1,
+            "{} vs {}",
+            d.cache_hit_rate,
+            rr.cache_hit_rate
+        );
+        assert!(d.ttft_p50_ms < rr.ttft_p50_ms);
+        // The most common prefix: on how many instances does each router put it?
+        let spread = |c: &ServingColumn| {
+            let mut set = std::collections::BTreeSet::new();
+            for (k, q) in c.run.requests.iter().enumerate() {
+                if r.prefix_color[k] == 0 {
+                    set.insert(q.instance);
+                }
+            }
+            set.len()
+        };
+        assert!(
+            spread(&r.columns[0]) <= 2,
+            "DualMap: two candidates at most"
+        );
+        assert!(spread(&r.columns[1]) == 4, "round robin scatters it");
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (900, 200)).into_drawing_area();
+            draw_gantt(&root, &geometry(900, 200, &r), &r, 0, r.t_max, false).unwrap();
+            root.present().unwrap();
+        }
+        assert!(svg.matches("<rect").count() > 300);
+        assert_eq!(metrics_csv(&r).lines().count(), 3);
+    }
+
+    #[test]
+    fn adding_an_instance_at_the_playhead_reports_the_remapped_prefixes() {
+        let mut s = ServingSettings::default();
+        let base = run_all(&s).unwrap();
+        scale_at(&mut s, base.t_max / 3.0, true);
+        let r = run_all(&s).unwrap();
+        assert_eq!(r.lifetimes.len(), 5);
+        assert!(r.lifetimes[4].0 > 0.0);
+        let remapped = r.columns[0].metrics.prefixes_remapped.unwrap();
+        let seen = r.columns[0].run.scaling[0].prefixes_seen;
+        assert!(
+            remapped > 0 && (remapped as f64) < 0.7 * seen as f64,
+            "{remapped} of {seen}"
+        );
+        s.scaling.clear();
+        s.instances = 1;
+        scale_at(&mut s, 10.0, false);
+        assert!(run_all(&s).is_err(), "cannot remove the last instance");
+    }
+}

@@ -1,0 +1,89 @@
+// The Serving lab in real Chromium: DualMap against round robin on shared prefixes, an
+// instance added during playback, a real Mooncake trace uploaded, links and bad input.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, shot, byTestId, canvasInk, canvasFrame } from './lib.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function openServing(url) {
+  const page = await openPage(browser, url);
+  if (!url) await byTestId(page, 'lab-serving').click();
+  await byTestId(page, 'serving-gantt').waitFor();
+  await byTestId(page, 'ttft-p50-0').waitFor();
+  await page.waitForTimeout(200);
+  return page;
+}
+const cell = async (page, id) => (await byTestId(page, id).textContent()).trim();
+const num = async (page, id) => parseFloat(await cell(page, id));
+
+test('DualMap keeps shared prefixes on their instances, round robin scatters them', async () => {
+  const page = await openServing();
+  assert.ok(await canvasInk(page, 'serving-gantt') > 5000, 'DualMap Gantt drawn');
+  assert.ok(await canvasInk(page, 'serving-gantt-1') > 5000, 'round robin Gantt drawn');
+  assert.ok(await num(page, 'hit-0') > await num(page, 'hit-1') + 0.1, 'DualMap finds more cached tokens');
+  assert.ok(await num(page, 'ttft-p50-0') < await num(page, 'ttft-p50-1'), 'and a lower median TTFT');
+  for (const id of ['serving-ttft', 'serving-per-instance', 'serving-cache']) {
+    assert.ok(await canvasInk(page, id) > 2000, `${id} drawn`);
+  }
+  // Playback animates the Gantt and the charts.
+  await byTestId(page, 'serving-play').click();
+  await page.waitForTimeout(300);
+  const f1 = await canvasFrame(page, 'serving-gantt');
+  const h1 = await canvasFrame(page, 'serving-ttft');
+  await page.waitForTimeout(500);
+  assert.notEqual(f1, await canvasFrame(page, 'serving-gantt'));
+  assert.notEqual(h1, await canvasFrame(page, 'serving-ttft'));
+  await byTestId(page, 'serving-play').click();
+  await shot(page, 'serving-dualmap-rr');
+  assert.deepEqual(page.errors, []);
+});
+
+test('add an instance during playback: a fifth row, and few prefixes move', async () => {
+  const page = await openServing();
+  const rowsBefore = (await byTestId(page, 'serving-gantt').evaluate((c) => c.height));
+  await byTestId(page, 'serving-scrub').evaluate((el) => { el.value = String(Number(el.max) / 3); el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await byTestId(page, 'serving-add-instance').click();
+  await byTestId(page, 'serving-scale-event').waitFor();
+  assert.match(await byTestId(page, 'serving-scale-event').textContent(), /add an instance at/);
+  await page.waitForFunction(() => document.querySelector('[data-testid=remapped-0]')?.textContent !== '—');
+  const remapped = await num(page, 'remapped-0');
+  assert.ok(remapped > 0, 'some prefixes move to the new instance');
+  assert.equal(await cell(page, 'remapped-1'), '—', 'round robin has no prefix map');
+  assert.ok((await byTestId(page, 'serving-gantt').evaluate((c) => c.height)) > rowsBefore, 'a new row');
+  // The scaling event is in the link.
+  await byTestId(page, 'share-link').click();
+  const link = await byTestId(page, 'share-url').inputValue();
+  const fresh = await openServing(link);
+  assert.equal(await num(fresh, 'remapped-0'), remapped);
+  await shot(page, 'serving-scaled');
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(fresh.errors, []);
+});
+
+test('a real Mooncake trace uploads; bad traces and settings get a banner and lose nothing', async () => {
+  const page = await openServing();
+  const file = new globalThis.URL('../../../shared/data/mooncake/synthetic_trace.jsonl', import.meta.url).pathname;
+  await byTestId(page, 'serving-trace-input').setInputFiles(file);
+  await byTestId(page, 'serving-trace').waitFor();
+  assert.match(await byTestId(page, 'serving-trace').textContent(), /3000 requests/);
+  await page.waitForTimeout(500);
+  const p50 = await cell(page, 'ttft-p50-0');
+  await byTestId(page, 'serving-trace-input').setInputFiles({ name: 'bad.jsonl', mimeType: 'application/json', buffer: Buffer.from('{"timestamp": 1, "input_length": 5, "output_length": 1, "hash_ids": [1]}\n{"timestamp": "soon"}\n') });
+  await byTestId(page, 'error-banner').waitFor();
+  assert.match(await byTestId(page, 'error-banner').textContent(), /bad.jsonl:2/);
+  assert.match(await byTestId(page, 'serving-trace').textContent(), /3000 requests/);
+  assert.equal(await cell(page, 'ttft-p50-0'), p50);
+  await byTestId(page, 'serving-instances').fill('0');
+  await byTestId(page, 'serving-instances').press('Enter');
+  await page.waitForFunction(() => /instances/.test(document.querySelector('[data-testid=error-banner]')?.textContent ?? ''));
+  assert.equal(await cell(page, 'ttft-p50-0'), p50, 'the last good result stays');
+  const [download] = await Promise.all([page.waitForEvent('download'), (async () => {
+    await page.locator('details.menu summary').click();
+    await byTestId(page, 'serving-export-csv').click();
+  })()]);
+  assert.equal(download.suggestedFilename(), 'serving-metrics.csv');
+  assert.deepEqual(page.errors, []);
+});
