@@ -47,7 +47,7 @@ fn record_frame(draw_ms: f64) {
 }
 
 /// Sizes a canvas to its CSS width and the given height; returns (width, height).
-fn fit_canvas(c: &web_sys::HtmlCanvasElement, height: u32) -> (u32, u32) {
+pub fn fit_canvas(c: &web_sys::HtmlCanvasElement, height: u32) -> (u32, u32) {
     let w = (c.client_width().max(300)) as u32;
     if c.width() != w {
         c.set_width(w);

@@ -15,6 +15,7 @@ use schedlab_core::serve::sim::ScaleAction;
 
 use crate::app::Ctx;
 use crate::browser;
+use crate::canvas::fit_canvas;
 
 fn ctx() -> Ctx {
     expect_context::<Ctx>()
@@ -35,17 +36,6 @@ fn set_with(ctx: Ctx, f: impl FnOnce(&mut ServingSettings) + 'static) {
 
 fn set(f: impl FnOnce(&mut ServingSettings) + 'static) {
     set_with(ctx(), f)
-}
-
-fn fit(c: &web_sys::HtmlCanvasElement, h: u32) -> (u32, u32) {
-    let w = (c.client_width().max(300)) as u32;
-    if c.width() != w {
-        c.set_width(w);
-    }
-    if c.height() != h {
-        c.set_height(h);
-    }
-    (w, h)
 }
 
 fn t_max(ctx: Ctx) -> f64 {
@@ -221,7 +211,7 @@ fn ServingGantt(column: usize) -> impl IntoView {
             if column >= r.columns.len() {
                 return;
             }
-            let (w, h) = fit(&c, serving::gantt_height(r.lifetimes.len()));
+            let (w, h) = fit_canvas(&c, serving::gantt_height(r.lifetimes.len()));
             let Some(b) = CanvasBackend::with_canvas_object(c.clone()) else {
                 return;
             };
@@ -295,19 +285,19 @@ fn ServingCharts() -> impl IntoView {
         };
         ctx.serving.with(|r| {
             let Some(r) = r else { return };
-            fit(&a, 220);
+            fit_canvas(&a, 220);
             if let Some(be) = CanvasBackend::with_canvas_object(a.clone()) {
                 let root = be.into_drawing_area();
                 let _ = serving::draw_ttft(&root, r, t, ctx.dark);
                 let _ = root.present();
             }
-            fit(&b, 220);
+            fit_canvas(&b, 220);
             if let Some(be) = CanvasBackend::with_canvas_object(b.clone()) {
                 let root = be.into_drawing_area();
                 let _ = serving::draw_per_instance(&root, r, t, ctx.dark);
                 let _ = root.present();
             }
-            fit(&c, 200);
+            fit_canvas(&c, 200);
             if let Some(be) = CanvasBackend::with_canvas_object(c.clone()) {
                 let root = be.into_drawing_area();
                 let _ = serving::draw_cache(&root, r, 0, t, ctx.dark);

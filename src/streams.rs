@@ -17,6 +17,7 @@ use schedlab_core::stream::{trace, Info};
 
 use crate::app::Ctx;
 use crate::browser;
+use crate::canvas::fit_canvas;
 
 fn ctx() -> Ctx {
     expect_context::<Ctx>()
@@ -89,17 +90,6 @@ fn chunk(ctx: Ctx, mut runner: Runner, g: u64, generation: StoredValue<u64>, bud
         },
         Duration::from_millis(0),
     );
-}
-
-fn fit_canvas(c: &web_sys::HtmlCanvasElement, height: u32) -> (u32, u32) {
-    let w = (c.client_width().max(300)) as u32;
-    if c.width() != w {
-        c.set_width(w);
-    }
-    if c.height() != height {
-        c.set_height(height);
-    }
-    (w, height)
 }
 
 fn t_max(ctx: Ctx) -> f64 {

@@ -12,7 +12,8 @@ fn rgb(c: (u8, u8, u8)) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
-fn colors(dark: bool) -> (RGBColor, RGBColor) {
+/// Background and foreground of every chart in the light or dark theme.
+pub fn colors(dark: bool) -> (RGBColor, RGBColor) {
     if dark {
         (RGBColor(13, 17, 23), RGBColor(230, 237, 243))
     } else {

@@ -152,7 +152,56 @@ fn rgb(c: (u8, u8, u8)) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+/// Result of a drawing step on backend `DB`.
+pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// An RGB triple.
+pub type Rgb = (u8, u8, u8);
+
+/// (background, foreground, alternate row band, grid) of the Gantt charts.
+pub fn theme(dark: bool) -> (Rgb, Rgb, Rgb, Rgb) {
+    if dark {
+        ((13, 17, 23), (230, 237, 243), (22, 27, 34), (48, 54, 61))
+    } else {
+        (
+            (255, 255, 255),
+            (27, 31, 36),
+            (246, 248, 250),
+            (216, 222, 228),
+        )
+    }
+}
+
+/// The time ticks and labels under a Gantt chart (labels followed by `unit`), shared by
+/// the DAG, Streams and Serving labs.
+pub fn time_axis<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    g: &Geometry,
+    fg: Rgb,
+    grid: Rgb,
+    unit: &str,
+) -> DrawResult<DB> {
+    let axis_y = (g.height as f64 - g.bottom) as i32;
+    let step = tick_step(g.t_max, ((g.width as f64 - g.left) / 90.0).max(2.0));
+    let mut t = 0.0;
+    while t <= g.t_max * 1.0001 {
+        let x = g.x(t) as i32;
+        root.draw(&PathElement::new(
+            vec![(x, g.top as i32), (x, axis_y + 4)],
+            rgb(grid),
+        ))?;
+        root.draw(&Text::new(
+            format!("{}{unit}", format_time(t)),
+            (x, axis_y + 6),
+            ("sans-serif", 11.0)
+                .into_font()
+                .color(&rgb(fg))
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+        t += step;
+    }
+    Ok(())
+}
 
 /// Draws `run` of `problem` at `playhead` on `root` (whose pixel size is `g`'s).
 pub fn draw<DB: DrawingBackend>(
@@ -174,16 +223,7 @@ fn draw_inner<DB: DrawingBackend>(
     playhead: f64,
     style: Style,
 ) -> DrawResult<DB> {
-    let (bg, fg, band, grid) = if style.dark {
-        ((13, 17, 23), (230, 237, 243), (22, 27, 34), (48, 54, 61))
-    } else {
-        (
-            (255, 255, 255),
-            (27, 31, 36),
-            (246, 248, 250),
-            (216, 222, 228),
-        )
-    };
+    let (bg, fg, band, grid) = theme(style.dark);
     root.fill(&rgb(bg))?;
     let font = |size: f64, c: (u8, u8, u8)| ("sans-serif", size).into_font().color(&rgb(c));
     let (x_left, x_right) = (g.left as i32, (g.width as f64 - g.right) as i32);
@@ -228,26 +268,12 @@ fn draw_inner<DB: DrawingBackend>(
     }
 
     // Time axis.
-    let step = tick_step(g.t_max, ((g.width as f64 - g.left) / 90.0).max(2.0));
     let axis_y = (g.height as f64 - g.bottom) as i32;
     root.draw(&PathElement::new(
         vec![(x_left, axis_y), (x_right, axis_y)],
         rgb(grid),
     ))?;
-    let mut t = 0.0;
-    while t <= g.t_max * 1.0001 {
-        let x = g.x(t) as i32;
-        root.draw(&PathElement::new(
-            vec![(x, g.top as i32), (x, axis_y + 4)],
-            rgb(grid),
-        ))?;
-        root.draw(&Text::new(
-            format_time(t),
-            (x, axis_y + 6),
-            font(11.0, fg).pos(Pos::new(HPos::Center, VPos::Top)),
-        ))?;
-        t += step;
-    }
+    time_axis(root, g, fg, grid, "")?;
 
     let exec = &run.execution;
     // Big charts (thousands of bars at a few pixels each) skip the details that cost draw

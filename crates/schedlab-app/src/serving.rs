@@ -13,7 +13,7 @@ use schedlab_core::serve::sim::{
 use schedlab_core::serve::{synthetic, SyntheticSpec, Workload};
 use serde::{Deserialize, Serialize};
 
-use crate::gantt::{format_time, tick_step, Geometry};
+use crate::gantt::{format_time, DrawResult, Geometry};
 use crate::palette;
 
 /// Requests the lab keeps from an uploaded trace (its first ones).
@@ -229,8 +229,6 @@ fn rgb(c: (u8, u8, u8)) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-
 pub fn geometry(width: u32, height: u32, r: &ServingResult) -> Geometry {
     Geometry {
         left: 70.0,
@@ -273,16 +271,7 @@ fn draw_gantt_inner<DB: DrawingBackend>(
     playhead: f64,
     dark: bool,
 ) -> DrawResult<DB> {
-    let (bg, fg, band, grid) = if dark {
-        ((13, 17, 23), (230, 237, 243), (22, 27, 34), (48, 54, 61))
-    } else {
-        (
-            (255, 255, 255),
-            (27, 31, 36),
-            (246, 248, 250),
-            (216, 222, 228),
-        )
-    };
+    let (bg, fg, band, grid) = crate::gantt::theme(dark);
     root.fill(&rgb(bg))?;
     let Some(col) = r.columns.get(column) else {
         return Ok(());
@@ -318,21 +307,7 @@ fn draw_gantt_inner<DB: DrawingBackend>(
         ))?;
     }
     let axis_y = (g.height as f64 - g.bottom) as i32;
-    let step = tick_step(g.t_max, ((g.width as f64 - g.left) / 90.0).max(2.0));
-    let mut t = 0.0;
-    while t <= g.t_max * 1.0001 {
-        let x = g.x(t) as i32;
-        root.draw(&PathElement::new(
-            vec![(x, g.top as i32), (x, axis_y + 4)],
-            rgb(grid),
-        ))?;
-        root.draw(&Text::new(
-            format!("{} s", format_time(t)),
-            (x, axis_y + 6),
-            font(11.0, fg).pos(Pos::new(HPos::Center, VPos::Top)),
-        ))?;
-        t += step;
-    }
+    crate::gantt::time_axis(root, g, fg, grid, " s")?;
     // Decode occupancy: the bottom third of each row, as a step area.
     let limit = r.config.batch_limit.max(1) as f64;
     let mut edges: Vec<Vec<(f64, i32)>> = vec![Vec::new(); r.lifetimes.len()];
@@ -429,11 +404,7 @@ pub fn draw_ttft<DB: DrawingBackend>(
     playhead: f64,
     dark: bool,
 ) -> Result<(), String> {
-    let (bg, fg) = if dark {
-        (RGBColor(13, 17, 23), RGBColor(230, 237, 243))
-    } else {
-        (RGBColor(255, 255, 255), RGBColor(27, 31, 36))
-    };
+    let (bg, fg) = crate::charts::colors(dark);
     root.fill(&bg).map_err(|e| e.to_string())?;
     let series: Vec<Vec<f64>> = (0..r.columns.len())
         .map(|k| ttfts_by(r, k, playhead))
@@ -504,11 +475,7 @@ pub fn draw_per_instance<DB: DrawingBackend>(
     playhead: f64,
     dark: bool,
 ) -> Result<(), String> {
-    let (bg, fg) = if dark {
-        (RGBColor(13, 17, 23), RGBColor(230, 237, 243))
-    } else {
-        (RGBColor(255, 255, 255), RGBColor(27, 31, 36))
-    };
+    let (bg, fg) = crate::charts::colors(dark);
     root.fill(&bg).map_err(|e| e.to_string())?;
     let n = r.lifetimes.len();
     let counts: Vec<Vec<usize>> = r
@@ -564,11 +531,7 @@ pub fn draw_cache<DB: DrawingBackend>(
     playhead: f64,
     dark: bool,
 ) -> Result<(), String> {
-    let (bg, fg) = if dark {
-        (RGBColor(13, 17, 23), RGBColor(230, 237, 243))
-    } else {
-        (RGBColor(255, 255, 255), RGBColor(27, 31, 36))
-    };
+    let (bg, fg) = crate::charts::colors(dark);
     root.fill(&bg).map_err(|e| e.to_string())?;
     let Some(col) = r.columns.get(column) else {
         return Ok(());

@@ -12,7 +12,7 @@ use schedlab_core::stream::trace::Trace;
 use schedlab_core::stream::{generate, Arrivals, Info, Mix, Stream, StreamSpec};
 use serde::{Deserialize, Serialize};
 
-use crate::gantt::{format_time, tick_step, Geometry};
+use crate::gantt::{format_time, DrawResult, Geometry};
 use crate::palette;
 
 /// What the jobs look like.
@@ -760,8 +760,6 @@ pub fn draw_gantt<DB: DrawingBackend>(
     draw_gantt_inner(root, g, r, column, playhead, dark).map_err(|e| e.to_string())
 }
 
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-
 fn draw_gantt_inner<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     g: &Geometry,
@@ -770,16 +768,7 @@ fn draw_gantt_inner<DB: DrawingBackend>(
     playhead: f64,
     dark: bool,
 ) -> DrawResult<DB> {
-    let (bg, fg, band, grid) = if dark {
-        ((13, 17, 23), (230, 237, 243), (22, 27, 34), (48, 54, 61))
-    } else {
-        (
-            (255, 255, 255),
-            (27, 31, 36),
-            (246, 248, 250),
-            (216, 222, 228),
-        )
-    };
+    let (bg, fg, band, grid) = crate::gantt::theme(dark);
     root.fill(&rgb(bg))?;
     let Some(col) = r.columns.get(column) else {
         return Ok(());
@@ -803,23 +792,8 @@ fn draw_gantt_inner<DB: DrawingBackend>(
             font(label, fg).pos(Pos::new(HPos::Right, VPos::Center)),
         ))?;
     }
-    // Axis.
     let axis_y = (g.height as f64 - g.bottom) as i32;
-    let step = tick_step(g.t_max, ((g.width as f64 - g.left) / 90.0).max(2.0));
-    let mut t = 0.0;
-    while t <= g.t_max * 1.0001 {
-        let x = g.x(t) as i32;
-        root.draw(&PathElement::new(
-            vec![(x, g.top as i32), (x, axis_y + 4)],
-            rgb(grid),
-        ))?;
-        root.draw(&Text::new(
-            format_time(t),
-            (x, axis_y + 6),
-            font(11.0, fg).pos(Pos::new(HPos::Center, VPos::Top)),
-        ))?;
-        t += step;
-    }
+    crate::gantt::time_axis(root, g, fg, grid, "")?;
     root.draw(&Text::new(
         "arrivals",
         (x_left - 6, 9),
@@ -922,11 +896,7 @@ pub fn draw_queue<DB: DrawingBackend>(
     playhead: f64,
     dark: bool,
 ) -> Result<(), String> {
-    let (bg, fg) = if dark {
-        (RGBColor(13, 17, 23), RGBColor(230, 237, 243))
-    } else {
-        (RGBColor(255, 255, 255), RGBColor(27, 31, 36))
-    };
+    let (bg, fg) = crate::charts::colors(dark);
     root.fill(&bg).map_err(|e| e.to_string())?;
     let y_max = r
         .columns
