@@ -9,6 +9,7 @@ pub mod app;
 pub mod browser;
 pub mod canvas;
 pub mod dag;
+pub mod fields;
 pub mod panels;
 pub mod serving;
 pub mod streams;

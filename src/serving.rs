@@ -16,6 +16,7 @@ use schedlab_core::serve::sim::ScaleAction;
 use crate::app::Ctx;
 use crate::browser;
 use crate::canvas::fit_canvas;
+use crate::fields::{num_field, NumField};
 
 fn ctx() -> Ctx {
     expect_context::<Ctx>()
@@ -111,51 +112,43 @@ fn ServingControls() -> impl IntoView {
                     </label>
                 </div>
                 <Show when=move || s().trace.is_none()>
-                    <label class="field"><span>"Requests"</span>
-                        <input type="number" min="1" step="50" data-testid="serving-requests" aria-label="Requests" prop:value=move || s().requests.to_string()
-                            on:change=move |ev| { match event_target_value(&ev).trim().parse::<usize>() {
+                    {num_field(NumField { label: "Requests", aria: "Requests", testid: Some("serving-requests"), title: None, min: "1", max: None, step: "50" },
+                            Signal::derive(move || s().requests.to_string()),
+                            Callback::new(move |text: String| { match text.trim().parse::<usize>() {
                                 Ok(v) => set(move |s| s.requests = v),
                                 Err(_) => ctx.banner.set(Some("requests must be a whole number".into())),
-                            } }/>
-                    </label>
-                    <label class="field"><span>"Rate (req/s)"</span>
-                        <input type="number" min="0.1" step="1" data-testid="serving-rate" aria-label="Request rate" prop:value=move || s().rate.to_string()
-                            on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set(move |s| s.rate = v); } }/>
-                    </label>
-                    <label class="field"><span>"Prefix groups"</span>
-                        <input type="number" min="1" step="1" aria-label="Shared-prefix groups" prop:value=move || s().groups.to_string()
-                            on:change=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() { set(move |s| s.groups = v); } }/>
-                    </label>
+                            } }))}
+                    {num_field(NumField { label: "Rate (req/s)", aria: "Request rate", testid: Some("serving-rate"), title: None, min: "0.1", max: None, step: "1" },
+                            Signal::derive(move || s().rate.to_string()),
+                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.rate = v); } }))}
+                    {num_field(NumField { label: "Prefix groups", aria: "Shared-prefix groups", testid: None, title: None, min: "1", max: None, step: "1" },
+                            Signal::derive(move || s().groups.to_string()),
+                            Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.groups = v); } }))}
                 </Show>
-                <label class="field"><span>"Rate scale"</span>
-                    <input type="number" min="0.1" step="0.25" data-testid="serving-rate-scale" aria-label="Rate scale" prop:value=move || s().rate_scale.to_string()
-                        on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set(move |s| s.rate_scale = v); } }/>
-                </label>
+                {num_field(NumField { label: "Rate scale", aria: "Rate scale", testid: Some("serving-rate-scale"), title: None, min: "0.1", max: None, step: "0.25" },
+                        Signal::derive(move || s().rate_scale.to_string()),
+                        Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.rate_scale = v); } }))}
             </fieldset>
             <fieldset>
                 <legend>"Cluster"</legend>
-                <label class="field"><span>"Instances"</span>
-                    <input type="number" min="1" max="32" step="1" data-testid="serving-instances" aria-label="Instances" prop:value=move || s().instances.to_string()
-                        on:change=move |ev| { match event_target_value(&ev).trim().parse::<usize>() {
+                {num_field(NumField { label: "Instances", aria: "Instances", testid: Some("serving-instances"), title: None, min: "1", max: Some("32"), step: "1" },
+                        Signal::derive(move || s().instances.to_string()),
+                        Callback::new(move |text: String| { match text.trim().parse::<usize>() {
                             Ok(v) => set(move |s| s.instances = v),
                             Err(_) => ctx.banner.set(Some("instances must be a whole number".into())),
-                        } }/>
-                </label>
-                <label class="field"><span>"TTFT SLO (ms)"</span>
-                    <input type="number" min="1" step="100" data-testid="serving-slo" aria-label="TTFT SLO in ms" prop:value=move || s().slo_ms.to_string()
-                        on:change=move |ev| { match num(&event_target_value(&ev)) {
+                        } }))}
+                {num_field(NumField { label: "TTFT SLO (ms)", aria: "TTFT SLO in ms", testid: Some("serving-slo"), title: None, min: "1", max: None, step: "100" },
+                        Signal::derive(move || s().slo_ms.to_string()),
+                        Callback::new(move |text: String| { match num(&text) {
                             Some(v) => set(move |s| s.slo_ms = v),
                             None => ctx.banner.set(Some("the SLO must be a number".into())),
-                        } }/>
-                </label>
-                <label class="field"><span>"Cache (blocks)"</span>
-                    <input type="number" min="0" step="64" aria-label="KV cache blocks per instance" prop:value=move || s().cache_blocks.to_string()
-                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() { set(move |s| s.cache_blocks = v); } }/>
-                </label>
-                <label class="field"><span>"Prefill σ"</span>
-                    <input type="number" min="0" step="0.1" aria-label="Prefill time noise" prop:value=move || s().prefill_noise.to_string()
-                        on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set(move |s| s.prefill_noise = v); } }/>
-                </label>
+                        } }))}
+                {num_field(NumField { label: "Cache (blocks)", aria: "KV cache blocks per instance", testid: None, title: None, min: "0", max: None, step: "64" },
+                        Signal::derive(move || s().cache_blocks.to_string()),
+                        Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.cache_blocks = v); } }))}
+                {num_field(NumField { label: "Prefill σ", aria: "Prefill time noise", testid: None, title: None, min: "0", max: None, step: "0.1" },
+                        Signal::derive(move || s().prefill_noise.to_string()),
+                        Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.prefill_noise = v); } }))}
                 <div class="field">
                     <button data-testid="serving-add-instance" title="Add an instance at the playhead" on:click=move |_| { let t = ctx.serving_playhead.get_untracked(); set(move |s| serving::scale_at(s, t, true)); }>"+ instance at playhead"</button>
                     <button data-testid="serving-remove-instance" title="Remove an instance at the playhead" on:click=move |_| { let t = ctx.serving_playhead.get_untracked(); set(move |s| serving::scale_at(s, t, false)); }>"− instance"</button>
@@ -189,10 +182,9 @@ fn ServingControls() -> impl IntoView {
                         let next = ids.iter().find(|p| !s.routers.iter().any(|x| x == *p)).unwrap_or(&ids[0]);
                         s.routers.push(next.to_string());
                     })>"+ Compare another"</button>
-                <label class="field"><span>"Seed"</span>
-                    <input type="number" min="0" step="1" aria-label="Seed" prop:value=move || s().seed.to_string()
-                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() { set(move |s| s.seed = v); } }/>
-                </label>
+                {num_field(NumField { label: "Seed", aria: "Seed", testid: None, title: None, min: "0", max: None, step: "1" },
+                        Signal::derive(move || s().seed.to_string()),
+                        Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<u64>() { set(move |s| s.seed = v); } }))}
             </fieldset>
         </div>
     }

@@ -18,6 +18,7 @@ use schedlab_core::stream::{trace, Info};
 use crate::app::Ctx;
 use crate::browser;
 use crate::canvas::fit_canvas;
+use crate::fields::{num_field, NumField};
 
 fn ctx() -> Ctx {
     expect_context::<Ctx>()
@@ -208,13 +209,12 @@ fn StreamsControls() -> impl IntoView {
                         {mixes.iter().map(|m| view! { <option value=m.1>{m.2}</option> }).collect_view()}
                     </select>
                 </label>
-                <label class="field"><span>"Jobs"</span>
-                    <input type="number" min="1" step="1" data-testid="streams-jobs" aria-label="Number of jobs" prop:value=move || s().jobs.to_string()
-                        on:change=move |ev| { match event_target_value(&ev).trim().parse::<usize>() {
+                {num_field(NumField { label: "Jobs", aria: "Number of jobs", testid: Some("streams-jobs"), title: None, min: "1", max: None, step: "1" },
+                        Signal::derive(move || s().jobs.to_string()),
+                        Callback::new(move |text: String| { match text.trim().parse::<usize>() {
                             Ok(v) => set(move |s| s.jobs = v),
                             Err(_) => ctx.banner.set(Some("jobs must be a whole number".into())),
-                        } }/>
-                </label>
+                        } }))}
                 <Show when=move || s().trace.is_none()>
                     <label class="field"><span>"Load ρ"</span>
                         <input type="range" min="0.1" max="1.5" step="0.05" aria-label="Load (slider)" prop:value=move || s().load.to_string()
@@ -225,10 +225,9 @@ fn StreamsControls() -> impl IntoView {
                                 None => ctx.banner.set(Some("the load must be a number".into())),
                             } }/>
                     </label>
-                    <label class="field" title="coefficient of variation of inter-arrival times: 1 = Poisson, above 1 = bursts"><span>"Burstiness"</span>
-                        <input type="number" min="0.1" step="0.5" aria-label="Burstiness (cv)" prop:value=move || s().burstiness.to_string()
-                            on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set(move |s| s.burstiness = v); } }/>
-                    </label>
+                    {num_field(NumField { label: "Burstiness", aria: "Burstiness (cv)", testid: None, title: Some("coefficient of variation of inter-arrival times: 1 = Poisson, above 1 = bursts"), min: "0.1", max: None, step: "0.5" },
+                            Signal::derive(move || s().burstiness.to_string()),
+                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.burstiness = v); } }))}
                 </Show>
                 <div class="field">
                     <span>"Arrivals"</span>
@@ -244,22 +243,19 @@ fn StreamsControls() -> impl IntoView {
                     </label>
                 </div>
                 <Show when=move || !is_dag()>
-                    <label class="field"><span>"Mean size"</span>
-                        <input type="number" min="0.01" step="0.5" aria-label="Mean job size" prop:value=move || s().mean_size.to_string()
-                            on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set(move |s| s.mean_size = v); } }/>
-                    </label>
+                    {num_field(NumField { label: "Mean size", aria: "Mean job size", testid: None, title: None, min: "0.01", max: None, step: "0.5" },
+                            Signal::derive(move || s().mean_size.to_string()),
+                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.mean_size = v); } }))}
                 </Show>
                 <Show when=move || s().mix == JobMix::Chain>
-                    <label class="field"><span>"Operations"</span>
-                        <input type="number" min="1" max="50" step="1" aria-label="Operations per job" prop:value=move || s().ops.to_string()
-                            on:change=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() { set(move |s| s.ops = v); } }/>
-                    </label>
+                    {num_field(NumField { label: "Operations", aria: "Operations per job", testid: None, title: None, min: "1", max: Some("50"), step: "1" },
+                            Signal::derive(move || s().ops.to_string()),
+                            Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.ops = v); } }))}
                 </Show>
                 <Show when=move || s().mix == JobMix::Dag>
-                    <label class="field"><span>"Tasks per job"</span>
-                        <input type="number" min="1" max="200" step="1" aria-label="Tasks per DAG job" prop:value=move || s().dag_tasks.to_string()
-                            on:change=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() { set(move |s| s.dag_tasks = v); } }/>
-                    </label>
+                    {num_field(NumField { label: "Tasks per job", aria: "Tasks per DAG job", testid: None, title: None, min: "1", max: Some("200"), step: "1" },
+                            Signal::derive(move || s().dag_tasks.to_string()),
+                            Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.dag_tasks = v); } }))}
                 </Show>
                 <Show when=is_dag>
                     <label class="field"><span>"Execution σ"</span>
@@ -295,10 +291,9 @@ fn StreamsControls() -> impl IntoView {
                                 }
                             }/>
                     </label>
-                    <label class="field" title="time a job spends switching in each time it starts or resumes"><span>"Context switch"</span>
-                        <input type="number" min="0" step="0.05" data-testid="streams-cs" aria-label="Context-switch time" prop:value=move || s().context_switch.to_string()
-                            on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set(move |s| s.context_switch = v); } }/>
-                    </label>
+                    {num_field(NumField { label: "Context switch", aria: "Context-switch time", testid: Some("streams-cs"), title: Some("time a job spends switching in each time it starts or resumes"), min: "0", max: None, step: "0.05" },
+                            Signal::derive(move || s().context_switch.to_string()),
+                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.context_switch = v); } }))}
                     <label class="field"><span>"Information"</span>
                         <select data-testid="streams-info" aria-label="Information model" prop:value=move || infos.iter().find(|i| i.0 == s().info).map_or("clairvoyant", |i| i.1).to_string()
                             on:change=move |ev| { let v = event_target_value(&ev); if let Some(&(info, _, _)) = infos.iter().find(|i| i.1 == v) { set(move |s| s.info = info); } }>
@@ -306,10 +301,9 @@ fn StreamsControls() -> impl IntoView {
                         </select>
                     </label>
                     <Show when=move || s().info == Info::Estimated>
-                        <label class="field"><span>"Estimate σ"</span>
-                            <input type="number" min="0" step="0.1" aria-label="Estimate noise σ" prop:value=move || s().estimate_noise.to_string()
-                                on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set(move |s| s.estimate_noise = v); } }/>
-                        </label>
+                        {num_field(NumField { label: "Estimate σ", aria: "Estimate noise σ", testid: None, title: None, min: "0", max: None, step: "0.1" },
+                                Signal::derive(move || s().estimate_noise.to_string()),
+                                Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.estimate_noise = v); } }))}
                     </Show>
                 </Show>
             </fieldset>
