@@ -79,12 +79,18 @@ fn ServingControls() -> impl IntoView {
                         let total = w.requests.len();
                         let w = serving::trim_trace(w);
                         let kept = w.requests.len();
+                        // Real prompts are long: give the instances at least the CLI's cache
+                        // (docs/serving.md) so that the trace's shared prefixes can be reused.
+                        let cache = schedlab_core::serve::sim::ServeConfig::default().cache_blocks;
                         set_with(ctx, move |s| {
                             s.trace = Some(w);
                             s.scaling.clear();
+                            s.cache_blocks = s.cache_blocks.max(cache);
                         });
-                        ctx.notice
-                            .set(Some(format!("{} : {kept} of {total} requests", f[0].0)));
+                        ctx.notice.set(Some(format!(
+                            "{}: {kept} of {total} requests; cache at least {cache} blocks per instance",
+                            f[0].0
+                        )));
                     }
                     Err(e) => ctx
                         .banner
