@@ -13,5 +13,6 @@ pub mod fields;
 pub mod panels;
 pub mod serving;
 pub mod streams;
+pub mod train;
 
 pub use app::App;

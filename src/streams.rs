@@ -661,6 +661,8 @@ pub fn StreamsLab() -> impl IntoView {
         start_run(ctx, s, generation);
     });
     on_cleanup(move || generation.set_value(generation.get_value() + 1));
+    let dag_mix = Memo::new(move |_| ctx.editor.with(|e| e.state.streams.mix.is_dag()));
+    let is_dag = move || dag_mix.get();
     let columns = move || {
         ctx.streams
             .with(|r| r.as_ref().map_or(0, |r| r.columns.len()))
@@ -681,6 +683,7 @@ pub fn StreamsLab() -> impl IntoView {
                 })}
                 {move || (0..columns()).map(|i| view! { <StreamsGantt column=i/> }).collect_view()}
                 <StreamsMetrics/>
+                {move || is_dag().then(|| view! { <crate::train::TrainPanel/> })}
                 <StepThrough/>
                 <StreamsCharts/>
             </section>

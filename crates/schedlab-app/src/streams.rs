@@ -5,7 +5,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::sync::Arc;
+
 use schedlab_core::stream::dag::{self, DagMix, DagPolicy, DagSpec, DagStream, TaskRun, DAG_IDS};
+use schedlab_core::stream::learned::{CurvePoint, Model, TrainConfig};
 use schedlab_core::stream::policy::{Policy, IDS};
 use schedlab_core::stream::sim::{Decision, Segment, Sim, StreamMetrics};
 use schedlab_core::stream::trace::Trace;
@@ -73,6 +76,8 @@ pub struct StreamsSettings {
     pub seed: u64,
     /// An uploaded arrival trace (replaces load and burstiness).
     pub trace: Option<Trace>,
+    /// Weights trained in the browser (or uploaded) for `learned`; None = the shipped ones.
+    pub learned: Option<Model>,
 }
 
 impl Default for StreamsSettings {
@@ -95,6 +100,7 @@ impl Default for StreamsSettings {
             policies: vec!["srpt".into(), "fcfs".into()],
             seed: 1,
             trace: None,
+            learned: None,
         }
     }
 }
@@ -118,9 +124,12 @@ impl StreamsSettings {
                 self.policies.len()
             ));
         }
+        if let Some(m) = &self.learned {
+            m.validate().map_err(|e| format!("learned policy: {e}"))?;
+        }
         for p in &self.policies {
             if self.mix.is_dag() {
-                DagPolicy::parse(p).map_err(|e| e.to_string())?;
+                self.dag_policy(p)?;
             } else {
                 Policy::parse(p).map_err(|e| e.to_string())?;
             }
@@ -179,6 +188,57 @@ impl StreamsSettings {
         }
     }
 
+    /// A DAG policy by id; `learned` takes these settings' weights when they have some.
+    pub fn dag_policy(&self, id: &str) -> Result<DagPolicy, String> {
+        match (id, &self.learned) {
+            ("learned", Some(m)) => Ok(DagPolicy::Learned(Arc::new(m.clone()))),
+            _ => DagPolicy::parse(id).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The DAG mix the settings describe.
+    pub fn dag_mix(&self) -> DagMix {
+        if self.mix == JobMix::Ds3 {
+            DagMix::Ds3
+        } else {
+            DagMix::Random {
+                tasks: self.dag_tasks,
+                processors: self.machines,
+                templates: 8,
+                ccr: 1.0,
+                beta: 1.0,
+            }
+        }
+    }
+
+    /// Fine-tuning on this scenario: its job templates, load and execution noise, on short
+    /// streams (20 jobs) so that an iteration takes a fraction of a second in a browser.
+    pub fn train_config(&self, iterations: usize) -> TrainConfig {
+        TrainConfig {
+            mix: self.dag_mix(),
+            template_seed: Some(self.seed),
+            jobs: 20,
+            load: self.load.min(1.2),
+            noise: vec![self.exec_noise],
+            iterations,
+            pairs: 6,
+            sigma: 0.05,
+            lr: 0.05,
+            streams: 2,
+            validation: 3,
+            validation_jobs: 30,
+            seed: self.seed,
+            ..TrainConfig::default()
+        }
+    }
+
+    /// The weights `learned` runs with here.
+    pub fn learned_model(&self) -> Model {
+        self.learned
+            .clone()
+            .unwrap_or_else(|| (*schedlab_core::stream::learned::shipped()).clone())
+    }
+
     fn arrivals(&self) -> Arrivals {
         match &self.trace {
             Some(t) => Arrivals::Trace(t.clone()),
@@ -202,17 +262,7 @@ pub enum Input {
 pub fn build(s: &StreamsSettings) -> Result<Input, String> {
     s.check()?;
     if s.mix.is_dag() {
-        let mix = if s.mix == JobMix::Ds3 {
-            DagMix::Ds3
-        } else {
-            DagMix::Random {
-                tasks: s.dag_tasks,
-                processors: s.machines,
-                templates: 8,
-                ccr: 1.0,
-                beta: 1.0,
-            }
-        };
+        let mix = s.dag_mix();
         return dag::generate(&DagSpec {
             jobs: s.jobs,
             arrivals: s.arrivals(),
@@ -291,7 +341,7 @@ pub struct StreamsResult {
 #[derive(Debug, Clone)]
 pub struct Runner {
     input: Input,
-    policies: Vec<String>,
+    policies: Vec<(String, Option<DagPolicy>)>,
     columns: Vec<Column>,
     current: Option<Sim>,
     reference: Option<f64>,
@@ -412,9 +462,20 @@ impl Runner {
                     .map_err(|e| e.to_string())?;
             }
         }
+        let policies = settings
+            .policies
+            .iter()
+            .map(|id| {
+                let p = match input {
+                    Input::Dag(_) => Some(settings.dag_policy(id)?),
+                    Input::Flow(_) => None,
+                };
+                Ok((id.clone(), p))
+            })
+            .collect::<Result<_, String>>()?;
         Ok(Runner {
             input,
-            policies: settings.policies.clone(),
+            policies,
             columns: Vec::new(),
             current: None,
             reference: None,
@@ -427,9 +488,8 @@ impl Runner {
         match &self.input {
             Input::Dag(s) => {
                 // A DAG run is fast at lab sizes: one policy per call.
-                if let Some(id) = self.policies.get(self.columns.len()) {
-                    let p = DagPolicy::parse(id).map_err(|e| e.to_string())?;
-                    let run = dag::simulate(s, p).map_err(|e| e.to_string())?;
+                if let Some((id, Some(p))) = self.policies.get(self.columns.len()) {
+                    let run = dag::simulate(s, p.clone()).map_err(|e| e.to_string())?;
                     let metrics = dag::metrics(s, &run);
                     let segments = run.segments();
                     self.columns.push(Column {
@@ -454,7 +514,7 @@ impl Runner {
                 }
                 let mut left = budget.max(1);
                 while self.columns.len() < self.policies.len() && left > 0 {
-                    let id = &self.policies[self.columns.len()];
+                    let id = &self.policies[self.columns.len()].0;
                     let policy = Policy::parse(id).map_err(|e| e.to_string())?;
                     if self.current.is_none() {
                         let sim = Sim::new(stream, policy).map_err(|e| e.to_string())?;
@@ -1108,5 +1168,116 @@ mod tests {
         s.load = 0.5;
         s.jobs = MAX_UI_JOBS + 1;
         assert!(Runner::new(&s).unwrap_err().contains("CLI"));
+    }
+}
+
+/// The learning curve of in-browser training: the policy's mean job latency on the
+/// validation streams per iteration, against HEFT-RT's and dls_srpt's on the same streams.
+pub fn draw_learning_curve<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    curve: &[CurvePoint],
+    dark: bool,
+) -> Result<(), String> {
+    use crate::charts::{colors, legend, mesh};
+    let (bg, fg) = colors(dark);
+    root.fill(&bg).map_err(|e| e.to_string())?;
+    let Some(last) = curve.last() else {
+        return Ok(());
+    };
+    let first = curve[0].iteration as f64;
+    let x1 = (last.iteration as f64).max(first + 1.0);
+    let ys = curve
+        .iter()
+        .flat_map(|p| [p.learned, p.heft, p.dls])
+        .filter(|v| v.is_finite());
+    let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    if !lo.is_finite() {
+        return Ok(());
+    }
+    let pad = ((hi - lo) * 0.1).max(1e-6 * hi.abs().max(1.0));
+    let mut chart = ChartBuilder::on(root)
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(52)
+        .build_cartesian_2d(first..x1, (lo - pad)..(hi + pad))
+        .map_err(|e| e.to_string())?;
+    mesh(&mut chart, "training iteration", "mean job latency", fg)?;
+    let series: [(&str, RGBColor, fn(&CurvePoint) -> f64, u32); 3] = [
+        ("heft_rt", RGBColor(207, 34, 46), |p| p.heft, 1),
+        ("dls_srpt", RGBColor(130, 130, 130), |p| p.dls, 1),
+        ("learned", RGBColor(9, 105, 218), |p| p.learned, 3),
+    ];
+    for (name, col, get, w) in series {
+        chart
+            .draw_series(LineSeries::new(
+                curve.iter().map(|p| (p.iteration as f64, get(p))),
+                col.stroke_width(w),
+            ))
+            .map_err(|e| e.to_string())?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], col.stroke_width(2)));
+    }
+    chart
+        .draw_series(curve.iter().map(|p| {
+            Circle::new(
+                (p.iteration as f64, p.learned),
+                3,
+                RGBColor(9, 105, 218).filled(),
+            )
+        }))
+        .map_err(|e| e.to_string())?;
+    legend(&mut chart, bg, fg)
+}
+
+#[cfg(test)]
+mod learned_tests {
+    use super::*;
+
+    #[test]
+    fn learned_settings_round_trip_and_bad_weights_are_refused() {
+        let mut s = StreamsSettings {
+            mix: JobMix::Ds3,
+            jobs: 20,
+            policies: vec!["learned".into(), "heft_rt".into()],
+            ..StreamsSettings::default()
+        };
+        let mut m = s.learned_model();
+        m.training = None;
+        m.b2 += 1.0;
+        s.learned = Some(m.clone());
+        s.check().unwrap();
+        assert_eq!(
+            s.dag_policy("learned").unwrap(),
+            DagPolicy::Learned(Arc::new(m))
+        );
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<StreamsSettings>(&json).unwrap(), s);
+        s.learned.as_mut().unwrap().w2.clear();
+        assert!(s.check().unwrap_err().contains("learned policy"));
+    }
+
+    #[test]
+    fn the_learning_curve_draws() {
+        let pts: Vec<CurvePoint> = (0..5)
+            .map(|i| CurvePoint {
+                iteration: i,
+                learned: 100.0 - i as f64,
+                heft: 110.0,
+                dls: 104.0,
+                fitness: 1.0,
+            })
+            .collect();
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (400, 240)).into_drawing_area();
+            draw_learning_curve(&root, &pts, false).unwrap();
+        }
+        assert!(
+            out.contains("heft_rt")
+                && out.contains("learned")
+                && out.matches("<circle").count() >= 5
+        );
     }
 }

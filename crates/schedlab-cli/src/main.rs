@@ -53,6 +53,133 @@ enum Command {
     /// Route LLM requests across model instances with prefix KV caches: compare routers
     /// (`serve capacity` searches each router's effective capacity).
     Serve(ServeArgs),
+    /// Train the learned policy for DAG-job streams (evolution strategies) and write its
+    /// weights file.
+    Train(TrainArgs),
+    /// Evaluate DAG-job policies (learned, heft, etf, dls_srpt, …) on held-out streams over
+    /// noise levels: mean and std of job latency.
+    Eval(EvalArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum WorkloadArg {
+    /// DS3's WiFi TX/RX jobs on the 16-PE DASH SoC.
+    Ds3,
+    /// Random Topcuoglu DAG jobs (16 templates, --dag-tasks tasks) on --processors processors.
+    RandomDagStream,
+    /// One random DAG per seed, arriving at time 0 (latency = makespan).
+    RandomDag,
+}
+
+#[derive(Args)]
+struct WorkloadArgs {
+    #[arg(long, value_enum, default_value_t = WorkloadArg::Ds3)]
+    workload: WorkloadArg,
+    /// Tasks per random DAG (random-dag-stream, random-dag).
+    #[arg(long, default_value_t = 20)]
+    dag_tasks: usize,
+    /// Processors for random DAGs.
+    #[arg(long, default_value_t = 4)]
+    processors: usize,
+}
+
+impl WorkloadArgs {
+    fn mix(&self) -> schedlab_core::stream::dag::DagMix {
+        use schedlab_core::stream::dag::DagMix;
+        match self.workload {
+            WorkloadArg::Ds3 => DagMix::Ds3,
+            WorkloadArg::RandomDagStream | WorkloadArg::RandomDag => DagMix::Random {
+                tasks: self.dag_tasks,
+                processors: self.processors,
+                templates: if self.workload == WorkloadArg::RandomDag {
+                    1
+                } else {
+                    16
+                },
+                ccr: 1.0,
+                beta: 1.0,
+            },
+        }
+    }
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    #[command(flatten)]
+    workload: WorkloadArgs,
+    /// Training iterations.
+    #[arg(long, default_value_t = 150)]
+    iterations: usize,
+    /// Jobs per training stream.
+    #[arg(long, default_value_t = 40)]
+    jobs: usize,
+    /// Target load ρ of the training streams.
+    #[arg(long, default_value_t = 0.7)]
+    load: f64,
+    /// Execution-noise σ levels; each training stream draws one.
+    #[arg(long, value_delimiter = ',', default_value = "0,0.1,0.2,0.3,0.5")]
+    noise: Vec<f64>,
+    /// Antithetic perturbation pairs per iteration.
+    #[arg(long, default_value_t = 8)]
+    pairs: usize,
+    /// Perturbation scale of evolution strategies.
+    #[arg(long, default_value_t = 0.05)]
+    sigma: f64,
+    /// Adam learning rate.
+    #[arg(long, default_value_t = 0.03)]
+    lr: f64,
+    /// Training streams per iteration.
+    #[arg(long, default_value_t = 4)]
+    streams: usize,
+    /// Hidden units.
+    #[arg(long, default_value_t = 16)]
+    hidden: usize,
+    /// Waiting tasks a processor may hold.
+    #[arg(long, default_value_t = 2)]
+    depth: usize,
+    /// Start from this weights file (fine-tuning) instead of a random network.
+    #[arg(long)]
+    init: Option<PathBuf>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to write the weights (default: stdout).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Write the learning curve here as CSV (iteration, learned, heft_rt, dls_srpt,
+    /// fitness) instead of inside the weights file (which then stays small enough for the
+    /// web bundle).
+    #[arg(long)]
+    curve_csv: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    #[command(flatten)]
+    workload: WorkloadArgs,
+    /// Execution-noise σ levels.
+    #[arg(long, value_delimiter = ',', default_value = "0,0.1,0.2,0.3,0.5")]
+    noise: Vec<f64>,
+    /// Policies: learned, heft (= heft_rt), etf[:depth], dls_srpt[:depth], dls_fcfs[:depth].
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "learned,heft,etf,dls_srpt"
+    )]
+    policies: Vec<String>,
+    /// Held-out streams per noise level.
+    #[arg(long, default_value_t = 10)]
+    seeds: usize,
+    /// Jobs per stream (random-dag: always 1).
+    #[arg(long, default_value_t = 200)]
+    jobs: usize,
+    /// Target load ρ.
+    #[arg(long, default_value_t = 0.7)]
+    load: f64,
+    /// Weights for `learned` (default: the shipped assets/learned/policy.json).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = OutFormat::Json)]
+    format: OutFormat,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -190,7 +317,8 @@ struct StreamArgs {
     #[arg(long)]
     deadline_slack: Option<f64>,
     /// Comma-separated policies: fcfs, sjf, srpt, srpt_est, op_srpt, rr[:quantum], ps, las,
-    /// mlfq[:quantum[:levels]], edf; for DAG jobs (--mix dag|ds3): dls_srpt, dls_fcfs, heft_rt.
+    /// mlfq[:quantum[:levels]], edf; for DAG jobs (--mix dag|ds3): dls_srpt[:depth],
+    /// dls_fcfs[:depth], heft_rt, etf[:depth], learned.
     #[arg(long, value_delimiter = ',', required = true)]
     policies: Vec<String>,
     #[arg(long, default_value_t = 1)]
@@ -724,7 +852,7 @@ fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
             })?;
             let mut rows = Vec::new();
             for (id, p) in &policies {
-                let run = dag::simulate(&s, *p)?;
+                let run = dag::simulate(&s, p.clone())?;
                 let m = dag::metrics(&s, &run);
                 let mut v = serde_json::to_value(&m)?;
                 v["policy"] = json!(id);
@@ -961,6 +1089,161 @@ fn stream_output(rows: &[serde_json::Value], format: OutFormat, ratio: bool) -> 
     })
 }
 
+fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
+    std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| indicatif::ProgressBar::new(len))
+}
+
+fn cmd_train(a: &TrainArgs) -> CliResult<()> {
+    use schedlab_core::stream::learned::{Model, TrainConfig, Trainer};
+    let init = match &a.init {
+        Some(p) => {
+            Some(Model::from_json(&read(p)?).map_err(|e| Fail(format!("{}: {e}", p.display())))?)
+        }
+        None => None,
+    };
+    let cfg = TrainConfig {
+        mix: a.workload.mix(),
+        jobs: a.jobs,
+        load: a.load,
+        noise: a.noise.clone(),
+        iterations: a.iterations,
+        pairs: a.pairs,
+        sigma: a.sigma,
+        lr: a.lr,
+        streams: a.streams,
+        hidden: a.hidden,
+        depth: a.depth,
+        seed: a.seed,
+        ..TrainConfig::default()
+    };
+    let command = std::iter::once("schedlab".to_string())
+        .chain(std::env::args().skip(1))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut t = Trainer::new(cfg, init, &command)?;
+    let (heft, dls) = t.baselines();
+    let bar = progress_bar(a.iterations as u64);
+    if let Some(b) = &bar {
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} iterations · {msg} · {elapsed} (eta {eta})",
+            )
+            .expect("a valid template"),
+        );
+    }
+    while !t.done() {
+        let p = t.step()?;
+        if let Some(b) = &bar {
+            b.set_message(format!(
+                "validation latency {:.1} (heft {heft:.1}, dls_srpt {dls:.1})",
+                p.learned
+            ));
+            b.inc(1);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let first = t.curve().first().map_or(f64::NAN, |p| p.learned);
+    let last = t.curve().last().map_or(f64::NAN, |p| p.learned);
+    eprintln!(
+        "trained {} iterations: validation mean job latency {first:.1} -> {last:.1} (heft_rt {heft:.1}, dls_srpt {dls:.1})",
+        t.iteration()
+    );
+    let mut model = t.model();
+    if let (Some(path), Some(tr)) = (&a.curve_csv, model.training.as_mut()) {
+        let mut csv = String::from("iteration,learned,heft_rt,dls_srpt,fitness\n");
+        for p in tr.curve.drain(..) {
+            csv.push_str(&format!(
+                "{},{},{},{},{}\n",
+                p.iteration, p.learned, p.heft, p.dls, p.fitness
+            ));
+        }
+        emit(&csv, Some(path))?;
+    }
+    emit(&(model.to_json() + "\n"), a.output.as_deref())
+}
+
+fn cmd_eval(a: &EvalArgs) -> CliResult<()> {
+    use schedlab_core::stream::dag::DagPolicy;
+    use schedlab_core::stream::learned::{evaluate_with, EvalSpec, Model};
+    let custom = match &a.model {
+        Some(p) => Some(std::sync::Arc::new(
+            Model::from_json(&read(p)?).map_err(|e| Fail(format!("{}: {e}", p.display())))?,
+        )),
+        None => None,
+    };
+    let policies = a
+        .policies
+        .iter()
+        .map(|id| {
+            let p = match (id.as_str(), &custom) {
+                ("learned", Some(m)) => DagPolicy::Learned(m.clone()),
+                _ => DagPolicy::parse(id)?,
+            };
+            Ok((id.clone(), p))
+        })
+        .collect::<CliResult<Vec<_>>>()?;
+    let jobs = if a.workload.workload == WorkloadArg::RandomDag {
+        1
+    } else {
+        a.jobs
+    };
+    let spec = EvalSpec {
+        mix: a.workload.mix(),
+        jobs,
+        load: a.load,
+        noise: a.noise.clone(),
+        seeds: a.seeds,
+        policies,
+    };
+    let bar = progress_bar((a.seeds * a.noise.len()) as u64);
+    let rows = evaluate_with(&spec, &mut |done| {
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let text = match a.format {
+        OutFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
+        OutFormat::Table => {
+            let mut t = vec![[
+                "policy",
+                "noise",
+                "mean_job_latency",
+                "std_job_latency",
+                "std_of_seed_means",
+                "vs_heft",
+                "makespan",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()];
+            for r in &rows {
+                let heft = rows
+                    .iter()
+                    .find(|h| h.noise == r.noise && matches!(h.policy.as_str(), "heft" | "heft_rt"))
+                    .map(|h| h.mean_job_latency);
+                t.push(vec![
+                    r.policy.clone(),
+                    format!("{}", r.noise),
+                    format!("{:.1}", r.mean_job_latency),
+                    format!("{:.1}", r.std_job_latency),
+                    format!("{:.1}", r.std_of_seed_means),
+                    heft.map_or(String::new(), |h| {
+                        format!("{:+.1}%", 100.0 * (r.mean_job_latency / h - 1.0))
+                    }),
+                    format!("{:.1}", r.makespan),
+                ]);
+            }
+            table::render(&t)
+        }
+    };
+    emit(&text, None)
+}
+
 fn cmd_schedulers() -> CliResult<()> {
     let width = REGISTRY.iter().map(|s| s.id.len()).max().unwrap_or(0);
     let mut out = String::new();
@@ -1019,6 +1302,8 @@ fn main() -> ExitCode {
         Command::Schedulers => cmd_schedulers(),
         Command::Stream(a) => cmd_stream(a),
         Command::Serve(a) => cmd_serve(a),
+        Command::Train(a) => cmd_train(a),
+        Command::Eval(a) => cmd_eval(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,6 +14,7 @@ pub mod cpop;
 pub mod etf;
 pub mod fastest;
 pub mod heft;
+pub mod learned;
 pub mod mapping;
 pub mod maxmin;
 pub mod mct;
@@ -126,6 +127,7 @@ pub static REGISTRY: &[SchedulerSpec] = &[
     sufferage::SPEC,
     fastest::SPEC,
     random::SPEC,
+    learned::SPEC,
 ];
 
 /// Looks a scheduler up by id.

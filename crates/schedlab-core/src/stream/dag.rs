@@ -14,16 +14,25 @@
 //!   each goes to the processor where it is expected to finish earliest. A processor holds
 //!   at most one waiting task besides the one it runs, so decisions are taken late, with
 //!   what has actually happened.
+//!   `dls_srpt:2` lets a processor hold two waiting tasks (`:depth`, 1 to 8).
 //! - `heft_rt`: HEFT planned for each arriving job against the processors' current
 //!   availability: the whole job is committed on arrival (no insertion), so the plan is
 //!   kept even when noise makes it wrong.
+//! - `etf` (`etf:depth`): dynamic earliest time first. The candidates are the first few
+//!   ready tasks of each class in SRPT order; the pair (task, earliest-finish processor)
+//!   that can start earliest goes first.
+//! - `learned`: the same candidates, scored by a small neural network over features of the
+//!   task, its job, the processors and the noise observed so far ([`super::learned`]); the
+//!   best-scored goes to its earliest-finish processor.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 
+use super::learned::{Features, Model, N_FEATURES};
 use super::sim::{Segment, StreamMetrics};
 use super::{arrival_times, Arrivals};
 use crate::error::{Error, Result};
@@ -251,7 +260,11 @@ pub const MAX_TASKS: usize = 5_000_000;
 
 /// Generates a DAG stream; the same spec always gives the same stream.
 pub fn generate(spec: &DagSpec) -> Result<DagStream> {
-    let templates = spec.mix.templates(spec.seed)?;
+    generate_with(spec, spec.mix.templates(spec.seed)?)
+}
+
+/// [`generate`] with the templates given (`spec.mix` is not read).
+pub fn generate_with(spec: &DagSpec, templates: Vec<Template>) -> Result<DagStream> {
     let times = arrival_times(
         &spec.arrivals,
         spec.jobs,
@@ -375,23 +388,69 @@ pub enum JobPriority {
 }
 
 /// A policy for DAG jobs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DagPolicy {
-    Dls(JobPriority),
+    /// Dynamic list scheduling; a processor holds at most `depth` waiting tasks.
+    Dls {
+        priority: JobPriority,
+        depth: usize,
+    },
     HeftRt,
+    /// Dynamic earliest time first over the candidates.
+    Etf {
+        depth: usize,
+    },
+    /// A trained network scores the candidates.
+    Learned(Arc<Model>),
 }
 
 /// Every DAG-job policy id, in picker order.
-pub const DAG_IDS: [&str; 3] = ["dls_srpt", "dls_fcfs", "heft_rt"];
+pub const DAG_IDS: [&str; 5] = ["dls_srpt", "dls_fcfs", "heft_rt", "etf", "learned"];
+
+/// The largest `:depth` a policy accepts.
+pub const MAX_DEPTH: usize = 8;
 
 impl DagPolicy {
+    /// Parses `dls_srpt[:depth]`, `dls_fcfs[:depth]`, `heft_rt`, `etf[:depth]` or `learned`
+    /// (the shipped weights, [`super::learned::shipped`]).
     pub fn parse(id: &str) -> Result<DagPolicy> {
-        match id {
-            "dls_fcfs" => Ok(DagPolicy::Dls(JobPriority::Fcfs)),
-            "dls_srpt" => Ok(DagPolicy::Dls(JobPriority::Srpt)),
-            "heft_rt" => Ok(DagPolicy::HeftRt),
+        let (base, arg) = match id.split_once(':') {
+            Some((b, a)) => (b, Some(a)),
+            None => (id, None),
+        };
+        let depth = || -> Result<usize> {
+            match arg {
+                None => Ok(1),
+                Some(a) => match a.parse::<usize>() {
+                    Ok(d) if (1..=MAX_DEPTH).contains(&d) => Ok(d),
+                    _ => Err(Error::config(format!(
+                        "policy '{id}': the depth after ':' must be a whole number from 1 to {MAX_DEPTH}"
+                    ))),
+                },
+            }
+        };
+        let no_arg = |p: DagPolicy| -> Result<DagPolicy> {
+            match arg {
+                None => Ok(p),
+                Some(_) => Err(Error::config(format!(
+                    "policy '{base}' takes no ':' option"
+                ))),
+            }
+        };
+        match base {
+            "dls_fcfs" => Ok(DagPolicy::Dls {
+                priority: JobPriority::Fcfs,
+                depth: depth()?,
+            }),
+            "dls_srpt" => Ok(DagPolicy::Dls {
+                priority: JobPriority::Srpt,
+                depth: depth()?,
+            }),
+            "heft_rt" | "heft" => no_arg(DagPolicy::HeftRt),
+            "etf" => Ok(DagPolicy::Etf { depth: depth()? }),
+            "learned" => no_arg(DagPolicy::Learned(super::learned::shipped())),
             _ => Err(Error::config(format!(
-                "unknown policy '{id}' for DAG jobs (known: {})",
+                "unknown policy '{id}' for DAG jobs (known: {}; 'heft' means heft_rt)",
                 DAG_IDS.join(", ")
             ))),
         }
@@ -399,19 +458,49 @@ impl DagPolicy {
 
     pub fn id(&self) -> &'static str {
         match self {
-            DagPolicy::Dls(JobPriority::Fcfs) => "dls_fcfs",
-            DagPolicy::Dls(JobPriority::Srpt) => "dls_srpt",
+            DagPolicy::Dls {
+                priority: JobPriority::Fcfs,
+                ..
+            } => "dls_fcfs",
+            DagPolicy::Dls {
+                priority: JobPriority::Srpt,
+                ..
+            } => "dls_srpt",
             DagPolicy::HeftRt => "heft_rt",
+            DagPolicy::Etf { .. } => "etf",
+            DagPolicy::Learned(_) => "learned",
         }
     }
 
     /// One line saying how the policy chooses.
     pub fn rule(&self) -> &'static str {
         match self {
-            DagPolicy::Dls(JobPriority::Fcfs) => "Dynamic list scheduling: ready tasks of the earliest job first, each to the processor where it finishes earliest",
-            DagPolicy::Dls(JobPriority::Srpt) => "Dynamic list scheduling: ready tasks of the job with the least remaining work first, each to the processor where it finishes earliest",
+            DagPolicy::Dls { priority: JobPriority::Fcfs, .. } => "Dynamic list scheduling: ready tasks of the earliest job first, each to the processor where it finishes earliest",
+            DagPolicy::Dls { priority: JobPriority::Srpt, .. } => "Dynamic list scheduling: ready tasks of the job with the least remaining work first, each to the processor where it finishes earliest",
             DagPolicy::HeftRt => "HEFT-RT: each arriving job is planned whole with HEFT against the processors' availability, and the plan is kept",
+            DagPolicy::Etf { .. } => "Dynamic ETF: of the first ready tasks of each kind (SRPT order), the one that can start earliest, on its earliest-finish processor",
+            DagPolicy::Learned(_) => "Learned: a trained network scores the first ready tasks of each kind from what it sees (ranks, costs, job progress, queues, observed noise); the best goes to its earliest-finish processor",
         }
+    }
+
+    /// How many waiting tasks a processor may hold (HEFT-RT: unbounded).
+    pub fn depth(&self) -> usize {
+        match self {
+            DagPolicy::Dls { depth, .. } | DagPolicy::Etf { depth } => *depth,
+            DagPolicy::Learned(m) => m.depth,
+            DagPolicy::HeftRt => usize::MAX,
+        }
+    }
+
+    /// Whether the ready sets are kept in SRPT order (job's expected remaining work).
+    fn srpt_keyed(&self) -> bool {
+        !matches!(
+            self,
+            DagPolicy::Dls {
+                priority: JobPriority::Fcfs,
+                ..
+            } | DagPolicy::HeftRt
+        )
     }
 }
 
@@ -470,7 +559,8 @@ type Key = (OrdF64, usize, OrdF64, usize, usize);
 
 struct State<'a> {
     s: &'a DagStream,
-    policy: DagPolicy,
+    policy: &'a DagPolicy,
+    depth: usize,
     m: usize,
     offset: Vec<usize>,
     job_of: Vec<u32>,
@@ -499,6 +589,21 @@ struct State<'a> {
     in_system: usize,
     queue_log: Vec<(f64, usize)>,
     events: EventQueue<Ev>,
+    /// Moving average of |actual ÷ nominal − 1| over finished tasks: the noise observed.
+    observed_noise: f64,
+    /// Time scale of the features: the templates' mean task time.
+    task_scale: f64,
+    /// Job scale of the features: the templates' mean critical path.
+    job_scale: f64,
+    work_scale: f64,
+    /// Candidate scoring: the decisions taken, if recorded (see [`Recorder`]).
+    recorder: Option<&'a mut dyn Recorder>,
+}
+
+/// Receives every scored decision (training statistics, the step-through view).
+pub trait Recorder {
+    /// `features[i]` are the features of candidate `i`; `chosen` the index picked.
+    fn decision(&mut self, now: f64, features: &[Features], chosen: usize);
 }
 
 impl State<'_> {
@@ -598,7 +703,7 @@ impl State<'_> {
         self.queue_log.push((now, self.in_system));
         let tp = &self.s.templates[self.s.jobs[j].template];
         match self.policy {
-            DagPolicy::Dls(_) => {
+            DagPolicy::Dls { .. } | DagPolicy::Etf { .. } | DagPolicy::Learned(_) => {
                 for t in 0..tp.problem.n_tasks() {
                     if tp.problem.pred_deps(t).is_empty() {
                         self.make_ready(base + t);
@@ -625,10 +730,15 @@ impl State<'_> {
         let (tp, j, t) = self.tpl(g);
         let base = self.offset[j];
         let mean = tp.mean_exec[t];
+        let nominal = tp.problem.exec(t, p);
         let succ: Vec<usize> = tp.problem.successors(t).map(|(s, _)| base + s).collect();
+        if nominal > 0.0 {
+            let ratio = (now - self.start[g]) / nominal;
+            self.observed_noise = 0.9 * self.observed_noise + 0.1 * (ratio - 1.0).abs();
+        }
         self.job_left[j] -= 1;
         self.job_work[j] -= mean;
-        if matches!(self.policy, DagPolicy::Dls(JobPriority::Srpt)) {
+        if self.policy.srpt_keyed() {
             for g in self.job_ready[j].clone() {
                 self.unready(g);
                 self.make_ready(g);
@@ -652,9 +762,10 @@ impl State<'_> {
 
     fn key(&self, g: usize) -> Key {
         let (tp, j, t) = self.tpl(g);
-        let first = match self.policy {
-            DagPolicy::Dls(JobPriority::Srpt) => self.job_work[j],
-            _ => self.s.jobs[j].arrival,
+        let first = if self.policy.srpt_keyed() {
+            self.job_work[j]
+        } else {
+            self.s.jobs[j].arrival
         };
         (OrdF64(first), j, OrdF64(-tp.rank[t]), t, g)
     }
@@ -678,9 +789,11 @@ impl State<'_> {
     }
 
     /// Dynamic list scheduling: the best ready task (job priority, then decreasing rank)
-    /// among those that can run on a processor with room (no task waiting yet) goes to
-    /// its earliest-finish processor among those with room; repeat until none fits.
+    /// among those that can run on a processor with room (fewer than `depth` tasks
+    /// waiting) goes to its earliest-finish processor among those with room; repeat until
+    /// none fits.
     fn dispatch(&mut self, now: f64) {
+        let depth = self.depth;
         loop {
             let mut best: Option<(Key, usize)> = None;
             for (c, (procs, set)) in self.classes.iter().enumerate() {
@@ -690,7 +803,7 @@ impl State<'_> {
                 if best.as_ref().is_some_and(|b| b.0 <= *head) {
                     continue;
                 }
-                if procs.iter().any(|&p| self.queues[p].is_empty()) {
+                if procs.iter().any(|&p| self.queues[p].len() < depth) {
                     best = Some((*head, c));
                 }
             }
@@ -700,8 +813,132 @@ impl State<'_> {
             let g = key.4;
             let queues = &self.queues;
             let (p, f) = self
-                .best_eft(g, now, |p| queues[p].is_empty())
+                .best_eft(g, now, |p| queues[p].len() < depth)
                 .expect("the class has a processor with room");
+            self.unready(g);
+            self.commit(g, p, f);
+        }
+    }
+
+    /// The candidates of a scored decision: the first `per_class` ready tasks (SRPT order)
+    /// of each class that has a processor with room, in key order.
+    fn candidates(&self, per_class: usize, out: &mut Vec<Key>) {
+        out.clear();
+        for (procs, set) in &self.classes {
+            if set.is_empty() || !procs.iter().any(|&p| self.queues[p].len() < self.depth) {
+                continue;
+            }
+            out.extend(set.iter().take(per_class).copied());
+        }
+        out.sort_unstable();
+    }
+
+    /// The features of candidate `g` placed on `p` to finish at `f` (see
+    /// [`super::learned::FEATURES`] for their meaning).
+    #[allow(clippy::too_many_arguments)]
+    fn features(
+        &self,
+        g: usize,
+        p: usize,
+        f: f64,
+        now: f64,
+        position: usize,
+        n_cands: usize,
+        idle: f64,
+    ) -> Features {
+        let (tp, j, t) = self.tpl(g);
+        let job = &self.s.jobs[j];
+        let exec = tp.problem.exec(t, p);
+        let min_exec = tp.problem.min_exec(t);
+        let max_rank = tp.rank[tp.order[0]];
+        let n = tp.problem.n_tasks() as f64;
+        let ts = self.task_scale;
+        let js = self.job_scale;
+        let x = [
+            self.job_work[j] / self.work_scale,
+            (now - job.arrival) / js,
+            tp.rank[t] / js,
+            if max_rank > 0.0 {
+                tp.rank[t] / max_rank
+            } else {
+                0.0
+            },
+            (f - exec - now) / ts,
+            (f - now) / ts,
+            if min_exec > 0.0 {
+                exec / min_exec - 1.0
+            } else {
+                0.0
+            },
+            min_exec / ts,
+            tp.problem.succ_deps(t).len() as f64 / 4.0,
+            self.job_left[j] as f64 / n,
+            self.in_system as f64 / 16.0,
+            idle,
+            self.observed_noise * 4.0,
+            tp.lower_bound / js,
+            n_cands as f64 / 32.0,
+            position as f64 / 8.0,
+        ];
+        let mut out = [0f32; N_FEATURES];
+        for (o, v) in out.iter_mut().zip(x) {
+            *o = if v.is_finite() {
+                v.clamp(-64.0, 64.0) as f32
+            } else {
+                0.0
+            };
+        }
+        out
+    }
+
+    /// A scored decision (ETF, learned) until no candidate fits.
+    fn dispatch_scored(&mut self, now: f64, cands: &mut Vec<Key>, feats: &mut Vec<Features>) {
+        let per_class = match self.policy {
+            DagPolicy::Learned(m) => m.candidates,
+            _ => super::learned::CANDIDATES_PER_CLASS,
+        };
+        loop {
+            self.candidates(per_class, cands);
+            if cands.is_empty() {
+                return;
+            }
+            let depth = self.depth;
+            let idle = self.running.iter().filter(|&&r| r == NONE).count() as f64 / self.m as f64;
+            feats.clear();
+            let mut best: Option<(f32, usize, usize, f64)> = None;
+            for (i, key) in cands.iter().enumerate() {
+                let g = key.4;
+                let queues = &self.queues;
+                let Some((p, f)) = self.best_eft(g, now, |p| queues[p].len() < depth) else {
+                    continue;
+                };
+                let score = match self.policy {
+                    DagPolicy::Learned(m) => {
+                        let x = self.features(g, p, f, now, i, cands.len(), idle);
+                        let s = m.score(&x);
+                        if self.recorder.is_some() {
+                            feats.push(x);
+                        }
+                        s
+                    }
+                    _ => {
+                        let (tp, _, t) = self.tpl(g);
+                        -((f - tp.problem.exec(t, p)) as f32)
+                    }
+                };
+                if best.is_none_or(|b| score > b.0) {
+                    best = Some((score, g, p, f));
+                }
+            }
+            let Some((_, g, p, f)) = best else {
+                return;
+            };
+            if let Some(r) = self.recorder.as_deref_mut() {
+                if !feats.is_empty() {
+                    let chosen = cands.iter().position(|k| k.4 == g).unwrap_or(0);
+                    r.decision(now, feats, chosen.min(feats.len() - 1));
+                }
+            }
             self.unready(g);
             self.commit(g, p, f);
         }
@@ -710,7 +947,19 @@ impl State<'_> {
 
 /// Runs `policy` on `stream`; the same inputs always give the same run.
 pub fn simulate(stream: &DagStream, policy: DagPolicy) -> Result<DagRun> {
+    simulate_recorded(stream, &policy, None)
+}
+
+/// [`simulate`], handing every scored decision of the learned policy to `recorder`.
+pub fn simulate_recorded<'a>(
+    stream: &'a DagStream,
+    policy: &'a DagPolicy,
+    recorder: Option<&'a mut dyn Recorder>,
+) -> Result<DagRun> {
     stream.validate()?;
+    if let DagPolicy::Learned(m) = policy {
+        m.validate()?;
+    }
     let m = stream.n_procs();
     let nj = stream.jobs.len();
     let mut offset = Vec::with_capacity(nj + 1);
@@ -743,9 +992,20 @@ pub fn simulate(stream: &DagStream, policy: DagPolicy) -> Result<DagRun> {
                 .collect()
         })
         .collect();
+    let nt = stream.templates.len() as f64;
+    let task_scale = stream
+        .templates
+        .iter()
+        .map(|t| t.mean_work / t.problem.n_tasks().max(1) as f64)
+        .sum::<f64>()
+        / nt;
+    let job_scale = stream.templates.iter().map(|t| t.lower_bound).sum::<f64>() / nt;
+    let work_scale = stream.templates.iter().map(|t| t.mean_work).sum::<f64>() / nt;
+    let positive = |v: f64| if v.is_finite() && v > 0.0 { v } else { 1.0 };
     let mut st = State {
         s: stream,
         policy,
+        depth: policy.depth(),
         m,
         job_left: stream
             .jobs
@@ -777,7 +1037,14 @@ pub fn simulate(stream: &DagStream, policy: DagPolicy) -> Result<DagRun> {
         in_system: 0,
         queue_log: vec![(0.0, 0)],
         events: EventQueue::new(),
+        observed_noise: 0.0,
+        task_scale: positive(task_scale),
+        job_scale: positive(job_scale),
+        work_scale: positive(work_scale),
+        recorder,
     };
+    let mut cands = Vec::new();
+    let mut feats = Vec::new();
     for (j, job) in stream.jobs.iter().enumerate() {
         st.events.push(job.arrival, Ev::Arrive(j));
     }
@@ -802,8 +1069,12 @@ pub fn simulate(stream: &DagStream, policy: DagPolicy) -> Result<DagRun> {
                 }
             }
         }
-        if let DagPolicy::Dls(_) = policy {
-            st.dispatch(now);
+        match policy {
+            DagPolicy::Dls { .. } => st.dispatch(now),
+            DagPolicy::Etf { .. } | DagPolicy::Learned(_) => {
+                st.dispatch_scored(now, &mut cands, &mut feats)
+            }
+            DagPolicy::HeftRt => {}
         }
         for p in 0..st.m {
             st.try_start(p, now);

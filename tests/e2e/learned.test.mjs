@@ -1,0 +1,94 @@
+// The learned policy in real Chromium: it is in both labs' pickers, the Train panel
+// fine-tunes it without freezing the page (the curve draws, pause/resume), "use this
+// policy" runs the trained weights, they travel in the link, and a bad weights file gives
+// a banner and keeps the policy in use.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, shot, byTestId, canvasInk, canvasFrame } from './lib.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const meanFlow = async (page, i) => Number((await byTestId(page, `mean-flow-${i}`).textContent()).trim());
+const idle = (page) => page.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));
+
+test('learned is a scheduler in the DAG lab and plans the preset', async () => {
+  const page = await openPage(browser);
+  const options = await byTestId(page, 'scheduler-select').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(options.includes('learned'), options.join(','));
+  await byTestId(page, 'scheduler-select').selectOption('learned');
+  await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=makespan]')?.textContent ?? ''));
+  assert.ok(await canvasInk(page, 'gantt') > 2000, 'the learned plan is drawn');
+  assert.deepEqual(page.errors, []);
+});
+
+test('the Train panel fine-tunes the policy in the page, and the trained weights run and travel in the link', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'lab-streams').click();
+  await byTestId(page, 'streams-mix').selectOption('ds3');
+  await byTestId(page, 'train-panel').waitFor();
+  await byTestId(page, 'streams-policy').selectOption('learned');
+  await idle(page);
+  await page.waitForFunction(() => document.querySelector('[data-testid=streams-row-0]')?.textContent.startsWith('learned'));
+  const shipped = await meanFlow(page, 0);
+  assert.match(await byTestId(page, 'train-weights').textContent(), /shipped/);
+
+  await byTestId(page, 'train-iterations').fill('4');
+  await byTestId(page, 'train-iterations').press('Enter');
+  await byTestId(page, 'train-start').click();
+  // The page keeps drawing frames while it trains.
+  const frames = await page.evaluate(() => new Promise((done) => {
+    let n = 0;
+    const t0 = performance.now();
+    const tick = () => { n++; if (performance.now() - t0 < 1000) requestAnimationFrame(tick); else done(n); };
+    requestAnimationFrame(tick);
+  }));
+  assert.ok(frames > 15, `${frames} frames in the first second of training`);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=train-status]').dataset.points) >= 2, null, { timeout: 60000 });
+  // Pause holds the curve; resume goes on.
+  await byTestId(page, 'train-pause').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=train-status]').dataset.status === 'paused');
+  const held = await byTestId(page, 'train-status').getAttribute('data-points');
+  await page.waitForTimeout(600);
+  assert.equal(await byTestId(page, 'train-status').getAttribute('data-points'), held);
+  const drawn = await canvasFrame(page, 'train-curve');
+  assert.ok(await canvasInk(page, 'train-curve') > 2000, 'the learning curve is drawn');
+  await byTestId(page, 'train-pause').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=train-status]').dataset.status === 'done', null, { timeout: 60000 });
+  assert.equal(await byTestId(page, 'train-status').getAttribute('data-points'), '5');
+  assert.notEqual(await canvasFrame(page, 'train-curve'), drawn, 'the curve grew');
+  assert.match(await byTestId(page, 'train-status').textContent(), /heft_rt \d/);
+  await shot(page, 'learned-train');
+
+  // Use it: the learned column runs the new weights; the link carries them.
+  await byTestId(page, 'train-use').click();
+  await page.waitForFunction(() => /trained or loaded/.test(document.querySelector('[data-testid=train-weights]').textContent));
+  await idle(page);
+  await page.waitForTimeout(200);
+  const tuned = await meanFlow(page, 0);
+  assert.ok(Number.isFinite(tuned) && tuned > 0);
+  await byTestId(page, 'share-link').click();
+  const link = await byTestId(page, 'share-url').inputValue();
+  const fresh = await openPage(browser, link);
+  await byTestId(fresh, 'mean-flow-0').waitFor();
+  await fresh.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));
+  assert.equal(await meanFlow(fresh, 0), tuned);
+  assert.match(await byTestId(fresh, 'train-weights').textContent(), /trained or loaded/);
+
+  // Download the weights; a broken file gives a banner and the weights in use stay.
+  const [download] = await Promise.all([fresh.waitForEvent('download'), byTestId(fresh, 'train-download').click()]);
+  assert.equal(download.suggestedFilename(), 'learned-policy.json');
+  await byTestId(fresh, 'train-upload').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"schedlab-learned-policy","version":1') });
+  await byTestId(fresh, 'error-banner').waitFor();
+  assert.match(await byTestId(fresh, 'error-banner').textContent(), /bad.json/);
+  assert.match(await byTestId(fresh, 'train-weights').textContent(), /trained or loaded/);
+  // Back to the shipped weights: the shipped number comes back.
+  await byTestId(fresh, 'train-reset').click();
+  await fresh.waitForFunction(() => /shipped/.test(document.querySelector('[data-testid=train-weights]').textContent));
+  await fresh.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));
+  await fresh.waitForTimeout(200);
+  assert.equal(await meanFlow(fresh, 0), shipped);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(fresh.errors, []);
+});
