@@ -41,8 +41,12 @@ pub fn decode(fragment: &str) -> Result<AppState, String> {
         .map_err(|_| {
             "this link is damaged or truncated (its data does not decompress)".to_string()
         })?;
-    let state: AppState = serde_json::from_slice(&json)
-        .map_err(|e| format!("this link's content is not valid: {e}"))?;
+    let text = std::str::from_utf8(&json)
+        .map_err(|_| "this link's content is not valid: not UTF-8 text".to_string())?;
+    // `from_str`, like every other JSON reader here: one deserializer instantiation per
+    // type in the WebAssembly bundle (`from_slice` would add a second one for all of them).
+    let state: AppState =
+        serde_json::from_str(text).map_err(|e| format!("this link's content is not valid: {e}"))?;
     state
         .check()
         .map_err(|e| format!("this link's content is not valid: {e}"))?;

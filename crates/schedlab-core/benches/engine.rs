@@ -95,7 +95,7 @@ fn streams(c: &mut Criterion) {
         context_switch: 0.0,
         jobs: 100_000,
         machines: 4,
-        arrivals: Arrivals::Load { rho: 0.9 },
+        arrivals: schedlab_core::stream::Arrivals::Load { rho: 0.9 },
         mix: Mix::Single { mean_size: 1.0 },
         info: Info::Clairvoyant,
         estimate_noise: 0.0,
@@ -135,9 +135,66 @@ fn streams(c: &mut Criterion) {
     for id in dag::DAG_IDS {
         let p = dag::DagPolicy::parse(id).unwrap();
         g.bench_function(format!("{id}_10k_ds3_jobs"), |b| {
-            b.iter(|| dag::simulate(&d, p).unwrap())
+            b.iter(|| dag::simulate(&d, p.clone()).unwrap())
         });
     }
+    g.finish();
+}
+
+/// The learned policy: scoring 100 candidates (real feature vectors recorded from a DS3
+/// run), and one training iteration of the browser's fine-tuning on a 20-job stream.
+fn learned(c: &mut Criterion) {
+    use schedlab_core::stream::dag::{self, DagPolicy, Recorder};
+    use schedlab_core::stream::learned::{self, Features, Trainer};
+    struct Keep(Vec<Features>);
+    impl Recorder for Keep {
+        fn decision(&mut self, _: f64, f: &[Features], _: usize) {
+            if self.0.len() < 100 {
+                self.0.extend_from_slice(f);
+            }
+        }
+    }
+    let d = dag::generate(&dag::DagSpec {
+        jobs: 200,
+        arrivals: schedlab_core::stream::Arrivals::Load { rho: 0.9 },
+        mix: dag::DagMix::Ds3,
+        exec_sigma: 0.3,
+        seed: 1,
+    })
+    .unwrap();
+    let model = learned::shipped();
+    let mut keep = Keep(Vec::new());
+    dag::simulate_recorded(&d, &DagPolicy::Learned(model.clone()), Some(&mut keep)).unwrap();
+    let feats: Vec<Features> = keep.0.iter().cycle().take(100).copied().collect();
+    let mut g = c.benchmark_group("learned");
+    g.bench_function("score_100_candidates", |b| {
+        b.iter(|| {
+            let mut best = (f32::NEG_INFINITY, 0);
+            for (i, x) in feats.iter().enumerate() {
+                let s = model.score(std::hint::black_box(x));
+                if s > best.0 {
+                    best = (s, i);
+                }
+            }
+            best
+        })
+    });
+    let settings_like = learned::TrainConfig {
+        jobs: 20,
+        pairs: 6,
+        streams: 2,
+        validation: 3,
+        validation_jobs: 30,
+        noise: vec![0.3],
+        template_seed: Some(1),
+        iterations: 1_000_000,
+        ..learned::TrainConfig::default()
+    };
+    let mut t = Trainer::new(settings_like, Some((*model).clone()), "bench").unwrap();
+    g.sample_size(10);
+    g.bench_function("train_iteration_20_jobs_6_pairs", |b| {
+        b.iter(|| t.step().unwrap())
+    });
     g.finish();
 }
 
@@ -201,6 +258,7 @@ criterion_group!(
     all_schedulers,
     simulation,
     import,
-    streams
+    streams,
+    learned
 );
 criterion_main!(benches);
