@@ -1204,7 +1204,8 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
         .build_cartesian_2d(first..x1, (lo - pad)..(hi + pad))
         .map_err(|e| e.to_string())?;
     mesh(&mut chart, "training iteration", "mean job latency", fg)?;
-    let series: [(&str, RGBColor, fn(&CurvePoint) -> f64, u32); 3] = [
+    type Series = (&'static str, RGBColor, fn(&CurvePoint) -> f64, u32);
+    let series: [Series; 3] = [
         ("heft_rt", RGBColor(207, 34, 46), |p| p.heft, 1),
         ("dls_srpt", RGBColor(130, 130, 130), |p| p.dls, 1),
         ("learned", RGBColor(9, 105, 218), |p| p.learned, 3),

@@ -716,13 +716,19 @@ impl Trainer {
         let (b1, b2) = (0.9f64, 0.999f64);
         self.adam_pow = (self.adam_pow.0 * b1, self.adam_pow.1 * b2);
         let (p1, p2) = self.adam_pow;
-        for i in 0..n {
-            let g = grad[i] * scale - 0.005 * self.theta[i];
-            self.adam_m[i] = b1 * self.adam_m[i] + (1.0 - b1) * g;
-            self.adam_v[i] = b2 * self.adam_v[i] + (1.0 - b2) * g * g;
-            let mh = self.adam_m[i] / (1.0 - p1);
-            let vh = self.adam_v[i] / (1.0 - p2);
-            self.theta[i] += cfg.lr * mh / (vh.sqrt() + 1e-8);
+        for (((th, m), v), gr) in self
+            .theta
+            .iter_mut()
+            .zip(&mut self.adam_m)
+            .zip(&mut self.adam_v)
+            .zip(&grad)
+        {
+            let g = gr * scale - 0.005 * *th;
+            *m = b1 * *m + (1.0 - b1) * g;
+            *v = b2 * *v + (1.0 - b2) * g * g;
+            let mh = *m / (1.0 - p1);
+            let vh = *v / (1.0 - p2);
+            *th += cfg.lr * mh / (vh.sqrt() + 1e-8);
         }
         self.model.set_params(&self.theta);
         self.iteration += 1;
