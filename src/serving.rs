@@ -263,7 +263,7 @@ fn ServingGantt(column: usize) -> impl IntoView {
     view! {
         <div class="gantt-wrap">
             <div class="gantt-title"><span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(column)))></span>{name}</div>
-            <canvas node_ref=canvas data-testid=testid class="gantt" role="img" aria-label="Instances over time: prefills colored by prompt prefix, decode occupancy below"
+            <canvas node_ref=canvas data-testid=testid class="gantt" role="img" aria-label="Instances over time: prefills colored by prompt prefix, each request's decode as a thin bar below"
                 on:mousemove=on_move on:mouseleave=move |_| tooltip.set(None)></canvas>
             {move || tooltip.get().map(|(x, y, t)| view! { <div class="tooltip" style=format!("left:{}px;top:{}px", x + 14.0, y + 10.0)>{t}</div> })}
         </div>
@@ -395,7 +395,7 @@ pub fn ServingLab() -> impl IntoView {
         <main class="workspace streams-lab" data-testid="serving-lab">
             <section class="left">
                 <ServingControls/>
-                <p class="hint">"Each bar is a request's prefill on an instance, colored by its prompt prefix (the 8 most common get colors); paler = more of the prompt was cached; orange outline = moved by rebalancing; grey below = decoding. Green lines: instances added or removed."</p>
+                <p class="hint">"Each bar is a request's prefill on an instance, colored by its prompt prefix (the 8 most common get colors); paler = more of the prompt was cached; orange outline = moved by rebalancing; thin bars below = each request's decode, stacked as high as the batch. Green lines: instances added or removed."</p>
             </section>
             <section class="right">
                 <div class="transport" role="toolbar" aria-label="Serving playback">

@@ -1,6 +1,6 @@
 //! The Serving lab's model: settings (carried by links), runs per router, and the
 //! drawings: instances as Gantt rows (prefills colored by prompt prefix, cache hits paler,
-//! decode occupancy below), cache occupancy, TTFT histogram with the SLO line, requests
+//! each request's decode as a thin bar in lanes below), cache occupancy, TTFT histogram with the SLO line, requests
 //! per instance.
 
 use plotters::coord::Shift;
@@ -251,6 +251,39 @@ pub fn request_at(g: &Geometry, col: &ServingColumn, x: f64, y: f64) -> Option<u
         .position(|r| r.instance == i && t >= r.prefill_start - slack && t <= r.prefill_end + slack)
 }
 
+/// The decode lane of every request on its instance: sorted by decode start, each takes
+/// the lowest lane whose previous request has finished decoding.
+pub fn decode_lanes(
+    requests: &[schedlab_core::serve::sim::ReqRun],
+    instances: usize,
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..requests.len()).collect();
+    schedlab_core::util::sort_dyn(&mut order, &|&a, &b| {
+        requests[a]
+            .decode_start
+            .total_cmp(&requests[b].decode_start)
+            .then(a.cmp(&b))
+    });
+    let mut ends: Vec<Vec<f64>> = vec![Vec::new(); instances];
+    let mut lane = vec![0usize; requests.len()];
+    for k in order {
+        let q = &requests[k];
+        let Some(e) = ends.get_mut(q.instance) else {
+            continue;
+        };
+        let l = match e.iter().position(|&end| end <= q.decode_start) {
+            Some(l) => l,
+            None => {
+                e.push(0.0);
+                e.len() - 1
+            }
+        };
+        e[l] = q.decode_end;
+        lane[k] = l;
+    }
+    lane
+}
+
 /// One router's instances over time (seconds on the axis) at `playhead` (ms).
 pub fn draw_gantt<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -308,34 +341,29 @@ fn draw_gantt_inner<DB: DrawingBackend>(
     }
     let axis_y = (g.height as f64 - g.bottom) as i32;
     crate::gantt::time_axis(root, g, fg, grid, " s")?;
-    // Decode occupancy: the bottom third of each row, as a step area.
-    let limit = r.config.batch_limit.max(1) as f64;
-    let mut edges: Vec<Vec<(f64, i32)>> = vec![Vec::new(); r.lifetimes.len()];
-    for q in &col.run.requests {
-        edges[q.instance].push((q.decode_start, 1));
-        edges[q.instance].push((q.decode_end, -1));
+    // Decodes: one thin bar per request in the bottom third of its row, colored by its
+    // prefix, stacked in lanes (a request takes the lowest lane free at its start), so the
+    // stack's height is the batch occupancy and each request stays visible.
+    let lanes = decode_lanes(&col.run.requests, r.lifetimes.len());
+    let mut depth = vec![1usize; r.lifetimes.len()];
+    for (q, &l) in col.run.requests.iter().zip(&lanes) {
+        depth[q.instance] = depth[q.instance].max(l + 1);
     }
-    for (i, e) in edges.iter_mut().enumerate() {
-        schedlab_core::util::sort_dyn(e, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let y1 = g.top + (i + 1) as f64 * rh - 2.0;
-        let hmax = rh * 0.3;
-        let mut k = 0i32;
-        let mut last = 0.0;
-        for &(t, d) in e.iter() {
-            let t = t.min(playhead);
-            if k > 0 && t > last {
-                let h = (k as f64 / limit).min(1.0) * hmax;
-                root.draw(&Rectangle::new(
-                    [
-                        (sec(last) as i32, (y1 - h) as i32),
-                        (sec(t).max(sec(last) + 1.0) as i32, y1 as i32),
-                    ],
-                    RGBAColor(120, 120, 120, 0.55).filled(),
-                ))?;
-            }
-            last = t;
-            k += d;
+    for (k, (q, &l)) in col.run.requests.iter().zip(&lanes).enumerate() {
+        if q.decode_start > playhead || q.decode_end <= q.decode_start {
+            continue;
         }
+        let i = q.instance;
+        let y1 = g.top + (i + 1) as f64 * rh - 2.0;
+        let lh = (rh * 0.3 / depth[i] as f64).max(1.0);
+        let yb = y1 - l as f64 * lh;
+        let c = prefix_rgb(r.prefix_color[k]);
+        let x0 = sec(q.decode_start) as i32;
+        let x1 = (sec(q.decode_end.min(playhead)) as i32).max(x0 + 1);
+        root.draw(&Rectangle::new(
+            [(x0, (yb - lh).round() as i32), (x1, yb.round() as i32)],
+            RGBAColor(c.0, c.1, c.2, 0.7).filled(),
+        ))?;
     }
     // Prefills: colored by prompt prefix; the cached share makes the bar paler.
     for (k, q) in col.run.requests.iter().enumerate() {
@@ -602,6 +630,43 @@ pub fn scale_at(s: &mut ServingSettings, t_ms: f64, add: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_lanes_never_overlap_and_stack_as_high_as_the_batch() {
+        let r = run_all(&ServingSettings::default()).unwrap();
+        let run = &r.columns[0].run;
+        let lanes = decode_lanes(&run.requests, r.lifetimes.len());
+        let mut deepest = vec![0usize; r.lifetimes.len()];
+        for (a, qa) in run.requests.iter().enumerate() {
+            deepest[qa.instance] = deepest[qa.instance].max(lanes[a] + 1);
+            for (b, qb) in run.requests.iter().enumerate().skip(a + 1) {
+                let overlap = qa.decode_start < qb.decode_end && qb.decode_start < qa.decode_end;
+                if qa.instance == qb.instance && overlap {
+                    assert_ne!(lanes[a], lanes[b], "requests {a} and {b} share a lane");
+                }
+            }
+        }
+        // Lowest-free-lane assignment uses exactly as many lanes as the peak concurrency.
+        for (i, &d) in deepest.iter().enumerate() {
+            let mut ev: Vec<(f64, i32)> = run
+                .requests
+                .iter()
+                .filter(|q| q.instance == i && q.decode_end > q.decode_start)
+                .flat_map(|q| [(q.decode_start, 1), (q.decode_end, -1)])
+                .collect();
+            ev.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+            let (mut k, mut peak) = (0, 0);
+            for (_, e) in ev {
+                k += e;
+                peak = peak.max(k);
+            }
+            assert!(
+                d as i32 >= peak && peak > 0,
+                "instance {i}: {d} lanes, peak {peak}"
+            );
+        }
+        assert!(deepest.iter().any(|&d| d > 1), "some decodes are batched");
+    }
 
     #[test]
     fn the_default_lab_shows_dualmap_keeping_prefixes_together() {

@@ -692,7 +692,7 @@ pub fn step_view(r: &StreamsResult, column: usize, t: f64) -> Option<(f64, Vec<S
                 )
             })
             .collect();
-        rows.sort_by_key(|(k, row)| (*k, row.job));
+        schedlab_core::util::sort_dyn(&mut rows, &|a, b| (a.0, a.1.job).cmp(&(b.0, b.1.job)));
         return Some((d.time, rows.into_iter().map(|x| x.1).collect()));
     }
     // DAG jobs: the jobs in the system at t, what runs where, and the expected work left.

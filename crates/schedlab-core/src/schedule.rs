@@ -39,7 +39,7 @@ impl Schedule {
             orders[s.proc].push(t);
         }
         for o in &mut orders {
-            crate::util::sort_dyn(o, &|&a, &b| {
+            crate::util::sort_positions(o, &|a, b| {
                 let (sa, sb) = (&slots[a], &slots[b]);
                 sa.start
                     .total_cmp(&sb.start)

@@ -26,9 +26,59 @@ pub fn derive_seed(base: u64, index: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A stable sort through a `dyn` comparator: one instantiation of the sort per element
-/// type instead of one per call site, which keeps the WebAssembly bundle small (each
-/// `sort_by` closure instantiates the whole sorting algorithm). Not for hot loops.
+/// A stable sort through a `dyn` comparator that instantiates the sorting algorithm once
+/// for the whole program: it sorts positions (`usize`) with [`sort_positions`], then moves
+/// the elements into place by following the permutation's cycles. Each `sort_by` with its
+/// own closure or element type instantiates the whole algorithm (about 2 KB of
+/// WebAssembly each); this keeps the bundle small. Not for hot loops (one allocation).
 pub fn sort_dyn<T>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> Ordering) {
-    v.sort_by(|a, b| cmp(a, b));
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    sort_positions(&mut idx, &|a, b| cmp(&v[a], &v[b]));
+    // Now v[idx[k]] must go to k. Walk each cycle once, marking visited slots.
+    for i in 0..idx.len() {
+        let mut cur = i;
+        loop {
+            let next = idx[cur];
+            idx[cur] = cur;
+            if next == i || next == cur {
+                break;
+            }
+            v.swap(cur, next);
+            cur = next;
+        }
+    }
+}
+
+/// Stable sort of positions by a comparator on positions (the one instantiation).
+#[inline(never)]
+pub fn sort_positions(idx: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering) {
+    idx.sort_by(|&a, &b| cmp(a, b));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::StdRng;
+    use rand::{RngExt, SeedableRng};
+
+    #[test]
+    fn sort_dyn_equals_a_stable_sort_by() {
+        let mut rng = StdRng::seed_from_u64(5);
+        for n in [0usize, 1, 2, 3, 7, 50, 300] {
+            for _ in 0..20 {
+                // Few distinct keys: many ties, so stability is tested.
+                let v: Vec<(u8, usize)> = (0..n).map(|i| (rng.random_range(0..4u8), i)).collect();
+                let mut a = v.clone();
+                let mut b = v.clone();
+                a.sort_by(|x, y| x.0.cmp(&y.0));
+                sort_dyn(&mut b, &|x, y| x.0.cmp(&y.0));
+                assert_eq!(a, b);
+                let mut c = v.clone();
+                sort_dyn(&mut c, &|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)));
+                let mut d = v;
+                d.sort_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)));
+                assert_eq!(c, d);
+            }
+        }
+    }
 }

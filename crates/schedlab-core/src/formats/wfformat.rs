@@ -204,7 +204,9 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
         .map(|(i, t)| (t.id.as_str(), i))
         .collect();
     let mut pairs: Vec<(String, String)> = edge_set.into_keys().collect();
-    pairs.sort_by_key(|(a, b)| (pos[a.as_str()], pos[b.as_str()]));
+    crate::util::sort_dyn(&mut pairs, &|x, y| {
+        (pos[x.0.as_str()], pos[x.1.as_str()]).cmp(&(pos[y.0.as_str()], pos[y.1.as_str()]))
+    });
     for (a, b) in pairs {
         let outs: HashSet<&str> = by_id[a.as_str()]
             .outputs

@@ -120,7 +120,7 @@ fn second_best(problem: &Problem, oct: &[f64], s: usize, skip: usize) -> f64 {
 pub fn by_decreasing(priority: &[f64]) -> Vec<usize> {
     let snapped = snap(priority);
     let mut order: Vec<usize> = (0..priority.len()).collect();
-    crate::util::sort_dyn(&mut order, &|&a, &b| {
+    crate::util::sort_positions(&mut order, &|a, b| {
         snapped[b].total_cmp(&snapped[a]).then(a.cmp(&b))
     });
     order

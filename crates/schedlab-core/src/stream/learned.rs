@@ -690,7 +690,9 @@ impl Trainer {
         let Pending { eps, fit, .. } = self.pending.take().expect("checked above");
         // Centred ranks in [−0.5, 0.5] (ties share their mean rank).
         let mut order: Vec<usize> = (0..fit.len()).collect();
-        order.sort_by(|&a, &b| fit[a].total_cmp(&fit[b]).then(a.cmp(&b)));
+        crate::util::sort_positions(&mut order, &|a, b| {
+            fit[a].total_cmp(&fit[b]).then(a.cmp(&b))
+        });
         let mut rank = vec![0.0; fit.len()];
         let denom = (fit.len() - 1).max(1) as f64;
         let mut i = 0;

@@ -310,7 +310,7 @@ impl Policy {
 /// up with the next one.
 pub fn las_horizon(active: &[Active], progress: &[f64]) -> f64 {
     let mut idx: Vec<usize> = (0..active.len()).collect();
-    crate::util::sort_dyn(&mut idx, &|&a, &b| {
+    crate::util::sort_positions(&mut idx, &|a, b| {
         active[a]
             .attained
             .total_cmp(&active[b].attained)
@@ -340,7 +340,7 @@ pub fn las_horizon(active: &[Active], progress: &[f64]) -> f64 {
 fn las(active: &[Active], machines: usize) -> (Vec<f64>, Vec<usize>, f64) {
     let n = active.len();
     let mut idx: Vec<usize> = (0..n).collect();
-    crate::util::sort_dyn(&mut idx, &|&a, &b| {
+    crate::util::sort_positions(&mut idx, &|a, b| {
         active[a]
             .attained
             .total_cmp(&active[b].attained)

@@ -139,7 +139,7 @@ impl Sim {
         let n = stream.jobs.len();
         let speeds = stream.machine_speeds();
         let mut by_speed: Vec<usize> = (0..m).collect();
-        crate::util::sort_dyn(&mut by_speed, &|&a, &b| {
+        crate::util::sort_positions(&mut by_speed, &|a, b| {
             speeds[b].total_cmp(&speeds[a]).then(a.cmp(&b))
         });
         let mut classes: Vec<Vec<usize>> = Vec::new();
