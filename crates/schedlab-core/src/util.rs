@@ -70,7 +70,7 @@ mod tests {
                 let v: Vec<(u8, usize)> = (0..n).map(|i| (rng.random_range(0..4u8), i)).collect();
                 let mut a = v.clone();
                 let mut b = v.clone();
-                a.sort_by(|x, y| x.0.cmp(&y.0));
+                a.sort_by_key(|x| x.0);
                 sort_dyn(&mut b, &|x, y| x.0.cmp(&y.0));
                 assert_eq!(a, b);
                 let mut c = v.clone();
