@@ -509,7 +509,10 @@ impl Runner {
             }
             Input::Flow(stream) => {
                 if self.reference.is_none() {
-                    self.reference = Some(reference_flow(stream)?);
+                    self.reference = Some(
+                        schedlab_core::stream::sim::reference_flow(stream)
+                            .map_err(|e| e.to_string())?,
+                    );
                     return Ok(false);
                 }
                 let mut left = budget.max(1);
@@ -614,24 +617,6 @@ impl Runner {
             }
         }
     }
-}
-
-/// SRPT with true sizes on one machine as fast as all of them together: a lower bound on
-/// any schedule's total flow time (the competitive ratio's denominator).
-pub fn reference_flow(stream: &Stream) -> Result<f64, String> {
-    let mut fast = stream.clone();
-    fast.info = Info::Clairvoyant;
-    let capacity: f64 = stream.machine_speeds().iter().sum();
-    for j in &mut fast.jobs {
-        j.ops = vec![j.size() / capacity];
-        j.estimate = j.ops[0];
-    }
-    fast.machines = 1;
-    fast.speeds.clear();
-    fast.context_switch = 0.0;
-    let run =
-        schedlab_core::stream::sim::simulate(&fast, Policy::Srpt).map_err(|e| e.to_string())?;
-    Ok(StreamMetrics::compute(&fast, &run).total_flow_time)
 }
 
 /// Runs everything at once (tests, the CLI-like path).

@@ -885,19 +885,7 @@ fn cmd_stream(a: &StreamArgs) -> CliResult<()> {
         seed: a.seed,
     };
     let stream = generate(&spec)?;
-    // Reference for the empirical competitive ratio: SRPT with true sizes on one machine
-    // m times faster, a lower bound on any m-machine schedule's flow time (= SRPT if m = 1).
-    let mut fast = stream.clone();
-    fast.info = Info::Clairvoyant;
-    let capacity: f64 = stream.machine_speeds().iter().sum();
-    for j in &mut fast.jobs {
-        j.ops = vec![j.size() / capacity];
-        j.estimate = j.ops[0];
-    }
-    fast.machines = 1;
-    fast.speeds.clear();
-    fast.context_switch = 0.0;
-    let reference = StreamMetrics::compute(&fast, &simulate(&fast, Policy::Srpt)?).total_flow_time;
+    let reference = schedlab_core::stream::sim::reference_flow(&stream)?;
     let mut rows = Vec::new();
     for (id, p) in &policies {
         let run = simulate(&stream, *p)?;

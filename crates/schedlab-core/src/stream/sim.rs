@@ -586,6 +586,24 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// Total flow time of SRPT with true sizes on one machine as fast as all of `stream`'s
+/// machines together: a lower bound on any schedule's total flow time (= SRPT's when there
+/// is one machine), the denominator of the empirical competitive ratio.
+pub fn reference_flow(stream: &Stream) -> Result<f64> {
+    let mut fast = stream.clone();
+    fast.info = super::Info::Clairvoyant;
+    let capacity: f64 = stream.machine_speeds().iter().sum();
+    for j in &mut fast.jobs {
+        j.ops = vec![j.size() / capacity];
+        j.estimate = j.ops[0];
+    }
+    fast.machines = 1;
+    fast.speeds.clear();
+    fast.context_switch = 0.0;
+    let run = simulate(&fast, Policy::Srpt)?;
+    Ok(StreamMetrics::compute(&fast, &run).total_flow_time)
+}
+
 impl StreamMetrics {
     pub fn compute(stream: &Stream, run: &StreamRun) -> StreamMetrics {
         let arrivals: Vec<f64> = stream.jobs.iter().map(|j| j.arrival).collect();
