@@ -484,19 +484,15 @@ impl Trainer {
     /// network seeded by the config.
     pub fn new(cfg: TrainConfig, init: Option<Model>, command: &str) -> Result<Trainer> {
         cfg.validate()?;
-        let (model, before, mut curve) = match init {
+        let (model, before) = match init {
             Some(m) => {
                 m.validate()?;
-                let (b, c) = m
-                    .training
-                    .as_ref()
-                    .map_or((0, Vec::new()), |t| (t.iterations, Vec::new()));
-                (m, b, c)
+                let before = m.training.as_ref().map_or(0, |t| t.iterations);
+                (m, before)
             }
             None => (
                 Model::random(cfg.hidden, cfg.depth, cfg.candidates, cfg.seed),
                 0,
-                Vec::new(),
             ),
         };
         let fixed = match cfg.template_seed {
@@ -542,14 +538,13 @@ impl Trainer {
             pending: None,
         };
         let start = t.validate_current()?;
-        curve.push(CurvePoint {
+        t.curve.push(CurvePoint {
             iteration: before,
             learned: start,
             heft: val_heft,
             dls: val_dls,
             fitness: f64::NAN,
         });
-        t.curve = curve;
         Ok(t)
     }
 
