@@ -12,6 +12,7 @@ pub mod formats;
 pub mod gen;
 pub mod metrics;
 pub mod problem;
+pub mod ranks;
 pub mod run;
 pub mod scenario;
 pub mod sched;

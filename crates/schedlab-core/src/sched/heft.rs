@@ -55,38 +55,10 @@ impl Scheduler for Heft {
         // Decreasing upward rank is a topological order when every mean cost is > 0; with
         // zero costs two tasks can tie, so a task whose predecessors are not all placed waits.
         let order = ranks::by_decreasing(&rank);
-        for t in topo_consistent(problem, order) {
+        for t in ranks::topo_consistent(problem, order) {
             let (p, s, _) = b.best_eft(t, self.insertion);
             b.place(t, p, s);
         }
         b.finish()
     }
-}
-
-/// Reorders a priority list minimally so that every task comes after its predecessors:
-/// a task is emitted at its priority position if ready, else as soon as it becomes ready.
-pub(crate) fn topo_consistent(problem: &Problem, order: Vec<usize>) -> Vec<usize> {
-    let n = problem.n_tasks();
-    let mut pos = vec![0usize; n];
-    for (i, &t) in order.iter().enumerate() {
-        pos[t] = i;
-    }
-    let mut missing: Vec<usize> = (0..n).map(|t| problem.pred_deps(t).len()).collect();
-    // Ready tasks keyed by priority position.
-    let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> = (0..n)
-        .filter(|&t| missing[t] == 0)
-        .map(|t| std::cmp::Reverse(pos[t]))
-        .collect();
-    let mut out = Vec::with_capacity(n);
-    while let Some(std::cmp::Reverse(i)) = ready.pop() {
-        let t = order[i];
-        out.push(t);
-        for (s, _) in problem.successors(t) {
-            missing[s] -= 1;
-            if missing[s] == 0 {
-                ready.push(std::cmp::Reverse(pos[s]));
-            }
-        }
-    }
-    out
 }

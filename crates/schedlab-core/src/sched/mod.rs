@@ -10,6 +10,10 @@ use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::schedule::Schedule;
 
+/// The priorities (ranks, levels, PEFT's table) live below the schedulers, in
+/// [`crate::ranks`], so that the online layer can use them without importing a scheduler.
+pub use crate::ranks::{self, CommAverage};
+
 pub mod cpop;
 pub mod etf;
 pub mod fastest;
@@ -23,7 +27,6 @@ pub mod minmin;
 pub mod olb;
 pub mod peft;
 pub mod random;
-pub mod ranks;
 pub mod sufferage;
 
 /// A static scheduler: maps a problem to a complete plan. Deterministic for a given `seed`
@@ -144,17 +147,6 @@ pub fn find(id: &str) -> Result<&'static SchedulerSpec> {
 /// Builds a scheduler by id with options.
 pub fn build(id: &str, options: &Options) -> Result<Box<dyn Scheduler>> {
     find(id)?.build(options)
-}
-
-/// How rank-based schedulers average communication costs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CommAverage {
-    /// Mean over ordered processor pairs p != q (Topcuoglu et al. 2002).
-    #[default]
-    DistinctPairs,
-    /// Mean over saga 2.x's network edges: the m(m+1)/2 unordered pairs including each
-    /// processor with itself, which counts 0.
-    Saga,
 }
 
 /// The `comm_average` option shared by the rank-based schedulers.

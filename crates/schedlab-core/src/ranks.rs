@@ -1,8 +1,20 @@
 //! Priorities shared by the list schedulers: upward and downward ranks (Topcuoglu et al.
-//! 2002), static levels (Hwang et al. 1989) and PEFT's optimistic cost table.
+//! 2002), static levels (Hwang et al. 1989), PEFT's optimistic cost table, and the
+//! topological order consistent with a priority list. They sit below both the static
+//! schedulers ([`crate::sched`]) and the online DAG-job policies ([`crate::stream::dag`]).
 
-use super::CommAverage;
 use crate::problem::Problem;
+
+/// How rank-based schedulers average communication costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CommAverage {
+    /// Mean over ordered processor pairs p != q (Topcuoglu et al. 2002).
+    #[default]
+    DistinctPairs,
+    /// Mean over saga 2.x's network edges: the m(m+1)/2 unordered pairs including each
+    /// processor with itself, which counts 0.
+    Saga,
+}
 
 /// Mean communication time of `data` over processor pairs, by the chosen convention.
 #[derive(Debug, Clone, Copy)]
@@ -138,4 +150,32 @@ pub fn snap(priority: &[f64]) -> Vec<f64> {
     }
     let q = scale * 1e-9;
     priority.iter().map(|v| (v / q).round()).collect()
+}
+
+/// Reorders a priority list minimally so that every task comes after its predecessors:
+/// a task is emitted at its priority position if ready, else as soon as it becomes ready.
+pub fn topo_consistent(problem: &Problem, order: Vec<usize>) -> Vec<usize> {
+    let n = problem.n_tasks();
+    let mut pos = vec![0usize; n];
+    for (i, &t) in order.iter().enumerate() {
+        pos[t] = i;
+    }
+    let mut missing: Vec<usize> = (0..n).map(|t| problem.pred_deps(t).len()).collect();
+    // Ready tasks keyed by priority position.
+    let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> = (0..n)
+        .filter(|&t| missing[t] == 0)
+        .map(|t| std::cmp::Reverse(pos[t]))
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    while let Some(std::cmp::Reverse(i)) = ready.pop() {
+        let t = order[i];
+        out.push(t);
+        for (s, _) in problem.successors(t) {
+            missing[s] -= 1;
+            if missing[s] == 0 {
+                ready.push(std::cmp::Reverse(pos[s]));
+            }
+        }
+    }
+    out
 }
