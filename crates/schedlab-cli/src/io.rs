@@ -1,0 +1,94 @@
+//! Reading inputs and writing outputs: the only code that touches files and stdout.
+
+use std::io::Write;
+use std::path::Path;
+
+use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
+use schedlab_core::scenario::limits::MAX_INPUT_BYTES;
+use schedlab_core::stream::learned::Model;
+use schedlab_core::{Problem, Scenario};
+use serde::Serialize;
+
+use crate::args::OutFormat;
+use crate::error::{CliResult, Fail};
+
+/// Reads a UTF-8 text file of at most `MAX_INPUT_BYTES`.
+pub fn read(path: &Path) -> CliResult<String> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Fail::new(format!("cannot read {}: {e}", path.display())))?;
+    if meta.len() as usize > MAX_INPUT_BYTES {
+        return Err(Fail::new(format!(
+            "{}: {} bytes exceeds the limit of {}",
+            path.display(),
+            meta.len(),
+            MAX_INPUT_BYTES
+        )));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Fail::new(format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|_| Fail::new(format!("{}: not UTF-8 text", path.display())))
+}
+
+/// Loads a scenario from any readable format, detected by content; `processors` is for
+/// formats without a platform.
+pub fn load(path: &Path, processors: Option<usize>) -> CliResult<(Scenario, Problem)> {
+    let text = read(path)?;
+    let name = path.to_string_lossy();
+    let file = InputFile {
+        name: &name,
+        text: &text,
+    };
+    let scenario = match formats::detect(&file) {
+        Some(Format::Schedlab) => Scenario::from_json(&text)?,
+        Some(Format::Ds3) => {
+            return Err(Fail::new(format!(
+            "{name}: DS3 needs a job file and a SoC file: use `schedlab import --from ds3 JOB SOC`"
+        )))
+        }
+        Some(_) => formats::import_auto(&file, &ImportOptions { processors })?,
+        None => {
+            // Not recognisably another format: report it as a schedlab scenario error.
+            Scenario::from_json(&text).map_err(|e| Fail::new(format!("{name}: {e}")))?
+        }
+    };
+    let problem = Problem::new(&scenario).map_err(|e| Fail::new(format!("{name}: {e}")))?;
+    Ok((scenario, problem))
+}
+
+/// Loads a learned policy's weights file.
+pub fn load_model(path: &Path) -> CliResult<Model> {
+    Model::from_json(&read(path)?).map_err(|e| Fail::new(format!("{}: {e}", path.display())))
+}
+
+/// Writes `text` to the file `output`, or to stdout.
+pub fn emit(text: &str, output: Option<&Path>) -> CliResult<()> {
+    match output {
+        Some(p) => std::fs::write(p, text)
+            .map_err(|e| Fail::new(format!("cannot write {}: {e}", p.display()))),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+            Ok(())
+        }
+    }
+}
+
+/// Writes `data` to stdout as pretty JSON, or as the table `table` makes of it.
+pub fn emit_as<T: Serialize + ?Sized>(
+    format: OutFormat,
+    data: &T,
+    table: impl FnOnce(&T) -> String,
+) -> CliResult<()> {
+    let text = match format {
+        OutFormat::Json => serde_json::to_string_pretty(data)? + "\n",
+        OutFormat::Table => table(data),
+    };
+    emit(&text, None)
+}
+
+/// A progress bar on stderr, only when stderr is a terminal.
+pub fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
+    std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| indicatif::ProgressBar::new(len))
+}
