@@ -1,4 +1,6 @@
-//! Every flag of every command (clap structs), and the flag groups several commands share.
+//! Every flag of every command (clap structs), the flag groups several commands share, and
+//! the bounds of every count flag, checked at parse time so that no command ever sizes an
+//! allocation from an unchecked number.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +11,65 @@ use schedlab_core::stream::dag::DagMix;
 use schedlab_core::Noise;
 
 use crate::error::{CliResult, Fail};
+
+/// Upper bounds of the count flags. Those taken from `schedlab_core` are the engine's own
+/// documented limits; the others mirror checks the engine makes without a named constant
+/// (or bound a value the engine leaves open), and are defined here.
+pub mod limits {
+    use schedlab_core::scenario::limits as scenario;
+    use schedlab_core::serve;
+    use schedlab_core::stream::{self, dag, learned};
+
+    /// Processors of a scenario (`--processors`).
+    pub const PROCESSORS: usize = scenario::MAX_PROCESSORS;
+    /// Tasks of a generated DAG, and so every size parameter of a DAG family.
+    pub const TASKS: usize = scenario::MAX_TASKS;
+    /// Jobs of a generated stream.
+    pub const STREAM_JOBS: usize = stream::MAX_JOBS;
+    /// Requests of a synthetic serving workload.
+    pub const REQUESTS: usize = serve::MAX_REQUESTS;
+    /// Model instances of a serving cluster.
+    pub const INSTANCES: usize = serve::sim::MAX_INSTANCES;
+    /// Hidden units of a learned policy.
+    pub const HIDDEN: usize = learned::MAX_HIDDEN;
+    /// Waiting tasks a processor may hold (a DAG policy's depth).
+    pub const POLICY_DEPTH: usize = dag::MAX_DEPTH;
+
+    // Defined here: the engine checks these with a literal.
+    /// Machines of a stream (`stream::generate`).
+    pub const MACHINES: usize = 4096;
+    /// Tasks per random DAG job (`DagMix::templates`).
+    pub const DAG_JOB_TASKS: usize = 1000;
+    /// Operations per chain job (`stream::generate`).
+    pub const CHAIN_OPS: usize = 10_000;
+    /// Jobs per training stream (`TrainConfig::validate`).
+    pub const TRAIN_JOBS: usize = 10_000;
+    /// Antithetic pairs per training iteration (`TrainConfig::validate`).
+    pub const TRAIN_PAIRS: usize = 256;
+    /// Training streams per iteration (`TrainConfig::validate`).
+    pub const TRAIN_STREAMS: usize = 256;
+    /// Training iterations (`TrainConfig::validate`).
+    pub const TRAIN_ITERATIONS: usize = 1_000_000;
+    /// Held-out streams per noise level (`learned::evaluate_with`).
+    pub const EVAL_SEEDS: usize = 10_000;
+
+    // Defined here: the engine has no bound.
+    /// Noise samples per level of `compare`.
+    pub const COMPARE_SEEDS: usize = 100_000;
+    /// KV-cache blocks per instance: more than any workload can hold is meaningless.
+    pub const CACHE_BLOCKS: usize = serve::MAX_REQUESTS * serve::MAX_BLOCKS;
+}
+
+use limits::*;
+
+/// The value parser of a count flag: a whole number from `MIN` to `MAX`, so that a bad
+/// count is refused by clap (exit 2, one `error:` line naming the flag) before any work.
+fn count<const MIN: usize, const MAX: usize>(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (MIN..=MAX).contains(&n) => Ok(n),
+        _ => Err(format!("must be a whole number from {MIN} to {MAX}")),
+    }
+}
 
 #[derive(Parser)]
 #[command(name = "schedlab", version = schedlab_core::VERSION, about = "Schedule task graphs on heterogeneous processors, with and without noise")]
@@ -88,10 +149,10 @@ pub struct WorkloadArgs {
     #[arg(long, value_enum, default_value_t = WorkloadArg::Ds3)]
     pub workload: WorkloadArg,
     /// Tasks per random DAG (random-dag-stream, random-dag).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = count::<1, DAG_JOB_TASKS>)]
     pub dag_tasks: usize,
     /// Processors for random DAGs.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_parser = count::<1, PROCESSORS>)]
     pub processors: usize,
 }
 
@@ -121,10 +182,10 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub workload: WorkloadArgs,
     /// Training iterations.
-    #[arg(long, default_value_t = 150)]
+    #[arg(long, default_value_t = 150, value_parser = count::<0, TRAIN_ITERATIONS>)]
     pub iterations: usize,
     /// Jobs per training stream.
-    #[arg(long, default_value_t = 40)]
+    #[arg(long, default_value_t = 40, value_parser = count::<1, TRAIN_JOBS>)]
     pub jobs: usize,
     /// Target load ρ of the training streams.
     #[arg(long, default_value_t = 0.7)]
@@ -133,7 +194,7 @@ pub struct TrainArgs {
     #[arg(long, value_delimiter = ',', default_value = "0,0.1,0.2,0.3,0.5")]
     pub noise: Vec<f64>,
     /// Antithetic perturbation pairs per iteration.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = count::<1, TRAIN_PAIRS>)]
     pub pairs: usize,
     /// Perturbation scale of evolution strategies.
     #[arg(long, default_value_t = 0.05)]
@@ -142,13 +203,13 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 0.03)]
     pub lr: f64,
     /// Training streams per iteration.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_parser = count::<1, TRAIN_STREAMS>)]
     pub streams: usize,
     /// Hidden units.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 16, value_parser = count::<1, HIDDEN>)]
     pub hidden: usize,
     /// Waiting tasks a processor may hold.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = count::<1, POLICY_DEPTH>)]
     pub depth: usize,
     /// Start from this weights file (fine-tuning) instead of a random network.
     #[arg(long)]
@@ -180,10 +241,10 @@ pub struct EvalArgs {
     )]
     pub policies: Vec<String>,
     /// Held-out streams per noise level.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = count::<1, EVAL_SEEDS>)]
     pub seeds: usize,
     /// Jobs per stream (random-dag: always 1).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, value_parser = count::<1, STREAM_JOBS>)]
     pub jobs: usize,
     /// Target load ρ.
     #[arg(long, default_value_t = 0.7)]
@@ -217,12 +278,12 @@ pub struct ServeArgs {
     #[arg(long)]
     pub synthetic: bool,
     /// Synthetic requests.
-    #[arg(long, default_value_t = 4000)]
+    #[arg(long, default_value_t = 4000, value_parser = count::<1, REQUESTS>)]
     pub requests: usize,
     /// Synthetic mean request rate (req/s).
     #[arg(long, default_value_t = 4.0)]
     pub rate: f64,
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = count::<1, INSTANCES>)]
     pub instances: usize,
     /// Multiply the arrival rate (2 = twice as fast).
     #[arg(long, default_value_t = 1.0)]
@@ -233,10 +294,10 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 2000.0)]
     pub slo_ms: f64,
     /// KV-cache blocks (512 tokens) per instance.
-    #[arg(long, default_value_t = 4096)]
+    #[arg(long, default_value_t = 4096, value_parser = count::<0, CACHE_BLOCKS>)]
     pub cache_blocks: usize,
     /// Requests decoding at once per instance (0 = unlimited).
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 64, value_parser = count::<0, REQUESTS>)]
     pub batch_limit: usize,
     #[arg(long, default_value_t = 0.0)]
     pub prefill_noise: f64,
@@ -282,10 +343,10 @@ pub enum InfoArg {
 
 #[derive(Args)]
 pub struct StreamArgs {
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = count::<1, STREAM_JOBS>)]
     pub jobs: usize,
     /// Machines (single/chain jobs) or processors (--mix dag; DS3's SoC has 16).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = count::<1, MACHINES>)]
     pub machines: usize,
     /// Machine speeds, comma-separated, one per machine (related machines; single/chain).
     #[arg(long, value_delimiter = ',')]
@@ -301,7 +362,7 @@ pub struct StreamArgs {
     #[arg(long, default_value_t = 0.0)]
     pub exec_noise: f64,
     /// Tasks per random DAG job (--mix dag).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = count::<1, DAG_JOB_TASKS>)]
     pub dag_tasks: usize,
     /// Target load ρ (arrival rate × mean size ÷ total machine speed; for DAG jobs the
     /// fastest-processor work ÷ processors).
@@ -319,7 +380,7 @@ pub struct StreamArgs {
     #[arg(long, default_value_t = 1.0)]
     pub mean_size: f64,
     /// Operations per job (chain).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = count::<1, CHAIN_OPS>)]
     pub ops: usize,
     #[arg(long, value_enum, default_value_t = InfoArg::Clairvoyant)]
     pub info: InfoArg,
@@ -345,7 +406,7 @@ pub struct InputArgs {
     /// Scenario file: schedlab JSON, or saga / WfFormat / STG / DOT (detected).
     pub file: PathBuf,
     /// Processors to create for formats without a platform (STG, DOT, WfFormat).
-    #[arg(long)]
+    #[arg(long, value_parser = count::<1, PROCESSORS>)]
     pub processors: Option<usize>,
 }
 
@@ -413,7 +474,7 @@ pub struct CompareArgs {
     #[arg(long, value_delimiter = ',', default_value = "0")]
     pub noise: Vec<f64>,
     /// Noise samples per level.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = count::<1, COMPARE_SEEDS>)]
     pub seeds: usize,
     #[command(flatten)]
     pub noise_args: NoiseArgs,
@@ -443,34 +504,34 @@ pub struct GenDagArgs {
     #[arg(long, value_enum, default_value_t = FamilyArg::Random)]
     pub family: FamilyArg,
     /// Random: number of tasks.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, value_parser = count::<1, TASKS>)]
     pub tasks: usize,
     /// Random: shape α (height ≈ √v/α, width ≈ α√v).
     #[arg(long, default_value_t = 1.0)]
     pub alpha: f64,
     /// Random: mean out-degree.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = count::<1, TASKS>)]
     pub out_degree: usize,
     /// Gaussian elimination: matrix size.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = count::<1, TASKS>)]
     pub size: usize,
     /// FFT: input points (power of two).
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = count::<1, TASKS>)]
     pub points: usize,
     /// Fork-join: tasks per stage.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_parser = count::<1, TASKS>)]
     pub width: usize,
     /// Fork-join: stages.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = count::<1, TASKS>)]
     pub stages: usize,
     /// Trees: children per node.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = count::<1, TASKS>)]
     pub branching: usize,
     /// Trees: levels.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_parser = count::<1, TASKS>)]
     pub depth: usize,
     /// Chain: length.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = count::<1, TASKS>)]
     pub length: usize,
     /// Communication-to-computation ratio.
     #[arg(long, default_value_t = 1.0)]
@@ -481,7 +542,7 @@ pub struct GenDagArgs {
     /// Mean computation cost.
     #[arg(long, default_value_t = 20.0)]
     pub mean_cost: f64,
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_parser = count::<1, PROCESSORS>)]
     pub processors: usize,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -508,7 +569,7 @@ pub struct ImportArgs {
     /// job file(s) and one SoC file.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    #[arg(long)]
+    #[arg(long, value_parser = count::<1, PROCESSORS>)]
     pub processors: Option<usize>,
     #[command(flatten)]
     pub dest: OutputArgs,

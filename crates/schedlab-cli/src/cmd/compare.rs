@@ -12,12 +12,6 @@ pub fn exec(a: &CompareArgs) -> CliResult<()> {
         check_sigma("--noise", s)?;
     }
     check_sigma("--comm-noise", a.noise_args.comm_noise)?;
-    if a.seeds == 0 || a.seeds > 100_000 {
-        return Err(Fail::new(format!(
-            "--seeds must be between 1 and 100000 (got {})",
-            a.seeds
-        )));
-    }
     let sets = parse_sets(&a.set)?;
     let mut schedulers = Vec::new();
     for id in &a.schedulers {

@@ -1,0 +1,205 @@
+//! Hostile input at the command line (issue 18): huge counts, endless files, outputs that
+//! cannot be written and names that try to forge the error line. Every case must end in
+//! bounded time and memory with exit status 2 and one `error:` line (or, for a closed pipe,
+//! a quiet non-zero exit), never a panic.
+
+use std::fs::File;
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+fn preset(name: &str) -> String {
+    root()
+        .join("assets/scenarios")
+        .join(format!("{name}.json"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// What a run left behind.
+struct Ran {
+    status: ExitStatus,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+/// Waits for `child` at most `limit`, killing it (and failing the test) past that: a
+/// command that allocates gigabytes or reads forever is caught here, without `timeout`.
+fn wait_within(mut child: Child, limit: Duration, what: &str) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Runs `schedlab args` (stdout and stderr into files, so a big output cannot block it)
+/// and gives it `limit` to finish.
+fn schedlab_within(args: &[&str], limit: Duration) -> Ran {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = (dir.path().join("out"), dir.path().join("err"));
+    let child = Command::new(env!("CARGO_BIN_EXE_schedlab"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(File::create(&out).unwrap())
+        .stderr(File::create(&err).unwrap())
+        .spawn()
+        .expect("runs");
+    let status = wait_within(child, limit, &format!("{args:?}"));
+    Ran {
+        status,
+        stdout: std::fs::read(&out).unwrap(),
+        stderr: String::from_utf8_lossy(&std::fs::read(&err).unwrap()).into_owned(),
+    }
+}
+
+/// Exit status 2 within `limit`, nothing on stdout, exactly one stderr line starting with
+/// `error: `, free of control characters.
+fn fails_within(args: &[&str], limit: Duration) -> String {
+    let r = schedlab_within(args, limit);
+    assert_eq!(
+        r.status.code(),
+        Some(2),
+        "{args:?} should fail with 2: {}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{args:?} printed on stdout");
+    let err = r.stderr;
+    assert!(
+        err.ends_with('\n') && err.matches('\n').count() == 1,
+        "{args:?}: not one line: {err:?}"
+    );
+    assert!(err.starts_with("error: "), "{args:?}: {err:?}");
+    assert!(
+        !err.trim_end_matches('\n').chars().any(char::is_control),
+        "{args:?}: control characters in {err:?}"
+    );
+    err
+}
+
+fn fails(args: &[&str]) -> String {
+    fails_within(args, Duration::from_secs(20))
+}
+
+#[test]
+fn huge_counts_are_refused_before_any_work() {
+    let robot = root().join("../shared/data/stg/apps/robot.stg");
+    let robot = robot.to_str().unwrap();
+    // Used to panic (capacity overflow), and to take gigabytes.
+    for n in ["18446744073709551615", "100000000", "1025", "0", "1e3"] {
+        let e = fails(&["import", "--from", "stg", "--processors", n, robot]);
+        assert!(e.contains("--processors") && e.contains("1024"), "{e}");
+    }
+    let topcuoglu = preset("topcuoglu2002");
+    // Every count flag, one past its bound (the engine's documented limit where it has one).
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["run", &topcuoglu, "--scheduler", "heft"],
+            "--processors",
+            "1025",
+        ),
+        (
+            &["compare", &topcuoglu, "--schedulers", "heft"],
+            "--processors",
+            "1025",
+        ),
+        (
+            &["compare", &topcuoglu, "--schedulers", "heft"],
+            "--seeds",
+            "100001",
+        ),
+        (&["gen", "dag"], "--processors", "1025"),
+        (&["gen", "dag"], "--tasks", "100001"),
+        (&["gen", "dag"], "--out-degree", "18446744073709551615"),
+        // (size² overflowed: a panic in debug builds)
+        (
+            &["gen", "dag", "--family", "gaussian"],
+            "--size",
+            "5000000000",
+        ),
+        (
+            &["gen", "dag", "--family", "fft"],
+            "--points",
+            "9223372036854775808",
+        ),
+        (
+            &["gen", "dag", "--family", "fork-join"],
+            "--width",
+            "18446744073709551615",
+        ),
+        (
+            &["gen", "dag", "--family", "fork-join"],
+            "--stages",
+            "100001",
+        ),
+        (
+            &["gen", "dag", "--family", "in-tree"],
+            "--branching",
+            "100001",
+        ),
+        (&["gen", "dag", "--family", "in-tree"], "--depth", "100001"),
+        (&["gen", "dag", "--family", "chain"], "--length", "100001"),
+        (&["stream", "--policies", "srpt"], "--jobs", "1000001"),
+        (&["stream", "--policies", "srpt"], "--machines", "4097"),
+        (
+            &["stream", "--policies", "srpt", "--mix", "chain"],
+            "--ops",
+            "10001",
+        ),
+        (
+            &["stream", "--policies", "dls_srpt", "--mix", "dag"],
+            "--dag-tasks",
+            "1001",
+        ),
+        (
+            &["serve", "--synthetic", "--routers", "dualmap"],
+            "--requests",
+            "1000001",
+        ),
+        (
+            &["serve", "--synthetic", "--routers", "dualmap"],
+            "--instances",
+            "1025",
+        ),
+        (
+            &["serve", "--synthetic", "--routers", "dualmap"],
+            "--cache-blocks",
+            "18446744073709551615",
+        ),
+        (
+            &["serve", "--synthetic", "--routers", "dualmap"],
+            "--batch-limit",
+            "1000001",
+        ),
+        (&["train"], "--iterations", "1000001"),
+        (&["train"], "--jobs", "10001"),
+        (&["train"], "--pairs", "257"),
+        (&["train"], "--streams", "257"),
+        (&["train"], "--hidden", "257"),
+        (&["train"], "--depth", "9"),
+        (&["train"], "--processors", "1025"),
+        (&["train"], "--dag-tasks", "1001"),
+        (&["eval"], "--seeds", "10001"),
+        (&["eval"], "--jobs", "1000001"),
+        (&["eval"], "--processors", "18446744073709551615"),
+    ];
+    for (args, flag, value) in cases {
+        let mut all = args.to_vec();
+        all.extend([*flag, *value]);
+        let e = fails(&all);
+        assert!(
+            e.contains(&format!("'{flag} <")) && e.contains(value),
+            "{all:?}: the error names the flag and the value: {e}"
+        );
+    }
+}
