@@ -9,6 +9,11 @@ impl Fail {
     pub fn new(message: impl Into<String>) -> Fail {
         Fail(message.into())
     }
+
+    #[cfg(test)]
+    pub fn message(&self) -> &str {
+        &self.0
+    }
 }
 
 impl<E: std::fmt::Display> From<E> for Fail {

@@ -1,6 +1,7 @@
 //! Reading inputs and writing outputs: the only code that touches files and stdout.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
@@ -12,20 +13,32 @@ use serde::Serialize;
 use crate::args::OutFormat;
 use crate::error::{CliResult, Fail};
 
-/// Reads a UTF-8 text file of at most `MAX_INPUT_BYTES`.
+/// Reads a UTF-8 text file of at most `MAX_INPUT_BYTES`, whatever it is (a device or a pipe
+/// has no length to check first: at most one byte past the limit is read).
 pub fn read(path: &Path) -> CliResult<String> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Fail::new(format!("cannot read {}: {e}", path.display())))?;
-    if meta.len() as usize > MAX_INPUT_BYTES {
+    read_limited(path, MAX_INPUT_BYTES)
+}
+
+fn read_limited(path: &Path, limit: usize) -> CliResult<String> {
+    let cannot = |e: std::io::Error| Fail::new(format!("cannot read {}: {e}", path.display()));
+    let file = File::open(path).map_err(cannot)?;
+    let len = file.metadata().map_err(cannot)?.len();
+    if len > limit as u64 {
         return Err(Fail::new(format!(
-            "{}: {} bytes exceeds the limit of {}",
-            path.display(),
-            meta.len(),
-            MAX_INPUT_BYTES
+            "{}: {len} bytes exceeds the limit of {limit}",
+            path.display()
         )));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Fail::new(format!("cannot read {}: {e}", path.display())))?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() > limit {
+        return Err(Fail::new(format!(
+            "{}: larger than the limit of {limit} bytes",
+            path.display()
+        )));
+    }
     String::from_utf8(bytes).map_err(|_| Fail::new(format!("{}: not UTF-8 text", path.display())))
 }
 
@@ -91,4 +104,20 @@ pub fn emit_as<T: Serialize + ?Sized>(
 /// A progress bar on stderr, only when stderr is a terminal.
 pub fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
     std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| indicatif::ProgressBar::new(len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_limited;
+
+    #[test]
+    fn reads_at_most_one_byte_past_the_limit_of_a_device() {
+        let Err(e) = read_limited(std::path::Path::new("/dev/zero"), 1000) else {
+            panic!("/dev/zero is refused");
+        };
+        assert_eq!(
+            e.message(),
+            "/dev/zero: larger than the limit of 1000 bytes"
+        );
+    }
 }

@@ -203,3 +203,23 @@ fn huge_counts_are_refused_before_any_work() {
         );
     }
 }
+
+#[test]
+fn endless_and_binary_inputs_are_refused_by_name() {
+    // A device has no length: reading it used to grow to gigabytes. Read at most the
+    // limit (64 MiB) and one byte, so this ends in seconds.
+    for args in [
+        &["run", "/dev/zero", "--scheduler", "heft"][..],
+        &["import", "--from", "stg", "/dev/zero"][..],
+        &["stream", "--policies", "srpt", "--trace", "/dev/zero"][..],
+    ] {
+        let e = fails_within(args, Duration::from_secs(30));
+        assert!(e.contains("/dev/zero") && e.contains("limit"), "{e}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("latin1.stg");
+    std::fs::write(&bin, b"3\n0 0 0\n1 5 1 0\n\xe9t\xe9\n").unwrap();
+    let bin = bin.to_str().unwrap();
+    let e = fails(&["import", "--from", "stg", bin]);
+    assert!(e.contains(bin) && e.contains("not UTF-8"), "{e}");
+}
