@@ -1,18 +1,36 @@
 //! The one way the CLI fails: a message printed as one `error:` line on stderr.
 
+use std::io::Write;
 use std::process::ExitCode;
 
-/// A user-facing error: printed as one `error:` line, exit status 2.
-pub struct Fail(String);
+/// Why a command failed.
+pub enum Fail {
+    /// Bad input, or output that cannot be written: one `error:` line, exit status 2.
+    Message(String),
+    /// The reader of stdout or stderr went away (`| head`): nothing to tell, exit status 1.
+    ClosedPipe,
+}
 
 impl Fail {
     pub fn new(message: impl Into<String>) -> Fail {
-        Fail(message.into())
+        Fail::Message(message.into())
     }
 
     #[cfg(test)]
     pub fn message(&self) -> &str {
-        &self.0
+        match self {
+            Fail::Message(m) => m,
+            Fail::ClosedPipe => "",
+        }
+    }
+
+    /// A failed write to `what` (a file, stdout or stderr).
+    pub fn write(what: &str, e: &std::io::Error) -> Fail {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Fail::ClosedPipe
+        } else {
+            Fail::new(format!("cannot write {what}: {e}"))
+        }
     }
 }
 
@@ -24,17 +42,22 @@ impl<E: std::fmt::Display> From<E> for Fail {
 
 pub type CliResult<T> = Result<T, Fail>;
 
-/// Exit status of bad input.
+/// Exit status of bad input (and of an output that cannot be written).
 pub const BAD_INPUT: u8 = 2;
 
 /// Reports a failure on stderr and gives the exit status.
 pub fn report(fail: &Fail) -> ExitCode {
-    print_error(&fail.0, "")
+    match fail {
+        Fail::Message(m) => print_error(m, ""),
+        Fail::ClosedPipe => ExitCode::FAILURE,
+    }
 }
 
 /// Prints `error: MESSAGE SUFFIX` as one line on stderr and gives exit status 2. The only
 /// place that prints errors.
 pub fn print_error(message: &str, suffix: &str) -> ExitCode {
-    eprintln!("error: {}{suffix}", message.replace('\n', " "));
+    let line = format!("error: {}{suffix}\n", message.replace('\n', " "));
+    // Nowhere to report a failure to write stderr: the exit status says it.
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
     ExitCode::from(BAD_INPUT)
 }

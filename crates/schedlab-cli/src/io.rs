@@ -1,4 +1,5 @@
-//! Reading inputs and writing outputs: the only code that touches files and stdout.
+//! Reading inputs and writing outputs: the only code that touches files, stdout and stderr
+//! (besides the error line, printed by `error`). Every read is bounded, every write checked.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -76,14 +77,12 @@ pub fn load_model(path: &Path) -> CliResult<Model> {
 /// Writes `text` to the file `output`, or to stdout.
 pub fn emit(text: &str, output: Option<&Path>) -> CliResult<()> {
     match output {
-        Some(p) => std::fs::write(p, text)
-            .map_err(|e| Fail::new(format!("cannot write {}: {e}", p.display()))),
+        Some(p) => std::fs::write(p, text).map_err(|e| Fail::write(&p.display().to_string(), &e)),
         None => {
             let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
-            Ok(())
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| Fail::write("stdout", &e))
         }
     }
 }
@@ -99,6 +98,14 @@ pub fn emit_as<T: Serialize + ?Sized>(
         OutFormat::Table => table(data),
     };
     emit(&text, None)
+}
+
+/// Writes one line of news (not an error) to stderr.
+pub fn note(line: &str) -> CliResult<()> {
+    let mut err = std::io::stderr().lock();
+    writeln!(err, "{line}")
+        .and_then(|()| err.flush())
+        .map_err(|e| Fail::write("stderr", &e))
 }
 
 /// A progress bar on stderr, only when stderr is a terminal.

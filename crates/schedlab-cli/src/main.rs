@@ -1,7 +1,8 @@
 //! `schedlab`: the engine at the terminal, for batch experiments.
 //!
 //! Any bad input exits with status 2 and one line on stderr starting `error:`; nothing is
-//! printed on stdout then.
+//! printed on stdout then. A write that fails exits with status 2 and one `error:` line too,
+//! except a closed pipe (`| head`), which exits with status 1 quietly.
 
 use std::process::ExitCode;
 
@@ -48,7 +49,9 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = e.print();
+            if let Err(io) = e.print() {
+                return error::report(&error::Fail::write("stdout", &io));
+            }
             if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
                 ExitCode::from(error::BAD_INPUT)
             } else {

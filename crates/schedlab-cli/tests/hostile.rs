@@ -223,3 +223,96 @@ fn endless_and_binary_inputs_are_refused_by_name() {
     let e = fails(&["import", "--from", "stg", bin]);
     assert!(e.contains(bin) && e.contains("not UTF-8"), "{e}");
 }
+
+/// `/dev/full` as stdout (or stderr): every write fails with ENOSPC.
+fn to_dev_full(args: &[&str], stderr_too: bool) -> Ran {
+    let full = || {
+        File::options()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let err = dir.path().join("err");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_schedlab"));
+    cmd.args(args).stdout(full());
+    if stderr_too {
+        cmd.stderr(full());
+    } else {
+        cmd.stderr(File::create(&err).unwrap());
+    }
+    let status = wait_within(cmd.spawn().unwrap(), Duration::from_secs(60), "dev/full");
+    Ran {
+        status,
+        stdout: Vec::new(),
+        stderr: std::fs::read_to_string(&err).unwrap_or_default(),
+    }
+}
+
+#[test]
+fn failed_writes_are_errors() {
+    for args in [
+        &["run", &preset("topcuoglu2002"), "--scheduler", "heft"][..],
+        &["schedulers"][..],
+        &["gen", "dag"][..],
+        &["--help"][..],
+    ] {
+        let r = to_dev_full(args, false);
+        assert_eq!(
+            r.status.code(),
+            Some(2),
+            "{args:?} > /dev/full: {}",
+            r.stderr
+        );
+        assert_eq!(r.stderr.lines().count(), 1, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.starts_with("error: cannot write stdout"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    // A full stderr: `train` reports its progress there. No panic (status 101), but a
+    // failure status, since the news could not be told.
+    let train = [
+        "train",
+        "--iterations",
+        "0",
+        "--jobs",
+        "5",
+        "--pairs",
+        "1",
+        "--streams",
+        "1",
+        "--workload",
+        "random-dag",
+        "--dag-tasks",
+        "5",
+        "--processors",
+        "2",
+    ];
+    let r = to_dev_full(&train, true);
+    assert_eq!(r.status.code(), Some(2), "train 2> /dev/full");
+    // An output file that cannot be written.
+    let e = fails(&["gen", "dag", "-o", "/dev/full"]);
+    assert!(e.contains("cannot write /dev/full"), "{e}");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_without_a_panic() {
+    // Megabytes of output into a pipe nobody reads: the first write past the pipe's buffer
+    // meets EPIPE.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_schedlab"))
+        .args(["gen", "dag", "--family", "chain", "--length", "20000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = child.stderr.take().unwrap();
+    let status = wait_within(child, Duration::from_secs(60), "gen into a closed pipe");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut err).unwrap();
+    assert!(!status.success(), "the output was lost: not a success");
+    assert_ne!(status.code(), Some(101), "a panic: {err}");
+    assert!(err.is_empty(), "quiet: {err}");
+}

@@ -53,10 +53,10 @@ pub fn exec(a: &TrainArgs) -> CliResult<()> {
     }
     let first = t.curve().first().map_or(f64::NAN, |p| p.learned);
     let last = t.curve().last().map_or(f64::NAN, |p| p.learned);
-    eprintln!(
+    io::note(&format!(
         "trained {} iterations: validation mean job latency {first:.1} -> {last:.1} (heft_rt {heft:.1}, dls_srpt {dls:.1})",
         t.iteration()
-    );
+    ))?;
     let mut model = t.model();
     if let (Some(path), Some(tr)) = (&a.curve_csv, model.training.as_mut()) {
         let mut csv = String::from("iteration,learned,heft_rt,dls_srpt,fitness\n");
