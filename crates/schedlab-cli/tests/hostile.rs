@@ -316,3 +316,41 @@ fn a_closed_pipe_ends_quietly_without_a_panic() {
     assert_ne!(status.code(), Some(101), "a panic: {err}");
     assert!(err.is_empty(), "quiet: {err}");
 }
+
+#[test]
+fn control_characters_cannot_forge_the_error_line() {
+    let evil = "evil\rerror: fake\u{1b}[31m";
+    let dir = tempfile::tempdir().unwrap();
+    let cyc = dir.path().join("cyc.json");
+    let scenario = serde_json::json!({
+        "version": 1,
+        "processors": [{"name": "P"}],
+        "tasks": [{"name": evil, "cost": 1}, {"name": "b", "cost": 1}],
+        "edges": [{"from": evil, "to": "b"}, {"from": "b", "to": evil}],
+    });
+    std::fs::write(&cyc, scenario.to_string()).unwrap();
+    let e = fails(&["run", cyc.to_str().unwrap(), "--scheduler", "heft"]);
+    assert!(
+        e.contains(r"cycle: evil\rerror: fake\u{1b}[31m -> b -> evil\rerror: fake\u{1b}[31m"),
+        "{e}"
+    );
+    // From the engine, from clap and from a file name.
+    let e = fails(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "x\ny\u{1b}[2J",
+    ]);
+    assert!(e.contains(r"unknown scheduler 'x\ny\u{1b}[2J'"), "{e}");
+    let e = fails(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "heft",
+        "--format",
+        "js\ron",
+    ]);
+    assert!(e.contains(r"invalid value 'js\ron'"), "{e}");
+    let e = fails(&["run", "no\u{2028}such\u{202e}.json", "--scheduler", "heft"]);
+    assert!(e.contains(r"no\u{2028}such\u{202e}.json"), "{e}");
+}
