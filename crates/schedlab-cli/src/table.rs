@@ -1,7 +1,9 @@
-//! Plain-text tables for `--format table`.
+//! Plain-text tables for `--format table`: every command's table is made here.
 
 use schedlab_core::run::{CompareRow, RunResult};
+use schedlab_core::stream::learned::EvalRow;
 use schedlab_core::Problem;
+use serde_json::Value;
 
 fn num(v: f64) -> String {
     if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e12 {
@@ -112,4 +114,102 @@ pub fn compare(rows: &[CompareRow]) -> String {
         table.push(line);
     }
     render(&table)
+}
+
+/// A table of JSON rows: the `id` column, then one column per key, each number written by
+/// `cell` (`None` when the row lacks the key).
+pub fn keyed(rows: &[Value], id: &str, keys: &[&str], cell: fn(Option<f64>) -> String) -> String {
+    let mut t = vec![std::iter::once(id.to_string())
+        .chain(keys.iter().map(|k| k.to_string()))
+        .collect::<Vec<_>>()];
+    for r in rows {
+        t.push(
+            std::iter::once(r[id].as_str().unwrap_or("").to_string())
+                .chain(keys.iter().map(|k| cell(r[*k].as_f64())))
+                .collect(),
+        );
+    }
+    render(&t)
+}
+
+/// `stream`: one row per policy; `ratio` adds the competitive ratio and preemptions (not
+/// measured for DAG jobs).
+pub fn stream(rows: &[Value], ratio: bool) -> String {
+    let keys: Vec<&str> = [
+        "mean_flow_time",
+        "max_flow_time",
+        "p99_flow_time",
+        "mean_slowdown",
+        "throughput",
+        "utilisation",
+        "mean_queue_length",
+        "preemptions",
+        "competitive_ratio",
+    ]
+    .into_iter()
+    .filter(|k| ratio || !matches!(*k, "competitive_ratio" | "preemptions"))
+    .collect();
+    keyed(rows, "policy", &keys, |x| match x {
+        Some(x) if x.fract() == 0.0 => format!("{x:.0}"),
+        Some(x) => format!("{x:.4}"),
+        None => String::new(),
+    })
+}
+
+/// `serve`: one row per router; `capacity` adds the effective capacity.
+pub fn serve(rows: &[Value], capacity: bool) -> String {
+    let mut keys = vec![
+        "ttft_p50_ms",
+        "ttft_p90_ms",
+        "ttft_p99_ms",
+        "slo_attainment",
+        "cache_hit_rate",
+        "load_imbalance",
+        "moves",
+    ];
+    if capacity {
+        keys.push("effective_capacity");
+    }
+    if rows.iter().any(|r| r.get("prefixes_remapped").is_some()) {
+        keys.push("prefixes_remapped");
+    }
+    keyed(rows, "router", &keys, |x| match x {
+        Some(x) if x.fract() == 0.0 => format!("{x:.0}"),
+        Some(x) if x.abs() < 10.0 => format!("{x:.3}"),
+        Some(x) => format!("{x:.1}"),
+        None => "—".into(),
+    })
+}
+
+/// `eval`: one row per policy and noise level, with the change against HEFT at that level.
+pub fn eval(rows: &[EvalRow]) -> String {
+    let mut t = vec![[
+        "policy",
+        "noise",
+        "mean_job_latency",
+        "std_job_latency",
+        "std_of_seed_means",
+        "vs_heft",
+        "makespan",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for r in rows {
+        let heft = rows
+            .iter()
+            .find(|h| h.noise == r.noise && matches!(h.policy.as_str(), "heft" | "heft_rt"))
+            .map(|h| h.mean_job_latency);
+        t.push(vec![
+            r.policy.clone(),
+            format!("{}", r.noise),
+            format!("{:.1}", r.mean_job_latency),
+            format!("{:.1}", r.std_job_latency),
+            format!("{:.1}", r.std_of_seed_means),
+            heft.map_or(String::new(), |h| {
+                format!("{:+.1}%", 100.0 * (r.mean_job_latency / h - 1.0))
+            }),
+            format!("{:.1}", r.makespan),
+        ]);
+    }
+    render(&t)
 }

@@ -1,0 +1,13 @@
+//! One module per command, each with `exec(&Args) -> CliResult<()>`. A command uses the
+//! shared modules (`args`, `io`, `table`, `error`), never another command.
+
+pub mod compare;
+pub mod eval;
+pub mod export;
+pub mod gen;
+pub mod import;
+pub mod run;
+pub mod schedulers;
+pub mod serve;
+pub mod stream;
+pub mod train;

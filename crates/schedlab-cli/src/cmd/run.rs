@@ -1,0 +1,75 @@
+//! `schedlab run`: schedule a scenario with one scheduler and execute the plan.
+
+use schedlab_core::run::{self, RunResult};
+use schedlab_core::sched;
+use schedlab_core::Problem;
+use serde_json::{json, Value};
+
+use crate::args::{check_sigma, parse_sets, RunArgs};
+use crate::error::CliResult;
+use crate::{io, table};
+
+pub fn exec(a: &RunArgs) -> CliResult<()> {
+    check_sigma("--noise", a.noise)?;
+    check_sigma("--comm-noise", a.noise_args.comm_noise)?;
+    let options = parse_sets(&a.set)?;
+    sched::find(&a.scheduler)?.build(&options)?;
+    let (_, problem) = io::load(&a.input.file, a.input.processors)?;
+    let noise = a.noise_args.noise(a.noise);
+    let result = run::run(&problem, &a.scheduler, &options, &noise, a.noise_args.seed)?;
+    let v = json!({
+        "scheduler": a.scheduler,
+        "options": options,
+        "seed": a.noise_args.seed,
+        "noise": noise,
+        "makespan": result.metrics.makespan,
+        "metrics": metrics_json(&problem, &result),
+        "schedule": schedule_json(&problem, &result, false),
+        "plan": schedule_json(&problem, &result, true),
+    });
+    io::emit_as(a.out.format, &v, |_| table::run(&problem, &result))
+}
+
+/// The executed (or `planned`) schedule, by start time.
+fn schedule_json(problem: &Problem, result: &RunResult, planned: bool) -> Value {
+    let mut rows: Vec<(usize, f64, f64, usize)> = result
+        .execution
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(t, r)| {
+            if planned {
+                (r.proc, r.planned_start, r.planned_end, t)
+            } else {
+                (r.proc, r.start, r.end, t)
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)).then(a.3.cmp(&b.3)));
+    Value::Array(
+        rows.into_iter()
+            .map(|(p, s, e, t)| json!({"task": problem.task_names[t], "processor": problem.proc_names[p], "start": s, "end": e}))
+            .collect(),
+    )
+}
+
+fn metrics_json(problem: &Problem, result: &RunResult) -> Value {
+    let m = &result.metrics;
+    let mut obj = serde_json::Map::new();
+    for (k, v) in m.scalars() {
+        obj.insert(k.to_string(), json!(v));
+    }
+    let per_proc = |vals: &[f64]| -> Value {
+        Value::Object(
+            problem
+                .proc_names
+                .iter()
+                .zip(vals)
+                .map(|(n, v)| (n.clone(), json!(v)))
+                .collect(),
+        )
+    };
+    obj.insert("utilisation".into(), per_proc(&m.utilisation));
+    obj.insert("idle_time".into(), per_proc(&m.idle_time));
+    Value::Object(obj)
+}
