@@ -13,6 +13,7 @@ pub mod eval;
 pub mod export;
 pub mod gantt;
 pub mod layout;
+pub mod limits;
 pub mod link;
 pub mod palette;
 pub mod presets;

@@ -6,124 +6,16 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use schedlab_core::serve::router::{prefix_key, Router, ROUTER_IDS};
-use schedlab_core::serve::sim::{
-    simulate, ScaleAction, ScaleEvent, ServeConfig, ServeMetrics, ServeRun,
-};
-use schedlab_core::serve::{synthetic, SyntheticSpec, Workload};
-use serde::{Deserialize, Serialize};
+use schedlab_core::serve::lab;
+use schedlab_core::serve::router::{prefix_key, ROUTER_IDS};
+use schedlab_core::serve::sim::{ScaleAction, ScaleEvent, ServeConfig, ServeMetrics, ServeRun};
+use schedlab_core::serve::Workload;
 
 use crate::gantt::{format_time, DrawResult, Geometry};
 use crate::palette;
 
-/// Requests the lab keeps from an uploaded trace (its first ones).
-pub const MAX_UI_REQUESTS: usize = 3000;
-
-/// The Serving lab's settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ServingSettings {
-    /// Synthetic requests (when no trace is uploaded).
-    pub requests: usize,
-    /// Synthetic mean rate, req/s.
-    pub rate: f64,
-    pub groups: usize,
-    /// Multiplies the arrival rate.
-    pub rate_scale: f64,
-    pub instances: usize,
-    pub slo_ms: f64,
-    pub cache_blocks: usize,
-    pub prefill_noise: f64,
-    /// 1 to 4 routers.
-    pub routers: Vec<String>,
-    pub scaling: Vec<ScaleEvent>,
-    pub seed: u64,
-    /// An uploaded Mooncake trace (its first [`MAX_UI_REQUESTS`] requests).
-    pub trace: Option<Workload>,
-}
-
-impl Default for ServingSettings {
-    fn default() -> Self {
-        ServingSettings {
-            requests: 600,
-            rate: 14.0,
-            groups: 12,
-            rate_scale: 1.0,
-            instances: 4,
-            slo_ms: 2000.0,
-            cache_blocks: 512,
-            prefill_noise: 0.0,
-            routers: vec!["dualmap".into(), "round_robin".into()],
-            scaling: Vec::new(),
-            seed: 1,
-            trace: None,
-        }
-    }
-}
-
-impl ServingSettings {
-    pub fn check(&self) -> Result<(), String> {
-        if self.routers.is_empty() || self.routers.len() > crate::state::MAX_COMPARE {
-            return Err(format!(
-                "between 1 and {} routers",
-                crate::state::MAX_COMPARE
-            ));
-        }
-        for r in &self.routers {
-            Router::parse(r).map_err(|e| e.to_string())?;
-        }
-        if self.requests == 0 || self.requests > MAX_UI_REQUESTS {
-            return Err(format!(
-                "requests must be between 1 and {MAX_UI_REQUESTS} here (the CLI runs more)"
-            ));
-        }
-        if !(self.rate.is_finite()
-            && self.rate > 0.0
-            && self.rate_scale.is_finite()
-            && self.rate_scale > 0.0)
-        {
-            return Err("the rate and its scale must be numbers > 0".into());
-        }
-        if self.instances == 0 || self.instances > 32 {
-            return Err("instances must be between 1 and 32 here".into());
-        }
-        if self.groups == 0 || self.groups > 10_000 {
-            return Err("prefix groups must be between 1 and 10000".into());
-        }
-        self.config().validate().map_err(|e| e.to_string())
-    }
-
-    pub fn config(&self) -> ServeConfig {
-        ServeConfig {
-            instances: self.instances,
-            slo_ms: self.slo_ms,
-            cache_blocks: self.cache_blocks,
-            prefill_sigma: self.prefill_noise,
-            scaling: self.scaling.clone(),
-            seed: self.seed,
-            ..ServeConfig::default()
-        }
-    }
-
-    pub fn workload(&self) -> Result<Workload, String> {
-        let w = match &self.trace {
-            Some(t) => t.clone(),
-            None => synthetic(&SyntheticSpec {
-                requests: self.requests,
-                rate_rps: self.rate,
-                groups: self.groups,
-                seed: self.seed,
-                ..SyntheticSpec::default()
-            })
-            .map_err(|e| e.to_string())?,
-        };
-        Ok(if self.rate_scale != 1.0 {
-            w.scaled(self.rate_scale)
-        } else {
-            w
-        })
-    }
-}
+pub use crate::limits::MAX_UI_REQUESTS;
+pub use schedlab_core::serve::lab::ServingSettings;
 
 /// Keeps the first requests of an uploaded trace.
 pub fn trim_trace(mut w: Workload) -> Workload {
@@ -151,23 +43,24 @@ pub struct ServingResult {
     pub lifetimes: Vec<(f64, f64)>,
 }
 
-/// Runs every router of the settings.
+/// Runs every router of the settings (the engine's [`lab::run`] behind the page's own
+/// bounds), then lays the result out for drawing.
 pub fn run_all(s: &ServingSettings) -> Result<ServingResult, String> {
-    s.check()?;
-    let w = s.workload()?;
-    let c = s.config();
-    let mut columns = Vec::new();
-    for id in &s.routers {
-        let r = Router::parse(id).map_err(|e| e.to_string())?;
-        let run = simulate(&w, &c, r).map_err(|e| e.to_string())?;
-        let metrics = ServeMetrics::compute(&w, &c, &run);
-        columns.push(ServingColumn {
-            router: id.clone(),
-            rule: r.rule().to_string(),
-            run,
-            metrics,
-        });
-    }
+    crate::limits::check_serving(s)?;
+    let lab::LabRun {
+        workload: w,
+        config: c,
+        runs,
+    } = lab::run(s).map_err(|e| e.to_string())?;
+    let columns: Vec<ServingColumn> = runs
+        .into_iter()
+        .map(|r| ServingColumn {
+            router: r.router,
+            rule: r.rule,
+            run: r.run,
+            metrics: r.metrics,
+        })
+        .collect();
     let t_max = columns
         .iter()
         .flat_map(|c| c.run.requests.iter().map(|r| r.decode_end))

@@ -36,8 +36,7 @@ impl Default for NoiseSettings {
     }
 }
 
-/// Upper bound of the samples control (keeps a recomputation interactive).
-pub const MAX_SAMPLES: usize = 200;
+pub use crate::limits::{MAX_COMPARE, MAX_SAMPLES};
 
 impl NoiseSettings {
     /// The engine's noise model for these settings.
@@ -125,14 +124,11 @@ pub struct AppState {
     pub view: ViewState,
     /// The Streams lab.
     #[serde(default)]
-    pub streams: crate::streams::StreamsSettings,
+    pub streams: schedlab_core::stream::lab::StreamsSettings,
     /// The Serving lab.
     #[serde(default)]
-    pub serving: crate::serving::ServingSettings,
+    pub serving: schedlab_core::serve::lab::ServingSettings,
 }
-
-/// At most this many schedulers side by side.
-pub const MAX_COMPARE: usize = 4;
 
 impl AppState {
     /// The state for a scenario: HEFT, no noise, laid out.
@@ -191,7 +187,7 @@ impl AppState {
         if n.samples == 0 || n.samples > MAX_SAMPLES {
             return Err(format!("samples must be between 1 and {MAX_SAMPLES}"));
         }
-        self.streams.check()?;
-        self.serving.check()
+        crate::limits::check_streams(&self.streams)?;
+        crate::limits::check_serving(&self.serving)
     }
 }

@@ -5,298 +5,17 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use std::sync::Arc;
 
-use schedlab_core::stream::dag::{self, DagMix, DagPolicy, DagSpec, DagStream, TaskRun, DAG_IDS};
-use schedlab_core::stream::learned::{CurvePoint, Model, TrainConfig};
-use schedlab_core::stream::policy::{Policy, IDS};
-use schedlab_core::stream::sim::{Decision, Segment, Sim, StreamMetrics};
-use schedlab_core::stream::trace::Trace;
-use schedlab_core::stream::{generate, Arrivals, Info, Mix, Stream, StreamSpec};
-use serde::{Deserialize, Serialize};
+use schedlab_core::stream::dag::TaskRun;
+use schedlab_core::stream::lab::{self, Detail, PolicyRun};
+use schedlab_core::stream::learned::CurvePoint;
+use schedlab_core::stream::sim::{Decision, Segment, StreamMetrics};
 
 use crate::gantt::{format_time, DrawResult, Geometry};
 use crate::palette;
 
-/// What the jobs look like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum JobMix {
-    /// One task of exponential size (classic flow time).
-    #[default]
-    Single,
-    /// A chain of operations.
-    Chain,
-    /// DS3's WiFi TX/RX jobs on the DASH SoC.
-    Ds3,
-    /// Random DAGs on heterogeneous processors.
-    Dag,
-}
-
-impl JobMix {
-    pub fn is_dag(self) -> bool {
-        matches!(self, JobMix::Ds3 | JobMix::Dag)
-    }
-}
-
-/// Upper bounds that keep the lab interactive (the CLI goes much further).
-pub const MAX_UI_JOBS: usize = 20_000;
-pub const MAX_UI_DAG_JOBS: usize = 2_000;
-/// Decisions are recorded for the step-through view up to this many jobs.
-pub const MAX_RECORDED_JOBS: usize = 2_000;
-
-/// The Streams lab's settings, as the controls show them and links carry them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct StreamsSettings {
-    pub mix: JobMix,
-    pub jobs: usize,
-    /// Machines (single/chain) or processors (random DAGs; DS3's SoC has 16).
-    pub machines: usize,
-    /// Machine speeds (empty = identical machines).
-    pub speeds: Vec<f64>,
-    /// Target load ρ.
-    pub load: f64,
-    /// Coefficient of variation of inter-arrival times (1 = Poisson).
-    pub burstiness: f64,
-    /// Mean job size (single) or operation size (chain).
-    pub mean_size: f64,
-    pub ops: usize,
-    /// Tasks per random DAG job.
-    pub dag_tasks: usize,
-    pub info: Info,
-    pub estimate_noise: f64,
-    pub context_switch: f64,
-    /// Execution-time σ of DAG jobs' tasks.
-    pub exec_noise: f64,
-    /// Deadlines at arrival + slack × size (EDF).
-    pub deadline_slack: f64,
-    /// 1 to 4 policies; more than one = compare mode.
-    pub policies: Vec<String>,
-    pub seed: u64,
-    /// An uploaded arrival trace (replaces load and burstiness).
-    pub trace: Option<Trace>,
-    /// Weights trained in the browser (or uploaded) for `learned`; None = the shipped ones.
-    pub learned: Option<Model>,
-}
-
-impl Default for StreamsSettings {
-    fn default() -> Self {
-        StreamsSettings {
-            mix: JobMix::Single,
-            jobs: 30,
-            machines: 1,
-            speeds: Vec::new(),
-            load: 0.85,
-            burstiness: 1.0,
-            mean_size: 4.0,
-            ops: 3,
-            dag_tasks: 10,
-            info: Info::Clairvoyant,
-            estimate_noise: 0.3,
-            context_switch: 0.0,
-            exec_noise: 0.0,
-            deadline_slack: 3.0,
-            policies: vec!["srpt".into(), "fcfs".into()],
-            seed: 1,
-            trace: None,
-            learned: None,
-        }
-    }
-}
-
-/// The policy ids that fit a mix, in picker order.
-pub fn policy_ids(mix: JobMix) -> &'static [&'static str] {
-    if mix.is_dag() {
-        &DAG_IDS
-    } else {
-        &IDS
-    }
-}
-
-impl StreamsSettings {
-    /// Checks what serde cannot; the engine checks the rest when the stream is built.
-    pub fn check(&self) -> Result<(), String> {
-        if self.policies.is_empty() || self.policies.len() > crate::state::MAX_COMPARE {
-            return Err(format!(
-                "between 1 and {} policies (got {})",
-                crate::state::MAX_COMPARE,
-                self.policies.len()
-            ));
-        }
-        if let Some(m) = &self.learned {
-            m.validate().map_err(|e| format!("learned policy: {e}"))?;
-        }
-        for p in &self.policies {
-            if self.mix.is_dag() {
-                self.dag_policy(p)?;
-            } else {
-                Policy::parse(p).map_err(|e| e.to_string())?;
-            }
-        }
-        let max = if self.mix.is_dag() {
-            MAX_UI_DAG_JOBS
-        } else {
-            MAX_UI_JOBS
-        };
-        if self.jobs == 0 || self.jobs > max {
-            return Err(format!(
-                "jobs must be between 1 and {max} here (the CLI runs more)"
-            ));
-        }
-        if self.machines == 0 || self.machines > 64 {
-            return Err("machines must be between 1 and 64".into());
-        }
-        for (what, v) in [
-            ("load", self.load),
-            ("burstiness", self.burstiness),
-            ("mean size", self.mean_size),
-            ("deadline slack", self.deadline_slack),
-        ] {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(format!("{what} must be a finite number > 0 (got {v})"));
-            }
-        }
-        for (what, v) in [
-            ("estimate noise", self.estimate_noise),
-            ("context-switch time", self.context_switch),
-            ("execution noise", self.exec_noise),
-        ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(format!("{what} must be a finite number >= 0 (got {v})"));
-            }
-        }
-        if self.ops == 0 || self.ops > 50 || self.dag_tasks == 0 || self.dag_tasks > 200 {
-            return Err("operations per job must be 1-50 and tasks per DAG job 1-200".into());
-        }
-        if !self.speeds.is_empty() && self.speeds.len() != self.machines {
-            return Err(format!(
-                "{} speeds for {} machines",
-                self.speeds.len(),
-                self.machines
-            ));
-        }
-        Ok(())
-    }
-
-    /// The default policies for a mix (when switching between job and DAG mixes).
-    pub fn default_policies(mix: JobMix) -> Vec<String> {
-        if mix.is_dag() {
-            vec!["dls_srpt".into(), "heft_rt".into()]
-        } else {
-            vec!["srpt".into(), "fcfs".into()]
-        }
-    }
-
-    /// A DAG policy by id; `learned` takes these settings' weights when they have some.
-    pub fn dag_policy(&self, id: &str) -> Result<DagPolicy, String> {
-        match (id, &self.learned) {
-            ("learned", Some(m)) => Ok(DagPolicy::Learned(Arc::new(m.clone()))),
-            _ => DagPolicy::parse(id).map_err(|e| e.to_string()),
-        }
-    }
-
-    /// The DAG mix the settings describe.
-    pub fn dag_mix(&self) -> DagMix {
-        if self.mix == JobMix::Ds3 {
-            DagMix::Ds3
-        } else {
-            DagMix::Random {
-                tasks: self.dag_tasks,
-                processors: self.machines,
-                templates: 8,
-                ccr: 1.0,
-                beta: 1.0,
-            }
-        }
-    }
-
-    /// Fine-tuning on this scenario: its job templates, load and execution noise, on short
-    /// streams (20 jobs) so that an iteration takes a fraction of a second in a browser.
-    pub fn train_config(&self, iterations: usize) -> TrainConfig {
-        TrainConfig {
-            mix: self.dag_mix(),
-            template_seed: Some(self.seed),
-            jobs: 20,
-            load: self.load.min(1.2),
-            noise: vec![self.exec_noise],
-            iterations,
-            pairs: 6,
-            sigma: 0.05,
-            lr: 0.05,
-            streams: 2,
-            validation: 3,
-            validation_jobs: 30,
-            seed: self.seed,
-            ..TrainConfig::default()
-        }
-    }
-
-    /// The weights `learned` runs with here.
-    pub fn learned_model(&self) -> Model {
-        self.learned
-            .clone()
-            .unwrap_or_else(|| (*schedlab_core::stream::learned::shipped()).clone())
-    }
-
-    fn arrivals(&self) -> Arrivals {
-        match &self.trace {
-            Some(t) => Arrivals::Trace(t.clone()),
-            None if self.burstiness == 1.0 => Arrivals::Load { rho: self.load },
-            None => Arrivals::GammaLoad {
-                rho: self.load,
-                cv: self.burstiness,
-            },
-        }
-    }
-}
-
-/// The generated input of a run.
-#[derive(Debug, Clone)]
-pub enum Input {
-    Flow(Stream),
-    Dag(DagStream),
-}
-
-/// Builds the stream the settings describe (the same settings, the same stream).
-pub fn build(s: &StreamsSettings) -> Result<Input, String> {
-    s.check()?;
-    if s.mix.is_dag() {
-        let mix = s.dag_mix();
-        return dag::generate(&DagSpec {
-            jobs: s.jobs,
-            arrivals: s.arrivals(),
-            mix,
-            exec_sigma: s.exec_noise,
-            seed: s.seed,
-        })
-        .map(Input::Dag)
-        .map_err(|e| e.to_string());
-    }
-    let mix = match s.mix {
-        JobMix::Chain => Mix::Chain {
-            ops: s.ops,
-            mean_op: s.mean_size,
-        },
-        _ => Mix::Single {
-            mean_size: s.mean_size,
-        },
-    };
-    generate(&StreamSpec {
-        jobs: s.jobs,
-        machines: s.machines,
-        speeds: s.speeds.clone(),
-        context_switch: s.context_switch,
-        arrivals: s.arrivals(),
-        mix,
-        info: s.info,
-        estimate_noise: s.estimate_noise,
-        deadline_slack: Some(s.deadline_slack),
-        seed: s.seed,
-    })
-    .map(Input::Flow)
-    .map_err(|e| e.to_string())
-}
+pub use crate::limits::{MAX_RECORDED_JOBS, MAX_UI_DAG_JOBS, MAX_UI_JOBS};
+pub use schedlab_core::stream::lab::{policy_ids, Input, JobMix, StreamsSettings};
 
 /// One policy's run, ready to draw.
 #[derive(Debug, Clone, PartialEq)]
@@ -337,16 +56,10 @@ pub struct StreamsResult {
     pub mean_exec: Vec<Vec<f64>>,
 }
 
-/// Runs the settings' policies a few events at a time.
+/// Runs the settings' policies a few events at a time (the engine's
+/// [`lab::Runner`] behind the page's own bounds), then lays the result out for drawing.
 #[derive(Debug, Clone)]
-pub struct Runner {
-    input: Input,
-    policies: Vec<(String, Option<DagPolicy>)>,
-    columns: Vec<Column>,
-    current: Option<Sim>,
-    reference: Option<f64>,
-    record: bool,
-}
+pub struct Runner(lab::Runner);
 
 /// Above this many pieces the Gantt is drawn one pixel column at a time (the job that
 /// holds the machine longest in each column), so a long stream costs rows × width draws.
@@ -424,142 +137,70 @@ fn preemption_marks(segments: &[Segment], completion: &[f64]) -> Vec<(usize, f64
     marks
 }
 
-fn finish_column(
-    policy: &str,
-    rule: &str,
-    stream: &Stream,
-    run: schedlab_core::stream::sim::StreamRun,
-    reference: Option<f64>,
-) -> Column {
-    let metrics = StreamMetrics::compute(stream, &run);
-    Column {
-        policy: policy.to_string(),
-        rule: rule.to_string(),
-        preemption_marks: preemption_marks(&run.segments, &run.completion),
-        competitive_ratio: reference.map(|r| metrics.total_flow_time / r),
+fn column(run: PolicyRun) -> Column {
+    let PolicyRun {
+        policy,
+        rule,
         metrics,
-        segments: run.segments,
-        completion: run.completion,
-        queue: run.queue,
-        decisions: run.decisions,
-        tasks: Vec::new(),
+        competitive_ratio,
+        detail,
+    } = run;
+    match detail {
+        Detail::Flow(run) => Column {
+            policy,
+            rule,
+            preemption_marks: preemption_marks(&run.segments, &run.completion),
+            competitive_ratio,
+            metrics,
+            segments: run.segments,
+            completion: run.completion,
+            queue: run.queue,
+            decisions: run.decisions,
+            tasks: Vec::new(),
+        },
+        Detail::Dag(run) => Column {
+            policy,
+            rule,
+            preemption_marks: Vec::new(),
+            competitive_ratio,
+            metrics,
+            segments: run.segments(),
+            completion: run.completion,
+            queue: run.queue,
+            decisions: Vec::new(),
+            tasks: run.tasks,
+        },
     }
 }
 
 impl Runner {
     pub fn new(settings: &StreamsSettings) -> Result<Runner, String> {
-        let input = build(settings)?;
+        crate::limits::check_streams(settings)?;
         let record = settings.jobs <= MAX_RECORDED_JOBS;
-        if let Input::Flow(stream) = &input {
-            for p in &settings.policies {
-                let policy = Policy::parse(p).map_err(|e| e.to_string())?;
-                // Refuse what the information model cannot give before running anything.
-                policy
-                    .check(
-                        stream.info,
-                        stream.jobs.iter().any(|j| j.deadline.is_some()),
-                    )
-                    .map_err(|e| e.to_string())?;
-            }
-        }
-        let policies = settings
-            .policies
-            .iter()
-            .map(|id| {
-                let p = match input {
-                    Input::Dag(_) => Some(settings.dag_policy(id)?),
-                    Input::Flow(_) => None,
-                };
-                Ok((id.clone(), p))
-            })
-            .collect::<Result<_, String>>()?;
-        Ok(Runner {
-            input,
-            policies,
-            columns: Vec::new(),
-            current: None,
-            reference: None,
-            record,
-        })
+        lab::Runner::new(settings, record)
+            .map(Runner)
+            .map_err(|e| e.to_string())
     }
 
     /// Works for about `budget` simulation events; true when every policy has run.
     pub fn advance(&mut self, budget: usize) -> Result<bool, String> {
-        match &self.input {
-            Input::Dag(s) => {
-                // A DAG run is fast at lab sizes: one policy per call.
-                if let Some((id, Some(p))) = self.policies.get(self.columns.len()) {
-                    let run = dag::simulate(s, p.clone()).map_err(|e| e.to_string())?;
-                    let metrics = dag::metrics(s, &run);
-                    let segments = run.segments();
-                    self.columns.push(Column {
-                        policy: id.clone(),
-                        rule: p.rule().to_string(),
-                        preemption_marks: Vec::new(),
-                        competitive_ratio: None,
-                        metrics,
-                        segments,
-                        completion: run.completion,
-                        queue: run.queue,
-                        decisions: Vec::new(),
-                        tasks: run.tasks,
-                    });
-                }
-                Ok(self.columns.len() == self.policies.len())
-            }
-            Input::Flow(stream) => {
-                if self.reference.is_none() {
-                    self.reference = Some(
-                        schedlab_core::stream::sim::reference_flow(stream)
-                            .map_err(|e| e.to_string())?,
-                    );
-                    return Ok(false);
-                }
-                let mut left = budget.max(1);
-                while self.columns.len() < self.policies.len() && left > 0 {
-                    let id = &self.policies[self.columns.len()].0;
-                    let policy = Policy::parse(id).map_err(|e| e.to_string())?;
-                    if self.current.is_none() {
-                        let sim = Sim::new(stream, policy).map_err(|e| e.to_string())?;
-                        self.current = Some(if self.record {
-                            sim.record_decisions()
-                        } else {
-                            sim
-                        });
-                    }
-                    let sim = self.current.as_mut().expect("just set");
-                    let before = sim.events();
-                    let done = sim.run_for(stream, left).map_err(|e| e.to_string())?;
-                    left = left.saturating_sub((sim.events() - before).max(1));
-                    if done {
-                        let run = self.current.take().expect("running").finish();
-                        let col = finish_column(id, policy.rule(), stream, run, self.reference);
-                        self.columns.push(col);
-                    }
-                }
-                Ok(self.columns.len() == self.policies.len())
-            }
-        }
+        self.0.advance(budget).map_err(|e| e.to_string())
     }
 
     /// Fraction done, for a progress bar.
     pub fn progress(&self) -> f64 {
-        let n = self.policies.len().max(1) as f64;
-        let partial = match (&self.current, &self.input) {
-            (Some(sim), Input::Flow(s)) => sim.completed() as f64 / s.jobs.len().max(1) as f64,
-            _ => 0.0,
-        };
-        (self.columns.len() as f64 + partial) / n
+        self.0.progress()
     }
 
     /// The finished result (call after [`Runner::advance`] returned true).
     pub fn result(self) -> StreamsResult {
-        let t_max = self
-            .columns
+        let (input, runs) = self.0.finish();
+        let columns: Vec<Column> = runs.into_iter().map(column).collect();
+        let t_max = columns
             .iter()
             .flat_map(|c| c.completion.iter().copied())
             .fold(0.0, f64::max);
-        match self.input {
+        match input {
             Input::Flow(s) => StreamsResult {
                 machine_names: (0..s.machines)
                     .map(|m| match s.speeds.get(m) {
@@ -572,7 +213,7 @@ impl Runner {
                 arrivals: s.jobs.iter().map(|j| j.arrival).collect(),
                 sizes: s.jobs.iter().map(|j| j.size()).collect(),
                 job_labels: (0..s.jobs.len()).map(|j| format!("J{}", j + 1)).collect(),
-                columns: self.columns,
+                columns,
                 t_max,
                 dag: false,
                 task_names: Vec::new(),
@@ -603,7 +244,7 @@ impl Runner {
                             format!("J{} {}", k + 1, short(&s.templates[j.template].name))
                         })
                         .collect(),
-                    columns: self.columns,
+                    columns,
                     t_max,
                     dag: true,
                     task_names: s
@@ -1017,7 +658,8 @@ pub fn metrics_csv(r: &StreamsResult) -> String {
 
 /// The generated jobs as JSON (arrival, size, and the template for DAG jobs).
 pub fn jobs_json(settings: &StreamsSettings) -> Result<String, String> {
-    match build(settings)? {
+    crate::limits::check_streams(settings)?;
+    match settings.build().map_err(|e| e.to_string())? {
         Input::Flow(s) => serde_json::to_string_pretty(&s).map_err(|e| e.to_string()),
         Input::Dag(s) => {
             let jobs: Vec<serde_json::Value> = s
@@ -1038,6 +680,7 @@ pub fn jobs_json(settings: &StreamsSettings) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use schedlab_core::stream::Info;
 
     fn svg(r: &StreamsResult, col: usize, playhead: f64) -> String {
         let mut out = String::new();
@@ -1220,6 +863,8 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
 #[cfg(test)]
 mod learned_tests {
     use super::*;
+    use schedlab_core::stream::dag::DagPolicy;
+    use std::sync::Arc;
 
     #[test]
     fn learned_settings_round_trip_and_bad_weights_are_refused() {
@@ -1233,7 +878,7 @@ mod learned_tests {
         m.training = None;
         m.b2 += 1.0;
         s.learned = Some(m.clone());
-        s.check().unwrap();
+        crate::limits::check_streams(&s).unwrap();
         assert_eq!(
             s.dag_policy("learned").unwrap(),
             DagPolicy::Learned(Arc::new(m))
@@ -1241,7 +886,9 @@ mod learned_tests {
         let json = serde_json::to_string(&s).unwrap();
         assert_eq!(serde_json::from_str::<StreamsSettings>(&json).unwrap(), s);
         s.learned.as_mut().unwrap().w2.clear();
-        assert!(s.check().unwrap_err().contains("learned policy"));
+        assert!(crate::limits::check_streams(&s)
+            .unwrap_err()
+            .contains("learned policy"));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //!   choices, SGLang-style cache-aware and DualMap, one registry.
 
 pub mod cache;
+pub mod lab;
 pub mod router;
 pub mod sim;
 

@@ -12,6 +12,7 @@
 //! DAG jobs on heterogeneous processors, HEFT-RT and the Streams lab come next.
 
 pub mod dag;
+pub mod lab;
 pub mod learned;
 pub mod policy;
 pub mod sim;

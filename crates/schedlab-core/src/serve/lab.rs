@@ -1,0 +1,197 @@
+//! The Serving lab as one value: the settings that a share link, the page and the CLI
+//! share ([`ServingSettings`]), the workload and configuration they describe, and one run
+//! API ([`run`]). The web app, `schedlab serve` and `schedlab open` all call it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::router::Router;
+use super::sim::{simulate, ScaleEvent, ServeConfig, ServeMetrics, ServeRun};
+use super::{synthetic, SyntheticSpec, Workload};
+use crate::error::{Error, Result};
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
+}
+
+fn is_default_batch(v: &usize) -> bool {
+    *v == ServeConfig::default().batch_limit
+}
+
+/// The Serving lab's settings, as the controls show them, links carry them and the CLI's
+/// flags fill them in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServingSettings {
+    /// Synthetic requests (when no trace is uploaded).
+    pub requests: usize,
+    /// Synthetic mean rate, req/s.
+    pub rate: f64,
+    pub groups: usize,
+    /// Multiplies the arrival rate.
+    pub rate_scale: f64,
+    pub instances: usize,
+    pub slo_ms: f64,
+    pub cache_blocks: usize,
+    pub prefill_noise: f64,
+    /// Relative σ of decode times.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub decode_noise: f64,
+    /// Requests decoding at once per instance (0 = unlimited).
+    #[serde(skip_serializing_if = "is_default_batch")]
+    pub batch_limit: usize,
+    /// (instance, factor ≥ 1): instances that run slower by that factor.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub slow: Vec<(usize, f64)>,
+    /// Keep only the requests arriving in [start, end) seconds (before rate scaling).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<(f64, f64)>,
+    /// The routers to compare on the same requests.
+    pub routers: Vec<String>,
+    pub scaling: Vec<ScaleEvent>,
+    pub seed: u64,
+    /// An uploaded Mooncake trace.
+    pub trace: Option<Workload>,
+}
+
+impl Default for ServingSettings {
+    fn default() -> Self {
+        ServingSettings {
+            requests: 600,
+            rate: 14.0,
+            groups: 12,
+            rate_scale: 1.0,
+            instances: 4,
+            slo_ms: 2000.0,
+            cache_blocks: 512,
+            prefill_noise: 0.0,
+            decode_noise: 0.0,
+            batch_limit: ServeConfig::default().batch_limit,
+            slow: Vec::new(),
+            window: None,
+            routers: vec!["dualmap".into(), "round_robin".into()],
+            scaling: Vec::new(),
+            seed: 1,
+            trace: None,
+        }
+    }
+}
+
+impl ServingSettings {
+    /// Checks what serde cannot: known routers, positive rates, a valid configuration.
+    pub fn validate(&self) -> Result<()> {
+        if self.routers.is_empty() {
+            return Err(Error::config("no router to run"));
+        }
+        for r in &self.routers {
+            Router::parse(r)?;
+        }
+        if !(self.rate.is_finite()
+            && self.rate > 0.0
+            && self.rate_scale.is_finite()
+            && self.rate_scale > 0.0)
+        {
+            return Err(Error::config(format!(
+                "the rate and its scale must be finite numbers > 0 (got {} and {})",
+                self.rate, self.rate_scale
+            )));
+        }
+        if let Some((x, y)) = self.window {
+            if !(x.is_finite() && y.is_finite() && x < y) {
+                return Err(Error::config(format!(
+                    "the window must be START:END in seconds with START < END (got {x}:{y})"
+                )));
+            }
+        }
+        self.config().validate()
+    }
+
+    /// The simulator's configuration.
+    pub fn config(&self) -> ServeConfig {
+        ServeConfig {
+            instances: self.instances,
+            slo_ms: self.slo_ms,
+            cache_blocks: self.cache_blocks,
+            batch_limit: self.batch_limit,
+            prefill_sigma: self.prefill_noise,
+            decode_sigma: self.decode_noise,
+            slow: self.slow.clone(),
+            scaling: self.scaling.clone(),
+            seed: self.seed,
+            ..ServeConfig::default()
+        }
+    }
+
+    /// The requests: the trace or the synthetic workload, windowed, then rate-scaled.
+    pub fn workload(&self) -> Result<Workload> {
+        let mut w = match &self.trace {
+            Some(t) => t.clone(),
+            None => synthetic(&SyntheticSpec {
+                requests: self.requests,
+                rate_rps: self.rate,
+                groups: self.groups,
+                seed: self.seed,
+                ..SyntheticSpec::default()
+            })?,
+        };
+        if let Some((x, y)) = self.window {
+            w = w.window(x * 1000.0, y * 1000.0);
+        }
+        if self.rate_scale != 1.0 {
+            w = w.scaled(self.rate_scale);
+        }
+        w.validate()?;
+        Ok(w)
+    }
+}
+
+/// One router's run on the lab's requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouterRun {
+    pub router: String,
+    /// How the router chooses, in one line.
+    pub rule: String,
+    pub run: ServeRun,
+    pub metrics: ServeMetrics,
+}
+
+impl RouterRun {
+    /// The row `schedlab serve` and `schedlab open` print: the metrics and `router`.
+    pub fn row(&self) -> Value {
+        let mut v = serde_json::to_value(&self.metrics).expect("metrics serialise");
+        v["router"] = json!(self.router);
+        v
+    }
+}
+
+/// What a run of the lab gives: the requests, the configuration and each router's run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabRun {
+    pub workload: Workload,
+    pub config: ServeConfig,
+    pub runs: Vec<RouterRun>,
+}
+
+/// Runs every router of the settings on the same requests.
+pub fn run(settings: &ServingSettings) -> Result<LabRun> {
+    settings.validate()?;
+    let workload = settings.workload()?;
+    let config = settings.config();
+    let mut runs = Vec::new();
+    for id in &settings.routers {
+        let r = Router::parse(id)?;
+        let run = simulate(&workload, &config, r)?;
+        let metrics = ServeMetrics::compute(&workload, &config, &run);
+        runs.push(RouterRun {
+            router: id.clone(),
+            rule: r.rule().to_string(),
+            run,
+            metrics,
+        });
+    }
+    Ok(LabRun {
+        workload,
+        config,
+        runs,
+    })
+}
