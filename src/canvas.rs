@@ -9,8 +9,8 @@ use schedlab_app::eval::event_times;
 use schedlab_app::{charts, gantt};
 use wasm_bindgen::JsValue;
 
-use crate::app::Ctx;
 use crate::browser;
+use crate::ctx::Ctx;
 
 /// `window.schedlabStats`, created on first use: numbers for the performance script.
 fn stats() -> JsValue {

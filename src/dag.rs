@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use schedlab_app::eval::{phase_at, TaskPhase};
 use schedlab_app::palette;
 
-use crate::app::{Ctx, Selection};
+use crate::ctx::{Ctx, Selection};
 
 const R: f64 = 17.0;
 const HANDLE_DY: f64 = R + 7.0;

@@ -8,11 +8,13 @@
 pub mod app;
 pub mod browser;
 pub mod canvas;
+pub mod ctx;
 pub mod dag;
 pub mod fields;
 pub mod panels;
 pub mod serving;
 pub mod streams;
+pub mod streams_run;
 pub mod train;
 
 pub use app::App;

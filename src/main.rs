@@ -19,7 +19,7 @@ fn install_drop_import() {
         let Some(files) = ev.data_transfer().and_then(|d| d.files()) else {
             return;
         };
-        let Some(ctx) = use_context::<schedlab_web::app::Ctx>() else {
+        let Some(ctx) = use_context::<schedlab_web::ctx::Ctx>() else {
             return;
         };
         leptos::task::spawn_local(async move {

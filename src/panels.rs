@@ -11,8 +11,8 @@ const MAX_LINK_MATRIX: usize = 16;
 use schedlab_core::sched::REGISTRY;
 use wasm_bindgen::JsCast;
 
-use crate::app::{Ctx, Selection};
 use crate::browser;
+use crate::ctx::{Ctx, Selection};
 
 fn ctx() -> Ctx {
     expect_context::<Ctx>()
@@ -219,8 +219,8 @@ pub fn Header() -> impl IntoView {
                         </div>
                     }.into_any() } else { view! {
                         <div class="menu-items">
-                            <button data-testid="streams-export-csv" on:click=move |_| crate::streams::export_metrics(ctx)>"Metrics (CSV)"</button>
-                            <button on:click=move |_| crate::streams::export_jobs(ctx)>"Jobs (JSON)"</button>
+                            <button data-testid="streams-export-csv" on:click=move |_| crate::streams_run::export_metrics(ctx)>"Metrics (CSV)"</button>
+                            <button on:click=move |_| crate::streams_run::export_jobs(ctx)>"Jobs (JSON)"</button>
                             <button on:click=move |_| export_canvas_png("streams-gantt", "stream-gantt.png")>"Gantt (PNG)"</button>
                         </div>
                     }.into_any() }>

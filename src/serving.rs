@@ -10,12 +10,12 @@ use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use schedlab_app::gantt::format_time;
 use schedlab_app::palette;
-use schedlab_app::serving::{self, ServingResult, ServingSettings};
+use schedlab_app::serving::{self, ServingSettings};
 use schedlab_core::serve::sim::ScaleAction;
 
-use crate::app::Ctx;
 use crate::browser;
 use crate::canvas::fit_canvas;
+use crate::ctx::Ctx;
 use crate::fields::{num_field, NumField};
 
 fn ctx() -> Ctx {
@@ -419,5 +419,3 @@ pub fn export_metrics(ctx: Ctx) {
         browser::download("serving-metrics.csv", "text/csv", &serving::metrics_csv(&r));
     }
 }
-
-pub type Shared = Option<Arc<ServingResult>>;

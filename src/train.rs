@@ -13,9 +13,9 @@ use schedlab_app::state::MAX_COMPARE;
 use schedlab_app::streams;
 use schedlab_core::stream::learned::{CurvePoint, Model, Trainer};
 
-use crate::app::Ctx;
 use crate::browser;
 use crate::canvas::fit_canvas;
+use crate::ctx::Ctx;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use super::{Scheduler, SchedulerSpec};
 use crate::problem::Problem;
 use crate::schedule::{Schedule, Slot};
+use crate::sim::{simulate, Noise};
 use crate::stream::dag::{self, DagJob, DagPolicy, DagStream, Template};
 use crate::stream::learned::{self, Model};
 
@@ -49,6 +50,24 @@ impl Scheduler for Learned {
                 end: r.end,
             })
             .collect();
-        Schedule::from_slots(problem, slots)
+        // The online run decides at events, so a task (a zero-length one, typically) can
+        // start later than its processor order and its inputs allow. The plan is that
+        // order, timed as the executor runs it: then σ = 0 reproduces the plan exactly.
+        let order = Schedule::from_slots(problem, slots);
+        match simulate(problem, &order, &Noise::default(), 0) {
+            Ok(exec) => Schedule {
+                slots: exec
+                    .tasks
+                    .iter()
+                    .map(|r| Slot {
+                        proc: r.proc,
+                        start: r.start,
+                        end: r.end,
+                    })
+                    .collect(),
+                orders: order.orders,
+            },
+            Err(_) => order,
+        }
     }
 }

@@ -1,0 +1,345 @@
+//! The Streams lab's drawings: the Gantt (arrivals, preemptions, a color per job), the
+//! queue length, and the learning curve of the Train panel.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use schedlab_core::stream::learned::CurvePoint;
+
+use super::run::{Column, StreamsResult};
+use crate::gantt::{DrawResult, Geometry};
+use crate::palette;
+
+/// Above this many pieces the Gantt is drawn one pixel column at a time (the job that
+/// holds the machine longest in each column), so a long stream costs rows × width draws.
+pub const MAX_DRAWN_SEGMENTS: usize = 6000;
+
+fn draw_binned<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    g: &Geometry,
+    col: &Column,
+    playhead: f64,
+) -> DrawResult<DB> {
+    let x0 = g.left as i32;
+    let width = (g.width as f64 - g.left - g.right).max(1.0) as usize;
+    // Per machine and pixel column: (job, time held), the longest holder wins.
+    let mut best: Vec<Vec<(usize, f64)>> = vec![vec![(usize::MAX, 0.0); width]; g.rows];
+    let px = g.t_max / width as f64;
+    for s in &col.segments {
+        let a = ((s.start / px).floor().max(0.0) as usize).min(width - 1);
+        let b = ((s.end / px).ceil().max(1.0) as usize).min(width);
+        for (k, cell) in best[s.machine][a..b.max(a + 1)].iter_mut().enumerate() {
+            let (lo, hi) = ((a + k) as f64 * px, (a + k + 1) as f64 * px);
+            let held = s.end.min(hi) - s.start.max(lo);
+            if held > cell.1 {
+                *cell = (s.job, held);
+            }
+        }
+    }
+    let head = ((playhead / px).floor().max(0.0) as usize).min(width);
+    for (m, cells) in best.iter().enumerate() {
+        let (y0, y1) = g.bar_y(m);
+        let (y0, y1) = (y0 as i32, y1 as i32);
+        let mut k = 0;
+        while k < width {
+            let job = cells[k].0;
+            let mut e = k + 1;
+            while e < width && cells[e].0 == job && (e < head) == (k < head) {
+                e += 1;
+            }
+            if job != usize::MAX {
+                let c = palette::task_color(job);
+                let alpha = if k < head { 1.0 } else { 0.2 };
+                root.draw(&Rectangle::new(
+                    [(x0 + k as i32, y0), (x0 + e as i32, y1)],
+                    RGBAColor(c.0, c.1, c.2, alpha).filled(),
+                ))?;
+            }
+            k = e;
+        }
+    }
+    Ok(())
+}
+
+fn rgb(c: (u8, u8, u8)) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+/// Layout of the streams Gantt: a strip on top for arrivals, a row per machine.
+pub fn geometry(width: u32, height: u32, r: &StreamsResult) -> Geometry {
+    let longest = r
+        .machine_names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(2)
+        .min(22);
+    Geometry {
+        left: (14.0 + 7.0 * longest as f64).clamp(40.0, 170.0),
+        top: 20.0,
+        ..Geometry::new(width, height, r.machine_names.len(), r.t_max)
+    }
+}
+
+/// Height in pixels of a streams Gantt.
+pub fn gantt_height(rows: usize) -> u32 {
+    let row = if rows > 10 { 16.0 } else { 30.0 };
+    (52.0 + row * rows as f64) as u32
+}
+
+/// Draws `column`'s Gantt at `playhead`: arrivals as ticks on the top strip (filled once
+/// passed), a bar per piece in its job's color, preemptions as red marks, the playhead.
+pub fn draw_gantt<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    g: &Geometry,
+    r: &StreamsResult,
+    column: usize,
+    playhead: f64,
+    dark: bool,
+) -> Result<(), String> {
+    draw_gantt_inner(root, g, r, column, playhead, dark).map_err(|e| e.to_string())
+}
+
+fn draw_gantt_inner<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    g: &Geometry,
+    r: &StreamsResult,
+    column: usize,
+    playhead: f64,
+    dark: bool,
+) -> DrawResult<DB> {
+    let (bg, fg, band, grid) = crate::gantt::theme(dark);
+    root.fill(&rgb(bg))?;
+    let Some(col) = r.columns.get(column) else {
+        return Ok(());
+    };
+    let font = |size: f64, c: (u8, u8, u8)| ("sans-serif", size).into_font().color(&rgb(c));
+    let (x_left, x_right) = (g.left as i32, (g.width as f64 - g.right) as i32);
+    let rh = g.row_height();
+    let label = rh.clamp(9.0, 12.0);
+    for m in 0..g.rows {
+        let y0 = (g.top + m as f64 * rh) as i32;
+        let y1 = (g.top + (m + 1) as f64 * rh) as i32;
+        if m % 2 == 0 {
+            root.draw(&Rectangle::new(
+                [(x_left, y0), (x_right, y1)],
+                rgb(band).filled(),
+            ))?;
+        }
+        root.draw(&Text::new(
+            r.machine_names[m].clone(),
+            (x_left - 6, (y0 + y1) / 2),
+            font(label, fg).pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+    }
+    let axis_y = (g.height as f64 - g.bottom) as i32;
+    crate::gantt::time_axis(root, g, fg, grid, "")?;
+    root.draw(&Text::new(
+        "arrivals",
+        (x_left - 6, 9),
+        font(10.0, fg).pos(Pos::new(HPos::Right, VPos::Center)),
+    ))?;
+    // Arrivals: a tick per job on the top strip.
+    let many = r.arrivals.len() > 400;
+    for (j, &a) in r.arrivals.iter().enumerate() {
+        let x = g.x(a) as i32;
+        let c = palette::task_color(j);
+        let alpha = if a <= playhead { 1.0 } else { 0.25 };
+        if many {
+            root.draw(&PathElement::new(
+                vec![(x, 3), (x, 15)],
+                RGBAColor(c.0, c.1, c.2, alpha).stroke_width(1),
+            ))?;
+        } else {
+            root.draw(&Polygon::new(
+                vec![(x - 4, 4), (x + 4, 4), (x, 14)],
+                RGBAColor(c.0, c.1, c.2, alpha).filled(),
+            ))?;
+        }
+    }
+    if col.segments.len() > MAX_DRAWN_SEGMENTS {
+        draw_binned(root, g, col, playhead)?;
+    } else {
+        for s in &col.segments {
+            let (y0, y1) = g.bar_y(s.machine);
+            let (y0, y1) = (y0 as i32, y1 as i32);
+            let c = palette::task_color(s.job);
+            let x0 = g.x(s.start) as i32;
+            let x1 = (g.x(s.end) as i32).max(x0 + 1);
+            root.draw(&Rectangle::new(
+                [(x0, y0), (x1, y1)],
+                RGBAColor(c.0, c.1, c.2, 0.2).filled(),
+            ))?;
+            if playhead >= s.start {
+                let done = g.x(playhead.clamp(s.start, s.end)) as i32;
+                root.draw(&Rectangle::new(
+                    [(x0, y0), (done.max(x0 + 1).min(x1), y1)],
+                    rgb(c).filled(),
+                ))?;
+            }
+            if x1 - x0 > 3 {
+                root.draw(&Rectangle::new(
+                    [(x0, y0), (x1, y1)],
+                    ShapeStyle {
+                        color: if dark {
+                            RGBAColor(13, 17, 23, 0.9)
+                        } else {
+                            RGBAColor(255, 255, 255, 0.9)
+                        },
+                        filled: false,
+                        stroke_width: 1,
+                    },
+                ))?;
+            }
+            let name = &r.job_labels[s.job];
+            let w = name.chars().count() as f64 * label * 0.6;
+            if (x1 - x0) as f64 > w + 4.0 && (y1 - y0) as f64 >= label {
+                let tc = if playhead >= s.end {
+                    palette::text_on(c)
+                } else {
+                    fg
+                };
+                root.draw(&Text::new(
+                    name.clone(),
+                    ((x0 + x1) / 2, (y0 + y1) / 2),
+                    font(label, tc).pos(Pos::new(HPos::Center, VPos::Center)),
+                ))?;
+            }
+        }
+    }
+    // Preemptions: a red notch where a job was pushed off unfinished.
+    if col.preemption_marks.len() <= 1500 {
+        for &(m, t) in col.preemption_marks.iter().filter(|(_, t)| *t <= playhead) {
+            let (y0, _) = g.bar_y(m);
+            let x = g.x(t) as i32;
+            let y = y0 as i32;
+            root.draw(&Polygon::new(
+                vec![(x - 5, y - 7), (x + 5, y - 7), (x, y + 2)],
+                RGBColor(213, 94, 0).filled(),
+            ))?;
+        }
+    }
+    if playhead > 0.0 && playhead < g.t_max {
+        let x = g.x(playhead) as i32;
+        root.draw(&PathElement::new(
+            vec![(x, 0), (x, axis_y)],
+            RGBColor(0, 114, 178).stroke_width(2),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Jobs in the system over time, one line per policy, drawn up to `playhead`.
+pub fn draw_queue<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    r: &StreamsResult,
+    playhead: f64,
+    dark: bool,
+) -> Result<(), String> {
+    let (bg, fg) = crate::charts::colors(dark);
+    root.fill(&bg).map_err(|e| e.to_string())?;
+    let y_max = r
+        .columns
+        .iter()
+        .flat_map(|c| c.queue.iter().map(|q| q.1))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64
+        * 1.1;
+    let mut chart = ChartBuilder::on(root)
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(40)
+        .build_cartesian_2d(0.0..r.t_max.max(1e-9), 0.0..y_max)
+        .map_err(|e| e.to_string())?;
+    crate::charts::mesh(&mut chart, "time", "jobs in system", fg)?;
+    for (k, c) in r.columns.iter().enumerate() {
+        let color = rgb(palette::series_color(k));
+        let mut pts = Vec::with_capacity(c.queue.len() * 2);
+        let mut last = 0usize;
+        for &(t, q) in &c.queue {
+            if t > playhead {
+                break;
+            }
+            pts.push((t, last as f64));
+            pts.push((t, q as f64));
+            last = q;
+        }
+        pts.push((playhead.min(r.t_max), last as f64));
+        // Thin very long series: keep one point in `stride` (the step shape stays readable).
+        let stride = (pts.len() / 4000).max(1);
+        let pts: Vec<(f64, f64)> = pts.into_iter().step_by(stride).collect();
+        chart
+            .draw_series(LineSeries::new(pts, color.stroke_width(2)))
+            .map_err(|e| e.to_string())?
+            .label(c.policy.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 12, y)], color.stroke_width(2))
+            });
+    }
+    if r.columns.len() > 1 {
+        crate::charts::legend(&mut chart, bg, fg)?;
+    }
+    Ok(())
+}
+
+/// The learning curve of in-browser training: the policy's mean job latency on the
+/// validation streams per iteration, against HEFT-RT's and dls_srpt's on the same streams.
+pub fn draw_learning_curve<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    curve: &[CurvePoint],
+    dark: bool,
+) -> Result<(), String> {
+    use crate::charts::{colors, legend, mesh};
+    let (bg, fg) = colors(dark);
+    root.fill(&bg).map_err(|e| e.to_string())?;
+    let Some(last) = curve.last() else {
+        return Ok(());
+    };
+    let first = curve[0].iteration as f64;
+    let x1 = (last.iteration as f64).max(first + 1.0);
+    let ys = curve
+        .iter()
+        .flat_map(|p| [p.learned, p.heft, p.dls])
+        .filter(|v| v.is_finite());
+    let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    if !lo.is_finite() {
+        return Ok(());
+    }
+    let pad = ((hi - lo) * 0.1).max(1e-6 * hi.abs().max(1.0));
+    let mut chart = ChartBuilder::on(root)
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(52)
+        .build_cartesian_2d(first..x1, (lo - pad)..(hi + pad))
+        .map_err(|e| e.to_string())?;
+    mesh(&mut chart, "training iteration", "mean job latency", fg)?;
+    type Series = (&'static str, RGBColor, fn(&CurvePoint) -> f64, u32);
+    let series: [Series; 3] = [
+        ("heft_rt", RGBColor(207, 34, 46), |p| p.heft, 1),
+        ("dls_srpt", RGBColor(130, 130, 130), |p| p.dls, 1),
+        ("learned", RGBColor(9, 105, 218), |p| p.learned, 3),
+    ];
+    for (name, col, get, w) in series {
+        chart
+            .draw_series(LineSeries::new(
+                curve.iter().map(|p| (p.iteration as f64, get(p))),
+                col.stroke_width(w),
+            ))
+            .map_err(|e| e.to_string())?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], col.stroke_width(2)));
+    }
+    chart
+        .draw_series(curve.iter().map(|p| {
+            Circle::new(
+                (p.iteration as f64, p.learned),
+                3,
+                RGBColor(9, 105, 218).filled(),
+            )
+        }))
+        .map_err(|e| e.to_string())?;
+    legend(&mut chart, bg, fg)
+}

@@ -1,0 +1,147 @@
+//! What the step-through view and the playback show at a time: the decision in force,
+//! the events to step through, flow times so far, the piece under the pointer.
+
+use schedlab_core::stream::dag::TaskRun;
+
+use super::run::{Column, StreamsResult};
+use crate::gantt::{format_time, Geometry};
+
+/// One row of the step-through table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRow {
+    pub job: usize,
+    pub label: String,
+    /// "runs on M2", "shares 50 %", "waits".
+    pub status: String,
+    /// What the policy compared.
+    pub key: String,
+    pub running: bool,
+}
+
+/// What the step-through view shows at time `t`: when the decision was taken and the
+/// jobs in the system, the chosen ones first.
+pub fn step_view(r: &StreamsResult, column: usize, t: f64) -> Option<(f64, Vec<StepRow>)> {
+    let col = r.columns.get(column)?;
+    if !r.dag {
+        let k = col.decisions.partition_point(|d| d.time <= t + 1e-12);
+        let d = col.decisions.get(k.checked_sub(1)?)?;
+        let mut rows: Vec<(usize, StepRow)> = d
+            .rows
+            .iter()
+            .map(|row| {
+                let machine = col
+                    .segments
+                    .iter()
+                    .find(|s| s.job == row.job && s.start <= d.time + 1e-12 && s.end > d.time)
+                    .map(|s| s.machine);
+                let status = if row.rate >= 1.0 - 1e-9 {
+                    match machine {
+                        Some(m) => format!("runs on {}", r.machine_names[m]),
+                        None => "runs".into(),
+                    }
+                } else if row.rate > 0.0 {
+                    format!("shares {:.0} % of a machine", row.rate * 100.0)
+                } else {
+                    "waits".into()
+                };
+                (
+                    row.rank.unwrap_or(usize::MAX / 2)
+                        + if row.rate > 0.0 { 0 } else { usize::MAX / 4 },
+                    StepRow {
+                        job: row.job,
+                        label: r.job_labels[row.job].clone(),
+                        status,
+                        key: row.key.clone(),
+                        running: row.rate > 0.0,
+                    },
+                )
+            })
+            .collect();
+        schedlab_core::util::sort_dyn(&mut rows, &|a, b| (a.0, a.1.job).cmp(&(b.0, b.1.job)));
+        return Some((d.time, rows.into_iter().map(|x| x.1).collect()));
+    }
+    // DAG jobs: the jobs in the system at t, what runs where, and the expected work left.
+    let mut rows = Vec::new();
+    for j in 0..r.arrivals.len() {
+        if r.arrivals[j] > t || col.completion[j] <= t {
+            continue;
+        }
+        let tpl = r.template_of[j];
+        let tasks: Vec<&TaskRun> = col.tasks.iter().filter(|x| x.job == j).collect();
+        let left: f64 = tasks
+            .iter()
+            .filter(|x| x.end > t)
+            .map(|x| r.mean_exec[tpl][x.task])
+            .sum();
+        let running: Vec<String> = tasks
+            .iter()
+            .filter(|x| x.start <= t && x.end > t)
+            .map(|x| {
+                format!(
+                    "{} on {}",
+                    r.task_names[tpl][x.task], r.machine_names[x.proc]
+                )
+            })
+            .collect();
+        let key = if col.policy == "dls_fcfs" {
+            format!("arrived {}", format_time(r.arrivals[j]))
+        } else {
+            format!("expected work left {}", format_time(left))
+        };
+        rows.push(StepRow {
+            job: j,
+            label: r.job_labels[j].clone(),
+            status: if running.is_empty() {
+                "waits".into()
+            } else {
+                running.join(", ")
+            },
+            key,
+            running: !running.is_empty(),
+        });
+    }
+    schedlab_core::util::sort_dyn(&mut rows, &|a, b| {
+        b.running.cmp(&a.running).then(a.job.cmp(&b.job))
+    });
+    Some((t, rows))
+}
+
+/// Times where something happens (arrivals, completions, decisions), for stepping.
+pub fn event_times(r: &StreamsResult) -> Vec<f64> {
+    let mut v: Vec<f64> = r.arrivals.clone();
+    for c in &r.columns {
+        v.extend(c.completion.iter().copied());
+        v.extend(c.decisions.iter().map(|d| d.time));
+        v.extend(c.tasks.iter().flat_map(|t| [t.start, t.end]));
+    }
+    schedlab_core::util::sort_dyn(&mut v, &f64::total_cmp);
+    v.dedup();
+    v
+}
+
+/// Flow times of the jobs completed by `t`.
+pub fn flows_by(r: &StreamsResult, column: usize, t: f64) -> Vec<f64> {
+    let Some(c) = r.columns.get(column) else {
+        return Vec::new();
+    };
+    c.completion
+        .iter()
+        .zip(&r.arrivals)
+        .filter(|(c, _)| **c <= t)
+        .map(|(c, a)| c - a)
+        .collect()
+}
+
+/// The segment under pixel (x, y) of the Gantt, if any.
+pub fn segment_at(g: &Geometry, col: &Column, x: f64, y: f64) -> Option<usize> {
+    let m = g.row_at(y)?;
+    let (y0, y1) = g.bar_y(m);
+    if y < y0 || y > y1 {
+        return None;
+    }
+    let t = g.t(x);
+    let slack = g.t_max / g.width as f64 * 2.0;
+    col.segments
+        .iter()
+        .position(|s| s.machine == m && t >= s.start - slack && t <= s.end + slack)
+}

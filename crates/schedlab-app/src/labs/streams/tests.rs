@@ -1,0 +1,179 @@
+//! Native tests of the Streams lab's model.
+
+mod flow {
+    use super::super::*;
+    use plotters::prelude::*;
+    use schedlab_core::stream::Info;
+
+    fn svg(r: &StreamsResult, col: usize, playhead: f64) -> String {
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (800, 200)).into_drawing_area();
+            let g = geometry(800, 200, r);
+            draw_gantt(&root, &g, r, col, playhead, false).unwrap();
+            root.present().unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn the_default_lab_shows_srpt_preempting_and_beating_fcfs() {
+        let r = run_all(&StreamsSettings::default()).unwrap();
+        assert_eq!(r.columns.len(), 2);
+        let (srpt, fcfs) = (&r.columns[0], &r.columns[1]);
+        assert!(srpt.metrics.mean_flow_time < fcfs.metrics.mean_flow_time);
+        assert!(!srpt.preemption_marks.is_empty(), "SRPT preempts somewhere");
+        assert!(fcfs.preemption_marks.is_empty(), "FCFS never preempts");
+        assert!(srpt.competitive_ratio.unwrap() >= 1.0 - 1e-9);
+        // Chunked runs equal one-go runs.
+        let mut runner = Runner::new(&StreamsSettings::default()).unwrap();
+        let mut calls = 0;
+        while !runner.advance(3).unwrap() {
+            calls += 1;
+            assert!(runner.progress() <= 1.0);
+        }
+        assert!(calls > 10);
+        assert_eq!(runner.result(), r);
+        // The drawing has a bar per segment and arrival marks; nothing after the playhead
+        // is drawn solid.
+        let full = svg(&r, 0, r.t_max);
+        let start = svg(&r, 0, 0.0);
+        assert!(full.len() > start.len());
+        assert!(full.contains("J1"));
+    }
+
+    #[test]
+    fn long_streams_draw_one_pixel_column_at_a_time() {
+        let s = StreamsSettings {
+            jobs: 3000,
+            load: 0.95,
+            policies: vec!["ps".into()],
+            ..StreamsSettings::default()
+        };
+        let r = run_all(&s).unwrap();
+        assert!(r.columns[0].segments.len() > MAX_DRAWN_SEGMENTS);
+        let out = svg(&r, 0, r.t_max / 2.0);
+        // Bounded by rows × width, not by the pieces.
+        assert!(
+            out.matches("<rect").count() < 2 * 800,
+            "{}",
+            out.matches("<rect").count()
+        );
+        assert!(out.matches("<rect").count() > 50);
+    }
+
+    #[test]
+    fn step_through_explains_the_decision_at_the_playhead() {
+        let r = run_all(&StreamsSettings::default()).unwrap();
+        let col = &r.columns[0];
+        // Find a decision with a waiting job.
+        let d = col
+            .decisions
+            .iter()
+            .find(|d| d.rows.len() >= 2)
+            .expect("the queue builds up somewhere");
+        let (at, rows) = step_view(&r, 0, d.time + 1e-9).unwrap();
+        assert_eq!(at, d.time);
+        assert!(rows[0].running && rows[0].status.starts_with("runs on M1"));
+        assert!(rows.iter().any(|x| x.status == "waits"));
+        // SRPT runs the job with the least remaining work.
+        let rem = |s: &str| s.trim_start_matches("remaining ").parse::<f64>().unwrap();
+        let run = rem(&rows[0].key);
+        assert!(rows[1..].iter().all(|x| rem(&x.key) >= run));
+    }
+
+    #[test]
+    fn dag_mixes_run_and_step_through_shows_tasks() {
+        let s = StreamsSettings {
+            mix: JobMix::Ds3,
+            jobs: 20,
+            load: 0.7,
+            exec_noise: 0.3,
+            policies: StreamsSettings::default_policies(JobMix::Ds3),
+            ..StreamsSettings::default()
+        };
+        let r = run_all(&s).unwrap();
+        assert!(r.dag && r.machine_names.len() == 16);
+        assert!(r.job_labels.iter().any(|l| l.ends_with("TX")));
+        let c = &r.columns[0];
+        let busy = c.tasks.iter().find(|t| t.end > t.start).unwrap();
+        let (_, rows) = step_view(&r, 0, (busy.start + busy.end) / 2.0).unwrap();
+        assert!(rows.iter().any(|x| x.running && x.status.contains(" on ")));
+        assert!(metrics_csv(&r).lines().count() == 3);
+        assert!(jobs_json(&s).unwrap().contains("ds3-wifi"));
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_a_message() {
+        let mut s = StreamsSettings {
+            policies: vec!["heft_rt".into()],
+            ..StreamsSettings::default()
+        };
+        assert!(Runner::new(&s).unwrap_err().contains("unknown policy"));
+        s.policies = vec!["srpt".into()];
+        s.info = Info::NonClairvoyant;
+        assert!(Runner::new(&s).unwrap_err().contains("sizes"));
+        s.info = Info::Clairvoyant;
+        s.load = f64::NAN;
+        assert!(Runner::new(&s).is_err());
+        s.load = 0.5;
+        s.jobs = MAX_UI_JOBS + 1;
+        assert!(Runner::new(&s).unwrap_err().contains("CLI"));
+    }
+}
+
+mod learned {
+    use super::super::*;
+    use plotters::prelude::*;
+    use schedlab_core::stream::dag::DagPolicy;
+    use schedlab_core::stream::learned::CurvePoint;
+    use std::sync::Arc;
+
+    #[test]
+    fn learned_settings_round_trip_and_bad_weights_are_refused() {
+        let mut s = StreamsSettings {
+            mix: JobMix::Ds3,
+            jobs: 20,
+            policies: vec!["learned".into(), "heft_rt".into()],
+            ..StreamsSettings::default()
+        };
+        let mut m = s.learned_model();
+        m.training = None;
+        m.b2 += 1.0;
+        s.learned = Some(m.clone());
+        crate::limits::check_streams(&s).unwrap();
+        assert_eq!(
+            s.dag_policy("learned").unwrap(),
+            DagPolicy::Learned(Arc::new(m))
+        );
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<StreamsSettings>(&json).unwrap(), s);
+        s.learned.as_mut().unwrap().w2.clear();
+        assert!(crate::limits::check_streams(&s)
+            .unwrap_err()
+            .contains("learned policy"));
+    }
+
+    #[test]
+    fn the_learning_curve_draws() {
+        let pts: Vec<CurvePoint> = (0..5)
+            .map(|i| CurvePoint {
+                iteration: i,
+                learned: 100.0 - i as f64,
+                heft: 110.0,
+                dls: 104.0,
+                fitness: 1.0,
+            })
+            .collect();
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (400, 240)).into_drawing_area();
+            draw_learning_curve(&root, &pts, false).unwrap();
+        }
+        assert!(
+            out.contains("heft_rt")
+                && out.contains("learned")
+                && out.matches("<circle").count() >= 5
+        );
+    }
+}

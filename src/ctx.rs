@@ -1,0 +1,103 @@
+//! The app's shared signals ([`Ctx`]), below every component: components take it from
+//! Leptos's context; only `app.rs` creates it.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use schedlab_app::editor::Editor;
+use schedlab_app::eval::{Curve, Evaluation};
+use schedlab_app::presets;
+use schedlab_app::serving::ServingResult;
+use schedlab_app::state::AppState;
+use schedlab_app::streams::StreamsResult;
+
+/// The Streams lab's last good result.
+pub type StreamsShared = Option<Arc<StreamsResult>>;
+/// The Serving lab's last good result.
+pub type ServingShared = Option<Arc<ServingResult>>;
+
+/// What is selected in the DAG editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    None,
+    Task(usize),
+    Edge(usize),
+}
+
+/// The app's signals, shared through context. All are `Copy`.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub editor: RwSignal<Editor>,
+    /// The engine's answer for the current state (None until the first evaluation).
+    pub eval: RwSignal<Option<Result<Arc<Evaluation>, String>>>,
+    /// Makespan against σ in compare mode (computed after the main evaluation).
+    pub robustness: RwSignal<Option<Vec<Curve>>>,
+    /// An error the user must see (bad link, refused edit, bad file); None = no banner.
+    pub banner: RwSignal<Option<String>>,
+    /// A transient notice ("link copied").
+    pub notice: RwSignal<Option<String>>,
+    pub playhead: RwSignal<f64>,
+    pub playing: RwSignal<bool>,
+    pub selected: RwSignal<Selection>,
+    pub dark: bool,
+    /// The Streams lab's last good result.
+    pub streams: RwSignal<StreamsShared>,
+    pub streams_playhead: RwSignal<f64>,
+    pub streams_playing: RwSignal<bool>,
+    /// Some(fraction) while a stream is being simulated.
+    pub streams_progress: RwSignal<Option<f64>>,
+    /// The Serving lab's last good result and its playhead (ms).
+    pub serving: RwSignal<ServingShared>,
+    pub serving_playhead: RwSignal<f64>,
+    pub serving_playing: RwSignal<bool>,
+}
+
+impl Ctx {
+    /// Runs an edit; a refusal shows its message in the banner, a success clears it.
+    pub fn apply<T>(&self, f: impl FnOnce(&mut Editor) -> Result<T, String>) -> Option<T> {
+        let mut out = None;
+        self.editor.update(|e| match f(e) {
+            Ok(v) => {
+                out = Some(v);
+            }
+            Err(msg) => self.banner.set(Some(msg)),
+        });
+        if out.is_some() {
+            self.banner.set(None);
+        }
+        out
+    }
+
+    /// The current state (a clone).
+    pub fn state(&self) -> AppState {
+        self.editor.with(|e| e.state.clone())
+    }
+
+    /// The longest makespan shown (the time axis of every Gantt and the playhead range).
+    pub fn t_max(&self) -> f64 {
+        self.eval.with(|e| match e {
+            Some(Ok(ev)) => ev
+                .columns
+                .iter()
+                .map(|c| c.run.metrics.makespan.max(c.run.metrics.planned_makespan))
+                .fold(0.0, f64::max),
+            _ => 0.0,
+        })
+    }
+
+    pub fn load_preset(&self, id: &str) {
+        if let Some(p) = presets::find(id) {
+            let mut s = AppState::new(p.scenario());
+            let old = self.state();
+            s.schedulers = old.schedulers;
+            s.noise = old.noise;
+            s.options = old.options;
+            s.view.preset = Some(p.id.to_string());
+            if self.apply(|e| e.load(s)).is_some() {
+                self.selected.set(Selection::None);
+                self.playing.set(false);
+                self.playhead.set(f64::INFINITY);
+            }
+        }
+    }
+}
