@@ -11,6 +11,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::error::{Error, Result};
 use crate::scenario::{limits, LinkBandwidth, ProcKind, Scenario};
+use crate::util::show;
 
 /// A dependency in compiled form.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,6 +53,23 @@ fn check_number(what: impl FnOnce() -> String, v: f64, allow_zero: bool) -> Resu
     if v < 0.0 || (!allow_zero && v == 0.0) {
         let need = if allow_zero { ">= 0" } else { "> 0" };
         return Err(Error::invalid(format!("{}: {v} is not {need}", what())));
+    }
+    if v > limits::MAX_NUMBER {
+        return Err(Error::invalid(format!(
+            "{}: {} is above the limit of {}",
+            what(),
+            show(v),
+            show(limits::MAX_NUMBER)
+        )));
+    }
+    // Speeds and bandwidths divide: a tiny one would make a time overflow.
+    if !allow_zero && v < limits::MIN_RATE {
+        return Err(Error::invalid(format!(
+            "{}: {} is below the limit of {}",
+            what(),
+            show(v),
+            show(limits::MIN_RATE)
+        )));
     }
     Ok(())
 }
@@ -107,6 +125,20 @@ impl Problem {
                 what: "number of dependencies",
                 found: scenario.edges.len(),
                 limit: limits::MAX_EDGES,
+            });
+        }
+        if n * m > limits::MAX_TASK_PROCESSOR_PAIRS {
+            return Err(Error::Limit {
+                what: "tasks × processors",
+                found: n * m,
+                limit: limits::MAX_TASK_PROCESSOR_PAIRS,
+            });
+        }
+        if scenario.edges.len() * m > limits::MAX_EDGE_PROCESSOR_PAIRS {
+            return Err(Error::Limit {
+                what: "dependencies × processors",
+                found: scenario.edges.len() * m,
+                limit: limits::MAX_EDGE_PROCESSOR_PAIRS,
             });
         }
 
@@ -180,6 +212,7 @@ impl Problem {
 
         // Tasks.
         let mut task_index: HashMap<&str, usize> = HashMap::with_capacity(n);
+        let mut total_exec = 0.0f64;
         let mut exec = vec![f64::INFINITY; n * m];
         for (i, t) in scenario.tasks.iter().enumerate() {
             check_name("task", i, &t.name)?;
@@ -232,9 +265,36 @@ impl Problem {
                     t.name
                 )));
             }
+            // The slowest processor that can run it (cost ÷ speed can exceed the cost).
+            let (worst_p, worst) = row
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.is_finite())
+                .fold((0, 0.0f64), |b, (p, &v)| if v > b.1 { (p, v) } else { b });
+            if worst > limits::MAX_TOTAL_TIME {
+                return Err(Error::invalid(format!(
+                    "task '{}': execution time {} on '{}' is above the limit of {}",
+                    t.name,
+                    show(worst),
+                    scenario.processors[worst_p].name,
+                    show(limits::MAX_TOTAL_TIME)
+                )));
+            }
+            total_exec += worst;
         }
 
-        // Edges.
+        // Edges. A transfer's worst case: the largest latency and the smallest bandwidth
+        // between distinct processors.
+        let (mut worst_lat, mut worst_inv_bw) = (0.0f64, 0.0f64);
+        for p in 0..m {
+            for q in 0..m {
+                if p != q {
+                    worst_lat = worst_lat.max(lat[p * m + q]);
+                    worst_inv_bw = worst_inv_bw.max(inv_bw[p * m + q]);
+                }
+            }
+        }
+        let mut total_comm = 0.0f64;
         let mut deps = Vec::with_capacity(scenario.edges.len());
         let mut seen_edges = std::collections::HashSet::with_capacity(scenario.edges.len());
         for (i, e) in scenario.edges.iter().enumerate() {
@@ -254,11 +314,30 @@ impl Problem {
                 return Err(Error::invalid(format!("{}: duplicate dependency", what())));
             }
             check_number(|| format!("{} data", what()), e.data, true)?;
+            let worst = worst_lat + e.data * worst_inv_bw;
+            if worst > limits::MAX_TOTAL_TIME {
+                return Err(Error::invalid(format!(
+                    "{}: transfer time {} over the slowest link is above the limit of {}",
+                    what(),
+                    show(worst),
+                    show(limits::MAX_TOTAL_TIME)
+                )));
+            }
+            total_comm += worst;
             deps.push(Dep {
                 src,
                 dst,
                 data: e.data,
             });
+        }
+
+        if total_exec + total_comm > limits::MAX_TOTAL_TIME {
+            return Err(Error::invalid(format!(
+                "the scenario's total time is too large: every task on its slowest processor ({}) plus every transfer over the slowest link ({}) is above the limit of {} (sums the schedulers form would overflow)",
+                show(total_exec),
+                show(total_comm),
+                show(limits::MAX_TOTAL_TIME)
+            )));
         }
 
         let (succ_off, succ_deps) = csr(n, deps.iter().map(|d| d.src));

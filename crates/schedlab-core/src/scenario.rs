@@ -23,6 +23,29 @@ pub mod limits {
     pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
     /// Maximum length of a task or processor name, in bytes.
     pub const MAX_NAME_BYTES: usize = 256;
+    /// Maximum tasks × processors: the size of the execution-time matrix every scheduler
+    /// reads (HEFT at this size takes about a second natively).
+    pub const MAX_TASK_PROCESSOR_PAIRS: usize = 4_000_000;
+    /// Maximum dependencies × processors: list schedulers weigh every incoming dependency
+    /// on every processor.
+    pub const MAX_EDGE_PROCESSOR_PAIRS: usize = 16_000_000;
+    /// Largest cost, data volume, latency, speed or bandwidth.
+    pub const MAX_NUMBER: f64 = 1e100;
+    /// Smallest speed or bandwidth (so that a cost ÷ speed or data ÷ bandwidth stays finite).
+    pub const MIN_RATE: f64 = 1e-100;
+    /// Largest total time: every task on its slowest processor plus every dependency over
+    /// its slowest link. Every sum a scheduler, simulator or metric forms is below this
+    /// (times a small factor for noise), so no makespan is ever infinite or NaN.
+    pub const MAX_TOTAL_TIME: f64 = 1e100;
+    /// Largest relative σ of execution or communication noise.
+    pub const MAX_NOISE_SIGMA: f64 = 100.0;
+    /// Straggler factors (and random stragglers' duration, relative to the makespan) lie
+    /// in [1 / `MAX_SLOWDOWN`, `MAX_SLOWDOWN`].
+    pub const MAX_SLOWDOWN: f64 = 1e6;
+    /// Event budget of the DAG simulator: `EVENTS_PER_ITEM` × (tasks + dependencies) +
+    /// `EVENTS_BASE` (a run needs exactly one event per task and per dependency).
+    pub const EVENTS_PER_ITEM: usize = 2;
+    pub const EVENTS_BASE: usize = 16;
 }
 
 /// A scheduling scenario: tasks, their dependencies, and the platform they run on.

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::schedule::Schedule;
-use crate::util::{derive_seed, OrdF64};
+use crate::scenario::limits;
+use crate::util::{derive_seed, show, OrdF64};
 
 /// A deterministic event queue: events pop in time order, ties in insertion order.
 #[derive(Debug, Clone)]
@@ -154,6 +155,27 @@ impl Noise {
         };
         finite_nonneg("exec_sigma", self.exec_sigma)?;
         finite_nonneg("comm_sigma", self.comm_sigma)?;
+        for (what, v) in [("exec_sigma", self.exec_sigma), ("comm_sigma", self.comm_sigma)] {
+            if v > limits::MAX_NOISE_SIGMA {
+                return Err(Error::invalid(format!(
+                    "noise {what}: {v} is above the limit of {}",
+                    limits::MAX_NOISE_SIGMA
+                )));
+            }
+        }
+        let slowdown = |what: String, f: f64| {
+            let (lo, hi) = (1.0 / limits::MAX_SLOWDOWN, limits::MAX_SLOWDOWN);
+            if (lo..=hi).contains(&f) {
+                Ok(())
+            } else {
+                Err(Error::invalid(format!(
+                    "{what}: factor {} is outside [{}, {}]",
+                    show(f),
+                    show(lo),
+                    show(hi)
+                )))
+            }
+        };
         for (i, s) in self.stragglers.iter().enumerate() {
             if !problem.proc_names.contains(&s.processor) {
                 return Err(Error::invalid(format!(
@@ -167,6 +189,7 @@ impl Noise {
                     s.factor
                 )));
             }
+            slowdown(format!("straggler #{i}"), s.factor)?;
             if !(s.start.is_finite() && s.end.is_finite() && s.start >= 0.0 && s.start < s.end) {
                 return Err(Error::invalid(format!(
                     "straggler #{i}: the interval [{}, {}) is not a finite interval with 0 <= start < end",
@@ -191,6 +214,14 @@ impl Noise {
                 return Err(Error::invalid(format!(
                     "random stragglers: duration {} is not > 0",
                     r.duration
+                )));
+            }
+            slowdown("random stragglers".into(), r.factor)?;
+            if r.duration > limits::MAX_SLOWDOWN {
+                return Err(Error::invalid(format!(
+                    "random stragglers: duration {} is above the limit of {}",
+                    show(r.duration),
+                    show(limits::MAX_SLOWDOWN)
                 )));
             }
         }
@@ -460,8 +491,15 @@ pub fn simulate(problem: &Problem, plan: &Schedule, noise: &Noise, seed: u64) ->
             p, 0.0, &mut next, &mut busy, &missing, &mut runs, &mut queue,
         );
     }
+    let budget = limits::EVENTS_PER_ITEM * (n + problem.deps.len()) + limits::EVENTS_BASE;
     while let Some((now, ev)) = queue.pop() {
         events += 1;
+        if events > budget {
+            return Err(Error::Simulation(format!(
+                "event budget of {budget} exceeded at t = {}: the run is not progressing",
+                show(now)
+            )));
+        }
         match ev {
             Event::Finish(t) => {
                 let p = runs[t].proc;

@@ -82,3 +82,14 @@ mod tests {
         }
     }
 }
+
+/// A number for an error message: plain when it reads well (`2.5`, `1000`), in scientific
+/// notation when it would print dozens of digits (`1e308`, `5e-324`).
+pub fn show(v: f64) -> String {
+    let a = v.abs();
+    if v.is_finite() && a != 0.0 && !(1e-6..1e16).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}

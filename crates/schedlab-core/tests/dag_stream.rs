@@ -1,6 +1,9 @@
 //! Streams of DAG jobs on heterogeneous processors: the DS3 templates from the real files,
 //! HEFT-RT against the engine's HEFT, and the validator on every policy.
 
+#[path = "common/proptest_cases.rs"]
+mod proptest_cases;
+
 use proptest::prelude::*;
 use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
 use schedlab_core::sched::{self, Options};
@@ -161,7 +164,7 @@ fn bad_dag_streams_are_refused() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: proptest_cases::cases(120), ..ProptestConfig::default() })]
 
     #[test]
     fn every_dag_policy_passes_the_validator(seed in any::<u64>(), use_ds3 in any::<bool>(), rho in 0.2f64..1.3, sigma in prop_oneof![Just(0.0), 0.0f64..0.6], procs in 1usize..6, tasks in 1usize..30) {

@@ -1,6 +1,9 @@
 //! The serving lab's engine: the real Mooncake traces, hand-computed TTFTs, cache affinity,
 //! scaling with few remapped prefixes, the validator on every router, the capacity search.
 
+#[path = "common/proptest_cases.rs"]
+mod proptest_cases;
+
 use proptest::prelude::*;
 use schedlab_core::serve::router::{Router, ROUTER_IDS};
 use schedlab_core::serve::sim::{
@@ -224,7 +227,7 @@ fn bad_configurations_are_refused() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: proptest_cases::cases(60), ..ProptestConfig::default() })]
 
     #[test]
     fn every_router_passes_the_validator(seed in any::<u64>(), instances in 1usize..6, rate in 0.5f64..30.0, batch in 0usize..4, cache in 1usize..200, noise in prop_oneof![Just(0.0), 0.0f64..0.5], add in any::<bool>()) {

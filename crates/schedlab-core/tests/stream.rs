@@ -1,5 +1,8 @@
 //! Online scheduling: textbook numbers, SRPT's optimality, and the validator on every policy.
 
+#[path = "common/proptest_cases.rs"]
+mod proptest_cases;
+
 use proptest::prelude::*;
 use schedlab_core::stream::policy::{Policy, IDS};
 use schedlab_core::stream::sim::{check, simulate, StreamMetrics};
@@ -114,7 +117,7 @@ fn jobs_strategy(max: usize) -> impl Strategy<Value = Vec<(f64, f64)>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: proptest_cases::cases(1000), ..ProptestConfig::default() })]
 
     #[test]
     fn srpt_total_flow_is_at_most_every_other_policys_on_one_machine(jobs in jobs_strategy(14)) {

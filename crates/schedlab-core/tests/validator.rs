@@ -1,6 +1,9 @@
 //! Every scheduler on thousands of random instances, with and without noise, checked by the
 //! independent validator; σ = 0 reproduces the plan exactly; simulation is deterministic.
 
+#[path = "common/proptest_cases.rs"]
+mod proptest_cases;
+
 use proptest::prelude::*;
 use schedlab_core::scenario::{
     Edge, Link, LinkBandwidth, Network, ProcKind, Processor, Scenario, Task,
@@ -130,7 +133,7 @@ fn noises(problem: &Problem) -> Vec<Noise> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: proptest_cases::cases(1500), ..ProptestConfig::default() })]
 
     #[test]
     fn every_scheduler_every_noise_passes_the_validator(s in scenario(), seed in any::<u64>()) {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::{ImportOptions, InputFile};
 use crate::error::{Error, Result};
-use crate::scenario::{Edge, Network, ProcKind, Processor, Scenario, Task};
+use crate::scenario::{limits, Edge, Network, ProcKind, Processor, Scenario, Task};
 
 const FMT: &str = "DOT";
 /// Processors created when the graph names none.
@@ -147,7 +147,12 @@ struct Graph {
 struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
+    /// `{ ... }` groups open around the current token.
+    depth: usize,
 }
+
+/// Deepest nesting of `{ ... }` groups and subgraphs read (the parser recurses per level).
+pub const MAX_NESTING: usize = 100;
 
 impl Parser {
     fn peek(&self) -> Option<&Tok> {
@@ -238,10 +243,17 @@ impl Parser {
         }
     }
     fn block(&mut self, g: &mut Graph) -> std::result::Result<Vec<String>, String> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.err(format!(
+                "subgraphs nested more than {MAX_NESTING} deep"
+            )));
+        }
         self.expect('{')?;
+        self.depth += 1;
         let before = g.nodes.len();
         self.stmts(g)?;
         self.expect('}')?;
+        self.depth -= 1;
         Ok(g.nodes[before..].to_vec())
     }
     fn stmts(&mut self, g: &mut Graph) -> std::result::Result<(), String> {
@@ -271,6 +283,7 @@ impl Parser {
                     g.attrs.insert(k.to_ascii_lowercase(), v);
                 }
                 _ => {
+                    let line = self.line();
                     let mut lhs = self.operand(g)?;
                     let mut chain = Vec::new();
                     loop {
@@ -297,6 +310,16 @@ impl Parser {
                                 .extend(attrs.clone());
                         }
                     } else {
+                        // `{a b} -> {c d}` is every pair: count before expanding.
+                        let pairs = chain.iter().fold(g.edges.len(), |k, (a, b)| {
+                            k.saturating_add(a.len().saturating_mul(b.len()))
+                        });
+                        if pairs > limits::MAX_EDGES {
+                            return Err(format!(
+                                "line {line}: this edge statement brings the graph to {pairs} dependencies, above the limit of {}",
+                                limits::MAX_EDGES
+                            ));
+                        }
                         for (a, b) in chain {
                             for x in &a {
                                 for y in &b {
@@ -330,7 +353,11 @@ fn add_node(g: &mut Graph, id: &str) {
 
 fn parse(text: &str) -> std::result::Result<Graph, String> {
     let toks = tokenize(text)?;
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     let mut g = Graph::default();
     if let Some(Tok::Id(s)) = p.peek() {
         if s.eq_ignore_ascii_case("strict") {

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 
 use super::{int, num, InputFile};
 use crate::error::{Error, Result};
-use crate::scenario::{Edge, Link, LinkBandwidth, Network, ProcKind, Processor, Scenario, Task};
+use crate::scenario::{
+    limits, Edge, Link, LinkBandwidth, Network, ProcKind, Processor, Scenario, Task,
+};
 
 const FMT: &str = "DS3";
 
@@ -276,13 +278,31 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
         ));
     }
 
-    // Processors: one per core of every compute cluster.
-    let mut procs = Vec::new();
-    let mut cluster_of = Vec::new();
+    // Processors: one per core of every compute cluster, counted before any is made.
+    let mut cores = 0usize;
+    for r in soc.resources.iter().filter(|r| kind_of(&r.kind).is_some()) {
+        cores = cores.saturating_add(r.capacity);
+        if cores > limits::MAX_PROCESSORS {
+            return Err(Error::format(
+                FMT,
+                format!(
+                    "resource '{}' (capacity {}) brings the SoC to more than {} processors (cores), the limit",
+                    r.name,
+                    r.capacity,
+                    limits::MAX_PROCESSORS
+                ),
+            ));
+        }
+    }
+    let mut procs = Vec::with_capacity(cores);
+    let mut cluster_of = Vec::with_capacity(cores);
+    // The processors of each compute cluster, a contiguous range of `procs`.
+    let mut ranges: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
     for r in &soc.resources {
         let Some(kind) = kind_of(&r.kind) else {
             continue;
         };
+        ranges.push((r.id, procs.len()..procs.len() + r.capacity));
         for c in 0..r.capacity {
             let name = if r.capacity == 1 {
                 r.name.clone()
@@ -297,15 +317,27 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
             cluster_of.push(r);
         }
     }
+    // A link per pair of processors whose clusters have a `comm_band`, in (a, b) order:
+    // only the clusters with a band are visited, so the work is the number of links.
     let mut links = Vec::new();
-    for a in 0..procs.len() {
-        for b in (a + 1)..procs.len() {
-            if let Some(&bw) = soc.band.get(&(cluster_of[a].id, cluster_of[b].id)) {
-                if bw > 0.0 {
+    for (ci, (id_a, range_a)) in ranges.iter().enumerate() {
+        let banded: Vec<(f64, &std::ops::Range<usize>)> = ranges[ci..]
+            .iter()
+            .filter_map(|(id_b, range_b)| {
+                let bw = *soc.band.get(&(*id_a, *id_b))?;
+                (bw > 0.0).then_some((bw, range_b))
+            })
+            .collect();
+        if banded.is_empty() {
+            continue;
+        }
+        for a in range_a.clone() {
+            for (bw, range_b) in &banded {
+                for b in range_b.start.max(a + 1)..range_b.end {
                     links.push(Link {
                         a: procs[a].name.clone(),
                         b: procs[b].name.clone(),
-                        bandwidth: LinkBandwidth::Value(bw),
+                        bandwidth: LinkBandwidth::Value(*bw),
                         latency: None,
                     });
                 }

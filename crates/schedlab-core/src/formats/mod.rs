@@ -130,6 +130,15 @@ pub fn import(format: Format, files: &[InputFile], options: &ImportOptions) -> R
             });
         }
     }
+    if let Some(k) = options.processors {
+        if k == 0 || k > limits::MAX_PROCESSORS {
+            return Err(Error::Limit {
+                what: "number of processors asked for",
+                found: k,
+                limit: limits::MAX_PROCESSORS,
+            });
+        }
+    }
     let one = || -> Result<&InputFile> {
         match files {
             [f] => Ok(f),

@@ -64,7 +64,8 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
         }
         let c = int(FMT, file.name, ln, "processing time", toks[1])? as f64;
         let k = int(FMT, file.name, ln, "predecessor count", toks[2])?;
-        if toks.len() != 3 + k {
+        // `toks.len() >= 3` here; `3 + k` could overflow for a hostile k.
+        if toks.len() - 3 != k {
             return Err(e(
                 ln,
                 format!(

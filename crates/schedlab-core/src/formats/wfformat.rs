@@ -16,6 +16,9 @@ use crate::scenario::{limits, Edge, Network, ProcKind, Processor, Scenario, Task
 const FMT: &str = "WfFormat";
 /// Bytes per second between machines: 1 Gbit/s.
 pub const DEFAULT_BANDWIDTH_BYTES_S: f64 = 1.25e8;
+/// At most this many file lookups to find what each dependency carries (the sum over
+/// edges of the smaller of the parent's outputs and the child's inputs).
+pub const MAX_FILE_MATCHES: usize = 20_000_000;
 /// At most this many processors per machine in the default platform.
 pub const MAX_PROCS_PER_MACHINE: usize = 4;
 
@@ -207,17 +210,51 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
     crate::util::sort_dyn(&mut pairs, &|x, y| {
         (pos[x.0.as_str()], pos[x.1.as_str()]).cmp(&(pos[y.0.as_str()], pos[y.1.as_str()]))
     });
+    // Each task's outputs as a set and inputs as file → positions, built once; an edge
+    // walks the smaller side, so a task with 100,000 files and 1,000 children costs
+    // 100,000 + 1,000 × (the children's files), not their product. Matches are summed in
+    // the child's input order, as always.
+    let out_sets: HashMap<&str, HashSet<&str>> = tasks
+        .iter()
+        .map(|t| (t.id.as_str(), t.outputs.iter().map(String::as_str).collect()))
+        .collect();
+    let mut in_maps: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
+    for t in &tasks {
+        let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, f) in t.inputs.iter().enumerate() {
+            m.entry(f.as_str()).or_default().push(k);
+        }
+        in_maps.insert(t.id.as_str(), m);
+    }
+    let mut hits: Vec<usize> = Vec::new();
+    let mut work = 0usize;
     for (a, b) in pairs {
-        let outs: HashSet<&str> = by_id[a.as_str()]
-            .outputs
+        let outs = &out_sets[a.as_str()];
+        let child = by_id[b.as_str()];
+        hits.clear();
+        work += child.inputs.len().min(outs.len());
+        if work > MAX_FILE_MATCHES {
+            return Err(err(
+                file,
+                format!("matching the files parents write with those children read takes more than {MAX_FILE_MATCHES} steps (at the edge '{a}' -> '{b}')"),
+            ));
+        }
+        if child.inputs.len() <= outs.len() {
+            hits.extend(
+                (0..child.inputs.len()).filter(|&k| outs.contains(child.inputs[k].as_str())),
+            );
+        } else {
+            let ins = &in_maps[b.as_str()];
+            for f in outs {
+                if let Some(ks) = ins.get(f) {
+                    hits.extend_from_slice(ks);
+                }
+            }
+            hits.sort_unstable();
+        }
+        let data: f64 = hits
             .iter()
-            .map(String::as_str)
-            .collect();
-        let data: f64 = by_id[b.as_str()]
-            .inputs
-            .iter()
-            .filter(|f| outs.contains(f.as_str()))
-            .map(|f| sizes.get(f).copied().unwrap_or(0.0))
+            .map(|&k| sizes.get(&child.inputs[k]).copied().unwrap_or(0.0))
             .sum();
         edges.push(Edge {
             from: a,
@@ -250,9 +287,18 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
             let rt = t
                 .runtime
                 .ok_or_else(|| err(file, format!("task '{}' has no runtimeInSeconds", t.id)))?;
+            if !(rt.is_finite() && rt >= 0.0) {
+                return Err(err(
+                    file,
+                    format!(
+                        "task '{}': runtimeInSeconds {rt} is not a finite number >= 0",
+                        t.id
+                    ),
+                ));
+            }
             Ok(Task {
                 name: t.id.clone(),
-                cost: Some(rt.max(0.0)),
+                cost: Some(rt),
                 costs: None,
             })
         })

@@ -29,6 +29,26 @@ pub const MAX_REQUESTS: usize = 1_000_000;
 /// Upper bound on blocks per request.
 pub const MAX_BLOCKS: usize = 20_000;
 
+/// The Serving lab's numeric bounds beyond the counts above (docs/serving.md, "Limits").
+pub mod limits {
+    /// Largest time constant (ms), arrival time or SLO.
+    pub const MAX_NUMBER: f64 = crate::scenario::limits::MAX_NUMBER;
+    /// Largest relative σ of prefill and decode times.
+    pub const MAX_SIGMA: f64 = crate::stream::limits::MAX_SIGMA;
+    /// Largest instance slowdown factor.
+    pub const MAX_SLOWDOWN: f64 = 1e6;
+    /// Scaling events in one configuration (each one re-maps every prefix seen).
+    pub const MAX_SCALING_EVENTS: usize = 1_000;
+    /// Mean user and output tokens of the synthetic workload (a draw is exponential, so
+    /// a mean this size still keeps every request under `MAX_BLOCKS`).
+    pub const MAX_MEAN_TOKENS: f64 = 100_000.0;
+    /// Event budget of the serving simulator: `EVENTS_PER_REQUEST` × (requests + scaling
+    /// events) + `EVENTS_BASE`. A request needs three events (arrival, prefill done,
+    /// decode done) and a scaling event one; past the budget the run stops with an error.
+    pub const EVENTS_PER_REQUEST: usize = 4;
+    pub const EVENTS_BASE: usize = 1_000;
+}
+
 /// One request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Request {
@@ -117,6 +137,13 @@ impl Workload {
                 )));
             }
             last = r.arrival;
+            if r.arrival > limits::MAX_NUMBER {
+                return Err(Error::invalid(format!(
+                    "request {i}: arrival {} is above the limit of {}",
+                    crate::util::show(r.arrival),
+                    crate::util::show(limits::MAX_NUMBER)
+                )));
+            }
             if r.blocks.len() > MAX_BLOCKS {
                 return Err(Error::Limit {
                     what: "blocks in a request",
@@ -259,6 +286,18 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<Workload> {
         if !(v.is_finite() && v > 0.0) {
             return Err(Error::invalid(format!(
                 "{what} must be a finite number > 0 (got {v})"
+            )));
+        }
+    }
+    for (what, v) in [
+        ("user tokens", spec.user_tokens),
+        ("output tokens", spec.output_tokens),
+    ] {
+        if v > limits::MAX_MEAN_TOKENS {
+            return Err(Error::invalid(format!(
+                "{what} {} is above the limit of {}",
+                crate::util::show(v),
+                limits::MAX_MEAN_TOKENS
             )));
         }
     }

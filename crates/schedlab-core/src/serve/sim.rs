@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cache::Lru;
 use super::router::{prefix_key, Router, RouterState, View, DUALMAP_SLO_FACTOR};
-use super::{Workload, BLOCK_TOKENS};
+use super::{limits, Workload, BLOCK_TOKENS};
 use crate::error::{Error, Result};
 use crate::sim::{EventQueue, NOISE_FLOOR};
 use crate::util::derive_seed;
@@ -88,18 +88,32 @@ impl ServeConfig {
                 self.instances
             )));
         }
-        for (what, v) in [
-            ("prefill base time", self.prefill_base_ms),
-            ("prefill time per token", self.prefill_ms_per_token),
-            ("decode time per token", self.decode_ms_per_token),
-            ("prefill σ", self.prefill_sigma),
-            ("decode σ", self.decode_sigma),
+        for (what, v, max) in [
+            ("prefill base time", self.prefill_base_ms, limits::MAX_NUMBER),
+            ("prefill time per token", self.prefill_ms_per_token, limits::MAX_NUMBER),
+            ("decode time per token", self.decode_ms_per_token, limits::MAX_NUMBER),
+            ("prefill σ", self.prefill_sigma, limits::MAX_SIGMA),
+            ("decode σ", self.decode_sigma, limits::MAX_SIGMA),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(Error::invalid(format!(
                     "{what} must be a finite number >= 0 (got {v})"
                 )));
             }
+            if v > max {
+                return Err(Error::invalid(format!(
+                    "{what} {} is above the limit of {}",
+                    crate::util::show(v),
+                    crate::util::show(max)
+                )));
+            }
+        }
+        if self.scaling.len() > limits::MAX_SCALING_EVENTS {
+            return Err(Error::Limit {
+                what: "scaling events",
+                found: self.scaling.len(),
+                limit: limits::MAX_SCALING_EVENTS,
+            });
         }
         if !(self.slo_ms.is_finite() && self.slo_ms > 0.0) {
             return Err(Error::invalid(format!(
@@ -107,10 +121,18 @@ impl ServeConfig {
                 self.slo_ms
             )));
         }
+        if self.slo_ms > limits::MAX_NUMBER {
+            return Err(Error::invalid(format!(
+                "the TTFT SLO {} ms is above the limit of {}",
+                crate::util::show(self.slo_ms),
+                crate::util::show(limits::MAX_NUMBER)
+            )));
+        }
         for &(i, f) in &self.slow {
-            if !(f.is_finite() && f >= 1.0) || i >= MAX_INSTANCES {
+            if !(f.is_finite() && (1.0..=limits::MAX_SLOWDOWN).contains(&f)) || i >= MAX_INSTANCES {
                 return Err(Error::invalid(format!(
-                    "slowdown ({i}, {f}): the factor must be >= 1"
+                    "slowdown ({i}, {f}): the factor must be between 1 and {}",
+                    limits::MAX_SLOWDOWN
                 )));
             }
         }
@@ -118,7 +140,7 @@ impl ServeConfig {
         let mut scaling = self.scaling.clone();
         crate::util::sort_dyn(&mut scaling, &|a, b| a.time_ms.total_cmp(&b.time_ms));
         for e in &scaling {
-            if !(e.time_ms.is_finite() && e.time_ms >= 0.0) {
+            if !(e.time_ms.is_finite() && e.time_ms >= 0.0 && e.time_ms <= limits::MAX_NUMBER) {
                 return Err(Error::invalid("a scaling event needs a time >= 0"));
             }
             alive += if e.action == ScaleAction::Add { 1 } else { -1 };
@@ -429,7 +451,16 @@ pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Re
     let mut seen: HashSet<u64> = HashSet::new();
     let mut records = Vec::new();
     let (mut imb_sum, mut imb_n) = (0.0, 0usize);
+    let budget = limits::EVENTS_PER_REQUEST * (n + scaling.len()) + limits::EVENTS_BASE;
+    let mut events = 0usize;
     while let Some((now, ev)) = st.events.pop() {
+        events += 1;
+        if events > budget {
+            return Err(Error::Simulation(format!(
+                "event budget of {budget} exceeded at t = {} ms: the run is not progressing",
+                crate::util::show(now)
+            )));
+        }
         st.now = now;
         match ev {
             Ev::Arrive(r) => {

@@ -148,7 +148,98 @@ pub struct StreamSpec {
 }
 
 /// Upper bound on generated jobs.
-pub const MAX_JOBS: usize = 1_000_000;
+pub const MAX_JOBS: usize = limits::MAX_JOBS;
+
+/// The Streams lab's numeric bounds, in one place: the generators, [`Stream::validate`],
+/// [`trace::Trace::validate`] and the simulator check against them, so the CLI, the web
+/// app's links and the trace importer all share them (docs/streams.md, "Limits").
+pub mod limits {
+    /// Jobs in a stream (and entries in a trace).
+    pub const MAX_JOBS: usize = 1_000_000;
+    /// Operations over all jobs of a stream.
+    pub const MAX_TOTAL_OPS: usize = 10_000_000;
+    /// Largest job size, operation size, arrival time, mean or context-switch time: a
+    /// million of them still sum to a finite number.
+    pub const MAX_NUMBER: f64 = crate::scenario::limits::MAX_NUMBER;
+    /// Burstiness (coefficient of variation of inter-arrival times): gamma inter-arrival
+    /// times of shape 1/cv², so between 1e-6 and 1e6.
+    pub const MIN_CV: f64 = 1e-3;
+    pub const MAX_CV: f64 = 100.0;
+    /// Target load ρ.
+    pub const MIN_LOAD: f64 = 1e-6;
+    pub const MAX_LOAD: f64 = 1e6;
+    /// Relative σ of size estimates (and of execution-time noise).
+    pub const MAX_SIGMA: f64 = 100.0;
+    /// Quantum expiries a round-robin or MLFQ run may need (total work ÷ quantum, an upper
+    /// bound): a smaller quantum is refused before the run starts.
+    pub const MAX_QUANTUM_EXPIRIES: f64 = 10_000_000.0;
+    /// MLFQ levels (the quantum doubles per level).
+    pub const MAX_MLFQ_LEVELS: usize = 64;
+    /// Event budget of the stream simulator: `EVENTS_PER_ITEM` × (jobs + operations) +
+    /// 2 × the quantum-expiry bound + `EVENTS_BASE`. A run needs at most about one event per
+    /// arrival, operation end, quantum expiry and LAS catch-up; past the budget it stops
+    /// with an error instead of hanging.
+    pub const EVENTS_PER_ITEM: usize = 16;
+    pub const EVENTS_BASE: usize = 10_000;
+}
+
+/// A finite number in (0, [`limits::MAX_NUMBER`]], or an error naming `what`.
+fn positive(what: &str, v: f64) -> Result<f64> {
+    if v.is_finite() && v > 0.0 && v <= limits::MAX_NUMBER {
+        Ok(v)
+    } else if v > limits::MAX_NUMBER && v.is_finite() {
+        Err(Error::invalid(format!(
+            "{what} {} is above the limit of {}",
+            crate::util::show(v),
+            crate::util::show(limits::MAX_NUMBER)
+        )))
+    } else {
+        Err(Error::invalid(format!(
+            "{what} must be a finite number > 0 (got {v})"
+        )))
+    }
+}
+
+/// A number in [`lo`, `hi`], or an error naming `what` and the bound it crosses.
+fn within(what: &str, v: f64, lo: f64, hi: f64) -> Result<f64> {
+    if !v.is_finite() || v <= 0.0 {
+        return Err(Error::invalid(format!(
+            "{what} must be a finite number > 0 (got {v})"
+        )));
+    }
+    if v < lo {
+        return Err(Error::invalid(format!(
+            "{what} {} is below {}",
+            crate::util::show(v),
+            crate::util::show(lo)
+        )));
+    }
+    if v > hi {
+        return Err(Error::invalid(format!(
+            "{what} {} is above {}",
+            crate::util::show(v),
+            crate::util::show(hi)
+        )));
+    }
+    Ok(v)
+}
+
+/// A finite number in [0, [`limits::MAX_NUMBER`]] (context switch, deadline slack).
+fn non_negative(what: &str, v: f64, max: f64) -> Result<f64> {
+    if !(v.is_finite() && v >= 0.0) {
+        return Err(Error::invalid(format!(
+            "{what} must be a finite number >= 0 (got {v})"
+        )));
+    }
+    if v > max {
+        return Err(Error::invalid(format!(
+            "{what} {} is above the limit of {}",
+            crate::util::show(v),
+            crate::util::show(max)
+        )));
+    }
+    Ok(v)
+}
 
 /// Generates a stream; the same spec always gives the same stream.
 pub fn generate(spec: &StreamSpec) -> Result<Stream> {
@@ -158,12 +249,7 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
     } else {
         spec.speeds.iter().sum()
     };
-    if !(spec.context_switch.is_finite() && spec.context_switch >= 0.0) {
-        return Err(Error::invalid(format!(
-            "the context-switch time must be a finite number >= 0 (got {})",
-            spec.context_switch
-        )));
-    }
+    check_context_switch(spec.context_switch)?;
     if spec.jobs == 0 || spec.jobs > MAX_JOBS {
         return Err(Error::invalid(format!(
             "jobs must be between 1 and {MAX_JOBS} (got {})",
@@ -176,15 +262,6 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
             spec.machines
         )));
     }
-    let positive = |what: &str, v: f64| {
-        if v.is_finite() && v > 0.0 {
-            Ok(v)
-        } else {
-            Err(Error::invalid(format!(
-                "{what} must be a finite number > 0 (got {v})"
-            )))
-        }
-    };
     let mean_size = match spec.mix {
         Mix::Single { mean_size } => positive("mean size", mean_size)?,
         Mix::Chain { ops, mean_op } => {
@@ -193,11 +270,23 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
                     "a chain needs between 1 and 10000 operations",
                 ));
             }
+            if ops.saturating_mul(spec.jobs) > limits::MAX_TOTAL_OPS {
+                return Err(Error::invalid(format!(
+                    "{} jobs of {ops} operations: {} operations in all, above the limit of {}",
+                    spec.jobs,
+                    ops.saturating_mul(spec.jobs),
+                    limits::MAX_TOTAL_OPS
+                )));
+            }
             positive("mean operation size", mean_op)? * ops as f64
         }
     };
     if !(spec.estimate_noise.is_finite() && spec.estimate_noise >= 0.0) {
         return Err(Error::invalid("estimate noise must be >= 0"));
+    }
+    non_negative("estimate noise", spec.estimate_noise, limits::MAX_SIGMA)?;
+    if let Some(slack) = spec.deadline_slack {
+        non_negative("deadline slack", slack, limits::MAX_NUMBER)?;
     }
     let times = arrival_times(&spec.arrivals, spec.jobs, mean_size, capacity, spec.seed)?;
     let trace = match &spec.arrivals {
@@ -260,49 +349,36 @@ pub fn arrival_times(
             "jobs must be between 1 and {MAX_JOBS} (got {jobs})"
         )));
     }
-    let positive = |what: &str, v: f64| {
-        if v.is_finite() && v > 0.0 {
-            Ok(v)
-        } else {
-            Err(Error::invalid(format!(
-                "{what} must be a finite number > 0 (got {v})"
-            )))
-        }
-    };
+    let load = |rho: f64| within("load", rho, limits::MIN_LOAD, limits::MAX_LOAD);
+    let burstiness = |cv: f64| within("burstiness (cv)", cv, limits::MIN_CV, limits::MAX_CV);
     let (mean_ia, cv) = match *arrivals {
         Arrivals::Trace(_) => (1.0, 1.0),
         Arrivals::Poisson { mean_interarrival } => {
             (positive("mean inter-arrival time", mean_interarrival)?, 1.0)
         }
-        Arrivals::Load { rho } => (mean_size / (positive("load", rho)? * capacity), 1.0),
+        Arrivals::Load { rho } => (mean_size / (load(rho)? * capacity), 1.0),
         Arrivals::Gamma {
             mean_interarrival,
             cv,
         } => (
             positive("mean inter-arrival time", mean_interarrival)?,
-            positive("burstiness (cv)", cv)?,
+            burstiness(cv)?,
         ),
-        Arrivals::GammaLoad { rho, cv } => (
-            mean_size / (positive("load", rho)? * capacity),
-            positive("burstiness (cv)", cv)?,
-        ),
+        Arrivals::GammaLoad { rho, cv } => {
+            (mean_size / (load(rho)? * capacity), burstiness(cv)?)
+        }
     };
-    if cv > 100.0 {
-        return Err(Error::invalid(format!("burstiness (cv) {cv} is above 100")));
+    if !(mean_ia.is_finite() && mean_ia > 0.0) {
+        return Err(Error::invalid(format!(
+            "the mean inter-arrival time {mean_ia} (mean size ÷ (load × capacity)) is not a finite number > 0"
+        )));
     }
     // Gamma with shape 1/cv² and the requested mean; cv = 1 is the exponential.
     let shape = 1.0 / (cv * cv);
     if let Arrivals::Trace(tr) = arrivals {
+        tr.validate()?;
         let mut v = tr.arrivals.clone();
         v.truncate(jobs);
-        if v.is_empty()
-            || v.iter().any(|t| !t.is_finite() || *t < 0.0)
-            || v.windows(2).any(|w| w[1] < w[0])
-        {
-            return Err(Error::invalid(
-                "trace arrivals must be finite, >= 0 and sorted",
-            ));
-        }
         return Ok(v);
     }
     let mut rng = StdRng::seed_from_u64(crate::util::derive_seed(seed, 11));
@@ -337,18 +413,29 @@ impl Stream {
             return Err(Error::invalid("a stream needs at least one machine"));
         }
         check_speeds(&self.speeds, self.machines)?;
-        if !(self.context_switch.is_finite() && self.context_switch >= 0.0) {
-            return Err(Error::invalid(format!(
-                "the context-switch time must be a finite number >= 0 (got {})",
-                self.context_switch
-            )));
+        check_context_switch(self.context_switch)?;
+        if self.jobs.len() > limits::MAX_JOBS {
+            return Err(Error::Limit {
+                what: "jobs in a stream",
+                found: self.jobs.len(),
+                limit: limits::MAX_JOBS,
+            });
         }
         let mut last = 0.0;
+        let mut ops = 0usize;
+        let max = limits::MAX_NUMBER;
         for (i, j) in self.jobs.iter().enumerate() {
             if !(j.arrival.is_finite() && j.arrival >= last) {
                 return Err(Error::invalid(format!(
                     "job {i}: arrival {} is not finite and in order",
                     j.arrival
+                )));
+            }
+            if j.arrival > max {
+                return Err(Error::invalid(format!(
+                    "job {i}: arrival {} is above the limit of {}",
+                    crate::util::show(j.arrival),
+                    crate::util::show(max)
                 )));
             }
             last = j.arrival;
@@ -357,14 +444,45 @@ impl Stream {
                     "job {i}: every operation needs a finite size > 0"
                 )));
             }
+            if let Some(o) = j.ops.iter().find(|o| **o > max) {
+                return Err(Error::invalid(format!(
+                    "job {i}: operation size {} is above the limit of {}",
+                    crate::util::show(*o),
+                    crate::util::show(max)
+                )));
+            }
+            ops += j.ops.len();
+            if ops > limits::MAX_TOTAL_OPS {
+                return Err(Error::Limit {
+                    what: "operations in a stream",
+                    found: ops,
+                    limit: limits::MAX_TOTAL_OPS,
+                });
+            }
             if !(j.estimate.is_finite() && j.estimate > 0.0) {
                 return Err(Error::invalid(format!(
                     "job {i}: the estimate must be a finite number > 0"
                 )));
             }
+            if j.estimate > max {
+                return Err(Error::invalid(format!(
+                    "job {i}: the estimate {} is above the limit of {}",
+                    crate::util::show(j.estimate),
+                    crate::util::show(max)
+                )));
+            }
+            if let Some(d) = j.deadline {
+                if d.is_nan() {
+                    return Err(Error::invalid(format!("job {i}: the deadline is NaN")));
+                }
+            }
         }
         Ok(())
     }
+}
+
+fn check_context_switch(cs: f64) -> Result<()> {
+    non_negative("the context-switch time", cs, limits::MAX_NUMBER).map(|_| ())
 }
 
 fn check_speeds(speeds: &[f64], machines: usize) -> Result<()> {
@@ -377,6 +495,15 @@ fn check_speeds(speeds: &[f64], machines: usize) -> Result<()> {
     if let Some(s) = speeds.iter().find(|s| !(s.is_finite() && **s > 0.0)) {
         return Err(Error::invalid(format!(
             "a machine speed must be a finite number > 0 (got {s})"
+        )));
+    }
+    let (lo, hi) = (crate::scenario::limits::MIN_RATE, limits::MAX_NUMBER);
+    if let Some((m, s)) = speeds.iter().enumerate().find(|(_, s)| **s < lo || **s > hi) {
+        return Err(Error::invalid(format!(
+            "machine {m}: speed {} is outside [{}, {}]",
+            crate::util::show(*s),
+            crate::util::show(lo),
+            crate::util::show(hi)
         )));
     }
     Ok(())

@@ -101,10 +101,20 @@ impl Policy {
             },
             "ps" => Policy::Ps,
             "las" | "setf" => Policy::Las,
-            "mlfq" => Policy::Mlfq {
-                quantum: num(parts.next(), 1.0)?,
-                levels: num(parts.next(), 6.0)?.round().max(1.0) as usize,
-            },
+            "mlfq" => {
+                let quantum = num(parts.next(), 1.0)?;
+                let levels = num(parts.next(), 6.0)?.round().max(1.0);
+                let max = crate::stream::limits::MAX_MLFQ_LEVELS;
+                if levels > max as f64 {
+                    return Err(Error::config(format!(
+                        "policy '{id}': {levels} levels is above the limit of {max}"
+                    )));
+                }
+                Policy::Mlfq {
+                    quantum,
+                    levels: levels as usize,
+                }
+            }
             "edf" => Policy::Edf,
             _ => {
                 return Err(Error::config(format!(

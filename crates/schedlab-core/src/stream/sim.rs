@@ -5,8 +5,9 @@
 use serde::Serialize;
 
 use super::policy::{Active, Alloc, Policy};
-use super::Stream;
+use super::{limits, Stream};
 use crate::error::{Error, Result};
+use crate::util::show;
 
 /// A job running on a machine during [start, end).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -149,10 +150,14 @@ impl Sim {
                 _ => classes.push(vec![p]),
             }
         }
-        // A run has at most a few events per arrival, operation end and quantum: past this
-        // bound the simulation is not progressing (computed once: it reads every job).
-        let max_ops = stream.jobs.iter().map(|j| j.ops.len()).max().unwrap_or(1);
-        let max_events = 64 * (n + 16) * (1 + max_ops) + quantum_budget(stream, policy);
+        // A run has about one event per arrival, operation end, quantum expiry and LAS
+        // catch-up: past this budget the simulation is not progressing (computed once: it
+        // reads every job). Documented in docs/streams.md, "Limits".
+        let total_ops: usize = stream.jobs.iter().map(|j| j.ops.len()).sum();
+        let expiries = quantum_expiries(stream, policy)?;
+        let max_events = limits::EVENTS_PER_ITEM * (n + total_ops)
+            + 4 * expiries as usize
+            + limits::EVENTS_BASE;
         let class_of_rank = classes
             .iter()
             .enumerate()
@@ -286,9 +291,16 @@ impl Sim {
                 }
             }
         }
+        // A lone job under RR or MLFQ: quantum boundaries change nothing while nothing else
+        // waits, so the interval runs to the next arrival or operation end and the expired
+        // quanta are applied at once below (one event instead of size ÷ quantum).
+        let quantized = policy.quantum(0).is_finite();
+        let lone = quantized && self.active.len() == 1;
         // Length of this interval: next arrival, next operation end, policy's horizon.
         let mut dt = if matches!(policy, Policy::Las) {
             super::policy::las_horizon(&self.active, &progress)
+        } else if lone {
+            f64::INFINITY
         } else {
             alloc.horizon
         };
@@ -300,9 +312,18 @@ impl Sim {
                 dt = dt.min(a.op_remaining / v);
             }
         }
-        if !dt.is_finite() || dt < 0.0 || self.events > self.max_events {
+        if !dt.is_finite() || dt < 0.0 {
             return Err(Error::Simulation(format!(
                 "no progress at t = {now} (policy {policy:?})"
+            )));
+        }
+        if self.events > self.max_events {
+            return Err(Error::Simulation(format!(
+                "event budget of {} exceeded at t = {} (policy {policy:?}, {} of {} jobs done): the run is not progressing",
+                self.max_events,
+                show(now),
+                self.completed(),
+                self.jobs
             )));
         }
         if self.record {
@@ -350,7 +371,32 @@ impl Sim {
                     a.op_remaining = stream.jobs[a.job].ops[k];
                 }
             }
-            if a.quantum_left <= tol && policy.quantum(0).is_finite() {
+            if lone && a.quantum_left <= tol {
+                // Every quantum that expired while the job was alone, in order, with the
+                // work done past each carried into the next (bounded: one pass per MLFQ
+                // level, the last level's equal quanta all at once).
+                let mut over = (-a.quantum_left).max(0.0);
+                loop {
+                    a.level = policy.demote(a.level);
+                    let q = policy.quantum(a.level);
+                    if policy.demote(a.level) == a.level {
+                        // `%` is exact in IEEE arithmetic; `as` saturates, so a quantum
+                        // of 1e-300 over 1e9 of work cannot wrap the sequence.
+                        let whole = (over / q).floor();
+                        a.quantum_left = q - over % q;
+                        self.seq = self.seq.saturating_add(whole as u64);
+                        break;
+                    }
+                    if over < q {
+                        a.quantum_left = q - over;
+                        break;
+                    }
+                    over -= q;
+                    self.seq = self.seq.saturating_add(1);
+                }
+                a.queue_seq = self.seq;
+                self.seq = self.seq.saturating_add(1);
+            } else if a.quantum_left <= tol && quantized {
                 a.level = policy.demote(a.level);
                 a.quantum_left = policy.quantum(a.level);
                 a.queue_seq = self.seq;
@@ -569,14 +615,56 @@ impl Sim {
     }
 }
 
-/// Upper bound on quantum expiries (RR, MLFQ): total work ÷ smallest quantum.
-fn quantum_budget(stream: &Stream, policy: Policy) -> usize {
-    let q = policy.quantum(0);
-    if !q.is_finite() {
-        return 0;
+/// How many quantum expiries a round-robin or MLFQ run of `stream` may need (0 for the
+/// other policies), refusing a quantum too small for the work to simulate.
+///
+/// A quantum only expires while other jobs are in the system (a lone job runs to its next
+/// event in one step), and while job j shares the machines with others they get about as
+/// much service as it does: so j sees at most about min(size, others' work × speed
+/// ratio) ÷ (quantum − context switch) expiries, plus one per MLFQ level.
+fn quantum_expiries(stream: &Stream, policy: Policy) -> Result<f64> {
+    let q0 = policy.quantum(0);
+    if !q0.is_finite() {
+        return Ok(0.0);
     }
+    let levels = match policy {
+        Policy::Mlfq { levels, .. } => levels,
+        _ => 1,
+    };
+    let q_top = policy.quantum(levels - 1);
+    let cs = stream.context_switch;
+    if cs >= q_top {
+        return Err(Error::config(format!(
+            "policy {policy:?}: the context-switch time {} is not below the quantum {}: a job that resumes would spend its whole quantum switching and never progress",
+            show(cs),
+            show(q_top)
+        )));
+    }
+    let speeds = stream.machine_speeds();
+    let lo = speeds.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = speeds.iter().copied().fold(0.0, f64::max);
+    let ratio = hi / lo;
     let work: f64 = stream.jobs.iter().map(|j| j.size()).sum();
-    ((work / q) * 4.0).min(1e12) as usize + 1000
+    let per_quantum = q_top - cs;
+    let expiries: f64 = stream
+        .jobs
+        .iter()
+        .map(|j| {
+            let s = j.size();
+            let shared = s.min((work - s).max(0.0) * ratio);
+            levels as f64 + shared / per_quantum
+        })
+        .sum();
+    if !expiries.is_finite() || expiries > limits::MAX_QUANTUM_EXPIRIES {
+        return Err(Error::config(format!(
+            "policy {policy:?}: the quantum {} is too small for this stream's work {}: about {} quantum expiries to simulate, above the limit of {} (use a larger quantum, or ps, round robin's limit as the quantum shrinks)",
+            show(q0),
+            show(work),
+            show(expiries.round()),
+            show(limits::MAX_QUANTUM_EXPIRIES)
+        )));
+    }
+    Ok(expiries)
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

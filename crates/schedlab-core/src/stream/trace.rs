@@ -26,6 +26,59 @@ pub struct Trace {
     pub sizes: Option<Vec<f64>>,
 }
 
+impl Trace {
+    /// Checks a trace however it was made (parsed, decoded from a link, built in code):
+    /// at least one arrival and at most [`MAX_ENTRIES`]; arrivals finite, >= 0 and sorted;
+    /// sizes, when given, one per arrival, each a finite number > 0. Every generator
+    /// that replays a trace calls this first.
+    pub fn validate(&self) -> Result<()> {
+        let max = super::limits::MAX_NUMBER;
+        let show = crate::util::show;
+        if self.arrivals.is_empty() {
+            return Err(Error::invalid("trace: no arrivals"));
+        }
+        if self.arrivals.len() > MAX_ENTRIES {
+            return Err(Error::Limit {
+                what: "trace arrivals",
+                found: self.arrivals.len(),
+                limit: MAX_ENTRIES,
+            });
+        }
+        let mut last = 0.0;
+        for (i, &t) in self.arrivals.iter().enumerate() {
+            if !(t.is_finite() && t >= last && t <= max) {
+                return Err(Error::invalid(format!(
+                    "trace: arrival {i} ({}) is not a finite number >= 0, at most {}, in order",
+                    show(t),
+                    show(max)
+                )));
+            }
+            last = t;
+        }
+        if let Some(sizes) = &self.sizes {
+            if sizes.len() != self.arrivals.len() {
+                return Err(Error::invalid(format!(
+                    "trace: {} arrivals but {} sizes (give a size for every arrival or none)",
+                    self.arrivals.len(),
+                    sizes.len()
+                )));
+            }
+            if let Some((i, s)) = sizes
+                .iter()
+                .enumerate()
+                .find(|(_, s)| !(s.is_finite() && **s > 0.0 && **s <= max))
+            {
+                return Err(Error::invalid(format!(
+                    "trace: size {i} ({}) is not a finite number > 0 and at most {}",
+                    show(*s),
+                    show(max)
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn bad(name: &str, line: usize, msg: impl std::fmt::Display) -> Error {
     Error::format("trace", format!("{name}:{line}: {msg}"))
 }
@@ -96,7 +149,7 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
                 ),
             }
         };
-        if !(t.is_finite() && t >= 0.0) {
+        if !(t.is_finite() && t >= 0.0 && t <= super::limits::MAX_NUMBER) {
             return Err(bad(
                 name,
                 ln,
@@ -104,7 +157,7 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
             ));
         }
         if let Some(s) = size {
-            if !(s.is_finite() && s > 0.0) {
+            if !(s.is_finite() && s > 0.0 && s <= super::limits::MAX_NUMBER) {
                 return Err(bad(
                     name,
                     ln,
