@@ -160,7 +160,11 @@ impl WorkloadArgs {
     pub fn mix(&self) -> DagMix {
         match self.workload {
             WorkloadArg::Ds3 => DagMix::Ds3,
-            WorkloadArg::RandomDagStream => random_dags(self.dag_tasks, self.processors, 16),
+            WorkloadArg::RandomDagStream => random_dags(
+                self.dag_tasks,
+                self.processors,
+                schedlab_core::stream::lab::RANDOM_DAG_TEMPLATES,
+            ),
             WorkloadArg::RandomDag => random_dags(self.dag_tasks, self.processors, 1),
         }
     }
