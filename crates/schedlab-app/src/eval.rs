@@ -2,26 +2,13 @@
 //! = the noise seed) and, under noise, the distribution of every metric over the samples;
 //! in compare mode, makespan against σ (robustness).
 
-use std::collections::BTreeMap;
-
-use schedlab_core::run::{RunResult, Stat};
-use schedlab_core::sched::{self, Options};
-use schedlab_core::util::derive_seed;
-use schedlab_core::{simulate, Metrics, Noise, Problem};
+use schedlab_core::run::{self, RunResult};
+use schedlab_core::sched::Options;
+use schedlab_core::Problem;
 
 use crate::state::AppState;
 
-/// One scheduler's results.
-#[derive(Debug, Clone)]
-pub struct Column {
-    pub scheduler: String,
-    /// Plan and the shown execution (seed = the state's seed).
-    pub run: RunResult,
-    /// Makespans of the noise samples (empty without noise).
-    pub sample_makespans: Vec<f64>,
-    /// Statistics of every scalar metric over the samples (the shown run alone without noise).
-    pub stats: BTreeMap<&'static str, Stat>,
-}
+pub use schedlab_core::run::{Curve, Evaluated as Column, ROBUSTNESS_SIGMAS};
 
 #[derive(Debug, Clone)]
 pub struct Evaluation {
@@ -31,118 +18,29 @@ pub struct Evaluation {
 
 /// The options of `state` that scheduler `id` accepts.
 pub fn options_for(state: &AppState, id: &str) -> Options {
-    let Ok(spec) = sched::find(id) else {
-        return Options::new();
-    };
-    state
-        .options
-        .iter()
-        .filter(|(k, _)| spec.options.iter().any(|o| o.key == k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+    run::options_for(id, &state.options)
 }
 
+/// The core's DAG-lab evaluation of the state ([`run::evaluate`]).
 pub fn evaluate(state: &AppState) -> Result<Evaluation, String> {
     let problem = Problem::new(&state.scenario).map_err(|e| e.to_string())?;
-    let noise = state.noise.noise();
-    let mut columns = Vec::new();
-    for id in &state.schedulers {
-        let scheduler = sched::build(id, &options_for(state, id)).map_err(|e| e.to_string())?;
-        let plan = scheduler.schedule(&problem, state.noise.seed);
-        let execution =
-            simulate(&problem, &plan, &noise, state.noise.seed).map_err(|e| e.to_string())?;
-        let metrics = Metrics::compute(&problem, &execution);
-        let mut per: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
-        let mut sample_makespans = Vec::new();
-        if noise.is_none() {
-            for (k, v) in metrics.scalars() {
-                per.entry(k).or_default().push(v);
-            }
-        } else {
-            for i in 0..state.noise.samples {
-                let e = simulate(
-                    &problem,
-                    &plan,
-                    &noise,
-                    derive_seed(state.noise.seed, i as u64),
-                )
-                .map_err(|e| e.to_string())?;
-                let m = Metrics::compute(&problem, &e);
-                sample_makespans.push(m.makespan);
-                for (k, v) in m.scalars() {
-                    per.entry(k).or_default().push(v);
-                }
-            }
-        }
-        columns.push(Column {
-            scheduler: id.clone(),
-            run: RunResult {
-                scheduler: id.clone(),
-                plan,
-                execution,
-                metrics,
-            },
-            sample_makespans,
-            stats: per.into_iter().map(|(k, v)| (k, Stat::of(&v))).collect(),
-        });
-    }
+    let columns = run::evaluate(&problem, &state.schedulers, &state.options, &state.noise)
+        .map_err(|e| e.to_string())?;
     Ok(Evaluation { problem, columns })
 }
-
-/// A robustness curve: makespan against σ for one scheduler.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Curve {
-    pub scheduler: String,
-    /// (σ, mean, 10th percentile, 90th percentile) of the makespan.
-    pub points: Vec<(f64, f64, f64, f64)>,
-}
-
-/// σ values of the robustness chart.
-pub const ROBUSTNESS_SIGMAS: [f64; 11] =
-    [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
 
 /// Makespan against execution σ for each scheduler of `state`, over `seeds` samples per
 /// point (the same seeds for every scheduler). Other noise settings are kept.
 pub fn robustness(state: &AppState, problem: &Problem, seeds: usize) -> Result<Vec<Curve>, String> {
-    let mut curves = Vec::new();
-    for id in &state.schedulers {
-        let plan = sched::build(id, &options_for(state, id))
-            .map_err(|e| e.to_string())?
-            .schedule(problem, state.noise.seed);
-        let mut points = Vec::new();
-        for sigma in ROBUSTNESS_SIGMAS {
-            let noise = Noise {
-                exec_sigma: sigma,
-                ..state.noise.noise()
-            };
-            let k = if noise.is_none() { 1 } else { seeds.max(1) };
-            let mut ms: Vec<f64> = (0..k)
-                .map(|i| {
-                    simulate(
-                        problem,
-                        &plan,
-                        &noise,
-                        derive_seed(state.noise.seed, i as u64),
-                    )
-                    .map(|e| e.makespan)
-                })
-                .collect::<Result<_, _>>()
-                .map_err(|e| e.to_string())?;
-            schedlab_core::util::sort_dyn(&mut ms, &f64::total_cmp);
-            let q = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
-            points.push((
-                sigma,
-                ms.iter().sum::<f64>() / ms.len() as f64,
-                q(0.1),
-                q(0.9),
-            ));
-        }
-        curves.push(Curve {
-            scheduler: id.clone(),
-            points,
-        });
-    }
-    Ok(curves)
+    run::robustness(
+        problem,
+        &state.schedulers,
+        &state.options,
+        &state.noise,
+        &ROBUSTNESS_SIGMAS,
+        seeds,
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// What a task is doing at time `t` of an execution.

@@ -2,60 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use schedlab_core::sim::{Noise, RandomStragglers};
 use schedlab_core::Scenario;
 use serde::{Deserialize, Serialize};
 
-/// Noise settings as the controls show them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct NoiseSettings {
-    /// Relative σ of execution times.
-    pub exec_sigma: f64,
-    /// Relative σ of communication times.
-    pub comm_sigma: f64,
-    /// Probability that a processor straggles.
-    pub straggler_prob: f64,
-    /// Slowdown of a straggler.
-    pub straggler_factor: f64,
-    pub seed: u64,
-    /// Noise samples for the distributions (1 = just the shown run).
-    pub samples: usize,
-}
-
-impl Default for NoiseSettings {
-    fn default() -> Self {
-        NoiseSettings {
-            exec_sigma: 0.0,
-            comm_sigma: 0.0,
-            straggler_prob: 0.0,
-            straggler_factor: 2.0,
-            seed: 1,
-            samples: 20,
-        }
-    }
-}
+/// The DAG lab's noise settings live in the core (its run API takes them); links carry
+/// them unchanged.
+pub use schedlab_core::run::NoiseSettings;
 
 pub use crate::limits::{MAX_COMPARE, MAX_SAMPLES};
-
-impl NoiseSettings {
-    /// The engine's noise model for these settings.
-    pub fn noise(&self) -> Noise {
-        Noise {
-            exec_sigma: self.exec_sigma,
-            comm_sigma: self.comm_sigma,
-            stragglers: Vec::new(),
-            random_stragglers: (self.straggler_prob > 0.0).then_some(RandomStragglers {
-                probability: self.straggler_prob,
-                factor: self.straggler_factor,
-                duration: 0.5,
-            }),
-        }
-    }
-    pub fn is_noisy(&self) -> bool {
-        !self.noise().is_none()
-    }
-}
 
 /// Which editor panel is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -132,6 +132,19 @@ pub enum Command {
     /// Evaluate DAG-job policies (learned, heft, etf, dls_srpt, …) on held-out streams over
     /// noise levels: mean and std of job latency.
     Eval(EvalArgs),
+    /// Run what a share link (or an exported state or scenario file) shows: the rows of
+    /// `compare`, `stream` or `serve` for the lab on screen, with the page's numbers.
+    Open(OpenArgs),
+}
+
+#[derive(Args)]
+pub struct OpenArgs {
+    /// A share link (a URL with `#s1.…`, or the fragment alone), or a file holding one, an
+    /// exported state (JSON) or a schedlab scenario (run as the DAG lab with HEFT).
+    #[arg(value_name = "LINK_OR_FILE")]
+    pub input: String,
+    #[command(flatten)]
+    pub out: FormatArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -160,7 +173,11 @@ impl WorkloadArgs {
     pub fn mix(&self) -> DagMix {
         match self.workload {
             WorkloadArg::Ds3 => DagMix::Ds3,
-            WorkloadArg::RandomDagStream => random_dags(self.dag_tasks, self.processors, 16),
+            WorkloadArg::RandomDagStream => random_dags(
+                self.dag_tasks,
+                self.processors,
+                schedlab_core::stream::lab::RANDOM_DAG_TEMPLATES,
+            ),
             WorkloadArg::RandomDag => random_dags(self.dag_tasks, self.processors, 1),
         }
     }

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => cmd::serve::exec(a),
         Command::Train(a) => cmd::train::exec(a),
         Command::Eval(a) => cmd::eval::exec(a),
+        Command::Open(a) => cmd::open::exec(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

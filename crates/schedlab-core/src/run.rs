@@ -1,17 +1,19 @@
 //! One-call entry points shared by the CLI and the web app: schedule, execute, measure,
-//! and compare schedulers over noise levels and seeds.
+//! and compare schedulers over noise levels and seeds; and the DAG lab's run API
+//! ([`evaluate`], [`robustness`] over [`NoiseSettings`]), which the page and `schedlab
+//! open` both call, so the same state gives the same numbers everywhere.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::metrics::Metrics;
 use crate::problem::Problem;
 use crate::sched::{self, Options};
 use crate::schedule::Schedule;
-use crate::sim::{simulate, Execution, Noise};
-use crate::util::derive_seed;
+use crate::sim::{simulate, Execution, Noise, RandomStragglers};
+use crate::util::{derive_seed, sort_dyn};
 
 /// A scheduler's plan, one execution of it, and the execution's metrics.
 #[derive(Debug, Clone, Serialize)]
@@ -116,4 +118,232 @@ pub fn compare(
         }
     }
     Ok(rows)
+}
+
+/// The DAG lab's noise settings, as the page's controls show them and share links carry
+/// them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoiseSettings {
+    /// Relative σ of execution times.
+    pub exec_sigma: f64,
+    /// Relative σ of communication times.
+    pub comm_sigma: f64,
+    /// Probability that a processor straggles.
+    pub straggler_prob: f64,
+    /// Slowdown of a straggler.
+    pub straggler_factor: f64,
+    pub seed: u64,
+    /// Noise samples for the distributions (1 = just the shown run).
+    pub samples: usize,
+}
+
+impl Default for NoiseSettings {
+    fn default() -> Self {
+        NoiseSettings {
+            exec_sigma: 0.0,
+            comm_sigma: 0.0,
+            straggler_prob: 0.0,
+            straggler_factor: 2.0,
+            seed: 1,
+            samples: 20,
+        }
+    }
+}
+
+impl NoiseSettings {
+    /// The engine's noise model for these settings.
+    pub fn noise(&self) -> Noise {
+        Noise {
+            exec_sigma: self.exec_sigma,
+            comm_sigma: self.comm_sigma,
+            stragglers: Vec::new(),
+            random_stragglers: (self.straggler_prob > 0.0).then_some(RandomStragglers {
+                probability: self.straggler_prob,
+                factor: self.straggler_factor,
+                duration: 0.5,
+            }),
+        }
+    }
+
+    pub fn is_noisy(&self) -> bool {
+        !self.noise().is_none()
+    }
+}
+
+/// The options of `options` that scheduler `id` accepts (none for an unknown id).
+pub fn options_for(id: &str, options: &Options) -> Options {
+    let Ok(spec) = sched::find(id) else {
+        return Options::new();
+    };
+    options
+        .iter()
+        .filter(|(k, _)| spec.options.iter().any(|o| o.key == k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// One scheduler in the DAG lab: its plan, the run shown, and the noise samples.
+#[derive(Debug, Clone)]
+pub struct Evaluated {
+    pub scheduler: String,
+    /// The plan and the shown execution (seed = the noise seed).
+    pub run: RunResult,
+    /// Makespans of the noise samples (empty without noise).
+    pub sample_makespans: Vec<f64>,
+    /// Every scalar metric over the samples (the shown run alone without noise).
+    pub stats: BTreeMap<&'static str, Stat>,
+}
+
+impl Evaluated {
+    /// The row `schedlab compare` prints for this scheduler at the settings' σ (and
+    /// `schedlab open` for the DAG lab): the same numbers.
+    pub fn compare_row(&self, noise: &NoiseSettings) -> CompareRow {
+        CompareRow {
+            scheduler: self.scheduler.clone(),
+            noise: noise.exec_sigma,
+            samples: self.sample_makespans.len().max(1),
+            metrics: self.stats.clone(),
+        }
+    }
+}
+
+/// The DAG lab's evaluation: per scheduler (with the options of `options` it accepts), the
+/// plan (seed = the noise seed), the run at the settings' noise and seed, and under noise
+/// every metric over `noise.samples` samples with seeds derived from the noise seed (the
+/// same for every scheduler, as in [`compare`], which gives the same statistics).
+pub fn evaluate(
+    problem: &Problem,
+    schedulers: &[String],
+    options: &Options,
+    noise: &NoiseSettings,
+) -> Result<Vec<Evaluated>> {
+    let model = noise.noise();
+    let mut out = Vec::new();
+    for id in schedulers {
+        let scheduler = sched::build(id, &options_for(id, options))?;
+        let plan = scheduler.schedule(problem, noise.seed);
+        let execution = simulate(problem, &plan, &model, noise.seed)?;
+        let metrics = Metrics::compute(problem, &execution);
+        let mut per: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+        let mut sample_makespans = Vec::new();
+        if model.is_none() {
+            for (k, v) in metrics.scalars() {
+                per.entry(k).or_default().push(v);
+            }
+        } else {
+            for i in 0..noise.samples.max(1) {
+                let e = simulate(problem, &plan, &model, derive_seed(noise.seed, i as u64))?;
+                let m = Metrics::compute(problem, &e);
+                sample_makespans.push(m.makespan);
+                for (k, v) in m.scalars() {
+                    per.entry(k).or_default().push(v);
+                }
+            }
+        }
+        out.push(Evaluated {
+            scheduler: id.clone(),
+            run: RunResult {
+                scheduler: id.clone(),
+                plan,
+                execution,
+                metrics,
+            },
+            sample_makespans,
+            stats: per.into_iter().map(|(k, v)| (k, Stat::of(&v))).collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// A robustness curve: makespan against σ for one scheduler.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Curve {
+    pub scheduler: String,
+    /// (σ, mean, 10th percentile, 90th percentile) of the makespan.
+    pub points: Vec<(f64, f64, f64, f64)>,
+}
+
+/// σ values of the DAG lab's robustness chart.
+pub const ROBUSTNESS_SIGMAS: [f64; 11] =
+    [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
+
+/// Makespan against execution σ (`sigmas`) for each scheduler, over `seeds` samples per
+/// point (the same seeds for every scheduler). The settings' other noise is kept.
+pub fn robustness(
+    problem: &Problem,
+    schedulers: &[String],
+    options: &Options,
+    noise: &NoiseSettings,
+    sigmas: &[f64],
+    seeds: usize,
+) -> Result<Vec<Curve>> {
+    let mut curves = Vec::new();
+    for id in schedulers {
+        let plan = sched::build(id, &options_for(id, options))?.schedule(problem, noise.seed);
+        let mut points = Vec::new();
+        for &sigma in sigmas {
+            let model = Noise {
+                exec_sigma: sigma,
+                ..noise.noise()
+            };
+            let k = if model.is_none() { 1 } else { seeds.max(1) };
+            let mut ms: Vec<f64> = (0..k)
+                .map(|i| {
+                    simulate(problem, &plan, &model, derive_seed(noise.seed, i as u64))
+                        .map(|e| e.makespan)
+                })
+                .collect::<Result<_>>()?;
+            sort_dyn(&mut ms, &f64::total_cmp);
+            let q = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
+            points.push((
+                sigma,
+                ms.iter().sum::<f64>() / ms.len() as f64,
+                q(0.1),
+                q(0.9),
+            ));
+        }
+        curves.push(Curve {
+            scheduler: id.clone(),
+            points,
+        });
+    }
+    Ok(curves)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem() -> Problem {
+        let text = include_str!("../../../assets/scenarios/topcuoglu2002.json");
+        Problem::new(&crate::Scenario::from_json(text).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn evaluate_gives_the_statistics_compare_gives() {
+        let p = problem();
+        let ids = vec!["heft".to_string(), "cpop".to_string()];
+        let noise = NoiseSettings {
+            exec_sigma: 0.3,
+            comm_sigma: 0.1,
+            seed: 7,
+            samples: 12,
+            ..NoiseSettings::default()
+        };
+        let ev = evaluate(&p, &ids, &Options::new(), &noise).unwrap();
+        let schedulers: Vec<(String, Options)> =
+            ids.iter().map(|id| (id.clone(), Options::new())).collect();
+        let rows = compare(&p, &schedulers, &[0.3], &noise.noise(), 12, 7).unwrap();
+        for (e, r) in ev.iter().zip(&rows) {
+            let mine = e.compare_row(&noise);
+            assert_eq!(mine.samples, r.samples);
+            assert_eq!(mine.metrics, r.metrics, "{}", r.scheduler);
+        }
+        let quiet = evaluate(&p, &ids, &Options::new(), &NoiseSettings::default()).unwrap();
+        assert_eq!(quiet[0].run.metrics.makespan, 80.0);
+        assert_eq!(quiet[0].compare_row(&NoiseSettings::default()).samples, 1);
+        let curves = robustness(&p, &ids, &Options::new(), &noise, &ROBUSTNESS_SIGMAS, 5).unwrap();
+        assert_eq!(curves[0].points.len(), ROBUSTNESS_SIGMAS.len());
+    }
 }

@@ -6,6 +6,7 @@ pub mod eval;
 pub mod export;
 pub mod gen;
 pub mod import;
+pub mod open;
 pub mod run;
 pub mod schedulers;
 pub mod serve;

@@ -1,37 +1,33 @@
 //! `schedlab serve`: route LLM requests across model instances with prefix KV caches;
-//! `serve capacity` also searches each router's effective capacity.
+//! `serve capacity` also searches each router's effective capacity. The flags fill in the
+//! Serving lab's settings ([`ServingSettings`], what a share link carries) and the core's
+//! lab API runs them.
 
+use schedlab_core::serve::lab::{self, ServingSettings};
 use schedlab_core::serve::router::Router;
-use schedlab_core::serve::sim::{
-    capacity, simulate, ScaleAction, ScaleEvent, ServeConfig, ServeMetrics,
-};
-use schedlab_core::serve::{parse_trace, synthetic, SyntheticSpec, Workload};
+use schedlab_core::serve::sim::{capacity, ScaleAction, ScaleEvent};
+use schedlab_core::serve::{parse_trace, SyntheticSpec};
 use serde_json::json;
 
-use crate::args::{parse_ids, ServeArgs, ServeMode};
+use crate::args::{ServeArgs, ServeMode};
 use crate::error::{CliResult, Fail};
 use crate::{io, table};
 
 pub fn exec(a: &ServeArgs) -> CliResult<()> {
-    let w = workload(a)?;
-    let config = config(a)?;
-    config.validate()?;
-    w.validate()?;
-    let routers = parse_ids(&a.routers, Router::parse)?;
+    let settings = settings(a)?;
+    let lab = lab::run(&settings)?;
     let capacity_mode = a.mode == Some(ServeMode::Capacity);
-    let mut rows = Vec::new();
     let bar = if capacity_mode {
-        io::progress_bar(routers.len() as u64)
+        io::progress_bar(lab.runs.len() as u64)
     } else {
         None
     };
-    for (id, r) in &routers {
-        let run = simulate(&w, &config, *r)?;
-        let m = ServeMetrics::compute(&w, &config, &run);
-        let mut v = serde_json::to_value(&m)?;
-        v["router"] = json!(id);
+    let mut rows = Vec::new();
+    for r in &lab.runs {
+        let mut v = r.row();
         if capacity_mode {
-            let (rate, scale) = capacity(&w, &config, *r, a.target)?;
+            let router = Router::parse(&r.router)?;
+            let (rate, scale) = capacity(&lab.workload, &lab.config, router, a.target)?;
             v["effective_capacity"] = json!(rate);
             v["capacity_rate_scale"] = json!(scale);
             if let Some(b) = &bar {
@@ -48,43 +44,35 @@ pub fn exec(a: &ServeArgs) -> CliResult<()> {
     })
 }
 
-/// The requests: a trace or the synthetic workload, windowed and rescaled.
-fn workload(a: &ServeArgs) -> CliResult<Workload> {
-    let mut w = match &a.trace {
-        Some(path) => parse_trace(&path.to_string_lossy(), &io::read(path)?)?,
-        None => synthetic(&SyntheticSpec {
-            requests: a.requests,
-            rate_rps: a.rate,
-            seed: a.seed,
-            ..SyntheticSpec::default()
-        })?,
+/// The lab's settings the flags describe (the trace read into them).
+fn settings(a: &ServeArgs) -> CliResult<ServingSettings> {
+    let trace = match &a.trace {
+        Some(path) => Some(parse_trace(&path.to_string_lossy(), &io::read(path)?)?),
+        None => None,
     };
-    if let Some(win) = &a.window {
-        let parsed = win
-            .split_once(':')
-            .and_then(|(x, y)| Some((x.trim().parse::<f64>().ok()?, y.trim().parse::<f64>().ok()?)))
-            .filter(|(x, y)| x.is_finite() && y.is_finite() && x < y);
-        let Some((x, y)) = parsed else {
-            return Err(Fail::new(format!(
-                "--window must be START:END in seconds with START < END (got '{win}')"
-            )));
-        };
-        w = w.window(x * 1000.0, y * 1000.0);
-    }
+    let window = match &a.window {
+        Some(win) => {
+            let parsed = win
+                .split_once(':')
+                .and_then(|(x, y)| {
+                    Some((x.trim().parse::<f64>().ok()?, y.trim().parse::<f64>().ok()?))
+                })
+                .filter(|(x, y)| x.is_finite() && y.is_finite() && x < y);
+            let Some(w) = parsed else {
+                return Err(Fail::new(format!(
+                    "--window must be START:END in seconds with START < END (got '{win}')"
+                )));
+            };
+            Some(w)
+        }
+        None => None,
+    };
     if !(a.rate_scale.is_finite() && a.rate_scale > 0.0) {
         return Err(Fail::new(format!(
             "--rate-scale must be > 0 (got {})",
             a.rate_scale
         )));
     }
-    if a.rate_scale != 1.0 {
-        w = w.scaled(a.rate_scale);
-    }
-    Ok(w)
-}
-
-/// The cluster: instances, caches, noise, slow instances and scaling events.
-fn config(a: &ServeArgs) -> CliResult<ServeConfig> {
     let slow = a
         .slow
         .iter()
@@ -111,16 +99,22 @@ fn config(a: &ServeArgs) -> CliResult<ServeConfig> {
             action: ScaleAction::Remove,
         }))
         .collect();
-    Ok(ServeConfig {
+    Ok(ServingSettings {
+        requests: a.requests,
+        rate: a.rate,
+        groups: SyntheticSpec::default().groups,
+        rate_scale: a.rate_scale,
         instances: a.instances,
-        cache_blocks: a.cache_blocks,
-        batch_limit: a.batch_limit,
         slo_ms: a.slo_ms,
-        prefill_sigma: a.prefill_noise,
-        decode_sigma: a.decode_noise,
+        cache_blocks: a.cache_blocks,
+        prefill_noise: a.prefill_noise,
+        decode_noise: a.decode_noise,
+        batch_limit: a.batch_limit,
         slow,
+        window,
+        routers: a.routers.clone(),
         scaling,
         seed: a.seed,
-        ..ServeConfig::default()
+        trace,
     })
 }
