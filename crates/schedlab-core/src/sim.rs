@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::problem::Problem;
-use crate::schedule::Schedule;
 use crate::scenario::limits;
+use crate::schedule::Schedule;
 use crate::util::{derive_seed, show, OrdF64};
 
 /// A deterministic event queue: events pop in time order, ties in insertion order.
@@ -155,7 +155,10 @@ impl Noise {
         };
         finite_nonneg("exec_sigma", self.exec_sigma)?;
         finite_nonneg("comm_sigma", self.comm_sigma)?;
-        for (what, v) in [("exec_sigma", self.exec_sigma), ("comm_sigma", self.comm_sigma)] {
+        for (what, v) in [
+            ("exec_sigma", self.exec_sigma),
+            ("comm_sigma", self.comm_sigma),
+        ] {
             if v > limits::MAX_NOISE_SIGMA {
                 return Err(Error::invalid(format!(
                     "noise {what}: {v} is above the limit of {}",

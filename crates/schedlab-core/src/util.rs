@@ -55,6 +55,17 @@ pub fn sort_positions(idx: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering)
     idx.sort_by(|&a, &b| cmp(a, b));
 }
 
+/// A number for an error message: plain when it reads well (`2.5`, `1000`), in scientific
+/// notation when it would print dozens of digits (`1e308`, `5e-324`).
+pub fn show(v: f64) -> String {
+    let a = v.abs();
+    if v.is_finite() && a != 0.0 && !(1e-6..1e16).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,16 +91,5 @@ mod tests {
                 assert_eq!(c, d);
             }
         }
-    }
-}
-
-/// A number for an error message: plain when it reads well (`2.5`, `1000`), in scientific
-/// notation when it would print dozens of digits (`1e308`, `5e-324`).
-pub fn show(v: f64) -> String {
-    let a = v.abs();
-    if v.is_finite() && a != 0.0 && !(1e-6..1e16).contains(&a) {
-        format!("{v:e}")
-    } else {
-        format!("{v}")
     }
 }

@@ -244,9 +244,7 @@ impl Parser {
     }
     fn block(&mut self, g: &mut Graph) -> std::result::Result<Vec<String>, String> {
         if self.depth >= MAX_NESTING {
-            return Err(self.err(format!(
-                "subgraphs nested more than {MAX_NESTING} deep"
-            )));
+            return Err(self.err(format!("subgraphs nested more than {MAX_NESTING} deep")));
         }
         self.expect('{')?;
         self.depth += 1;

@@ -216,7 +216,12 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
     // the child's input order, as always.
     let out_sets: HashMap<&str, HashSet<&str>> = tasks
         .iter()
-        .map(|t| (t.id.as_str(), t.outputs.iter().map(String::as_str).collect()))
+        .map(|t| {
+            (
+                t.id.as_str(),
+                t.outputs.iter().map(String::as_str).collect(),
+            )
+        })
         .collect();
     let mut in_maps: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
     for t in &tasks {

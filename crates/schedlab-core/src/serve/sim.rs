@@ -89,9 +89,21 @@ impl ServeConfig {
             )));
         }
         for (what, v, max) in [
-            ("prefill base time", self.prefill_base_ms, limits::MAX_NUMBER),
-            ("prefill time per token", self.prefill_ms_per_token, limits::MAX_NUMBER),
-            ("decode time per token", self.decode_ms_per_token, limits::MAX_NUMBER),
+            (
+                "prefill base time",
+                self.prefill_base_ms,
+                limits::MAX_NUMBER,
+            ),
+            (
+                "prefill time per token",
+                self.prefill_ms_per_token,
+                limits::MAX_NUMBER,
+            ),
+            (
+                "decode time per token",
+                self.decode_ms_per_token,
+                limits::MAX_NUMBER,
+            ),
             ("prefill σ", self.prefill_sigma, limits::MAX_SIGMA),
             ("decode σ", self.decode_sigma, limits::MAX_SIGMA),
         ] {

@@ -367,9 +367,7 @@ pub fn arrival_times(
             positive("mean inter-arrival time", mean_interarrival)?,
             burstiness(cv)?,
         ),
-        Arrivals::GammaLoad { rho, cv } => {
-            (mean_size / (load(rho)? * capacity), burstiness(cv)?)
-        }
+        Arrivals::GammaLoad { rho, cv } => (mean_size / (load(rho)? * capacity), burstiness(cv)?),
     };
     if !(mean_ia.is_finite() && mean_ia > 0.0) {
         return Err(Error::invalid(format!(
@@ -501,7 +499,11 @@ fn check_speeds(speeds: &[f64], machines: usize) -> Result<()> {
         )));
     }
     let (lo, hi) = (crate::scenario::limits::MIN_RATE, limits::MAX_NUMBER);
-    if let Some((m, s)) = speeds.iter().enumerate().find(|(_, s)| **s < lo || **s > hi) {
+    if let Some((m, s)) = speeds
+        .iter()
+        .enumerate()
+        .find(|(_, s)| **s < lo || **s > hi)
+    {
         return Err(Error::invalid(format!(
             "machine {m}: speed {} is outside [{}, {}]",
             crate::util::show(*s),

@@ -155,9 +155,8 @@ impl Sim {
         // reads every job). Documented in docs/streams.md, "Limits".
         let total_ops: usize = stream.jobs.iter().map(|j| j.ops.len()).sum();
         let expiries = quantum_expiries(stream, policy)?;
-        let max_events = limits::EVENTS_PER_ITEM * (n + total_ops)
-            + 4 * expiries as usize
-            + limits::EVENTS_BASE;
+        let max_events =
+            limits::EVENTS_PER_ITEM * (n + total_ops) + 4 * expiries as usize + limits::EVENTS_BASE;
         let class_of_rank = classes
             .iter()
             .enumerate()
