@@ -337,19 +337,27 @@ fn a_lone_job_under_round_robin_runs_to_completion_in_one_event() {
         check(&s, &run).unwrap();
     }
     // Alone between arrivals: the quanta it used up are applied, and when company arrives
-    // RR picks up exactly where quantum-by-quantum stepping would be.
-    let s = one_job_stream(&[(0.0, 10.5), (10.25, 1.0)]);
+    // RR picks up exactly where quantum-by-quantum stepping would be. Job 0 is alone until
+    // 5000.25 (5000 quanta expired, 0.75 of the next left): it keeps the machine until
+    // 5001, job 1 runs to 5002, then job 0 finishes its 9000 at 9001.
+    let s = one_job_stream(&[(0.0, 9000.0), (5000.25, 1.0)]);
     let run = simulate(&s, Policy::parse("rr:1").unwrap()).unwrap();
     check(&s, &run).unwrap();
-    // Job 0 alone until 10.25 (10 quanta expired, 0.75 of the 11th left); then it runs
-    // 0.25 more (done at 10.5) before job 1 gets the machine.
-    assert_eq!(run.completion, [10.5, 11.5]);
-    // MLFQ levels: 1, 2, 4, 8 → after 7.5 units alone the job is at level 3 with 7.5 of its
-    // 8 left; the newcomer (level 0) preempts it.
-    let s = one_job_stream(&[(0.0, 20.0), (7.5, 1.0)]);
+    assert_eq!(run.completion, [9001.0, 5002.0]);
+    assert!(run.events < 10, "{} events", run.events);
+    // MLFQ levels 1, 2, 4, 8, 16, 32: after 4000.5 alone the job is at the last level; the
+    // newcomer (level 0) preempts it.
+    let s = one_job_stream(&[(0.0, 9000.0), (4000.5, 1.0)]);
     let run = simulate(&s, Policy::parse("mlfq:1:6").unwrap()).unwrap();
     check(&s, &run).unwrap();
-    assert_eq!(run.completion, [21.0, 8.5]);
+    assert_eq!(run.completion, [9001.0, 4001.5]);
+    // 4000.5 alone in one event; after the newcomer, 4999.5 left in quanta of 32 (156, under
+    // the 1000 that are skipped) are stepped.
+    assert!(run.events < 170, "{} events", run.events);
+    // Short lone stretches are stepped as before (the textbook numbers do not move).
+    let s = one_job_stream(&[(0.0, 10.5), (10.25, 1.0)]);
+    let run = simulate(&s, Policy::parse("rr:1").unwrap()).unwrap();
+    assert_eq!(run.completion, [10.5, 11.5]);
 }
 
 #[test]

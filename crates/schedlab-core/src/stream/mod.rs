@@ -173,6 +173,10 @@ pub mod limits {
     /// Quantum expiries a round-robin or MLFQ run may need (total work ÷ quantum, an upper
     /// bound): a smaller quantum is refused before the run starts.
     pub const MAX_QUANTUM_EXPIRIES: f64 = 10_000_000.0;
+    /// A job alone under RR or MLFQ whose next event is more than this many quanta away
+    /// runs straight to it in one event (nearer ones are stepped quantum by quantum, which
+    /// keeps ordinary runs' numbers exactly as they were).
+    pub const LONE_STEP_QUANTA: f64 = 1000.0;
     /// MLFQ levels (the quantum doubles per level).
     pub const MAX_MLFQ_LEVELS: usize = 64;
     /// Event budget of the stream simulator: `EVENTS_PER_ITEM` × (jobs + operations) +

@@ -291,10 +291,20 @@ impl Sim {
             }
         }
         // A lone job under RR or MLFQ: quantum boundaries change nothing while nothing else
-        // waits, so the interval runs to the next arrival or operation end and the expired
-        // quanta are applied at once below (one event instead of size ÷ quantum).
+        // waits, so when its next event (an arrival, its operation's end) is more than
+        // `LONE_STEP_QUANTA` quanta away the interval runs straight to it and the expired
+        // quanta are applied at once below: one event instead of size ÷ quantum. Nearer
+        // events are reached quantum by quantum, as always, so ordinary runs keep their
+        // exact numbers.
         let quantized = policy.quantum(0).is_finite();
-        let lone = quantized && self.active.len() == 1;
+        let lone = quantized && self.active.len() == 1 && {
+            let (a, v) = (&self.active[0], progress[0]);
+            let mut until = a.op_remaining / v;
+            if self.next < n {
+                until = until.min(stream.jobs[self.next].arrival - now);
+            }
+            v * until > a.quantum_left + limits::LONE_STEP_QUANTA * policy.quantum(a.level)
+        };
         // Length of this interval: next arrival, next operation end, policy's horizon.
         let mut dt = if matches!(policy, Policy::Las) {
             super::policy::las_horizon(&self.active, &progress)
@@ -617,10 +627,10 @@ impl Sim {
 /// How many quantum expiries a round-robin or MLFQ run of `stream` may need (0 for the
 /// other policies), refusing a quantum too small for the work to simulate.
 ///
-/// A quantum only expires while other jobs are in the system (a lone job runs to its next
-/// event in one step), and while job j shares the machines with others they get about as
-/// much service as it does: so j sees at most about min(size, others' work × speed
-/// ratio) ÷ (quantum − context switch) expiries, plus one per MLFQ level.
+/// While job j shares the machines with others they get about as much service as it does,
+/// so j sees at most about min(size, others' work × speed ratio) ÷ (quantum − context
+/// switch) expiries, plus one per MLFQ level; a lone job steps at most
+/// `LONE_STEP_QUANTA` quanta before its next event and skips longer stretches.
 fn quantum_expiries(stream: &Stream, policy: Policy) -> Result<f64> {
     let q0 = policy.quantum(0);
     if !q0.is_finite() {
@@ -645,7 +655,7 @@ fn quantum_expiries(stream: &Stream, policy: Policy) -> Result<f64> {
     let ratio = hi / lo;
     let work: f64 = stream.jobs.iter().map(|j| j.size()).sum();
     let per_quantum = q_top - cs;
-    let expiries: f64 = stream
+    let shared: f64 = stream
         .jobs
         .iter()
         .map(|j| {
@@ -654,6 +664,11 @@ fn quantum_expiries(stream: &Stream, policy: Policy) -> Result<f64> {
             levels as f64 + shared / per_quantum
         })
         .sum();
+    // Lone stretches end at an event (an arrival, an operation's end, another job
+    // leaving), each stepping at most `LONE_STEP_QUANTA` quanta.
+    let items: usize = stream.jobs.iter().map(|j| 1 + j.ops.len()).sum();
+    let lone = (work / per_quantum).min(limits::LONE_STEP_QUANTA * items as f64);
+    let expiries = shared + lone;
     if !expiries.is_finite() || expiries > limits::MAX_QUANTUM_EXPIRIES {
         return Err(Error::config(format!(
             "policy {policy:?}: the quantum {} is too small for this stream's work {}: about {} quantum expiries to simulate, above the limit of {} (use a larger quantum, or ps, round robin's limit as the quantum shrinks)",

@@ -149,7 +149,7 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
                 ),
             }
         };
-        if !(t.is_finite() && (0.0..=super::limits::MAX_NUMBER).contains(&t)) {
+        if !(0.0..=super::limits::MAX_NUMBER).contains(&t) {
             return Err(bad(
                 name,
                 ln,
