@@ -504,6 +504,31 @@ fn a_ds3_soc_with_a_huge_capacity_is_refused_at_once() {
     });
     assert_eq!(s.processors.len(), 64);
     assert_eq!(s.network.links.len(), 64 * 63 / 2);
+    // Many tasks on many cores: the cost matrix is bounded before it is built.
+    let many: String = std::iter::once("job_name j\n".to_string())
+        .chain((0..4000).map(|i| format!("scrambler {i}\n")))
+        .collect();
+    let text = soc(1024);
+    let e = within(SECOND * 5, "DS3 4000 tasks x 1024 cores", || {
+        err(formats::import(
+            Format::Ds3,
+            &[
+                InputFile {
+                    name: "job.txt",
+                    text: &many,
+                },
+                InputFile {
+                    name: "soc.txt",
+                    text: &text,
+                },
+            ],
+            &ImportOptions::default(),
+        ))
+    });
+    assert_eq!(
+        e,
+        "tasks × processors: 4096000 exceeds the limit of 4000000"
+    );
     assert_eq!(
         (s.network.links[0].a.as_str(), s.network.links[0].b.as_str()),
         ("A7_0", "A7_1")
@@ -540,6 +565,19 @@ fn dot_edge_products_and_deep_nesting_are_refused_before_expanding() {
     let text = format!("digraph {{ {}{} }}", "{".repeat(20_000), "}".repeat(20_000));
     let e = within(SECOND * 5, "DOT 20000 nested", || err(dot(&text)));
     assert_eq!(e, "DOT: g.dot: line 1: subgraphs nested more than 100 deep");
+    // Node lists are bounded as they are read.
+    let text = format!(
+        "digraph {{ {} }}",
+        (0..100_001)
+            .map(|i| format!("n{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let e = within(SECOND * 10, "DOT 100001 nodes", || err(dot(&text)));
+    assert_eq!(
+        e,
+        "DOT: g.dot: line 1: more than 100000 nodes, the task limit"
+    );
     // Nesting within the bound still reads.
     let text = format!("digraph {{ {}a -> b{} }}", "{".repeat(99), "}".repeat(99));
     assert_eq!(dot(&text).unwrap().edges.len(), 1);

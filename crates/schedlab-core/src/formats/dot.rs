@@ -238,6 +238,12 @@ impl Parser {
                     }
                 }
                 add_node(g, &id);
+                if g.nodes.len() > limits::MAX_TASKS {
+                    return Err(self.err(format!(
+                        "more than {} nodes, the task limit",
+                        limits::MAX_TASKS
+                    )));
+                }
                 Ok(vec![id])
             }
         }

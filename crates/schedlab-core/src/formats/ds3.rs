@@ -294,6 +294,22 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
             ));
         }
     }
+    // Every task gets a cost per processor: bound the matrix before building it.
+    let n_tasks: usize = jobs.iter().map(|j| j.tasks.len()).sum();
+    if n_tasks > limits::MAX_TASKS {
+        return Err(Error::Limit {
+            what: "number of tasks",
+            found: n_tasks,
+            limit: limits::MAX_TASKS,
+        });
+    }
+    if n_tasks * cores > limits::MAX_TASK_PROCESSOR_PAIRS {
+        return Err(Error::Limit {
+            what: "tasks × processors",
+            found: n_tasks * cores,
+            limit: limits::MAX_TASK_PROCESSOR_PAIRS,
+        });
+    }
     let mut procs = Vec::with_capacity(cores);
     let mut cluster_of = Vec::with_capacity(cores);
     // The processors of each compute cluster, a contiguous range of `procs`.

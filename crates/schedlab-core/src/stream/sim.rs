@@ -668,7 +668,9 @@ fn quantum_expiries(stream: &Stream, policy: Policy) -> Result<f64> {
     // leaving), each stepping at most `LONE_STEP_QUANTA` quanta.
     let items: usize = stream.jobs.iter().map(|j| 1 + j.ops.len()).sum();
     let lone = (work / per_quantum).min(limits::LONE_STEP_QUANTA * items as f64);
-    let expiries = shared + lone;
+    // And never more than every job's whole size in quanta.
+    let whole = stream.jobs.len() as f64 * levels as f64 + work / per_quantum;
+    let expiries = (shared + lone).min(whole);
     if !expiries.is_finite() || expiries > limits::MAX_QUANTUM_EXPIRIES {
         return Err(Error::config(format!(
             "policy {policy:?}: the quantum {} is too small for this stream's work {}: about {} quantum expiries to simulate, above the limit of {} (use a larger quantum, or ps, round robin's limit as the quantum shrinks)",
