@@ -226,3 +226,23 @@ fn the_spellings_in_use_keep_working() {
         )
     );
 }
+
+#[test]
+fn the_streams_picker_lists_the_registry_that_fits_the_mix() {
+    use schedlab_core::stream::lab::{policy_entries, JobMix};
+    let ids = |mix| policy_entries(mix).iter().map(|e| e.id).collect::<Vec<_>>();
+    let online: Vec<&str> = POLICIES.iter().map(|e| e.id).collect();
+    let dag: Vec<&str> = DAG_POLICIES.iter().map(|e| e.id).collect();
+    for mix in [JobMix::Single, JobMix::Chain] {
+        assert_eq!(ids(mix), online);
+    }
+    for mix in [JobMix::Ds3, JobMix::Dag] {
+        assert_eq!(ids(mix), dag);
+    }
+    // What the picker shows: the name, with the rule as its tooltip.
+    let dls = &policy_entries(JobMix::Ds3)[0];
+    assert_eq!(
+        (dls.name, dls.rule),
+        (DAG_POLICIES[0].name, DAG_POLICIES[0].rule)
+    );
+}
