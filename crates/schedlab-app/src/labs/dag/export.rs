@@ -68,4 +68,29 @@ mod tests {
         assert!(lines[2].starts_with("cpop,1,86,"));
         assert_eq!(lines[0].split(',').count(), lines[1].split(',').count());
     }
+
+    #[test]
+    fn the_table_names_the_core_metrics_in_order_and_rounds_only_the_screen() {
+        let mut s = AppState::new(presets::find("topcuoglu2002").unwrap().scenario());
+        s.schedulers = vec!["heft".into()];
+        let e = evaluate(&s).unwrap();
+        let keys: Vec<&str> = e.columns[0].run.metrics.scalars().map(|x| x.0).to_vec();
+        assert_eq!(METRICS.map(|m| m.1).to_vec(), keys);
+        let t = metrics_table(&e);
+        assert_eq!(
+            t.screen_headers()[..3],
+            ["scheduler", "makespan", "planned makespan"]
+        );
+        let row = &t.screen_rows()[0];
+        assert_eq!(
+            row.len(),
+            1 + METRICS.len(),
+            "no samples, means or stds on screen"
+        );
+        assert_eq!(row[..3], ["heft", "80", "80"]);
+        // The SLR on screen has at most 4 decimals; the CSV has every digit.
+        let slr = e.columns[0].run.metrics.slr;
+        assert!(row[4].len() <= 6, "{}", row[4]);
+        assert!(t.csv().contains(&format!(",{slr},")));
+    }
 }

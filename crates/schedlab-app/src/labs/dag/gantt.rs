@@ -87,7 +87,7 @@ fn draw_inner<DB: DrawingBackend>(
             row: s.proc,
             start: s.start,
             end: s.end,
-            color: RGBAColor(213, 94, 0, 0.16),
+            color: color::rgba(color::ALERT, 0.16),
         })
         .collect();
     timeline::draw_shades(root, g, &shades)?;

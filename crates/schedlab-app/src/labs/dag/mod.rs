@@ -11,7 +11,6 @@ pub mod gantt;
 pub mod layout;
 pub mod presets;
 
-pub use crate::editor::Editor;
 pub use crate::state::AppState as Settings;
 pub use eval::{evaluate as run, event_times, Evaluation};
 pub use export::{metrics_csv, metrics_table};
