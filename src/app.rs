@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use schedlab_app::editor::Editor;
-use schedlab_app::eval;
+use schedlab_app::labs::dag::eval;
+use schedlab_app::labs::dag::presets;
+use schedlab_app::link;
 use schedlab_app::state::AppState;
-use schedlab_app::{link, presets};
 
 use crate::browser;
 use crate::canvas::{ChartsPanel, GanttPanel};

@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use schedlab_app::eval::event_times;
-use schedlab_app::{charts, gantt};
+use schedlab_app::kit::chart;
+use schedlab_app::labs::dag::eval::event_times;
+use schedlab_app::labs::dag::{charts, gantt};
 use wasm_bindgen::JsValue;
 
 use crate::browser;
@@ -104,7 +105,7 @@ fn GanttCanvas(column: usize) -> impl IntoView {
                 return;
             };
             let root = backend.into_drawing_area();
-            let g = gantt::Geometry::for_problem(w, h, &ev.problem, ctx.t_max());
+            let g = gantt::geometry(w, h, &ev.problem, ctx.t_max());
             let style = gantt::Style {
                 dark: ctx.dark,
                 show_plan: noisy,
@@ -127,7 +128,7 @@ fn GanttCanvas(column: usize) -> impl IntoView {
         let text = ctx.eval.with_untracked(|e| {
             let Some(Ok(ev)) = e else { return None };
             let col = ev.columns.get(column)?;
-            let g = gantt::Geometry::for_problem(c.width(), c.height(), &ev.problem, ctx.t_max());
+            let g = gantt::geometry(c.width(), c.height(), &ev.problem, ctx.t_max());
             let task = gantt::bar_at(&g, &col.run, x, y)?;
             let r = &col.run.execution.tasks[task];
             let f = gantt::format_time;
@@ -170,7 +171,7 @@ fn GanttCanvas(column: usize) -> impl IntoView {
     view! {
         <div class="gantt-wrap">
             {move || (ctx.editor.with(|e| e.state.schedulers.len()) > 1).then(|| view! {
-                <div class="gantt-title"><span class="swatch" style=format!("background:{}", schedlab_app::palette::hex(schedlab_app::palette::series_color(column)))></span>{name}</div>
+                <div class="gantt-title"><span class="swatch" style=format!("background:{}", schedlab_app::kit::color::hex(schedlab_app::kit::color::series_color(column)))></span>{name}</div>
             })}
             <canvas node_ref=canvas data-testid=testid class="gantt" role="img" aria-label="Gantt chart of the schedule"
                 on:mousemove=on_move on:mouseleave=move |_| tooltip.set(None)></canvas>
@@ -291,7 +292,7 @@ pub fn ChartsPanel() -> impl IntoView {
                 .iter()
                 .map(|c| c.sample_makespans.clone())
                 .collect();
-            let _ = charts::histogram(
+            let _ = chart::histogram(
                 &root,
                 &names,
                 &series,

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use schedlab_app::editor::Editor;
-use schedlab_app::eval::{Curve, Evaluation};
-use schedlab_app::presets;
-use schedlab_app::serving::ServingResult;
+use schedlab_app::labs::dag::eval::{Curve, Evaluation};
+use schedlab_app::labs::dag::presets;
+use schedlab_app::labs::serving::ServingResult;
+use schedlab_app::labs::streams::StreamsResult;
 use schedlab_app::state::AppState;
-use schedlab_app::streams::StreamsResult;
 
 /// The Streams lab's last good result.
 pub type StreamsShared = Option<Arc<StreamsResult>>;

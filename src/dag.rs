@@ -4,8 +4,8 @@
 //! running or finished in step with the Gantt playhead.
 
 use leptos::prelude::*;
-use schedlab_app::eval::{phase_at, TaskPhase};
-use schedlab_app::palette;
+use schedlab_app::kit::color as palette;
+use schedlab_app::labs::dag::eval::{phase_at, TaskPhase};
 
 use crate::ctx::{Ctx, Selection};
 

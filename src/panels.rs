@@ -1,8 +1,9 @@
 //! Header, controls, inspector, platform editor, metrics table and presets gallery.
 
 use leptos::prelude::*;
+use schedlab_app::labs::dag::{export, gantt, presets};
+use schedlab_app::link;
 use schedlab_app::state::{AppState, Lab, MAX_COMPARE, MAX_SAMPLES};
-use schedlab_app::{export, gantt, link, presets};
 use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
 use schedlab_core::scenario::{LinkBandwidth, ProcKind};
 
@@ -287,7 +288,7 @@ pub fn Controls() -> impl IntoView {
                     let testid = if i == 0 { "scheduler-select".to_string() } else { format!("scheduler-select-{i}") };
                     view! {
                         <div class="sched-row">
-                            <span class="swatch" style=format!("background:{}", schedlab_app::palette::hex(schedlab_app::palette::series_color(i)))></span>
+                            <span class="swatch" style=format!("background:{}", schedlab_app::kit::color::hex(schedlab_app::kit::color::series_color(i)))></span>
                             <select data-testid=testid aria-label=format!("Scheduler {}", i + 1)
                                 on:change=move |ev| { ctx.apply(|e| e.set_scheduler(i, &event_target_value(&ev))); }
                                 prop:value=id.clone()>

@@ -1,6 +1,6 @@
 //! The Serving lab: LLM requests routed across model instances with prefix KV caches.
 //! Settings live in the editor's state (links, autosave, undo); runs and drawings in
-//! `schedlab_app::serving`.
+//! `schedlab_app::labs::serving`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,9 +8,9 @@ use std::time::Duration;
 use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use schedlab_app::gantt::format_time;
-use schedlab_app::palette;
-use schedlab_app::serving::{self, ServingSettings};
+use schedlab_app::kit::color as palette;
+use schedlab_app::kit::timeline::format_time;
+use schedlab_app::labs::serving::{self, ServingSettings};
 use schedlab_core::serve::sim::ScaleAction;
 
 use crate::browser;
@@ -77,16 +77,9 @@ fn ServingControls() -> impl IntoView {
                 {
                     Ok(w) => {
                         let total = w.requests.len();
-                        let w = serving::trim_trace(w);
-                        let kept = w.requests.len();
-                        // Real prompts are long: give the instances at least the CLI's cache
-                        // (docs/serving.md) so that the trace's shared prefixes can be reused.
-                        let cache = schedlab_core::serve::sim::ServeConfig::default().cache_blocks;
-                        set_with(ctx, move |s| {
-                            s.trace = Some(w);
-                            s.scaling.clear();
-                            s.cache_blocks = s.cache_blocks.max(cache);
-                        });
+                        let kept = total.min(serving::MAX_UI_REQUESTS);
+                        let cache = serving::trace_cache_floor();
+                        set_with(ctx, move |s| serving::use_trace(s, w));
                         ctx.notice.set(Some(format!(
                             "{}: {kept} of {total} requests; cache at least {cache} blocks per instance",
                             f[0].0
@@ -109,7 +102,7 @@ fn ServingControls() -> impl IntoView {
                     {move || match s().trace {
                         Some(w) => view! {
                             <span data-testid="serving-trace">{format!("{}: {} requests", w.name, w.requests.len())}</span>
-                            <button class="link" on:click=move |_| set(|s| { s.trace = None; s.scaling.clear(); })>"use synthetic"</button>
+                            <button class="link" on:click=move |_| set(serving::use_synthetic)>"use synthetic"</button>
                         }.into_any(),
                         None => view! { <span>"synthetic: shared-prefix groups, Zipf popularity, multi-turn"</span> }.into_any(),
                     }}

@@ -1,15 +1,15 @@
 //! The Streams lab: jobs arriving over time under online policies. Settings live in the
 //! editor's state (so links, autosave and undo cover them); runs happen in chunks between
 //! frames (the page stays responsive on long streams); drawing and the step-through model
-//! live in `schedlab_app::streams`.
+//! live in `schedlab_app::labs::streams`.
 
 use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use schedlab_app::gantt::format_time;
-use schedlab_app::palette;
+use schedlab_app::kit::color as palette;
+use schedlab_app::kit::timeline::format_time;
+use schedlab_app::labs::streams::{self, JobMix, StreamsSettings};
 use schedlab_app::state::MAX_COMPARE;
-use schedlab_app::streams::{self, JobMix, StreamsSettings};
 use schedlab_core::stream::{trace, Info};
 
 use crate::browser;
@@ -80,14 +80,7 @@ fn StreamsControls() -> impl IntoView {
                     Ok(t) => {
                         let n = t.arrivals.len();
                         let name = f[0].0.clone();
-                        set_with(ctx, move |s| {
-                            s.jobs = n.min(if s.mix.is_dag() {
-                                streams::MAX_UI_DAG_JOBS
-                            } else {
-                                streams::MAX_UI_JOBS
-                            });
-                            s.trace = Some(t);
-                        });
+                        set_with(ctx, move |s| streams::use_trace(s, t));
                         ctx.notice
                             .set(Some(format!("Arrivals from {name} ({n} in the trace)")));
                     }
@@ -142,16 +135,7 @@ fn StreamsControls() -> impl IntoView {
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             if let Some(&(mix, _, _)) = mixes.iter().find(|m| m.1 == v) {
-                                set(move |s| {
-                                    if s.mix.is_dag() != mix.is_dag() {
-                                        s.policies = StreamsSettings::default_policies(mix);
-                                        s.jobs = s.jobs.min(if mix.is_dag() { 40 } else { s.jobs });
-                                        s.machines = if mix == JobMix::Dag { 4 } else { 1 };
-                                        s.speeds.clear();
-                                    }
-                                    if mix == JobMix::Dag && s.machines < 2 { s.machines = 4; }
-                                    s.mix = mix;
-                                });
+                                set(move |s| streams::set_mix(s, mix));
                             }
                         }>
                         {mixes.iter().map(|m| view! { <option value=m.1>{m.2}</option> }).collect_view()}
@@ -273,11 +257,7 @@ fn StreamsControls() -> impl IntoView {
                     }
                 }).collect_view() }}
                 <button data-testid="streams-compare-add" disabled=move || { s().policies.len() >= MAX_COMPARE }
-                    on:click=move |_| set(|s| {
-                        let all = streams::policy_entries(s.mix);
-                        let next = all.iter().map(|p| p.id).find(|p| !s.policies.iter().any(|x| x == p)).unwrap_or(all[0].id);
-                        s.policies.push(next.to_string());
-                    })>"+ Compare another"</button>
+                    on:click=move |_| set(streams::add_policy)>"+ Compare another"</button>
                 <label class="field"><span>"Seed"</span>
                     <input type="number" min="0" step="1" data-testid="streams-seed" aria-label="Stream seed" prop:value=move || s().seed.to_string()
                         on:change=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() { set(move |s| s.seed = v); } }/>
@@ -572,7 +552,7 @@ fn StreamsCharts() -> impl IntoView {
                 let series: Vec<Vec<f64>> = (0..r.columns.len())
                     .map(|k| streams::flows_by(r, k, t))
                     .collect();
-                let _ = schedlab_app::charts::histogram_with(
+                let _ = schedlab_app::kit::chart::histogram_with(
                     &root,
                     &names,
                     &series,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use schedlab_app::streams::{self, Runner, StreamsSettings};
+use schedlab_app::labs::streams::{self, Runner, StreamsSettings};
 
 use crate::browser;
 use crate::ctx::Ctx;

@@ -9,8 +9,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use schedlab_app::state::MAX_COMPARE;
-use schedlab_app::streams;
+use schedlab_app::labs::streams;
 use schedlab_core::stream::learned::{CurvePoint, Model, Trainer};
 
 use crate::browser;
@@ -123,22 +122,10 @@ impl Panel {
     }
 
     /// Puts weights into the settings (one undoable edit) and makes sure `learned` runs.
-    fn adopt(self, mut m: Model, what: &str) {
-        // The curve stays in the panel; the link carries the weights and their config.
-        if let Some(t) = m.training.as_mut() {
-            t.curve.clear();
-        }
+    fn adopt(self, m: Model, what: &str) {
         self.ctx.apply(|e| {
             e.edit(|st| {
-                let s = &mut st.streams;
-                s.learned = Some(m);
-                if !s.policies.iter().any(|p| p == "learned") {
-                    if s.policies.len() < MAX_COMPARE {
-                        s.policies.insert(0, "learned".into());
-                    } else {
-                        s.policies[0] = "learned".into();
-                    }
-                }
+                streams::use_learned(&mut st.streams, m);
                 Ok(())
             })
         });

@@ -235,7 +235,7 @@ impl Editor {
     /// Lays the graph out again.
     pub fn tidy(&mut self) -> Result<(), String> {
         self.edit(|s| {
-            s.positions = crate::layout::layered(&s.scenario);
+            s.positions = crate::labs::dag::layout::layered(&s.scenario);
             Ok(())
         })
     }
@@ -551,7 +551,7 @@ impl Editor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets;
+    use crate::labs::dag::presets;
 
     fn topcuoglu() -> Editor {
         Editor::new(AppState::new(
@@ -632,7 +632,7 @@ mod tests {
     #[test]
     fn per_pair_bandwidths_change_the_schedule_and_undo() {
         let mut e = topcuoglu();
-        let base = crate::eval::evaluate(&e.state).unwrap().columns[0]
+        let base = crate::labs::dag::eval::evaluate(&e.state).unwrap().columns[0]
             .run
             .metrics
             .makespan;
@@ -640,7 +640,7 @@ mod tests {
         e.set_link(0, 2, LinkBandwidth::Value(0.01)).unwrap();
         e.set_link(1, 2, LinkBandwidth::Value(0.01)).unwrap();
         assert_eq!(e.state.scenario.network.links.len(), 3);
-        let slow = crate::eval::evaluate(&e.state).unwrap().columns[0]
+        let slow = crate::labs::dag::eval::evaluate(&e.state).unwrap().columns[0]
             .run
             .metrics
             .makespan;

@@ -59,7 +59,7 @@ pub fn decode(fragment: &str) -> Result<AppState, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets;
+    use crate::labs::dag::presets;
 
     #[test]
     fn every_preset_round_trips_exactly() {

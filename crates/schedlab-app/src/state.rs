@@ -87,7 +87,7 @@ pub struct AppState {
 impl AppState {
     /// The state for a scenario: HEFT, no noise, laid out.
     pub fn new(scenario: Scenario) -> AppState {
-        let positions = crate::layout::layered(&scenario);
+        let positions = crate::labs::dag::layout::layered(&scenario);
         AppState {
             scenario,
             positions,

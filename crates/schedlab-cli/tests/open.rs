@@ -5,8 +5,10 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use schedlab_app::labs::dag::{eval, presets};
+use schedlab_app::labs::{serving, streams};
+use schedlab_app::link;
 use schedlab_app::state::{AppState, Lab};
-use schedlab_app::{eval, link, presets, serving, streams};
 use serde_json::{json, Value};
 
 fn root() -> PathBuf {

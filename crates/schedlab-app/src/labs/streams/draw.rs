@@ -7,20 +7,17 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use schedlab_core::stream::learned::CurvePoint;
 
 use super::run::{Column, StreamsResult};
-use crate::gantt::{DrawResult, Geometry};
-use crate::palette;
+use crate::kit::chart::{colors, legend, mesh_axes, Axis};
+use crate::kit::color::{self, rgb};
+use crate::kit::timeline::{self, Bar, DrawResult, Fill, Geometry};
 
 /// Above this many pieces the Gantt is drawn one pixel column at a time (the job that
 /// holds the machine longest in each column), so a long stream costs rows × width draws.
 pub const MAX_DRAWN_SEGMENTS: usize = 6000;
 
-fn draw_binned<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    g: &Geometry,
-    col: &Column,
-    playhead: f64,
-) -> DrawResult<DB> {
-    let x0 = g.left as i32;
+/// The Gantt's bars when it has too many pieces: one per pixel column and machine run (the
+/// job that holds the machine longest in the column), solid before the playhead.
+fn binned_bars<'a>(g: &Geometry, col: &Column, playhead: f64) -> Vec<Bar<'a>> {
     let width = (g.width as f64 - g.left - g.right).max(1.0) as usize;
     // Per machine and pixel column: (job, time held), the longest holder wins.
     let mut best: Vec<Vec<(usize, f64)>> = vec![vec![(usize::MAX, 0.0); width]; g.rows];
@@ -37,9 +34,8 @@ fn draw_binned<DB: DrawingBackend>(
         }
     }
     let head = ((playhead / px).floor().max(0.0) as usize).min(width);
+    let mut bars = Vec::new();
     for (m, cells) in best.iter().enumerate() {
-        let (y0, y1) = g.bar_y(m);
-        let (y0, y1) = (y0 as i32, y1 as i32);
         let mut k = 0;
         while k < width {
             let job = cells[k].0;
@@ -48,37 +44,24 @@ fn draw_binned<DB: DrawingBackend>(
                 e += 1;
             }
             if job != usize::MAX {
-                let c = palette::task_color(job);
-                let alpha = if k < head { 1.0 } else { 0.2 };
-                root.draw(&Rectangle::new(
-                    [(x0 + k as i32, y0), (x0 + e as i32, y1)],
-                    RGBAColor(c.0, c.1, c.2, alpha).filled(),
-                ))?;
+                bars.push(Bar {
+                    fill: Fill::Solid(if k < head { 1.0 } else { 0.2 }),
+                    ..Bar::new(m, k as f64 * px, e as f64 * px, color::task_color(job))
+                });
             }
             k = e;
         }
     }
-    Ok(())
-}
-
-fn rgb(c: (u8, u8, u8)) -> RGBColor {
-    RGBColor(c.0, c.1, c.2)
+    bars
 }
 
 /// Layout of the streams Gantt: a strip on top for arrivals, a row per machine.
 pub fn geometry(width: u32, height: u32, r: &StreamsResult) -> Geometry {
-    let longest = r
-        .machine_names
-        .iter()
-        .map(|n| n.chars().count())
-        .max()
-        .unwrap_or(2)
-        .min(22);
     Geometry {
-        left: (14.0 + 7.0 * longest as f64).clamp(40.0, 170.0),
         top: 20.0,
         ..Geometry::new(width, height, r.machine_names.len(), r.t_max)
     }
+    .fit_labels(&r.machine_names, 40.0)
 }
 
 /// Height in pixels of a streams Gantt.
@@ -108,105 +91,50 @@ fn draw_gantt_inner<DB: DrawingBackend>(
     playhead: f64,
     dark: bool,
 ) -> DrawResult<DB> {
-    let (bg, fg, band, grid) = crate::gantt::theme(dark);
-    root.fill(&rgb(bg))?;
+    let th = color::theme(dark);
     let Some(col) = r.columns.get(column) else {
+        root.fill(&rgb(th.bg))?;
         return Ok(());
     };
-    let font = |size: f64, c: (u8, u8, u8)| ("sans-serif", size).into_font().color(&rgb(c));
-    let (x_left, x_right) = (g.left as i32, (g.width as f64 - g.right) as i32);
-    let rh = g.row_height();
-    let label = rh.clamp(9.0, 12.0);
-    for m in 0..g.rows {
-        let y0 = (g.top + m as f64 * rh) as i32;
-        let y1 = (g.top + (m + 1) as f64 * rh) as i32;
-        if m % 2 == 0 {
-            root.draw(&Rectangle::new(
-                [(x_left, y0), (x_right, y1)],
-                rgb(band).filled(),
-            ))?;
-        }
-        root.draw(&Text::new(
-            r.machine_names[m].clone(),
-            (x_left - 6, (y0 + y1) / 2),
-            font(label, fg).pos(Pos::new(HPos::Right, VPos::Center)),
-        ))?;
-    }
-    let axis_y = (g.height as f64 - g.bottom) as i32;
-    crate::gantt::time_axis(root, g, fg, grid, "")?;
+    let label = g.row_height().clamp(9.0, 12.0);
+    timeline::draw_frame(root, g, &r.machine_names, label, "", th)?;
     root.draw(&Text::new(
         "arrivals",
-        (x_left - 6, 9),
-        font(10.0, fg).pos(Pos::new(HPos::Right, VPos::Center)),
+        (g.left as i32 - 6, 9),
+        ("sans-serif", 10.0)
+            .into_font()
+            .color(&rgb(th.fg))
+            .pos(Pos::new(HPos::Right, VPos::Center)),
     ))?;
     // Arrivals: a tick per job on the top strip.
     let many = r.arrivals.len() > 400;
     for (j, &a) in r.arrivals.iter().enumerate() {
         let x = g.x(a) as i32;
-        let c = palette::task_color(j);
-        let alpha = if a <= playhead { 1.0 } else { 0.25 };
+        let c = color::rgba(color::task_color(j), if a <= playhead { 1.0 } else { 0.25 });
         if many {
-            root.draw(&PathElement::new(
-                vec![(x, 3), (x, 15)],
-                RGBAColor(c.0, c.1, c.2, alpha).stroke_width(1),
-            ))?;
+            root.draw(&PathElement::new(vec![(x, 3), (x, 15)], c.stroke_width(1)))?;
         } else {
             root.draw(&Polygon::new(
                 vec![(x - 4, 4), (x + 4, 4), (x, 14)],
-                RGBAColor(c.0, c.1, c.2, alpha).filled(),
+                c.filled(),
             ))?;
         }
     }
-    if col.segments.len() > MAX_DRAWN_SEGMENTS {
-        draw_binned(root, g, col, playhead)?;
+    let bars = if col.segments.len() > MAX_DRAWN_SEGMENTS {
+        binned_bars(g, col, playhead)
     } else {
-        for s in &col.segments {
-            let (y0, y1) = g.bar_y(s.machine);
-            let (y0, y1) = (y0 as i32, y1 as i32);
-            let c = palette::task_color(s.job);
-            let x0 = g.x(s.start) as i32;
-            let x1 = (g.x(s.end) as i32).max(x0 + 1);
-            root.draw(&Rectangle::new(
-                [(x0, y0), (x1, y1)],
-                RGBAColor(c.0, c.1, c.2, 0.2).filled(),
-            ))?;
-            if playhead >= s.start {
-                let done = g.x(playhead.clamp(s.start, s.end)) as i32;
-                root.draw(&Rectangle::new(
-                    [(x0, y0), (done.max(x0 + 1).min(x1), y1)],
-                    rgb(c).filled(),
-                ))?;
-            }
-            if x1 - x0 > 3 {
-                root.draw(&Rectangle::new(
-                    [(x0, y0), (x1, y1)],
-                    ShapeStyle {
-                        color: if dark {
-                            RGBAColor(13, 17, 23, 0.9)
-                        } else {
-                            RGBAColor(255, 255, 255, 0.9)
-                        },
-                        filled: false,
-                        stroke_width: 1,
-                    },
-                ))?;
-            }
-            let name = &r.job_labels[s.job];
-            let w = name.chars().count() as f64 * label * 0.6;
-            if (x1 - x0) as f64 > w + 4.0 && (y1 - y0) as f64 >= label {
-                let tc = if playhead >= s.end {
-                    palette::text_on(c)
-                } else {
-                    fg
-                };
-                root.draw(&Text::new(
-                    name.clone(),
-                    ((x0 + x1) / 2, (y0 + y1) / 2),
-                    font(label, tc).pos(Pos::new(HPos::Center, VPos::Center)),
-                ))?;
-            }
-        }
-    }
+        let edge = color::rgba(th.bg, 0.9);
+        col.segments
+            .iter()
+            .map(|s| Bar {
+                fill: Fill::Progress(0.2),
+                outline: Some((edge, 3)),
+                label: Some(r.job_labels[s.job].as_str()),
+                ..Bar::new(s.machine, s.start, s.end, color::task_color(s.job))
+            })
+            .collect()
+    };
+    timeline::draw_bars(root, g, &bars, playhead, label, th)?;
     // Preemptions: a red notch where a job was pushed off unfinished.
     if col.preemption_marks.len() <= 1500 {
         for &(m, t) in col.preemption_marks.iter().filter(|(_, t)| *t <= playhead) {
@@ -215,18 +143,11 @@ fn draw_gantt_inner<DB: DrawingBackend>(
             let y = y0 as i32;
             root.draw(&Polygon::new(
                 vec![(x - 5, y - 7), (x + 5, y - 7), (x, y + 2)],
-                RGBColor(213, 94, 0).filled(),
+                rgb(color::ALERT).filled(),
             ))?;
         }
     }
-    if playhead > 0.0 && playhead < g.t_max {
-        let x = g.x(playhead) as i32;
-        root.draw(&PathElement::new(
-            vec![(x, 0), (x, axis_y)],
-            RGBColor(0, 114, 178).stroke_width(2),
-        ))?;
-    }
-    Ok(())
+    timeline::draw_playhead(root, g, playhead)
 }
 
 /// Jobs in the system over time, one line per policy, drawn up to `playhead`.
@@ -236,7 +157,7 @@ pub fn draw_queue<DB: DrawingBackend>(
     playhead: f64,
     dark: bool,
 ) -> Result<(), String> {
-    let (bg, fg) = crate::charts::colors(dark);
+    let (bg, fg) = colors(dark);
     root.fill(&bg).map_err(|e| e.to_string())?;
     let y_max = r
         .columns
@@ -252,9 +173,14 @@ pub fn draw_queue<DB: DrawingBackend>(
         .y_label_area_size(40)
         .build_cartesian_2d(0.0..r.t_max.max(1e-9), 0.0..y_max)
         .map_err(|e| e.to_string())?;
-    crate::charts::mesh(&mut chart, "time", "jobs in system", fg)?;
+    mesh_axes(
+        &mut chart,
+        ("time", Axis::Value),
+        ("jobs in system", Axis::Count),
+        fg,
+    )?;
     for (k, c) in r.columns.iter().enumerate() {
-        let color = rgb(palette::series_color(k));
+        let color = rgb(color::series_color(k));
         let mut pts = Vec::with_capacity(c.queue.len() * 2);
         let mut last = 0usize;
         for &(t, q) in &c.queue {
@@ -278,7 +204,7 @@ pub fn draw_queue<DB: DrawingBackend>(
             });
     }
     if r.columns.len() > 1 {
-        crate::charts::legend(&mut chart, bg, fg)?;
+        legend(&mut chart, bg, fg)?;
     }
     Ok(())
 }
@@ -290,7 +216,6 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
     curve: &[CurvePoint],
     dark: bool,
 ) -> Result<(), String> {
-    use crate::charts::{colors, legend, mesh};
     let (bg, fg) = colors(dark);
     root.fill(&bg).map_err(|e| e.to_string())?;
     let Some(last) = curve.last() else {
@@ -315,7 +240,7 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
         .y_label_area_size(52)
         .build_cartesian_2d(first..x1, (lo - pad)..(hi + pad))
         .map_err(|e| e.to_string())?;
-    mesh(&mut chart, "training iteration", "mean job latency", fg)?;
+    crate::kit::chart::mesh(&mut chart, "training iteration", "mean job latency", fg)?;
     type Series = (&'static str, RGBColor, fn(&CurvePoint) -> f64, u32);
     let series: [Series; 3] = [
         ("heft_rt", RGBColor(207, 34, 46), |p| p.heft, 1),

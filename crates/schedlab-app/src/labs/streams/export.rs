@@ -3,32 +3,55 @@
 use schedlab_core::stream::lab::{Input, StreamsSettings};
 
 use super::run::StreamsResult;
+use crate::kit::table::{Column, Screen, Table};
+
+/// The metrics table: a row per policy, the screen's columns rounded, every metric exact in
+/// the CSV.
+pub fn metrics_table(r: &StreamsResult) -> Table {
+    let col = |h: &str, k: &str, screen| Column::new(h, k, "", screen);
+    let mut t = Table::new(vec![
+        col("policy", "policy", Screen::Short),
+        Column::csv_only("jobs"),
+        col("mean flow", "mean_flow_time", Screen::Magnitude),
+        col("max flow", "max_flow_time", Screen::Magnitude),
+        Column::csv_only("p50_flow_time"),
+        Column::csv_only("p90_flow_time"),
+        col("p99 flow", "p99_flow_time", Screen::Magnitude),
+        col("mean slowdown", "mean_slowdown", Screen::Magnitude),
+        col("mean wait", "mean_waiting_time", Screen::Magnitude),
+        col("throughput", "throughput", Screen::Fixed(4)),
+        col("utilisation", "utilisation", Screen::Percent(1)),
+        col("mean queue", "mean_queue_length", Screen::Magnitude),
+        Column::csv_only("max_queue_length"),
+        col("preemptions", "preemptions", Screen::Short),
+        col("competitive ratio", "competitive_ratio", Screen::Fixed(3)),
+    ]);
+    for c in &r.columns {
+        let m = &c.metrics;
+        t.push(vec![
+            c.policy.as_str().into(),
+            m.jobs.into(),
+            m.mean_flow_time.into(),
+            m.max_flow_time.into(),
+            m.p50_flow_time.into(),
+            m.p90_flow_time.into(),
+            m.p99_flow_time.into(),
+            m.mean_slowdown.into(),
+            m.mean_waiting_time.into(),
+            m.throughput.into(),
+            m.utilisation.into(),
+            m.mean_queue_length.into(),
+            m.max_queue_length.into(),
+            m.preemptions.into(),
+            c.competitive_ratio.into(),
+        ]);
+    }
+    t
+}
 
 /// The metrics table as CSV (one row per policy).
 pub fn metrics_csv(r: &StreamsResult) -> String {
-    let mut out = String::from("policy,jobs,mean_flow_time,max_flow_time,p50_flow_time,p90_flow_time,p99_flow_time,mean_slowdown,mean_waiting_time,throughput,utilisation,mean_queue_length,max_queue_length,preemptions,competitive_ratio\n");
-    for c in &r.columns {
-        let m = &c.metrics;
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            c.policy,
-            m.jobs,
-            m.mean_flow_time,
-            m.max_flow_time,
-            m.p50_flow_time,
-            m.p90_flow_time,
-            m.p99_flow_time,
-            m.mean_slowdown,
-            m.mean_waiting_time,
-            m.throughput,
-            m.utilisation,
-            m.mean_queue_length,
-            m.max_queue_length,
-            m.preemptions,
-            c.competitive_ratio.map_or(String::new(), |x| x.to_string())
-        ));
-    }
-    out
+    metrics_table(r).csv()
 }
 
 /// The generated jobs as JSON (arrival, size, and the template for DAG jobs).

@@ -4,7 +4,7 @@ use schedlab_core::stream::dag::TaskRun;
 use schedlab_core::stream::lab::{self, Detail, Input, PolicyRun, StreamsSettings};
 use schedlab_core::stream::sim::{Decision, Segment, StreamMetrics};
 
-use crate::gantt::format_time;
+use crate::kit::timeline::format_time;
 use crate::limits::MAX_RECORDED_JOBS;
 
 /// One policy's run, ready to draw.

@@ -4,7 +4,7 @@
 use schedlab_core::stream::dag::TaskRun;
 
 use super::run::{Column, StreamsResult};
-use crate::gantt::{format_time, Geometry};
+use crate::kit::timeline::{self, format_time, Geometry, HitArea};
 
 /// One row of the step-through table.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,9 +114,7 @@ pub fn event_times(r: &StreamsResult) -> Vec<f64> {
         v.extend(c.decisions.iter().map(|d| d.time));
         v.extend(c.tasks.iter().flat_map(|t| [t.start, t.end]));
     }
-    schedlab_core::util::sort_dyn(&mut v, &f64::total_cmp);
-    v.dedup();
-    v
+    crate::kit::playback::events(v)
 }
 
 /// Flow times of the jobs completed by `t`.
@@ -134,14 +132,6 @@ pub fn flows_by(r: &StreamsResult, column: usize, t: f64) -> Vec<f64> {
 
 /// The segment under pixel (x, y) of the Gantt, if any.
 pub fn segment_at(g: &Geometry, col: &Column, x: f64, y: f64) -> Option<usize> {
-    let m = g.row_at(y)?;
-    let (y0, y1) = g.bar_y(m);
-    if y < y0 || y > y1 {
-        return None;
-    }
-    let t = g.t(x);
-    let slack = g.t_max / g.width as f64 * 2.0;
-    col.segments
-        .iter()
-        .position(|s| s.machine == m && t >= s.start - slack && t <= s.end + slack)
+    let spans = col.segments.iter().map(|s| (s.machine, s.start, s.end));
+    timeline::hit(g, x, y, HitArea::Bar, spans)
 }

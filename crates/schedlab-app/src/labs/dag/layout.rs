@@ -169,7 +169,7 @@ pub fn fast_layered(n: usize, edges: &[(u32, u32)]) -> Vec<[f64; 2]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets;
+    use crate::labs::dag::presets;
 
     #[test]
     fn large_graphs_use_the_fast_layering_and_stay_layered() {

@@ -72,15 +72,18 @@ pub fn event_times(run: &RunResult) -> Vec<f64> {
         .flat_map(|r| [r.start, r.end])
         .collect();
     t.push(0.0);
-    schedlab_core::util::sort_dyn(&mut t, &f64::total_cmp);
-    t.dedup();
-    t
+    crate::kit::playback::events(t)
+}
+
+/// The step stops of the whole evaluation: every scheduler's [`event_times`], merged.
+pub fn evaluation_event_times(e: &Evaluation) -> Vec<f64> {
+    crate::kit::playback::events(e.columns.iter().flat_map(|c| event_times(&c.run)).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets;
+    use crate::labs::dag::presets;
 
     #[test]
     fn topcuoglu_heft_and_cpop_side_by_side() {

@@ -1,5 +1,55 @@
 //! Colors: the Okabe–Ito palette (distinguishable with every common color-vision
-//! deficiency), then lighter and darker variants for graphs with many tasks.
+//! deficiency), then lighter and darker variants for graphs with many tasks; the light and
+//! dark theme of every drawing; the one conversion to plotters' colors.
+
+use plotters::style::{RGBAColor, RGBColor};
+
+/// An RGB triple.
+pub type Rgb = (u8, u8, u8);
+
+/// The colors of every drawing in the light or dark theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    pub bg: Rgb,
+    pub fg: Rgb,
+    /// Alternate row band of timelines.
+    pub band: Rgb,
+    pub grid: Rgb,
+}
+
+/// The theme of the page (GitHub's light and dark greys).
+pub fn theme(dark: bool) -> Theme {
+    if dark {
+        Theme {
+            bg: (13, 17, 23),
+            fg: (230, 237, 243),
+            band: (22, 27, 34),
+            grid: (48, 54, 61),
+        }
+    } else {
+        Theme {
+            bg: (255, 255, 255),
+            fg: (27, 31, 36),
+            band: (246, 248, 250),
+            grid: (216, 222, 228),
+        }
+    }
+}
+
+/// The playhead line.
+pub const PLAYHEAD: Rgb = (0, 114, 178);
+/// Marks that need attention (preemptions, moved requests, the SLO line).
+pub const ALERT: Rgb = (213, 94, 0);
+
+/// A triple as plotters' color.
+pub fn rgb(c: Rgb) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+/// A triple with opacity `alpha`.
+pub fn rgba(c: Rgb, alpha: f64) -> RGBAColor {
+    RGBAColor(c.0, c.1, c.2, alpha)
+}
 
 /// Okabe & Ito (2008), "Color Universal Design": orange, sky blue, bluish green, yellow,
 /// blue, vermillion, reddish purple, grey.

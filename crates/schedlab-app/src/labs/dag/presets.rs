@@ -14,7 +14,7 @@ macro_rules! preset {
     ($id:literal) => {
         Preset {
             id: $id,
-            json: include_str!(concat!("../../../assets/scenarios/", $id, ".json")),
+            json: include_str!(concat!("../../../../../assets/scenarios/", $id, ".json")),
         }
     };
 }

@@ -1,0 +1,20 @@
+//! The Serving lab's model: settings (the core's value, carried by links), runs per router
+//! laid out for drawing ([`run`]), the drawings ([`draw`]), the metrics table and its CSV
+//! ([`export`]), and the editing rules ([`rules`]).
+
+pub mod draw;
+pub mod export;
+pub mod rules;
+pub mod run;
+#[cfg(test)]
+mod tests;
+
+pub use crate::limits::MAX_UI_REQUESTS;
+pub use draw::{
+    decode_lanes, draw_cache, draw_gantt, draw_per_instance, draw_ttft, gantt_height, geometry,
+    instance_labels, prefix_rgb, request_at, ttfts_by,
+};
+pub use export::{metrics_csv, metrics_table};
+pub use rules::{scale_at, trace_cache_floor, trim_trace, use_synthetic, use_trace};
+pub use run::{routers, run_all, run_all as run, ServingColumn, ServingResult};
+pub use schedlab_core::serve::lab::ServingSettings;

@@ -1,0 +1,97 @@
+//! Native tests of the Serving lab's model.
+
+use super::*;
+use plotters::prelude::*;
+
+#[test]
+fn decode_lanes_never_overlap_and_stack_as_high_as_the_batch() {
+    let r = run_all(&ServingSettings::default()).unwrap();
+    let run = &r.columns[0].run;
+    let lanes = decode_lanes(&run.requests, r.lifetimes.len());
+    let mut deepest = vec![0usize; r.lifetimes.len()];
+    for (a, qa) in run.requests.iter().enumerate() {
+        deepest[qa.instance] = deepest[qa.instance].max(lanes[a] + 1);
+        for (b, qb) in run.requests.iter().enumerate().skip(a + 1) {
+            let overlap = qa.decode_start < qb.decode_end && qb.decode_start < qa.decode_end;
+            if qa.instance == qb.instance && overlap {
+                assert_ne!(lanes[a], lanes[b], "requests {a} and {b} share a lane");
+            }
+        }
+    }
+    // Lowest-free-lane assignment uses exactly as many lanes as the peak concurrency.
+    for (i, &d) in deepest.iter().enumerate() {
+        let mut ev: Vec<(f64, i32)> = run
+            .requests
+            .iter()
+            .filter(|q| q.instance == i && q.decode_end > q.decode_start)
+            .flat_map(|q| [(q.decode_start, 1), (q.decode_end, -1)])
+            .collect();
+        ev.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        let (mut k, mut peak) = (0, 0);
+        for (_, e) in ev {
+            k += e;
+            peak = peak.max(k);
+        }
+        assert!(
+            d as i32 >= peak && peak > 0,
+            "instance {i}: {d} lanes, peak {peak}"
+        );
+    }
+    assert!(deepest.iter().any(|&d| d > 1), "some decodes are batched");
+}
+
+#[test]
+fn the_default_lab_shows_dualmap_keeping_prefixes_together() {
+    let r = run_all(&ServingSettings::default()).unwrap();
+    let (d, rr) = (&r.columns[0].metrics, &r.columns[1].metrics);
+    assert!(
+        d.cache_hit_rate > rr.cache_hit_rate + 0.1,
+        "{} vs {}",
+        d.cache_hit_rate,
+        rr.cache_hit_rate
+    );
+    assert!(d.ttft_p50_ms < rr.ttft_p50_ms);
+    // The most common prefix: on how many instances does each router put it?
+    let spread = |c: &ServingColumn| {
+        let mut set = std::collections::BTreeSet::new();
+        for (k, q) in c.run.requests.iter().enumerate() {
+            if r.prefix_color[k] == 0 {
+                set.insert(q.instance);
+            }
+        }
+        set.len()
+    };
+    assert!(
+        spread(&r.columns[0]) <= 2,
+        "DualMap: two candidates at most"
+    );
+    assert!(spread(&r.columns[1]) == 4, "round robin scatters it");
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 200)).into_drawing_area();
+        draw_gantt(&root, &geometry(900, 200, &r), &r, 0, r.t_max, false).unwrap();
+        root.present().unwrap();
+    }
+    assert!(svg.matches("<rect").count() > 300);
+    assert_eq!(metrics_csv(&r).lines().count(), 3);
+}
+
+#[test]
+fn adding_an_instance_at_the_playhead_reports_the_remapped_prefixes() {
+    let mut s = ServingSettings::default();
+    let base = run_all(&s).unwrap();
+    scale_at(&mut s, base.t_max / 3.0, true);
+    let r = run_all(&s).unwrap();
+    assert_eq!(r.lifetimes.len(), 5);
+    assert!(r.lifetimes[4].0 > 0.0);
+    let remapped = r.columns[0].metrics.prefixes_remapped.unwrap();
+    let seen = r.columns[0].run.scaling[0].prefixes_seen;
+    assert!(
+        remapped > 0 && (remapped as f64) < 0.7 * seen as f64,
+        "{remapped} of {seen}"
+    );
+    s.scaling.clear();
+    s.instances = 1;
+    scale_at(&mut s, 10.0, false);
+    assert!(run_all(&s).is_err(), "cannot remove the last instance");
+}

@@ -1,0 +1,154 @@
+//! The Streams lab's editing rules: what a change of mix resets, what an uploaded trace
+//! sets, how a policy joins the comparison, how trained weights come into use. The page's
+//! controls call these inside one undoable edit; each is tested natively.
+
+use schedlab_core::stream::lab::{policy_entries, JobMix, StreamsSettings};
+use schedlab_core::stream::learned::Model;
+use schedlab_core::stream::trace::Trace;
+
+use crate::limits::{MAX_COMPARE, MAX_UI_DAG_JOBS, MAX_UI_JOBS};
+
+/// The largest stream the page runs for `mix`.
+pub fn job_cap(mix: JobMix) -> usize {
+    if mix.is_dag() {
+        MAX_UI_DAG_JOBS
+    } else {
+        MAX_UI_JOBS
+    }
+}
+
+/// Switches the job mix. Between flow and DAG mixes the policies, the machines and their
+/// speeds start over (the two families share no policy) and DAG streams start at 40 jobs
+/// at most; random DAGs need two processors or more.
+pub fn set_mix(s: &mut StreamsSettings, mix: JobMix) {
+    if s.mix.is_dag() != mix.is_dag() {
+        s.policies = StreamsSettings::default_policies(mix);
+        s.jobs = s.jobs.min(if mix.is_dag() { 40 } else { s.jobs });
+        s.machines = if mix == JobMix::Dag { 4 } else { 1 };
+        s.speeds.clear();
+    }
+    if mix == JobMix::Dag && s.machines < 2 {
+        s.machines = 4;
+    }
+    s.mix = mix;
+}
+
+/// Takes arrivals from an uploaded trace: as many jobs as it has, up to the page's cap.
+pub fn use_trace(s: &mut StreamsSettings, t: Trace) {
+    s.jobs = t.arrivals.len().min(job_cap(s.mix));
+    s.trace = Some(t);
+}
+
+/// Adds the first policy of the mix not yet compared (the first one when all are).
+pub fn add_policy(s: &mut StreamsSettings) {
+    let all = policy_entries(s.mix);
+    let next = all
+        .iter()
+        .map(|p| p.id)
+        .find(|p| !s.policies.iter().any(|x| x == p))
+        .unwrap_or(all[0].id);
+    s.policies.push(next.to_string());
+}
+
+/// Runs `learned` with weights `m` (trained or loaded in the Train panel): it joins the
+/// comparison first, or replaces the first policy when the comparison is full. The
+/// training curve stays in the panel; the link carries the weights and their config.
+pub fn use_learned(s: &mut StreamsSettings, mut m: Model) {
+    if let Some(t) = m.training.as_mut() {
+        t.curve.clear();
+    }
+    s.learned = Some(m);
+    if !s.policies.iter().any(|p| p == "learned") {
+        if s.policies.len() < MAX_COMPARE {
+            s.policies.insert(0, "learned".into());
+        } else {
+            s.policies[0] = "learned".into();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn switching_between_flow_and_dag_mixes_starts_the_policies_over() {
+        let mut s = StreamsSettings {
+            jobs: 500,
+            speeds: vec![1.0, 2.0],
+            ..StreamsSettings::default()
+        };
+        set_mix(&mut s, JobMix::Dag);
+        assert_eq!(s.mix, JobMix::Dag);
+        assert_eq!(s.policies, StreamsSettings::default_policies(JobMix::Dag));
+        assert_eq!((s.jobs, s.machines), (40, 4));
+        assert!(s.speeds.is_empty());
+        // Within the DAG family nothing is reset, but random DAGs keep two processors.
+        s.machines = 1;
+        s.policies = vec!["heft_rt".into()];
+        set_mix(&mut s, JobMix::Ds3);
+        assert_eq!((s.machines, s.policies.len()), (1, 1));
+        set_mix(&mut s, JobMix::Dag);
+        assert_eq!(s.machines, 4);
+        // Back to flow jobs: one machine, the flow policies, the job count kept.
+        s.jobs = 30;
+        set_mix(&mut s, JobMix::Chain);
+        assert_eq!((s.jobs, s.machines), (30, 1));
+        assert_eq!(s.policies, StreamsSettings::default_policies(JobMix::Chain));
+        for p in &s.policies {
+            assert!(policy_entries(JobMix::Chain).iter().any(|e| e.id == p.as_str()));
+        }
+    }
+
+    #[test]
+    fn a_trace_sets_the_job_count_up_to_the_cap() {
+        let mut s = StreamsSettings::default();
+        let csv: String = (0..10).map(|i| format!("{i}\n")).collect();
+        use_trace(
+            &mut s,
+            schedlab_core::stream::trace::parse("a.csv", &csv).unwrap(),
+        );
+        assert_eq!(s.jobs, 10);
+        let big: String = (0..MAX_UI_JOBS + 5).map(|i| format!("{i}\n")).collect();
+        use_trace(
+            &mut s,
+            schedlab_core::stream::trace::parse("b.csv", &big).unwrap(),
+        );
+        assert_eq!(s.jobs, MAX_UI_JOBS);
+        assert_eq!(s.trace.as_ref().unwrap().arrivals.len(), MAX_UI_JOBS + 5);
+    }
+
+    #[test]
+    fn adding_a_policy_picks_one_not_yet_compared() {
+        let mut s = StreamsSettings::default();
+        let before = s.policies.clone();
+        add_policy(&mut s);
+        assert_eq!(s.policies.len(), before.len() + 1);
+        let added = s.policies.last().unwrap();
+        assert!(!before.contains(added), "{added} was already compared");
+    }
+
+    #[test]
+    fn trained_weights_bring_learned_into_the_comparison() {
+        let mut s = StreamsSettings::default();
+        set_mix(&mut s, JobMix::Ds3);
+        let m = s.learned_model();
+        use_learned(&mut s, m.clone());
+        assert_eq!(s.policies[0], "learned");
+        assert!(s.learned.is_some());
+        let n = s.policies.len();
+        use_learned(&mut s, m.clone());
+        assert_eq!(s.policies.len(), n, "learned is never added twice");
+        // A full comparison: learned replaces the first policy.
+        s.policies = policy_entries(s.mix)
+            .iter()
+            .map(|p| p.id)
+            .filter(|p| *p != "learned")
+            .take(MAX_COMPARE)
+            .map(|p| p.to_string())
+            .collect();
+        use_learned(&mut s, m);
+        assert_eq!(s.policies.len(), MAX_COMPARE);
+        assert_eq!(s.policies[0], "learned");
+    }
+}
