@@ -12,6 +12,9 @@
 //!   recorded numbers); `--saga` also times saga's Python HEFT on the same graphs;
 //!   `--web` measures the web budgets in headless Chromium instead.
 //! - `lint`: rustfmt check and clippy with warnings as errors (part of `test`).
+//! - `fuzz [--seconds N] [--target T]...`: a fuzz campaign (crates/schedlab-fuzz, release
+//!   build; any other flag of `schedlab-fuzz` passes through); findings are kept under
+//!   tests/fixtures/fuzz/crashes/. `test` runs a short fixed-seed pass.
 //! - `build-web`: the release site in dist/, and its gzipped size.
 //! - `screenshot`: the built site in headless Chromium, PNGs under target/screenshots/.
 
@@ -62,9 +65,10 @@ fn main() {
         ),
         "build-web" => build_web().map(|_| ()),
         "lint" => lint(),
+        "fuzz" => fuzz(rest),
         "screenshot" => screenshot(),
         _ => {
-            eprintln!("usage: cargo xtask <setup [--browser] | serve | test | lint | bench [--saga | --web] | build-web | screenshot>");
+            eprintln!("usage: cargo xtask <setup [--browser] | serve | test | lint | fuzz [--seconds N] [--target T] | bench [--saga | --web] | build-web | screenshot>");
             std::process::exit(if task == "help" || task == "--help" {
                 0
             } else {
@@ -424,11 +428,34 @@ fn lint() -> Result {
     ]))
 }
 
+/// The fuzzer in a release build (a debug build runs it ~20 times slower), arguments
+/// passed through.
+fn fuzz<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Result {
+    run(Command::new("cargo")
+        .args(["run", "--release", "-q", "-p", "schedlab-fuzz", "--"])
+        .args(args))
+}
+
 fn test() -> Result {
     setup(true)?;
     lint()?;
     step("native tests (engine, CLI, xtask)");
     run(Command::new("cargo").args(["test", "--workspace", "--exclude", "schedlab-web"]))?;
+    step("fuzz: every kept input, then a short fixed-seed pass (deterministic)");
+    fuzz(&[
+        "--replay-fixtures",
+        "--execs-per-target",
+        "1500",
+        "--seed",
+        "1",
+        // Release build, but CI machines are shared: the campaign's limit is 1 s.
+        "--hang-ms",
+        "5000",
+        "--stuck-ms",
+        "60000",
+        "--no-save",
+        "--quiet",
+    ])?;
     step("wasm tests in headless Chromium (wasm-bindgen-test)");
     run(Command::new("cargo")
         .args([

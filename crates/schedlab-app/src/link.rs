@@ -11,8 +11,10 @@ use crate::state::AppState;
 
 /// The link format version this build writes and reads.
 pub const LINK_VERSION: u32 = 1;
-/// Decompressed size limit, against decompression bombs.
-pub const MAX_LINK_JSON_BYTES: usize = 16 * 1024 * 1024;
+/// Decompressed size limit, against decompression bombs: the size of the largest scenario
+/// file the engine reads, so that the link of any state the page can hold reopens (the
+/// fuzzer found a 900-processor DS3 import whose autosave, at 16 MB, did not).
+pub const MAX_LINK_JSON_BYTES: usize = schedlab_core::scenario::limits::MAX_INPUT_BYTES;
 
 /// Encodes a state as a URL fragment (without the leading `#`).
 pub fn encode(state: &AppState) -> String {
@@ -30,7 +32,20 @@ pub fn decode(fragment: &str) -> Result<AppState, String> {
     let v: u32 = version
         .strip_prefix('s')
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| format!("this link is not a schedlab link (prefix '{version}')"))?;
+        .ok_or_else(|| {
+            // The prefix is whatever was pasted: shown short and escaped, on one line.
+            let shown: String = version
+                .chars()
+                .take(16)
+                .flat_map(char::escape_debug)
+                .collect();
+            let more = if version.chars().nth(16).is_some() {
+                "…"
+            } else {
+                ""
+            };
+            format!("this link is not a schedlab link (prefix '{shown}{more}')")
+        })?;
     if v != LINK_VERSION {
         return Err(format!("this link was made by a newer schedlab (link format {v}; this one reads {LINK_VERSION})"));
     }
@@ -45,11 +60,12 @@ pub fn decode(fragment: &str) -> Result<AppState, String> {
         .map_err(|_| "this link's content is not valid: not UTF-8 text".to_string())?;
     // `from_str`, like every other JSON reader here: one deserializer instantiation per
     // type in the WebAssembly bundle (`from_slice` would add a second one for all of them).
-    let state: AppState =
-        serde_json::from_str(text).map_err(|e| format!("this link's content is not valid: {e}"))?;
-    state
-        .check()
-        .map_err(|e| format!("this link's content is not valid: {e}"))?;
+    let state: AppState = serde_json::from_str(text).map_err(|e| {
+        schedlab_core::error::clamp(format!("this link's content is not valid: {e}"))
+    })?;
+    state.check().map_err(|e| {
+        schedlab_core::error::clamp(format!("this link's content is not valid: {e}"))
+    })?;
     // A scenario that cannot be scheduled would leave every later edit refused.
     schedlab_core::Problem::new(&state.scenario)
         .map_err(|e| format!("this link's scenario is not valid: {e}"))?;
@@ -96,6 +112,10 @@ mod tests {
         assert!(decode("s1.!!!").unwrap_err().contains("base64"));
         assert!(decode("s9.abc").unwrap_err().contains("newer schedlab"));
         assert!(decode("hello").unwrap_err().contains("not a schedlab link"));
+        // Found by the fuzzer: a long pasted prefix with a line break was echoed whole.
+        let long = format!("{}\nx.abc", "{".repeat(5000));
+        let err = decode(&long).unwrap_err();
+        assert!(!err.contains('\n') && err.len() < 100, "{err}");
         assert!(decode("").is_err());
         // Valid transport, invalid content.
         let packed = miniz_oxide::deflate::compress_to_vec(br#"{"scenario": 3}"#, 9);

@@ -295,7 +295,7 @@ impl Scenario {
                 ))
             }
             Some(v) if v.as_u64() == Some(FORMAT_VERSION as u64) => {}
-            Some(v) => return Err(Error::Version { found: v.to_string(), supported: FORMAT_VERSION }),
+            Some(v) => return Err(Error::Version { found: crate::error::clamp(v.to_string()), supported: FORMAT_VERSION }),
         }
         serde_json::from_str(text).map_err(|e| Error::format("scenario JSON", e.to_string()))
     }
