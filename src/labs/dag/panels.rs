@@ -1,263 +1,27 @@
-//! Header, controls, inspector, platform editor, metrics table and presets gallery.
+//! The DAG lab's side panels: the controls (schedulers, noise), the inspector of the
+//! selected task or dependency, and the platform editor.
 
 use leptos::prelude::*;
-use schedlab_app::state::{AppState, Lab, MAX_COMPARE, MAX_SAMPLES};
-use schedlab_app::{export, gantt, link, presets};
-use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
+use schedlab_app::state::{MAX_COMPARE, MAX_SAMPLES};
 use schedlab_core::scenario::{LinkBandwidth, ProcKind};
-
-/// The per-pair bandwidth matrix is shown up to this many processors.
-const MAX_LINK_MATRIX: usize = 16;
 use schedlab_core::sched::REGISTRY;
 use wasm_bindgen::JsCast;
 
+use super::metrics::fmt;
 use crate::browser;
+use crate::components::fields::{num, num_field, range_field, seed_field, NumField};
+use crate::components::series_testid;
 use crate::ctx::{Ctx, Selection};
+
+/// [`MAX_SAMPLES`] as the samples field's maximum.
+const MAX_SAMPLES_TEXT: &str = "200";
+const _: () = assert!(MAX_SAMPLES == 200, "update MAX_SAMPLES_TEXT");
+
+/// The per-pair bandwidth matrix is shown up to this many processors.
+const MAX_LINK_MATRIX: usize = 16;
 
 fn ctx() -> Ctx {
     expect_context::<Ctx>()
-}
-
-/// Parses a number field; empty or invalid gives None.
-fn num(s: &str) -> Option<f64> {
-    s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
-fn fmt(v: f64) -> String {
-    if v.is_finite() && v == v.round() && v.abs() < 1e12 {
-        format!("{v:.0}")
-    } else if v.is_finite() {
-        let s = format!("{v:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        "∞".into()
-    }
-}
-
-/// Imports dropped or picked files through the engine's importers (format detected; a
-/// DS3 job + SoC pair or a saga task-graph + network pair may come together).
-pub fn import_files(ctx: Ctx, files: Vec<(String, String)>) {
-    if files.is_empty() {
-        return;
-    }
-    let inputs: Vec<InputFile> = files
-        .iter()
-        .map(|(n, t)| InputFile { name: n, text: t })
-        .collect();
-    let result = if inputs.len() == 1 {
-        formats::import_auto(&inputs[0], &ImportOptions::default())
-    } else {
-        let f = formats::detect(&inputs[0]).unwrap_or(Format::Ds3);
-        formats::import(f, &inputs, &ImportOptions::default())
-    };
-    match result {
-        Ok(scenario) => {
-            let old = ctx.state();
-            let mut s = AppState::new(scenario);
-            s.schedulers = old.schedulers;
-            s.noise = old.noise;
-            if ctx.apply(|e| e.load(s)).is_some() {
-                ctx.selected.set(Selection::None);
-                ctx.playing.set(false);
-                ctx.playhead.set(f64::INFINITY);
-                ctx.notice.set(Some(format!(
-                    "Imported {}",
-                    files
-                        .iter()
-                        .map(|f| f.0.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" + ")
-                )));
-            }
-        }
-        Err(e) => ctx
-            .banner
-            .set(Some(format!("Could not import {}: {e}", files[0].0))),
-    }
-}
-
-/// Downloads the canvas with this test id as a PNG.
-fn export_canvas_png(testid: &str, file: &str) {
-    let canvas = browser::window().document().and_then(|d| {
-        d.query_selector(&format!("[data-testid={testid}]"))
-            .ok()
-            .flatten()
-    });
-    if let Some(c) = canvas.and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok()) {
-        if let Ok(url) = c.to_data_url_with_type("image/png") {
-            browser::download_url(file, &url);
-        }
-    }
-}
-
-#[component]
-pub fn Header() -> impl IntoView {
-    let ctx = ctx();
-    let file_input: NodeRef<leptos::html::Input> = NodeRef::new();
-    let on_files = move |_| {
-        let Some(input) = file_input.get() else {
-            return;
-        };
-        let Some(files) = input.files() else { return };
-        leptos::task::spawn_local(async move {
-            let read = browser::read_files(files).await;
-            // Only now: clearing the input empties the FileList being read.
-            input.set_value("");
-            match read {
-                Ok(f) => import_files(ctx, f),
-                Err(e) => ctx.banner.set(Some(e)),
-            }
-        });
-    };
-    let share = move |_| {
-        let frag = link::encode(&ctx.state());
-        browser::set_fragment(&frag);
-        let url = browser::href();
-        browser::copy_to_clipboard(&url);
-        ctx.notice
-            .set(Some("Link copied: it reproduces exactly this view.".into()));
-        if let Some(el) = browser::window()
-            .document()
-            .and_then(|d| d.get_element_by_id("share-url"))
-        {
-            if let Ok(i) = el.dyn_into::<web_sys::HtmlInputElement>() {
-                i.set_value(&url);
-            }
-        }
-    };
-    let export_json = move |_| {
-        let s = ctx.state().scenario;
-        browser::download(
-            &format!(
-                "{}.json",
-                if s.name.is_empty() {
-                    "scenario"
-                } else {
-                    &s.name
-                }
-            ),
-            "application/json",
-            &s.to_json(),
-        );
-    };
-    let export_csv = move |_| {
-        if let Some(Ok(ev)) = ctx.eval.get_untracked() {
-            browser::download("metrics.csv", "text/csv", &export::metrics_csv(&ev));
-        }
-    };
-    let export_svg = move |_| {
-        if let Some(Ok(ev)) = ctx.eval.get_untracked() {
-            let c = &ev.columns[0];
-            let style = gantt::Style {
-                dark: false,
-                show_plan: ctx.editor.with_untracked(|e| e.state.noise.is_noisy()),
-                show_transfers: true,
-            };
-            let tm = ctx.t_max();
-            match gantt::to_svg(
-                &ev.problem,
-                &c.run,
-                tm,
-                tm,
-                1200,
-                (60 + 36 * ev.problem.n_procs()) as u32,
-                style,
-            ) {
-                Ok(svg) => {
-                    browser::download(&format!("gantt-{}.svg", c.scheduler), "image/svg+xml", &svg)
-                }
-                Err(e) => ctx.banner.set(Some(format!("SVG export failed: {e}"))),
-            }
-        }
-    };
-    let export_png = move |_| export_canvas_png("gantt", "gantt.png");
-    let lab = Memo::new(move |_| ctx.editor.with(|e| e.state.view.lab));
-    let streams = move || lab.get() != Lab::Dag;
-    let set_lab = move |l: Lab| {
-        ctx.playing.set(false);
-        ctx.streams_playing.set(false);
-        ctx.serving_playing.set(false);
-        ctx.apply(|e| {
-            e.edit(|s| {
-                s.view.lab = l;
-                Ok(())
-            })
-        });
-    };
-    view! {
-        <header class="top">
-            <h1>"schedlab"</h1>
-            <nav class="labs" role="tablist" aria-label="Labs">
-                <button role="tab" data-testid="lab-dag" class:active=move || !streams() aria-selected=move || (!streams()).to_string() on:click=move |_| set_lab(Lab::Dag)>"DAG lab"</button>
-                <button role="tab" data-testid="lab-streams" class:active=move || lab.get() == Lab::Streams aria-selected=move || (lab.get() == Lab::Streams).to_string() on:click=move |_| set_lab(Lab::Streams)>"Streams lab"</button>
-                <button role="tab" data-testid="lab-serving" class:active=move || lab.get() == Lab::Serving aria-selected=move || (lab.get() == Lab::Serving).to_string() on:click=move |_| set_lab(Lab::Serving)>"Serving lab"</button>
-            </nav>
-            <Show when=move || !streams()>
-            <label class="field">
-                <span>"Preset"</span>
-                <select data-testid="preset-select" aria-label="Preset scenario"
-                    on:change=move |ev| ctx.load_preset(&event_target_value(&ev))
-                    prop:value=move || ctx.editor.with(|e| e.state.view.preset.clone().unwrap_or_default())>
-                    <option value="" disabled=true>"(edited)"</option>
-                    {presets::ALL.iter().map(|p| view! { <option value=p.id>{p.id}</option> }).collect_view()}
-                </select>
-            </label>
-            </Show>
-            <div class="actions">
-                <button on:click=move |_| { ctx.editor.update(|e| { e.undo(); }); } disabled=move || !ctx.editor.with(|e| e.can_undo()) title="Undo (Ctrl+Z)" aria-label="Undo">"↶"</button>
-                <button on:click=move |_| { ctx.editor.update(|e| { e.redo(); }); } disabled=move || !ctx.editor.with(|e| e.can_redo()) title="Redo (Ctrl+Shift+Z)" aria-label="Redo">"↷"</button>
-                <label class="button" title="schedlab JSON, saga, WfFormat, STG, DOT, DS3 (job + SoC)" class:hidden=streams>
-                    "Import…"
-                    <input type="file" multiple=true node_ref=file_input class="hidden" aria-label="Import files" on:change=on_files/>
-                </label>
-                <details class="menu">
-                    <summary>"Export"</summary>
-                    <Show when=move || !streams() fallback=move || if lab.get() == Lab::Serving { view! {
-                        <div class="menu-items">
-                            <button data-testid="serving-export-csv" on:click=move |_| crate::serving::export_metrics(ctx)>"Metrics (CSV)"</button>
-                            <button on:click=move |_| export_canvas_png("serving-gantt", "serving-gantt.png")>"Gantt (PNG)"</button>
-                        </div>
-                    }.into_any() } else { view! {
-                        <div class="menu-items">
-                            <button data-testid="streams-export-csv" on:click=move |_| crate::streams_run::export_metrics(ctx)>"Metrics (CSV)"</button>
-                            <button on:click=move |_| crate::streams_run::export_jobs(ctx)>"Jobs (JSON)"</button>
-                            <button on:click=move |_| export_canvas_png("streams-gantt", "stream-gantt.png")>"Gantt (PNG)"</button>
-                        </div>
-                    }.into_any() }>
-                    <div class="menu-items">
-                        <button on:click=export_json>"Scenario (JSON)"</button>
-                        <button on:click=export_svg>"Gantt (SVG)"</button>
-                        <button on:click=export_png>"Gantt (PNG)"</button>
-                        <button on:click=export_csv>"Metrics (CSV)"</button>
-                    </div>
-                    </Show>
-                </details>
-                <button class="primary" data-testid="share-link" on:click=share>"Copy link"</button>
-                <input id="share-url" data-testid="share-url" class="share-url" readonly=true aria-label="Share link" placeholder="link appears here"/>
-            </div>
-        </header>
-    }
-}
-
-#[component]
-pub fn PresetGallery() -> impl IntoView {
-    let ctx = ctx();
-    view! {
-        <section class="gallery" aria-label="Presets">
-            <h2>"Presets"</h2>
-            <div class="cards">
-                {presets::ALL.iter().map(|p| {
-                    let id = p.id;
-                    view! {
-                        <button class="card" data-testid=format!("preset-card-{id}") on:click=move |_| ctx.load_preset(id)>
-                            <strong>{id}</strong>
-                            <span>{p.description()}</span>
-                        </button>
-                    }
-                }).collect_view()}
-            </div>
-        </section>
-    }
 }
 
 #[component]
@@ -284,7 +48,7 @@ pub fn Controls() -> impl IntoView {
             <fieldset>
                 <legend>"Schedulers"</legend>
                 {move || schedulers().into_iter().enumerate().map(|(i, id)| {
-                    let testid = if i == 0 { "scheduler-select".to_string() } else { format!("scheduler-select-{i}") };
+                    let testid = series_testid("scheduler-select", i);
                     view! {
                         <div class="sched-row">
                             <span class="swatch" style=format!("background:{}", schedlab_app::palette::hex(schedlab_app::palette::series_color(i)))></span>
@@ -308,23 +72,15 @@ pub fn Controls() -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Noise"</legend>
-                <label class="field">
-                    <span>"Execution σ"</span>
-                    <input type="range" min="0" max="1" step="0.01" aria-label="Execution time noise σ (slider)"
-                        prop:value=move || noise().exec_sigma.to_string()
-                        on:input=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set_noise(Box::new(move |n| n.exec_sigma = v)); } }/>
-                    <input type="number" min="0" step="0.05" data-testid="noise-sigma" aria-label="Execution time noise σ"
-                        prop:value=move || noise().exec_sigma.to_string()
-                        on:change=move |ev| { match num(&event_target_value(&ev)) {
-                            Some(v) => set_noise(Box::new(move |n| n.exec_sigma = v)),
-                            None => ctx.banner.set(Some("σ must be a number".into())),
-                        } }/>
-                </label>
-                <label class="field">
-                    <span>"Communication σ"</span>
-                    <input type="number" min="0" step="0.05" aria-label="Communication noise σ" prop:value=move || noise().comm_sigma.to_string()
-                        on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set_noise(Box::new(move |n| n.comm_sigma = v)); } }/>
-                </label>
+                {range_field(NumField::new("Execution σ", "Execution time noise σ", "0", "0.05").id("noise-sigma"), ("0", "1", "0.01"), true,
+                    Signal::derive(move || noise().exec_sigma.to_string()),
+                    Callback::new(move |text: String| { match num(&text) {
+                        Some(v) => set_noise(Box::new(move |n| n.exec_sigma = v)),
+                        None => ctx.banner.set(Some("σ must be a number".into())),
+                    } }))}
+                {num_field(NumField::new("Communication σ", "Communication noise σ", "0", "0.05"),
+                    Signal::derive(move || noise().comm_sigma.to_string()),
+                    Callback::new(move |text: String| { if let Some(v) = num(&text) { set_noise(Box::new(move |n| n.comm_sigma = v)); } }))}
                 <label class="field">
                     <span>"Stragglers"</span>
                     <input type="number" min="0" max="1" step="0.05" aria-label="Straggler probability per processor" title="probability per processor" prop:value=move || noise().straggler_prob.to_string()
@@ -333,20 +89,15 @@ pub fn Controls() -> impl IntoView {
                     <input type="number" min="1" step="0.5" aria-label="Straggler slowdown factor" title="slowdown factor" prop:value=move || noise().straggler_factor.to_string()
                         on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set_noise(Box::new(move |n| n.straggler_factor = v)); } }/>
                 </label>
-                <label class="field">
-                    <span>"Seed"</span>
-                    <input type="number" min="0" step="1" data-testid="seed" aria-label="Random seed" prop:value=move || noise().seed.to_string()
-                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() { set_noise(Box::new(move |n| n.seed = v)); } }/>
-                    <button data-testid="new-seed" on:click=move |_| { let s = browser::random_seed(); set_noise(Box::new(move |n| n.seed = s)); }>"New seed"</button>
-                </label>
-                <label class="field">
-                    <span>"Samples"</span>
-                    <input type="number" min="1" max=MAX_SAMPLES.to_string() step="1" aria-label="Noise samples" prop:value=move || noise().samples.to_string()
-                        on:change=move |ev| { match event_target_value(&ev).trim().parse::<usize>() {
-                            Ok(v) if (1..=MAX_SAMPLES).contains(&v) => set_noise(Box::new(move |n| n.samples = v)),
-                            _ => ctx.banner.set(Some(format!("samples must be between 1 and {MAX_SAMPLES}"))),
-                        } }/>
-                </label>
+                {seed_field(NumField::new("Seed", "Random seed", "0", "1").id("seed"), Some("new-seed"),
+                    Signal::derive(move || noise().seed),
+                    Callback::new(move |v: u64| set_noise(Box::new(move |n| n.seed = v))))}
+                {num_field(NumField::new("Samples", "Noise samples", "1", "1").max(MAX_SAMPLES_TEXT),
+                    Signal::derive(move || noise().samples.to_string()),
+                    Callback::new(move |text: String| { match text.trim().parse::<usize>() {
+                        Ok(v) if (1..=MAX_SAMPLES).contains(&v) => set_noise(Box::new(move |n| n.samples = v)),
+                        _ => ctx.banner.set(Some(format!("samples must be between 1 and {MAX_SAMPLES}"))),
+                    } }))}
             </fieldset>
         </div>
     }
@@ -534,72 +285,5 @@ pub fn PlatformEditor() -> impl IntoView {
                 {(s.processors.len() > MAX_LINK_MATRIX && !s.network.links.is_empty()).then(|| view! { <p class="hint">{format!("{} per-pair link overrides from the file are kept.", s.network.links.len())}</p> })}
             </div>
         }
-    }
-}
-
-#[component]
-pub fn MetricsPanel() -> impl IntoView {
-    let ctx = ctx();
-    move || {
-        match ctx.eval.get() {
-        None => view! { <div class="metrics">"computing…"</div> }.into_any(),
-        Some(Err(e)) => view! { <div class="metrics error" role="alert">"Cannot schedule this scenario: " {e}</div> }.into_any(),
-        Some(Ok(ev)) => {
-            let noisy = ctx.editor.with(|e| e.state.noise.is_noisy());
-            let rows = [
-                ("makespan", "makespan"),
-                ("planned makespan", "planned_makespan"),
-                ("actual ÷ planned", "makespan_ratio"),
-                ("SLR", "slr"),
-                ("speedup", "speedup"),
-                ("efficiency", "efficiency"),
-                ("mean utilisation", "mean_utilisation"),
-                ("communication time", "total_comm_time"),
-            ];
-            let first = ev.columns[0].run.metrics.makespan;
-            view! {
-                <div class="metrics">
-                    <p class="headline">"Makespan: " <strong data-testid="makespan">{fmt_full(first)}</strong></p>
-                    <table>
-                        <thead><tr><th>"metric"</th>
-                            {ev.columns.iter().map(|c| view! { <th>{c.scheduler.clone()}</th> }).collect_view()}
-                        </tr></thead>
-                        <tbody>
-                        {rows.iter().map(|(label, key)| view! {
-                            <tr><td>{*label}</td>
-                            {ev.columns.iter().map(|c| {
-                                let shown = c.run.metrics.scalars().iter().find(|(k, _)| k == key).map(|x| x.1).unwrap_or(f64::NAN);
-                                let s = c.stats[key];
-                                let text = if noisy && c.sample_makespans.len() > 1 { format!("{} (mean {} ± {})", fmt(shown), fmt(s.mean), fmt(s.std)) } else { fmt(shown) };
-                                view! { <td>{text}</td> }
-                            }).collect_view()}
-                            </tr>
-                        }).collect_view()}
-                        <tr><td>"utilisation per processor"</td>
-                            {ev.columns.iter().map(|c| view! { <td class="small">{
-                                ev.problem.proc_names.iter().zip(&c.run.metrics.utilisation).map(|(n, u)| format!("{n} {:.0}%", u * 100.0)).collect::<Vec<_>>().join(" · ")
-                            }</td> }).collect_view()}
-                        </tr>
-                        <tr><td>"idle time per processor"</td>
-                            {ev.columns.iter().map(|c| view! { <td class="small">{
-                                ev.problem.proc_names.iter().zip(&c.run.metrics.idle_time).map(|(n, u)| format!("{n} {}", fmt(*u))).collect::<Vec<_>>().join(" · ")
-                            }</td> }).collect_view()}
-                        </tr>
-                        </tbody>
-                    </table>
-                </div>
-            }
-            .into_any()
-        }
-    }
-    }
-}
-
-/// Full precision for the makespan element (tests compare it across pages).
-fn fmt_full(v: f64) -> String {
-    if v == v.round() && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}")
     }
 }

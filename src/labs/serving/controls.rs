@@ -1,30 +1,16 @@
-//! The Serving lab: LLM requests routed across model instances with prefix KV caches.
-//! Settings live in the editor's state (links, autosave, undo); runs and drawings in
-//! `schedlab_app::serving`.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! The Serving lab's controls: the workload (synthetic or a Mooncake trace), the cluster
+//! (instances, SLO, cache, noise, scaling events at the playhead), the routers to compare
+//! and the seed. Every change is one undoable edit of the lab's settings.
 
 use leptos::prelude::*;
-use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use schedlab_app::gantt::format_time;
 use schedlab_app::palette;
 use schedlab_app::serving::{self, ServingSettings};
 use schedlab_core::serve::sim::ScaleAction;
 
-use crate::browser;
-use crate::canvas::fit_canvas;
+use crate::components::fields::{num, num_field, seed_field, NumField};
+use crate::components::{series_testid, FileUpload};
 use crate::ctx::Ctx;
-use crate::fields::{num_field, NumField};
-
-fn ctx() -> Ctx {
-    expect_context::<Ctx>()
-}
-
-fn num(s: &str) -> Option<f64> {
-    s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
-}
 
 fn set_with(ctx: Ctx, f: impl FnOnce(&mut ServingSettings) + 'static) {
     ctx.apply(|e| {
@@ -36,71 +22,40 @@ fn set_with(ctx: Ctx, f: impl FnOnce(&mut ServingSettings) + 'static) {
 }
 
 fn set(f: impl FnOnce(&mut ServingSettings) + 'static) {
-    set_with(ctx(), f)
+    set_with(expect_context::<Ctx>(), f)
 }
 
-fn t_max(ctx: Ctx) -> f64 {
-    ctx.serving.with(|r| r.as_ref().map_or(0.0, |r| r.t_max))
-}
-
-fn tick(ctx: Ctx, last: f64) {
-    if !ctx.serving_playing.get_untracked() {
-        return;
+/// Takes an uploaded Mooncake trace (its first requests, as many as a tab keeps).
+fn load_trace(ctx: Ctx, files: Vec<(String, String)>) {
+    let (name, text) = &files[0];
+    match schedlab_core::serve::parse_trace(name, text) {
+        Ok(w) => {
+            let total = w.requests.len();
+            let w = serving::trim_trace(w);
+            let kept = w.requests.len();
+            // Real prompts are long: give the instances at least the CLI's cache
+            // (docs/serving.md) so that the trace's shared prefixes can be reused.
+            let cache = schedlab_core::serve::sim::ServeConfig::default().cache_blocks;
+            set_with(ctx, move |s| {
+                s.trace = Some(w);
+                s.scaling.clear();
+                s.cache_blocks = s.cache_blocks.max(cache);
+            });
+            ctx.notice.set(Some(format!(
+                "{name}: {kept} of {total} requests; cache at least {cache} blocks per instance"
+            )));
+        }
+        Err(e) => ctx
+            .banner
+            .set(Some(format!("Could not read the trace: {e}"))),
     }
-    let now = browser::now_ms();
-    let tm = t_max(ctx);
-    let mut p = ctx.serving_playhead.get_untracked() + (now - last).max(0.0) / 1000.0 * tm / 20.0;
-    if p >= tm {
-        p = tm;
-        ctx.serving_playing.set(false);
-    }
-    ctx.serving_playhead.set(p);
-    request_animation_frame(move || tick(ctx, now));
 }
 
 #[component]
-fn ServingControls() -> impl IntoView {
-    let ctx = ctx();
+pub fn ServingControls() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
     let settings = Memo::new(move |_| ctx.editor.with(|e| e.state.serving.clone()));
     let s = move || settings.get();
-    let trace_input: NodeRef<leptos::html::Input> = NodeRef::new();
-    let on_trace = move |_| {
-        let Some(input) = trace_input.get() else {
-            return;
-        };
-        let Some(files) = input.files() else { return };
-        leptos::task::spawn_local(async move {
-            let read = browser::read_files(files).await;
-            input.set_value("");
-            match read {
-                Ok(f) if !f.is_empty() => match schedlab_core::serve::parse_trace(&f[0].0, &f[0].1)
-                {
-                    Ok(w) => {
-                        let total = w.requests.len();
-                        let w = serving::trim_trace(w);
-                        let kept = w.requests.len();
-                        // Real prompts are long: give the instances at least the CLI's cache
-                        // (docs/serving.md) so that the trace's shared prefixes can be reused.
-                        let cache = schedlab_core::serve::sim::ServeConfig::default().cache_blocks;
-                        set_with(ctx, move |s| {
-                            s.trace = Some(w);
-                            s.scaling.clear();
-                            s.cache_blocks = s.cache_blocks.max(cache);
-                        });
-                        ctx.notice.set(Some(format!(
-                            "{}: {kept} of {total} requests; cache at least {cache} blocks per instance",
-                            f[0].0
-                        )));
-                    }
-                    Err(e) => ctx
-                        .banner
-                        .set(Some(format!("Could not read the trace: {e}"))),
-                },
-                Ok(_) => {}
-                Err(e) => ctx.banner.set(Some(e)),
-            }
-        });
-    };
     view! {
         <div class="controls streams-controls">
             <fieldset>
@@ -113,9 +68,8 @@ fn ServingControls() -> impl IntoView {
                         }.into_any(),
                         None => view! { <span>"synthetic: shared-prefix groups, Zipf popularity, multi-turn"</span> }.into_any(),
                     }}
-                    <label class="button" title="A Mooncake trace: JSON lines with timestamp (ms), input_length, output_length, hash_ids">"Trace…"
-                        <input type="file" class="hidden" node_ref=trace_input data-testid="serving-trace-input" aria-label="Upload a Mooncake trace" on:change=on_trace/>
-                    </label>
+                    <FileUpload label="Trace…" title="A Mooncake trace: JSON lines with timestamp (ms), input_length, output_length, hash_ids"
+                        aria="Upload a Mooncake trace" testid="serving-trace-input" on_files=Callback::new(move |f| load_trace(ctx, f))/>
                 </div>
                 <Show when=move || s().trace.is_none()>
                     {num_field(NumField { label: "Requests", aria: "Requests", testid: Some("serving-requests"), title: None, min: "1", max: None, step: "50" },
@@ -170,7 +124,7 @@ fn ServingControls() -> impl IntoView {
             <fieldset>
                 <legend>"Routers"</legend>
                 {move || s().routers.into_iter().enumerate().map(|(i, id)| {
-                    let testid = if i == 0 { "serving-router".to_string() } else { format!("serving-router-{i}") };
+                    let testid = series_testid("serving-router", i);
                     view! {
                         <div class="sched-row">
                             <span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(i)))></span>
@@ -188,234 +142,10 @@ fn ServingControls() -> impl IntoView {
                         let next = ids.iter().find(|p| !s.routers.iter().any(|x| x == *p)).unwrap_or(&ids[0]);
                         s.routers.push(next.to_string());
                     })>"+ Compare another"</button>
-                {num_field(NumField { label: "Seed", aria: "Seed", testid: None, title: None, min: "0", max: None, step: "1" },
-                        Signal::derive(move || s().seed.to_string()),
-                        Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<u64>() { set(move |s| s.seed = v); } }))}
+                {seed_field(NumField::new("Seed", "Seed", "0", "1"), None,
+                    Signal::derive(move || s().seed),
+                    Callback::new(move |v: u64| set(move |s| s.seed = v)))}
             </fieldset>
         </div>
-    }
-}
-
-#[component]
-fn ServingGantt(column: usize) -> impl IntoView {
-    let ctx = ctx();
-    let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
-    let tooltip = RwSignal::new(None::<(f64, f64, String)>);
-    Effect::new(move |_| {
-        let playhead = ctx.serving_playhead.get();
-        let Some(c) = canvas.get() else { return };
-        ctx.serving.with(|r| {
-            let Some(r) = r else { return };
-            if column >= r.columns.len() {
-                return;
-            }
-            let (w, h) = fit_canvas(&c, serving::gantt_height(r.lifetimes.len()));
-            let Some(b) = CanvasBackend::with_canvas_object(c.clone()) else {
-                return;
-            };
-            let root = b.into_drawing_area();
-            if let Err(e) = serving::draw_gantt(
-                &root,
-                &serving::geometry(w, h, r),
-                r,
-                column,
-                playhead,
-                ctx.dark,
-            ) {
-                leptos::logging::warn!("serving gantt: {e}");
-            }
-            let _ = root.present();
-        });
-    });
-    let on_move = move |ev: web_sys::MouseEvent| {
-        let Some(c) = canvas.get_untracked() else {
-            return;
-        };
-        let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
-        let text = ctx.serving.with_untracked(|r| {
-            let r = r.as_ref()?;
-            let col = r.columns.get(column)?;
-            let k = serving::request_at(&serving::geometry(c.width(), c.height(), r), col, x, y)?;
-            let q = &col.run.requests[k];
-            let w = &r.workload.requests[k];
-            Some(format!(
-                "request {} on I{}{}\narrived {} ms · prefill {} – {} ms\nTTFT {} ms · prompt {} tokens, {} cached\n{} output tokens, done at {} ms",
-                k + 1, q.instance + 1, if q.moved { " (moved)" } else { "" },
-                format_time(w.arrival), format_time(q.prefill_start), format_time(q.prefill_end),
-                format_time(q.prefill_end - w.arrival), w.input_tokens, q.cached_tokens, w.output_tokens, format_time(q.decode_end)
-            ))
-        });
-        tooltip.set(text.map(|t| (x, y, t)));
-    };
-    let name = move || {
-        ctx.serving.with(|r| {
-            r.as_ref()
-                .and_then(|r| r.columns.get(column))
-                .map(|c| c.router.clone())
-                .unwrap_or_default()
-        })
-    };
-    let testid = if column == 0 {
-        "serving-gantt".to_string()
-    } else {
-        format!("serving-gantt-{column}")
-    };
-    view! {
-        <div class="gantt-wrap">
-            <div class="gantt-title"><span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(column)))></span>{name}</div>
-            <canvas node_ref=canvas data-testid=testid class="gantt" role="img" aria-label="Instances over time: prefills colored by prompt prefix, each request's decode as a thin bar below"
-                on:mousemove=on_move on:mouseleave=move |_| tooltip.set(None)></canvas>
-            {move || tooltip.get().map(|(x, y, t)| view! { <div class="tooltip" style=format!("left:{}px;top:{}px", x + 14.0, y + 10.0)>{t}</div> })}
-        </div>
-    }
-}
-
-#[component]
-fn ServingCharts() -> impl IntoView {
-    let ctx = ctx();
-    let ttft: NodeRef<leptos::html::Canvas> = NodeRef::new();
-    let per: NodeRef<leptos::html::Canvas> = NodeRef::new();
-    let cache: NodeRef<leptos::html::Canvas> = NodeRef::new();
-    Effect::new(move |_| {
-        let t = ctx.serving_playhead.get();
-        let (Some(a), Some(b), Some(c)) = (ttft.get(), per.get(), cache.get()) else {
-            return;
-        };
-        ctx.serving.with(|r| {
-            let Some(r) = r else { return };
-            fit_canvas(&a, 220);
-            if let Some(be) = CanvasBackend::with_canvas_object(a.clone()) {
-                let root = be.into_drawing_area();
-                let _ = serving::draw_ttft(&root, r, t, ctx.dark);
-                let _ = root.present();
-            }
-            fit_canvas(&b, 220);
-            if let Some(be) = CanvasBackend::with_canvas_object(b.clone()) {
-                let root = be.into_drawing_area();
-                let _ = serving::draw_per_instance(&root, r, t, ctx.dark);
-                let _ = root.present();
-            }
-            fit_canvas(&c, 200);
-            if let Some(be) = CanvasBackend::with_canvas_object(c.clone()) {
-                let root = be.into_drawing_area();
-                let _ = serving::draw_cache(&root, r, 0, t, ctx.dark);
-                let _ = root.present();
-            }
-        });
-    });
-    view! {
-        <div class="charts two">
-            <div><h3>"TTFT histogram"</h3><canvas node_ref=ttft data-testid="serving-ttft" class="chart" role="img" aria-label="Histogram of time to first token with the SLO"></canvas></div>
-            <div><h3>"Requests per instance"</h3><canvas node_ref=per data-testid="serving-per-instance" class="chart" role="img" aria-label="Requests routed to each instance"></canvas></div>
-        </div>
-        <h3>{move || format!("Cache occupancy per instance ({})", ctx.serving.with(|r| r.as_ref().and_then(|r| r.columns.first()).map(|c| c.router.clone()).unwrap_or_default()))}</h3>
-        <canvas node_ref=cache data-testid="serving-cache" class="chart" role="img" aria-label="Cached blocks per instance over time"></canvas>
-    }
-}
-
-#[component]
-fn ServingMetrics() -> impl IntoView {
-    let ctx = ctx();
-    view! {
-        <table class="metrics" data-testid="serving-metrics">
-            <thead><tr><th>"router"</th><th>"TTFT p50 (ms)"</th><th>"p90"</th><th>"p99"</th><th>"SLO attainment"</th><th>"cache hit rate"</th><th>"load imbalance"</th><th>"moved"</th><th>"prefixes remapped"</th></tr></thead>
-            <tbody>
-                {move || ctx.serving.with(|r| r.as_ref().map(|r| r.columns.iter().enumerate().map(|(i, c)| {
-                    let m = &c.metrics;
-                    view! {
-                        <tr data-testid=format!("serving-row-{i}") title=c.rule.clone()>
-                            <td><span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(i)))></span>{c.router.clone()}</td>
-                            <td data-testid=format!("ttft-p50-{i}")>{format!("{:.1}", m.ttft_p50_ms)}</td>
-                            <td>{format!("{:.1}", m.ttft_p90_ms)}</td>
-                            <td>{format!("{:.1}", m.ttft_p99_ms)}</td>
-                            <td data-testid=format!("slo-{i}")>{format!("{:.1} %", m.slo_attainment * 100.0)}</td>
-                            <td data-testid=format!("hit-{i}")>{format!("{:.3}", m.cache_hit_rate)}</td>
-                            <td>{format!("{:.2}", m.load_imbalance)}</td>
-                            <td>{m.moves}</td>
-                            <td data-testid=format!("remapped-{i}")>{m.prefixes_remapped.map_or("—".to_string(), |x| x.to_string())}</td>
-                        </tr>
-                    }
-                }).collect_view()))}
-            </tbody>
-        </table>
-    }
-}
-
-/// The whole lab.
-#[component]
-pub fn ServingLab() -> impl IntoView {
-    let ctx = ctx();
-    let generation = StoredValue::new(0u64);
-    let settings = Memo::new(move |_| ctx.editor.with(|e| e.state.serving.clone()));
-    Effect::new(move |_| {
-        let s = settings.get();
-        let g = generation.get_value() + 1;
-        generation.set_value(g);
-        set_timeout(
-            move || {
-                if generation.get_value() != g {
-                    return;
-                }
-                let t0 = browser::now_ms();
-                match serving::run_all(&s) {
-                    Ok(r) => {
-                        crate::canvas::record("servingRunMs", browser::now_ms() - t0);
-                        let keep = ctx.serving_playhead.get_untracked();
-                        let r = Arc::new(r);
-                        // Keep the playhead when only the scaling changed (add instance during playback).
-                        if !(keep > 0.0 && keep < r.t_max) {
-                            ctx.serving_playhead.set(r.t_max);
-                        }
-                        ctx.serving.set(Some(r));
-                    }
-                    Err(e) => ctx.banner.set(Some(format!("Serving: {e}"))),
-                }
-            },
-            Duration::from_millis(0),
-        );
-    });
-    on_cleanup(move || generation.set_value(generation.get_value() + 1));
-    let play = move |_| {
-        if ctx.serving_playing.get_untracked() {
-            ctx.serving_playing.set(false);
-        } else {
-            if ctx.serving_playhead.get_untracked() >= t_max(ctx) {
-                ctx.serving_playhead.set(0.0);
-            }
-            ctx.serving_playing.set(true);
-            let now = browser::now_ms();
-            request_animation_frame(move || tick(ctx, now));
-        }
-    };
-    let columns = move || {
-        ctx.serving
-            .with(|r| r.as_ref().map_or(0, |r| r.columns.len()))
-    };
-    view! {
-        <main class="workspace streams-lab" data-testid="serving-lab">
-            <section class="left">
-                <ServingControls/>
-                <p class="hint">"Each bar is a request's prefill on an instance, colored by its prompt prefix (the 8 most common get colors); paler = more of the prompt was cached; orange outline = moved by rebalancing; thin bars below = each request's decode, stacked as high as the batch. Green lines: instances added or removed."</p>
-            </section>
-            <section class="right">
-                <div class="transport" role="toolbar" aria-label="Serving playback">
-                    <button data-testid="serving-play" class="primary" on:click=play>{move || if ctx.serving_playing.get() { "Pause" } else { "▶ Play" }}</button>
-                    <input type="range" class="scrub" data-testid="serving-scrub" aria-label="Timeline" min="0" step="any"
-                        prop:max=move || t_max(ctx).to_string()
-                        prop:value=move || ctx.serving_playhead.get().to_string()
-                        on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { ctx.serving_playing.set(false); ctx.serving_playhead.set(v); } }/>
-                    <span class="time" data-testid="serving-playhead">{move || format!("t = {} s / {} s", format_time(ctx.serving_playhead.get() / 1000.0), format_time(t_max(ctx) / 1000.0))}</span>
-                </div>
-                {move || (0..columns()).map(|i| view! { <ServingGantt column=i/> }).collect_view()}
-                <ServingMetrics/>
-                <ServingCharts/>
-            </section>
-        </main>
-    }
-}
-
-pub fn export_metrics(ctx: Ctx) {
-    if let Some(r) = ctx.serving.get_untracked() {
-        browser::download("serving-metrics.csv", "text/csv", &serving::metrics_csv(&r));
     }
 }

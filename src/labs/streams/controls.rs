@@ -1,34 +1,21 @@
-//! The Streams lab: jobs arriving over time under online policies. Settings live in the
-//! editor's state (so links, autosave and undo cover them); runs happen in chunks between
-//! frames (the page stays responsive on long streams); drawing and the step-through model
-//! live in `schedlab_app::streams`.
+//! The Streams lab's controls: the job mix and arrivals (generated or a trace), machines or
+//! processors, information model, policies to compare and the seed. Every change is one
+//! undoable edit of the lab's settings in the editor's state.
 
 use leptos::prelude::*;
-use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use schedlab_app::gantt::format_time;
 use schedlab_app::palette;
 use schedlab_app::state::MAX_COMPARE;
 use schedlab_app::streams::{self, JobMix, StreamsSettings};
 use schedlab_core::stream::{trace, Info};
 
-use crate::browser;
-use crate::canvas::fit_canvas;
+use crate::components::fields::{num, num_field, range_field, seed_field, NumField};
+use crate::components::{series_testid, FileUpload};
 use crate::ctx::Ctx;
-use crate::fields::{num_field, NumField};
-use crate::streams_run::start_run;
-
-fn ctx() -> Ctx {
-    expect_context::<Ctx>()
-}
-
-fn num(s: &str) -> Option<f64> {
-    s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
-}
 
 /// Applies a settings change as one undoable edit; a refusal shows in the banner.
 fn set(f: impl FnOnce(&mut StreamsSettings) + 'static) {
-    set_with(ctx(), f)
+    set_with(expect_context::<Ctx>(), f)
 }
 
 /// [`set`] outside a reactive owner (in an async task).
@@ -41,65 +28,34 @@ fn set_with(ctx: Ctx, f: impl FnOnce(&mut StreamsSettings) + 'static) {
     });
 }
 
-fn t_max(ctx: Ctx) -> f64 {
-    ctx.streams.with(|r| r.as_ref().map_or(0.0, |r| r.t_max))
-}
-
-fn tick(ctx: Ctx, speed: RwSignal<f64>, last: f64) {
-    if !ctx.streams_playing.get_untracked() {
-        return;
+/// Takes the arrivals of an uploaded trace (CSV or JSON lines).
+fn load_trace(ctx: Ctx, files: Vec<(String, String)>) {
+    let (name, text) = &files[0];
+    match trace::parse(name, text) {
+        Ok(t) => {
+            let n = t.arrivals.len();
+            set_with(ctx, move |s| {
+                s.jobs = n.min(if s.mix.is_dag() {
+                    streams::MAX_UI_DAG_JOBS
+                } else {
+                    streams::MAX_UI_JOBS
+                });
+                s.trace = Some(t);
+            });
+            ctx.notice
+                .set(Some(format!("Arrivals from {name} ({n} in the trace)")));
+        }
+        Err(e) => ctx
+            .banner
+            .set(Some(format!("Could not read the trace: {e}"))),
     }
-    let now = browser::now_ms();
-    let tm = t_max(ctx);
-    let mut p = ctx.streams_playhead.get_untracked()
-        + (now - last).max(0.0) / 1000.0 * speed.get_untracked() * tm / 20.0;
-    if p >= tm {
-        p = tm;
-        ctx.streams_playing.set(false);
-    }
-    ctx.streams_playhead.set(p);
-    request_animation_frame(move || tick(ctx, speed, now));
 }
 
 #[component]
-fn StreamsControls() -> impl IntoView {
-    let ctx = ctx();
+pub fn StreamsControls() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
     let settings = Memo::new(move |_| ctx.editor.with(|e| e.state.streams.clone()));
     let s = move || settings.get();
-    let trace_input: NodeRef<leptos::html::Input> = NodeRef::new();
-    let on_trace = move |_| {
-        let Some(input) = trace_input.get() else {
-            return;
-        };
-        let Some(files) = input.files() else { return };
-        leptos::task::spawn_local(async move {
-            let read = browser::read_files(files).await;
-            input.set_value("");
-            match read {
-                Ok(f) if !f.is_empty() => match trace::parse(&f[0].0, &f[0].1) {
-                    Ok(t) => {
-                        let n = t.arrivals.len();
-                        let name = f[0].0.clone();
-                        set_with(ctx, move |s| {
-                            s.jobs = n.min(if s.mix.is_dag() {
-                                streams::MAX_UI_DAG_JOBS
-                            } else {
-                                streams::MAX_UI_JOBS
-                            });
-                            s.trace = Some(t);
-                        });
-                        ctx.notice
-                            .set(Some(format!("Arrivals from {name} ({n} in the trace)")));
-                    }
-                    Err(e) => ctx
-                        .banner
-                        .set(Some(format!("Could not read the trace: {e}"))),
-                },
-                Ok(_) => {}
-                Err(e) => ctx.banner.set(Some(e)),
-            }
-        });
-    };
     let mixes = [
         (JobMix::Single, "single", "Single tasks (classic flow time)"),
         (JobMix::Chain, "chain", "Chains of operations"),
@@ -164,15 +120,12 @@ fn StreamsControls() -> impl IntoView {
                             Err(_) => ctx.banner.set(Some("jobs must be a whole number".into())),
                         } }))}
                 <Show when=move || s().trace.is_none()>
-                    <label class="field"><span>"Load ρ"</span>
-                        <input type="range" min="0.1" max="1.5" step="0.05" aria-label="Load (slider)" prop:value=move || s().load.to_string()
-                            on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set(move |s| s.load = v); } }/>
-                        <input type="number" min="0.05" step="0.05" data-testid="streams-load" aria-label="Load ρ" prop:value=move || s().load.to_string()
-                            on:change=move |ev| { match num(&event_target_value(&ev)) {
-                                Some(v) => set(move |s| s.load = v),
-                                None => ctx.banner.set(Some("the load must be a number".into())),
-                            } }/>
-                    </label>
+                    {range_field(NumField::new("Load ρ", "Load ρ", "0.05", "0.05").id("streams-load"), ("0.1", "1.5", "0.05"), false,
+                        Signal::derive(move || s().load.to_string()),
+                        Callback::new(move |text: String| { match num(&text) {
+                            Some(v) => set(move |s| s.load = v),
+                            None => ctx.banner.set(Some("the load must be a number".into())),
+                        } }))}
                     {num_field(NumField { label: "Burstiness", aria: "Burstiness (cv)", testid: None, title: Some("coefficient of variation of inter-arrival times: 1 = Poisson, above 1 = bursts"), min: "0.1", max: None, step: "0.5" },
                             Signal::derive(move || s().burstiness.to_string()),
                             Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.burstiness = v); } }))}
@@ -186,9 +139,8 @@ fn StreamsControls() -> impl IntoView {
                         }.into_any(),
                         None => view! { <span>"generated"</span> }.into_any(),
                     }}
-                    <label class="button" title="CSV arrival[,size] or JSON lines with timestamp (a Mooncake trace works)">"Trace…"
-                        <input type="file" class="hidden" node_ref=trace_input data-testid="streams-trace-input" aria-label="Upload an arrival trace" on:change=on_trace/>
-                    </label>
+                    <FileUpload label="Trace…" title="CSV arrival[,size] or JSON lines with timestamp (a Mooncake trace works)"
+                        aria="Upload an arrival trace" testid="streams-trace-input" on_files=Callback::new(move |f| load_trace(ctx, f))/>
                 </div>
                 <Show when=move || !is_dag()>
                     {num_field(NumField { label: "Mean size", aria: "Mean job size", testid: None, title: None, min: "0.01", max: None, step: "0.5" },
@@ -206,24 +158,20 @@ fn StreamsControls() -> impl IntoView {
                             Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.dag_tasks = v); } }))}
                 </Show>
                 <Show when=is_dag>
-                    <label class="field"><span>"Execution σ"</span>
-                        <input type="range" min="0" max="1" step="0.05" aria-label="Execution noise (slider)" prop:value=move || s().exec_noise.to_string()
-                            on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set(move |s| s.exec_noise = v); } }/>
-                        <input type="number" min="0" step="0.05" data-testid="streams-exec-noise" aria-label="Execution noise σ" prop:value=move || s().exec_noise.to_string()
-                            on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set(move |s| s.exec_noise = v); } }/>
-                    </label>
+                    {range_field(NumField::new("Execution σ", "Execution noise σ", "0", "0.05").id("streams-exec-noise"), ("0", "1", "0.05"), false,
+                        Signal::derive(move || s().exec_noise.to_string()),
+                        Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.exec_noise = v); } }))}
                 </Show>
             </fieldset>
             <fieldset>
                 <legend>{move || if is_dag() { "Processors" } else { "Machines" }}</legend>
                 {move || (s().mix != JobMix::Ds3).then(|| view! {
-                    <label class="field"><span>{if is_dag() { "Processors" } else { "Machines" }}</span>
-                        <input type="number" min="1" max="64" step="1" data-testid="streams-machines" aria-label="Machines" prop:value=move || s().machines.to_string()
-                            on:change=move |ev| { match event_target_value(&ev).trim().parse::<usize>() {
-                                Ok(v) if (1..=64).contains(&v) => set(move |s| { s.machines = v; if !s.speeds.is_empty() { s.speeds.resize(v, 1.0); } }),
-                                _ => ctx.banner.set(Some("machines must be between 1 and 64".into())),
-                            } }/>
-                    </label>
+                    {num_field(NumField::new(if is_dag() { "Processors" } else { "Machines" }, "Machines", "1", "1").id("streams-machines").max("64"),
+                        Signal::derive(move || s().machines.to_string()),
+                        Callback::new(move |text: String| { match text.trim().parse::<usize>() {
+                            Ok(v) if (1..=64).contains(&v) => set(move |s| { s.machines = v; if !s.speeds.is_empty() { s.speeds.resize(v, 1.0); } }),
+                            _ => ctx.banner.set(Some("machines must be between 1 and 64".into())),
+                        } }))}
                 })}
                 {move || (s().mix == JobMix::Ds3).then(|| view! { <p class="hint">"DASH SoC: 4 A7, 4 A15, 2 MM, 4 FFT, 2 Viterbi"</p> })}
                 <Show when=move || !is_dag()>
@@ -259,7 +207,7 @@ fn StreamsControls() -> impl IntoView {
                 <legend>"Policies"</legend>
                 {move || { let st = s(); st.policies.clone().into_iter().enumerate().map(|(i, id)| {
                     let ids = streams::policy_ids(st.mix);
-                    let testid = if i == 0 { "streams-policy".to_string() } else { format!("streams-policy-{i}") };
+                    let testid = series_testid("streams-policy", i);
                     let base = id.split(':').next().unwrap_or("").to_string();
                     view! {
                         <div class="sched-row">
@@ -278,363 +226,10 @@ fn StreamsControls() -> impl IntoView {
                         let next = ids.iter().find(|p| !s.policies.iter().any(|x| x == *p)).unwrap_or(&ids[0]);
                         s.policies.push(next.to_string());
                     })>"+ Compare another"</button>
-                <label class="field"><span>"Seed"</span>
-                    <input type="number" min="0" step="1" data-testid="streams-seed" aria-label="Stream seed" prop:value=move || s().seed.to_string()
-                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() { set(move |s| s.seed = v); } }/>
-                    <button on:click=move |_| { let v = browser::random_seed(); set(move |s| s.seed = v); }>"New seed"</button>
-                </label>
+                {seed_field(NumField::new("Seed", "Stream seed", "0", "1").id("streams-seed"), None,
+                    Signal::derive(move || s().seed),
+                    Callback::new(move |v: u64| set(move |s| s.seed = v)))}
             </fieldset>
         </div>
-    }
-}
-
-#[component]
-fn StreamsGantt(column: usize) -> impl IntoView {
-    let ctx = ctx();
-    let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
-    let tooltip = RwSignal::new(None::<(f64, f64, String)>);
-    Effect::new(move |_| {
-        let playhead = ctx.streams_playhead.get();
-        let Some(c) = canvas.get() else { return };
-        ctx.streams.with(|r| {
-            let Some(r) = r else { return };
-            if column >= r.columns.len() {
-                return;
-            }
-            let t0 = browser::now_ms();
-            let (w, h) = fit_canvas(&c, streams::gantt_height(r.machine_names.len()));
-            let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) else {
-                return;
-            };
-            let root = backend.into_drawing_area();
-            let g = streams::geometry(w, h, r);
-            if let Err(e) = streams::draw_gantt(&root, &g, r, column, playhead, ctx.dark) {
-                leptos::logging::warn!("streams gantt: {e}");
-            }
-            let _ = root.present();
-            crate::canvas::record("streamsDrawMs", browser::now_ms() - t0);
-        });
-    });
-    let on_move = move |ev: web_sys::MouseEvent| {
-        let Some(c) = canvas.get_untracked() else {
-            return;
-        };
-        let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
-        let text = ctx.streams.with_untracked(|r| {
-            let r = r.as_ref()?;
-            let col = r.columns.get(column)?;
-            let g = streams::geometry(c.width(), c.height(), r);
-            let k = streams::segment_at(&g, col, x, y)?;
-            let s = &col.segments[k];
-            let j = s.job;
-            let f = format_time;
-            let mut text = format!(
-                "{} on {}\npiece {} – {}\narrived {} · completes {} · flow {}",
-                r.job_labels[j],
-                r.machine_names[s.machine],
-                f(s.start),
-                f(s.end),
-                f(r.arrivals[j]),
-                f(col.completion[j]),
-                f(col.completion[j] - r.arrivals[j])
-            );
-            if r.dag {
-                if let Some(t) = col
-                    .tasks
-                    .iter()
-                    .find(|t| t.job == j && t.proc == s.machine && t.start == s.start)
-                {
-                    text.push_str(&format!(
-                        "\ntask {}",
-                        r.task_names[r.template_of[j]][t.task]
-                    ));
-                }
-            } else {
-                text.push_str(&format!("\nsize {}", f(r.sizes[j])));
-            }
-            Some(text)
-        });
-        tooltip.set(text.map(|t| (x, y, t)));
-    };
-    let name = move || {
-        ctx.streams.with(|r| {
-            r.as_ref()
-                .and_then(|r| r.columns.get(column))
-                .map(|c| c.policy.clone())
-                .unwrap_or_default()
-        })
-    };
-    let testid = if column == 0 {
-        "streams-gantt".to_string()
-    } else {
-        format!("streams-gantt-{column}")
-    };
-    view! {
-        <div class="gantt-wrap">
-            <div class="gantt-title"><span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(column)))></span>{name}</div>
-            <canvas node_ref=canvas data-testid=testid class="gantt" role="img" aria-label="Gantt chart of the stream: a row per machine, a color per job"
-                on:mousemove=on_move on:mouseleave=move |_| tooltip.set(None)></canvas>
-            {move || tooltip.get().map(|(x, y, t)| view! {
-                <div class="tooltip" style=format!("left:{}px;top:{}px", x + 14.0, y + 10.0)>{t}</div>
-            })}
-        </div>
-    }
-}
-
-#[component]
-fn StreamsTransport() -> impl IntoView {
-    let ctx = ctx();
-    let speed = RwSignal::new(1.0f64);
-    let play = move |_| {
-        if ctx.streams_playing.get_untracked() {
-            ctx.streams_playing.set(false);
-        } else {
-            if ctx.streams_playhead.get_untracked() >= t_max(ctx) {
-                ctx.streams_playhead.set(0.0);
-            }
-            ctx.streams_playing.set(true);
-            let now = browser::now_ms();
-            request_animation_frame(move || tick(ctx, speed, now));
-        }
-    };
-    let step = move |forward: bool| {
-        ctx.streams_playing.set(false);
-        let p = ctx.streams_playhead.get_untracked();
-        let next = ctx.streams.with_untracked(|r| {
-            let times = streams::event_times(r.as_ref()?);
-            if forward {
-                times.into_iter().find(|&t| t > p + 1e-9)
-            } else {
-                times.into_iter().rev().find(|&t| t < p - 1e-9)
-            }
-        });
-        if let Some(t) = next {
-            ctx.streams_playhead.set(t);
-        }
-    };
-    view! {
-        <div class="transport" role="toolbar" aria-label="Stream playback">
-            <button data-testid="streams-step-back" aria-label="Previous event" on:click=move |_| step(false)>"‹ Prev"</button>
-            <button data-testid="streams-play" class="primary" aria-label=move || if ctx.streams_playing.get() { "Pause" } else { "Play" } on:click=play>
-                {move || if ctx.streams_playing.get() { "Pause" } else { "▶ Play" }}
-            </button>
-            <button data-testid="streams-step" aria-label="Next event" on:click=move |_| step(true)>"Next ›"</button>
-            <label class="field"><span>"Speed"</span>
-                <select aria-label="Playback speed" prop:value=move || speed.get().to_string() on:change=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() { speed.set(v); }
-                }>
-                    {[0.25, 0.5, 1.0, 2.0, 4.0, 8.0].iter().map(|v| view! { <option value=v.to_string()>{format!("{v}×")}</option> }).collect_view()}
-                </select>
-            </label>
-            <input type="range" class="scrub" data-testid="streams-scrub" aria-label="Timeline" min="0" step="any"
-                prop:max=move || t_max(ctx).to_string()
-                prop:value=move || ctx.streams_playhead.get().to_string()
-                on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                    ctx.streams_playing.set(false);
-                    ctx.streams_playhead.set(v);
-                } }/>
-            <span class="time" data-testid="streams-playhead">{move || format!("t = {} / {}", format_time(ctx.streams_playhead.get()), format_time(t_max(ctx)))}</span>
-        </div>
-    }
-}
-
-#[component]
-fn StepThrough() -> impl IntoView {
-    let ctx = ctx();
-    let column = RwSignal::new(0usize);
-    let view_at = move || {
-        let t = ctx.streams_playhead.get();
-        let c = column.get();
-        ctx.streams.with(|r| {
-            let r = r.as_ref()?;
-            let col = r.columns.get(c.min(r.columns.len().saturating_sub(1)))?;
-            let (at, rows) = streams::step_view(r, c.min(r.columns.len() - 1), t)?;
-            Some((
-                col.rule.clone(),
-                at,
-                rows,
-                r.dag,
-                col.decisions.is_empty() && !r.dag,
-            ))
-        })
-    };
-    let policies = move || {
-        ctx.streams.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.columns
-                        .iter()
-                        .map(|c| c.policy.clone())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
-    view! {
-        <section class="step-through" data-testid="step-through" aria-label="Why this choice">
-            <h3>"Why this choice"
-                {move || (policies().len() > 1).then(|| view! {
-                    <select aria-label="Policy to explain" on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { column.set(v); } }>
-                        {policies().into_iter().enumerate().map(|(i, p)| view! { <option value=i.to_string()>{p}</option> }).collect_view()}
-                    </select>
-                })}
-            </h3>
-            {move || match view_at() {
-                None => view! { <p class="hint">"Move the playhead to a moment with jobs in the system (‹ Prev / Next › step through events)."</p> }.into_any(),
-                Some((_, _, _, _, true)) => view! { <p class="hint">"Decisions are recorded for streams of up to 2,000 jobs."</p> }.into_any(),
-                Some((rule, at, rows, _, _)) if rows.is_empty() => view! {
-                    <p class="rule" data-testid="step-rule">{rule}</p>
-                    <p class="hint">{format!("No job is in the system at t = {}.", format_time(at))}</p>
-                }.into_any(),
-                Some((rule, at, rows, dag, _)) => view! {
-                    <p class="rule" data-testid="step-rule">{rule}</p>
-                    <p class="hint">{if dag { format!("Jobs in the system at t = {}", format_time(at)) } else { format!("Decision taken at t = {}, in force until the next event", format_time(at)) }}</p>
-                    <table class="metrics step-table">
-                        <thead><tr><th>"job"</th><th>"state"</th><th>"what the policy compares"</th></tr></thead>
-                        <tbody>
-                            {rows.into_iter().take(40).map(|row| view! {
-                                <tr class:running=row.running data-testid="step-row">
-                                    <td><span class="swatch" style=format!("background:{}", palette::hex(palette::task_color(row.job)))></span>{row.label}</td>
-                                    <td>{row.status}</td>
-                                    <td>{row.key}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any(),
-            }}
-        </section>
-    }
-}
-
-#[component]
-fn StreamsMetrics() -> impl IntoView {
-    let ctx = ctx();
-    let f = |v: f64| {
-        if v.abs() >= 1000.0 {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.3}")
-        }
-    };
-    view! {
-        <table class="metrics" data-testid="streams-metrics">
-            <thead><tr>
-                <th>"policy"</th><th>"mean flow"</th><th>"p99 flow"</th><th>"max flow"</th><th>"mean slowdown"</th>
-                <th>"mean wait"</th><th>"throughput"</th><th>"utilisation"</th><th>"mean queue"</th><th>"preemptions"</th><th title="total flow time ÷ SRPT's on one machine as fast as all together">"competitive ratio"</th>
-            </tr></thead>
-            <tbody>
-                {move || ctx.streams.with(|r| r.as_ref().map(|r| r.columns.iter().enumerate().map(|(i, c)| {
-                    let m = &c.metrics;
-                    view! {
-                        <tr data-testid=format!("streams-row-{i}")>
-                            <td><span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(i)))></span>{c.policy.clone()}</td>
-                            <td data-testid=format!("mean-flow-{i}")>{f(m.mean_flow_time)}</td>
-                            <td>{f(m.p99_flow_time)}</td>
-                            <td>{f(m.max_flow_time)}</td>
-                            <td>{f(m.mean_slowdown)}</td>
-                            <td>{f(m.mean_waiting_time)}</td>
-                            <td>{format!("{:.4}", m.throughput)}</td>
-                            <td>{format!("{:.1} %", m.utilisation * 100.0)}</td>
-                            <td>{f(m.mean_queue_length)}</td>
-                            <td>{m.preemptions}</td>
-                            <td>{c.competitive_ratio.map_or("—".to_string(), |x| format!("{x:.3}"))}</td>
-                        </tr>
-                    }
-                }).collect_view()))}
-            </tbody>
-        </table>
-    }
-}
-
-#[component]
-fn StreamsCharts() -> impl IntoView {
-    let ctx = ctx();
-    let queue: NodeRef<leptos::html::Canvas> = NodeRef::new();
-    let hist: NodeRef<leptos::html::Canvas> = NodeRef::new();
-    Effect::new(move |_| {
-        let t = ctx.streams_playhead.get();
-        let (Some(qc), Some(hc)) = (queue.get(), hist.get()) else {
-            return;
-        };
-        ctx.streams.with(|r| {
-            let Some(r) = r else { return };
-            fit_canvas(&qc, 220);
-            if let Some(b) = CanvasBackend::with_canvas_object(qc.clone()) {
-                let root = b.into_drawing_area();
-                let _ = streams::draw_queue(&root, r, t, ctx.dark);
-                let _ = root.present();
-            }
-            fit_canvas(&hc, 220);
-            if let Some(b) = CanvasBackend::with_canvas_object(hc.clone()) {
-                let root = b.into_drawing_area();
-                let names: Vec<String> = r.columns.iter().map(|c| c.policy.clone()).collect();
-                let series: Vec<Vec<f64>> = (0..r.columns.len())
-                    .map(|k| streams::flows_by(r, k, t))
-                    .collect();
-                let _ = schedlab_app::charts::histogram_with(
-                    &root,
-                    &names,
-                    &series,
-                    "flow time of the jobs completed so far",
-                    "jobs",
-                    ctx.dark,
-                );
-                let _ = root.present();
-            }
-        });
-    });
-    view! {
-        <div class="charts two">
-            <div>
-                <h3>"Queue length"</h3>
-                <canvas node_ref=queue data-testid="streams-queue" class="chart" role="img" aria-label="Jobs in the system over time"></canvas>
-            </div>
-            <div>
-                <h3>"Flow-time histogram"</h3>
-                <canvas node_ref=hist data-testid="streams-histogram" class="chart" role="img" aria-label="Histogram of flow times of completed jobs"></canvas>
-            </div>
-        </div>
-    }
-}
-
-/// The whole lab.
-#[component]
-pub fn StreamsLab() -> impl IntoView {
-    let ctx = ctx();
-    let generation = StoredValue::new(0u64);
-    let settings = Memo::new(move |_| ctx.editor.with(|e| e.state.streams.clone()));
-    Effect::new(move |_| {
-        let s = settings.get();
-        start_run(ctx, s, generation);
-    });
-    on_cleanup(move || generation.set_value(generation.get_value() + 1));
-    let dag_mix = Memo::new(move |_| ctx.editor.with(|e| e.state.streams.mix.is_dag()));
-    let is_dag = move || dag_mix.get();
-    let columns = move || {
-        ctx.streams
-            .with(|r| r.as_ref().map_or(0, |r| r.columns.len()))
-    };
-    view! {
-        <main class="workspace streams-lab" data-testid="streams-lab">
-            <section class="left">
-                <StreamsControls/>
-                <p class="hint">"Jobs arrive over time; the policy never sees the future. Red notches mark preemptions, triangles on top mark arrivals, a color per job."</p>
-            </section>
-            <section class="right">
-                <StreamsTransport/>
-                {move || ctx.streams_progress.get().map(|p| view! {
-                    <div class="progress" data-testid="streams-progress" role="progressbar" aria-valuenow=format!("{:.0}", p * 100.0)>
-                        <div class="bar" style=format!("width:{:.0}%", p * 100.0)></div>
-                        <span>{format!("simulating… {:.0} %", p * 100.0)}</span>
-                    </div>
-                })}
-                {move || (0..columns()).map(|i| view! { <StreamsGantt column=i/> }).collect_view()}
-                <StreamsMetrics/>
-                {move || is_dag().then(|| view! { <crate::train::TrainPanel/> })}
-                <StepThrough/>
-                <StreamsCharts/>
-            </section>
-        </main>
     }
 }
