@@ -148,7 +148,7 @@ pub fn TransportBar(t: Transport) -> impl IntoView {
     };
     view! {
         <div class="transport" role="toolbar" aria-label=t.label aria-keyshortcuts="Home End , ." on:keydown=on_key>
-            <button data-testid=id("restart") aria-label="Restart" title="Back to the start (Home)" on:click=move |_| t.seek(0.0)>"⏮"</button>
+            <button data-testid=id("restart") aria-label="Restart" title="Back to the start (Home)" on:click=move |_| t.seek(0.0)>"⇤"</button>
             {has_steps.then(|| view! {
                 <button data-testid=id("step-back") aria-label="Previous event" title="Previous event (,)" on:click=move |_| t.step(false)>"‹ Prev"</button>
             })}
