@@ -6,8 +6,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use schedlab_core::registry::Entry;
 use schedlab_core::serve::lab;
-use schedlab_core::serve::router::{prefix_key, ROUTER_IDS};
+use schedlab_core::serve::router::{prefix_key, ROUTERS};
 use schedlab_core::serve::sim::{ScaleAction, ScaleEvent, ServeConfig, ServeMetrics, ServeRun};
 use schedlab_core::serve::Workload;
 
@@ -103,9 +104,9 @@ pub fn run_all(s: &ServingSettings) -> Result<ServingResult, String> {
     })
 }
 
-/// The router ids, in picker order.
-pub fn router_ids() -> &'static [&'static str] {
-    &ROUTER_IDS
+/// The routers, in picker order (their registry entries without makers).
+pub fn routers() -> Vec<Entry<()>> {
+    ROUTERS.iter().map(Entry::about).collect()
 }
 
 /// Color of a prefix rank: the 8 most common get the palette, the rest grey shades.

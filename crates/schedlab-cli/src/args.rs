@@ -119,8 +119,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Convert a schedlab scenario to another format.
     Export(ExportArgs),
-    /// List the schedulers, one line each.
-    Schedulers,
+    /// List the schedulers (or, with --kind, the online policies, DAG-job policies or
+    /// routers), one line each.
+    Schedulers(SchedulersArgs),
     /// Online scheduling of arriving jobs: compare policies on one generated stream.
     Stream(StreamArgs),
     /// Route LLM requests across model instances with prefix KV caches: compare routers
@@ -145,6 +146,28 @@ pub struct OpenArgs {
     pub input: String,
     #[command(flatten)]
     pub out: FormatArgs,
+}
+
+/// Which registry `schedlab schedulers` lists.
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum KindArg {
+    /// Static schedulers for the DAG lab (`run`, `compare`).
+    Sched,
+    /// Online policies for streams of jobs (`stream --policies`).
+    Stream,
+    /// Policies for streams of DAG jobs (`stream --mix dag|ds3 --policies`).
+    Dag,
+    /// Routers (`serve --routers`).
+    Router,
+    /// All four, each under a heading.
+    All,
+}
+
+#[derive(Args)]
+pub struct SchedulersArgs {
+    /// Which registry to list.
+    #[arg(long, value_enum, default_value = "sched")]
+    pub kind: KindArg,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]

@@ -2,7 +2,7 @@
 //! (besides the error line, printed by `error`). Every read is bounded, every write checked.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 
 use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
@@ -52,6 +52,14 @@ pub fn load(path: &Path, processors: Option<usize>) -> CliResult<(Scenario, Prob
         name: &name,
         text: &text,
     };
+    // A good schedlab scenario (the common case) is read in one typed pass; parsing only
+    // if it is one, so it is what detection would have found. Anything else is detected.
+    if text.trim_start().starts_with('{') {
+        if let Ok(scenario) = Scenario::from_json(&text) {
+            let problem = Problem::new(&scenario).map_err(|e| Fail::new(format!("{name}: {e}")))?;
+            return Ok((scenario, problem));
+        }
+    }
     let scenario = match formats::detect(&file) {
         Some(Format::Schedlab) => Scenario::from_json(&text)?,
         Some(Format::Ds3) => {
@@ -93,11 +101,24 @@ pub fn emit_as<T: Serialize + ?Sized>(
     data: &T,
     table: impl FnOnce(&T) -> String,
 ) -> CliResult<()> {
-    let text = match format {
-        OutFormat::Json => serde_json::to_string_pretty(data)? + "\n",
-        OutFormat::Table => table(data),
-    };
-    emit(&text, None)
+    match format {
+        // Streamed: a schedule of 10,000 rows never exists as one string.
+        OutFormat::Json => {
+            let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let io_fail = |e: serde_json::Error| {
+                if e.is_io() {
+                    Fail::write("stdout", &std::io::Error::from(e))
+                } else {
+                    Fail::new(e.to_string())
+                }
+            };
+            serde_json::to_writer_pretty(&mut out, data).map_err(io_fail)?;
+            out.write_all(b"\n")
+                .and_then(|()| out.flush())
+                .map_err(|e| Fail::write("stdout", &e))
+        }
+        OutFormat::Table => emit(&table(data), None),
+    }
 }
 
 /// Writes one line of news (not an error) to stderr.

@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         } => cmd::gen::exec(a),
         Command::Import(a) => cmd::import::exec(a),
         Command::Export(a) => cmd::export::exec(a),
-        Command::Schedulers => cmd::schedulers::exec(),
+        Command::Schedulers(a) => cmd::schedulers::exec(a),
         Command::Stream(a) => cmd::stream::exec(a),
         Command::Serve(a) => cmd::serve::exec(a),
         Command::Train(a) => cmd::train::exec(a),

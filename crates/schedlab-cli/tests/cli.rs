@@ -311,6 +311,39 @@ fn schedulers_lists_the_registry() {
 }
 
 #[test]
+fn schedulers_kind_lists_each_registry_and_all_four() {
+    let text = |kind: &str| {
+        let out = schedlab(&["schedulers", "--kind", kind]);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Without --kind: the schedulers, exactly as --kind sched.
+    assert_eq!(
+        String::from_utf8(schedlab(&["schedulers"]).stdout).unwrap(),
+        text("sched")
+    );
+    for (kind, ids) in [
+        ("stream", &["fcfs", "srpt", "rr ", "mlfq", "edf"][..]),
+        ("dag", &["dls_srpt", "heft_rt", "etf", "learned"][..]),
+        ("router", &["dualmap", "least_loaded", "cache_aware"][..]),
+    ] {
+        let t = text(kind);
+        for id in ids {
+            assert!(t.lines().any(|l| l.starts_with(id)), "{kind} {id}:\n{t}");
+        }
+        assert!(!t.lines().any(|l| l.starts_with("heft ")), "{kind}:\n{t}");
+    }
+    assert!(text("stream").contains("[quantum=number>0]"));
+    assert!(text("dag").contains("[depth=1..8]"));
+    assert!(text("router").contains("[by=requests|tokens]"));
+    let all = text("all");
+    assert_eq!(all.lines().filter(|l| l.starts_with("# ")).count(), 4);
+    for kind in ["sched", "stream", "dag", "router"] {
+        assert!(all.contains(&text(kind)), "{kind}");
+    }
+    fails(&["schedulers", "--kind", "nope"]);
+}
+
+#[test]
 fn bad_input_exits_2_with_one_error_line() {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| {

@@ -132,7 +132,7 @@ fn streams(c: &mut Criterion) {
         seed: 1,
     })
     .unwrap();
-    for id in dag::DAG_IDS {
+    for id in dag::DAG_POLICIES.iter().map(|e| e.id) {
         let p = dag::DagPolicy::parse(id).unwrap();
         g.bench_function(format!("{id}_10k_ds3_jobs"), |b| {
             b.iter(|| dag::simulate(&d, p.clone()).unwrap())
@@ -199,7 +199,7 @@ fn learned(c: &mut Criterion) {
 }
 
 fn serving(c: &mut Criterion) {
-    use schedlab_core::serve::router::{Router, ROUTER_IDS};
+    use schedlab_core::serve::router::{Router, ROUTERS};
     use schedlab_core::serve::sim::{capacity, simulate, ServeConfig};
     use schedlab_core::serve::{parse_trace, Request, Workload};
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/mooncake");
@@ -243,7 +243,7 @@ fn serving(c: &mut Criterion) {
     let cfg8 = ServeConfig::default();
     g.bench_function("capacity_7_routers_conversation_8_instances", |b| {
         b.iter(|| {
-            for id in ROUTER_IDS {
+            for id in ROUTERS.iter().map(|e| e.id) {
                 capacity(&conv, &cfg8, Router::parse(id).unwrap(), 0.9).unwrap();
             }
         })

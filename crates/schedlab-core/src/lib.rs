@@ -13,6 +13,7 @@ pub mod gen;
 pub mod metrics;
 pub mod problem;
 pub mod ranks;
+pub mod registry;
 pub mod run;
 pub mod scenario;
 pub mod sched;

@@ -261,8 +261,20 @@ impl Scenario {
                 limit: limits::MAX_INPUT_BYTES,
             });
         }
-        // First only the version (the rest is skipped, not built), so that a file from a
-        // newer schedlab gets a clear message instead of a field error.
+        // One typed pass for a good file. A file of another version may also parse (its
+        // fields happen to match): refused below with the same message as by the probe.
+        if let Ok(s) = serde_json::from_str::<Scenario>(text) {
+            return if s.version == FORMAT_VERSION {
+                Ok(s)
+            } else {
+                Err(Error::Version {
+                    found: s.version.to_string(),
+                    supported: FORMAT_VERSION,
+                })
+            };
+        }
+        // A bad file: first only the version (the rest is skipped, not built), so that a
+        // file from a newer schedlab gets a clear message instead of a field error.
         #[derive(Deserialize)]
         struct Probe {
             version: Option<serde_json::Value>,

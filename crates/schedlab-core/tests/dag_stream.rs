@@ -3,11 +3,13 @@
 
 #[path = "common/proptest_cases.rs"]
 mod proptest_cases;
+#[path = "common/sweep.rs"]
+mod sweep;
 
 use proptest::prelude::*;
 use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
 use schedlab_core::sched::{self, Options};
-use schedlab_core::stream::dag::{self, DagJob, DagMix, DagPolicy, DagSpec, DagStream, DAG_IDS};
+use schedlab_core::stream::dag::{self, DagJob, DagMix, DagPolicy, DagSpec, DagStream};
 use schedlab_core::stream::Arrivals;
 
 fn ds3(jobs: usize, rho: f64, sigma: f64, seed: u64) -> DagStream {
@@ -170,8 +172,8 @@ proptest! {
     fn every_dag_policy_passes_the_validator(seed in any::<u64>(), use_ds3 in any::<bool>(), rho in 0.2f64..1.3, sigma in prop_oneof![Just(0.0), 0.0f64..0.6], procs in 1usize..6, tasks in 1usize..30) {
         let mix = if use_ds3 { DagMix::Ds3 } else { DagMix::Random { tasks, processors: procs, templates: 3, ccr: 1.0, beta: 1.0 } };
         let s = dag::generate(&DagSpec { jobs: 30, arrivals: Arrivals::Load { rho }, mix, exec_sigma: sigma, seed }).unwrap();
-        for id in DAG_IDS {
-            let run = dag::simulate(&s, DagPolicy::parse(id).unwrap()).unwrap();
+        for id in sweep::dag_policies() {
+            let run = dag::simulate(&s, DagPolicy::parse(&id).unwrap()).unwrap();
             if let Err(e) = dag::check(&s, &run) {
                 prop_assert!(false, "{}: {}", id, e);
             }

@@ -415,7 +415,7 @@ fn every_simulator_stays_within_its_documented_event_budget() {
     };
     let st = generate(&spec).unwrap();
     let work: f64 = st.jobs.iter().map(Job::size).sum();
-    for id in schedlab_core::stream::policy::IDS {
+    for id in schedlab_core::stream::policy::POLICIES.iter().map(|e| e.id) {
         let run = simulate(&st, Policy::parse(id).unwrap()).unwrap();
         let expiries = if id == "rr" || id == "mlfq" {
             work
@@ -442,7 +442,7 @@ fn every_simulator_stays_within_its_documented_event_budget() {
         .iter()
         .map(|j| ds.templates[j.template].problem.n_tasks())
         .sum();
-    for id in dag::DAG_IDS {
+    for id in dag::DAG_POLICIES.iter().map(|e| e.id) {
         let policy = dag::DagPolicy::parse(id).unwrap();
         let run = dag::simulate(&ds, policy).unwrap();
         assert!(

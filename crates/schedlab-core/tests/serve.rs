@@ -3,9 +3,11 @@
 
 #[path = "common/proptest_cases.rs"]
 mod proptest_cases;
+#[path = "common/sweep.rs"]
+mod sweep;
 
 use proptest::prelude::*;
-use schedlab_core::serve::router::{Router, ROUTER_IDS};
+use schedlab_core::serve::router::{Router, ROUTERS};
 use schedlab_core::serve::sim::{
     capacity, check, simulate, ScaleAction, ScaleEvent, ServeConfig, ServeMetrics,
 };
@@ -109,7 +111,7 @@ fn affinity_routers_keep_prefixes_together_and_dualmap_wins_on_mooncake() {
     let w = trace("conversation_trace.jsonl").window(0.0, 900_000.0);
     let c = ServeConfig::default();
     let mut hit = std::collections::BTreeMap::new();
-    for id in ROUTER_IDS {
+    for id in ROUTERS.iter().map(|e| e.id) {
         let run = simulate(&w, &c, Router::parse(id).unwrap()).unwrap();
         check(&w, &c, &run).unwrap();
         let m = ServeMetrics::compute(&w, &c, &run);
@@ -243,8 +245,8 @@ proptest! {
             seed,
             ..ServeConfig::default()
         };
-        for id in ROUTER_IDS.iter().copied().chain(["least_loaded:tokens"]) {
-            let run = simulate(&w, &c, Router::parse(id).unwrap()).unwrap();
+        for id in sweep::routers() {
+            let run = simulate(&w, &c, Router::parse(&id).unwrap()).unwrap();
             if let Err(e) = check(&w, &c, &run) {
                 prop_assert!(false, "{}: {}", id, e);
             }

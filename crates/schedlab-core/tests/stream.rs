@@ -2,9 +2,11 @@
 
 #[path = "common/proptest_cases.rs"]
 mod proptest_cases;
+#[path = "common/sweep.rs"]
+mod sweep;
 
 use proptest::prelude::*;
-use schedlab_core::stream::policy::{Policy, IDS};
+use schedlab_core::stream::policy::Policy;
 use schedlab_core::stream::sim::{check, simulate, StreamMetrics};
 use schedlab_core::stream::{generate, Arrivals, Info, Job, Mix, Stream, StreamSpec};
 
@@ -159,8 +161,8 @@ proptest! {
             seed,
         };
         let s = generate(&spec).unwrap();
-        for id in IDS {
-            let run = simulate(&s, Policy::parse(id).unwrap()).unwrap();
+        for id in sweep::policies() {
+            let run = simulate(&s, Policy::parse(&id).unwrap()).unwrap();
             if let Err(e) = check(&s, &run) {
                 prop_assert!(false, "{}: {}", id, e);
             }

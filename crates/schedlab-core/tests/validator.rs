@@ -3,12 +3,14 @@
 
 #[path = "common/proptest_cases.rs"]
 mod proptest_cases;
+#[path = "common/sweep.rs"]
+mod sweep;
 
 use proptest::prelude::*;
 use schedlab_core::scenario::{
     Edge, Link, LinkBandwidth, Network, ProcKind, Processor, Scenario, Task,
 };
-use schedlab_core::sched::{Options, REGISTRY};
+use schedlab_core::sched::Options;
 use schedlab_core::sim::{RandomStragglers, Straggler};
 use schedlab_core::{check, simulate, Noise, Problem};
 
@@ -138,20 +140,21 @@ proptest! {
     #[test]
     fn every_scheduler_every_noise_passes_the_validator(s in scenario(), seed in any::<u64>()) {
         let problem = Problem::new(&s).expect("generated scenarios are valid");
-        for spec in REGISTRY {
-            let plan = spec.build(&Options::new()).unwrap().schedule(&problem, seed);
+        for variant in sweep::schedulers() {
+            let (spec, options) = schedlab_core::sched::parse(&variant).unwrap();
+            let plan = spec.build(&options).unwrap().schedule(&problem, seed);
             if let Err(e) = check::check_plan(&problem, &plan) {
-                prop_assert!(false, "{}: invalid plan: {e}", spec.id);
+                prop_assert!(false, "{}: invalid plan: {e}", variant);
             }
             for (i, noise) in noises(&problem).iter().enumerate() {
                 let exec = simulate(&problem, &plan, noise, seed).unwrap();
                 if let Err(e) = check::check_execution(&problem, &plan, &exec) {
-                    prop_assert!(false, "{} noise #{i}: invalid execution: {e}", spec.id);
+                    prop_assert!(false, "{} noise #{i}: invalid execution: {e}", variant);
                 }
                 if noise.is_none() {
                     // σ = 0: what happens is exactly what was planned.
                     for (t, r) in exec.tasks.iter().enumerate() {
-                        prop_assert_eq!((r.start, r.end), (plan.slots[t].start, plan.slots[t].end), "{} task {}", spec.id, t);
+                        prop_assert_eq!((r.start, r.end), (plan.slots[t].start, plan.slots[t].end), "{} task {}", variant, t);
                     }
                     prop_assert_eq!(exec.makespan, plan.makespan());
                 }

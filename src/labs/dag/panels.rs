@@ -55,7 +55,7 @@ pub fn Controls() -> impl IntoView {
                             <select data-testid=testid aria-label=format!("Scheduler {}", i + 1)
                                 on:change=move |ev| { ctx.apply(|e| e.set_scheduler(i, &event_target_value(&ev))); }
                                 prop:value=id.clone()>
-                                {REGISTRY.iter().map(|s| view! { <option value=s.id title=s.summary>{format!("{} — {}", s.name, s.summary)}</option> }).collect_view()}
+                                {REGISTRY.iter().map(|s| view! { <option value=s.id title=s.rule>{format!("{} — {}", s.name, s.rule)}</option> }).collect_view()}
                             </select>
                             {(i > 0).then(|| view! { <button class="link" aria-label="Remove from comparison" on:click=move |_| { ctx.apply(|e| e.remove_compare(i)); }>"×"</button> })}
                         </div>

@@ -130,7 +130,7 @@ pub fn ServingControls() -> impl IntoView {
                             <span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(i)))></span>
                             <select data-testid=testid aria-label=format!("Router {}", i + 1) prop:value=id
                                 on:change=move |ev| { let v = event_target_value(&ev); set(move |s| s.routers[i] = v); }>
-                                {serving::router_ids().iter().map(|p| view! { <option value=*p>{*p}</option> }).collect_view()}
+                                {serving::routers().into_iter().map(|p| view! { <option value=p.id title=p.rule>{p.name}</option> }).collect_view()}
                             </select>
                             {(i > 0).then(|| view! { <button class="link" aria-label="Remove from comparison" on:click=move |_| set(move |s| { s.routers.remove(i); })>"×"</button> })}
                         </div>
@@ -138,8 +138,8 @@ pub fn ServingControls() -> impl IntoView {
                 }).collect_view()}
                 <button data-testid="serving-compare-add" disabled=move || { s().routers.len() >= schedlab_app::state::MAX_COMPARE }
                     on:click=move |_| set(|s| {
-                        let ids = serving::router_ids();
-                        let next = ids.iter().find(|p| !s.routers.iter().any(|x| x == *p)).unwrap_or(&ids[0]);
+                        let all = serving::routers();
+                        let next = all.iter().map(|p| p.id).find(|p| !s.routers.iter().any(|x| x == p)).unwrap_or(all[0].id);
                         s.routers.push(next.to_string());
                     })>"+ Compare another"</button>
                 {seed_field(NumField::new("Seed", "Seed", "0", "1"), None,

@@ -206,7 +206,7 @@ pub fn StreamsControls() -> impl IntoView {
             <fieldset>
                 <legend>"Policies"</legend>
                 {move || { let st = s(); st.policies.clone().into_iter().enumerate().map(|(i, id)| {
-                    let ids = streams::policy_ids(st.mix);
+                    let entries = streams::policy_entries(st.mix);
                     let testid = series_testid("streams-policy", i);
                     let base = id.split(':').next().unwrap_or("").to_string();
                     view! {
@@ -214,7 +214,7 @@ pub fn StreamsControls() -> impl IntoView {
                             <span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(i)))></span>
                             <select data-testid=testid aria-label=format!("Policy {}", i + 1) prop:value=base
                                 on:change=move |ev| { let v = event_target_value(&ev); set(move |s| s.policies[i] = v); }>
-                                {ids.iter().map(|p| view! { <option value=*p>{*p}</option> }).collect_view()}
+                                {entries.into_iter().map(|p| view! { <option value=p.id title=p.rule>{p.name}</option> }).collect_view()}
                             </select>
                             {(i > 0).then(|| view! { <button class="link" aria-label="Remove from comparison" on:click=move |_| set(move |s| { s.policies.remove(i); })>"×"</button> })}
                         </div>
@@ -222,8 +222,8 @@ pub fn StreamsControls() -> impl IntoView {
                 }).collect_view() }}
                 <button data-testid="streams-compare-add" disabled=move || { s().policies.len() >= MAX_COMPARE }
                     on:click=move |_| set(|s| {
-                        let ids = streams::policy_ids(s.mix);
-                        let next = ids.iter().find(|p| !s.policies.iter().any(|x| x == *p)).unwrap_or(&ids[0]);
+                        let all = streams::policy_entries(s.mix);
+                        let next = all.iter().map(|p| p.id).find(|p| !s.policies.iter().any(|x| x == p)).unwrap_or(all[0].id);
                         s.policies.push(next.to_string());
                     })>"+ Compare another"</button>
                 {seed_field(NumField::new("Seed", "Stream seed", "0", "1").id("streams-seed"), None,

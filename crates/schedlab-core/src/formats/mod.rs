@@ -10,6 +10,7 @@ use crate::scenario::{limits, Scenario};
 pub mod dot;
 pub mod ds3;
 pub mod saga;
+mod sniff;
 pub mod stg;
 pub mod wfformat;
 
@@ -75,16 +76,16 @@ pub struct ImportOptions {
 pub fn detect(file: &InputFile) -> Option<Format> {
     let t = file.text.trim_start();
     if t.starts_with('{') {
-        let v: serde_json::Value = serde_json::from_str(t).ok()?;
-        let o = v.as_object()?;
-        return if o.contains_key("version") && o.contains_key("tasks") {
+        let o = serde_json::from_str::<sniff::TopKeys>(t).ok()?;
+        let has = |k: &str| o.has(k);
+        return if has("version") && has("tasks") {
             Some(Format::Schedlab)
-        } else if o.contains_key("task_graph")
-            || (o.contains_key("tasks") && o.contains_key("dependencies"))
-            || (o.contains_key("nodes") && o.contains_key("edges"))
+        } else if has("task_graph")
+            || (has("tasks") && has("dependencies"))
+            || (has("nodes") && has("edges"))
         {
             Some(Format::Saga)
-        } else if o.contains_key("workflow") {
+        } else if has("workflow") {
             Some(Format::WfFormat)
         } else {
             None

@@ -54,8 +54,11 @@ struct ProblemInstance {
     network: NetworkJson,
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(file: &InputFile, v: serde_json::Value) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| Error::format(FMT, format!("{}: {e}", file.name)))
+/// Reads the file's text as `T`. From the text, not from the `Value` already parsed to look
+/// at the keys: `from_value` would instantiate a second deserializer per type (serde_json's
+/// `Value` one) in the WebAssembly bundle; the text one is shared with every other reader.
+fn parse<T: for<'de> Deserialize<'de>>(file: &InputFile) -> Result<T> {
+    serde_json::from_str(file.text).map_err(|e| Error::format(FMT, format!("{}: {e}", file.name)))
 }
 
 /// Imports one ProblemInstance file, or a task-graph file and a network file in any order.
@@ -70,12 +73,12 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
             .as_object()
             .ok_or_else(|| Error::format(FMT, format!("{}: not a JSON object", f.name)))?;
         if keys.contains_key("task_graph") {
-            let pi: ProblemInstance = parse(f, v)?;
+            let pi: ProblemInstance = parse(f)?;
             name = pi.name;
             graph = Some(pi.task_graph);
             net = Some(pi.network);
         } else if keys.contains_key("tasks") {
-            graph = Some(parse(f, v)?);
+            graph = Some(parse(f)?);
             if name.is_empty() {
                 name = f
                     .name
@@ -84,7 +87,7 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
                     .to_string();
             }
         } else if keys.contains_key("nodes") {
-            net = Some(parse(f, v)?);
+            net = Some(parse(f)?);
         } else {
             return Err(Error::format(
                 FMT,

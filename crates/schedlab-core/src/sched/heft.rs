@@ -33,7 +33,7 @@ pub const SPEC: SchedulerSpec = SchedulerSpec::new(
 /// The `insertion` option of list schedulers.
 pub const INSERTION: OptionSpec = OptionSpec {
     key: "insertion",
-    values: &["true", "false"],
+    values: super::Values::OneOf(&["true", "false"]),
     help:
         "place a task in the earliest idle gap that fits (true) or only after the last task (false)",
 };

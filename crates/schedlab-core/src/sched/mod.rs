@@ -4,8 +4,6 @@
 //! complexity (n tasks, e edges, m processors). [`REGISTRY`] lists them all: the CLI, the web
 //! app and the tests iterate it, so adding a scheduler is one file plus one line there.
 
-use std::collections::BTreeMap;
-
 use crate::error::{Error, Result};
 use crate::problem::Problem;
 use crate::schedule::Schedule;
@@ -35,84 +33,21 @@ pub trait Scheduler {
     fn schedule(&self, problem: &Problem, seed: u64) -> Schedule;
 }
 
-/// `--set KEY=VALUE` options, as given.
-pub type Options = BTreeMap<String, String>;
+pub use crate::registry::{Entry, OptionSpec, Options, Values};
 
-/// One option a scheduler accepts.
-#[derive(Debug, Clone, Copy)]
-pub struct OptionSpec {
-    pub key: &'static str,
-    /// Allowed values, default first.
-    pub values: &'static [&'static str],
-    pub help: &'static str,
-}
+/// How a registry entry makes its scheduler from `--set` options (already checked).
+pub type Make = fn(&Options) -> Result<Box<dyn Scheduler>>;
 
-/// A registry entry.
-#[derive(Clone, Copy)]
-pub struct SchedulerSpec {
-    /// Stable identifier used in files, URLs and the CLI.
-    pub id: &'static str,
-    /// Display name.
-    pub name: &'static str,
-    /// One line: what it does.
-    pub summary: &'static str,
-    /// The paper it comes from.
-    pub citation: &'static str,
-    pub options: &'static [OptionSpec],
-    build: fn(&Options) -> Result<Box<dyn Scheduler>>,
-}
-
-impl std::fmt::Debug for SchedulerSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SchedulerSpec")
-            .field("id", &self.id)
-            .finish()
-    }
-}
+/// A scheduler's registry entry ([`crate::registry::Entry`]).
+pub type SchedulerSpec = Entry<Make>;
 
 impl SchedulerSpec {
-    pub const fn new(
-        id: &'static str,
-        name: &'static str,
-        summary: &'static str,
-        citation: &'static str,
-        options: &'static [OptionSpec],
-        build: fn(&Options) -> Result<Box<dyn Scheduler>>,
-    ) -> Self {
-        SchedulerSpec {
-            id,
-            name,
-            summary,
-            citation,
-            options,
-            build,
-        }
-    }
-
-    /// Builds the scheduler, checking every option key and value against [`Self::options`].
+    /// Builds the scheduler, checking every option key and value against [`Entry::options`].
     pub fn build(&self, options: &Options) -> Result<Box<dyn Scheduler>> {
         for (k, v) in options {
-            let Some(spec) = self.options.iter().find(|o| o.key == k) else {
-                let known: Vec<&str> = self.options.iter().map(|o| o.key).collect();
-                return Err(Error::config(format!(
-                    "scheduler '{}' has no option '{k}' (options: {})",
-                    self.id,
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                )));
-            };
-            if !spec.values.contains(&v.as_str()) {
-                return Err(Error::config(format!(
-                    "option '{k}' of scheduler '{}' must be one of {} (got '{v}')",
-                    self.id,
-                    spec.values.join(", ")
-                )));
-            }
+            crate::registry::check_option(self.options, "scheduler", self.id, self.id, k, v)?;
         }
-        (self.build)(options)
+        (self.make)(options)
     }
 }
 
@@ -135,13 +70,21 @@ pub static REGISTRY: &[SchedulerSpec] = &[
 
 /// Looks a scheduler up by id.
 pub fn find(id: &str) -> Result<&'static SchedulerSpec> {
-    REGISTRY.iter().find(|s| s.id == id).ok_or_else(|| {
-        let ids: Vec<&str> = REGISTRY.iter().map(|s| s.id).collect();
-        Error::config(format!(
-            "unknown scheduler '{id}' (known: {})",
-            ids.join(", ")
-        ))
-    })
+    let spec = crate::registry::find(REGISTRY, "scheduler", "", id)?;
+    if spec.id != id {
+        // Options go in `--set` (or through [`parse`]), not in the id.
+        return Err(Error::config(format!(
+            "unknown scheduler '{id}' (give options with --set KEY=VALUE)"
+        )));
+    }
+    Ok(spec)
+}
+
+/// Parses `id[:key=value...]` (or `id:value` in option order) into a scheduler and its
+/// options, as `--set` would give them.
+pub fn parse(text: &str) -> Result<(&'static SchedulerSpec, Options)> {
+    let (spec, parsed) = crate::registry::parse(REGISTRY, "scheduler", "", text)?;
+    Ok((spec, parsed.options))
 }
 
 /// Builds a scheduler by id with options.
@@ -152,7 +95,7 @@ pub fn build(id: &str, options: &Options) -> Result<Box<dyn Scheduler>> {
 /// The `comm_average` option shared by the rank-based schedulers.
 pub const COMM_AVERAGE: OptionSpec = OptionSpec {
     key: "comm_average",
-    values: &["distinct_pairs", "saga"],
+    values: Values::OneOf(&["distinct_pairs", "saga"]),
     help: "mean communication cost over processor pairs p!=q (the paper) or over all pairs incl. each processor with itself, counting 0 (saga 2.x)",
 };
 

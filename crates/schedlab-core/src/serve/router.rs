@@ -1,4 +1,4 @@
-//! Routers: which instance serves a request. One registry ([`ROUTER_IDS`]); each router
+//! Routers: which instance serves a request. One registry ([`ROUTERS`]); each router
 //! sees the instances only through [`View`], what a real router can observe (queue
 //! lengths, outstanding work, its own record of cached prefixes).
 //!
@@ -15,18 +15,8 @@
 use rand::rngs::StdRng;
 use rand::RngExt;
 
-use crate::error::{Error, Result};
-
-/// Every router id, in picker order.
-pub const ROUTER_IDS: [&str; 7] = [
-    "dualmap",
-    "round_robin",
-    "random",
-    "least_loaded",
-    "consistent_hash",
-    "p2c",
-    "cache_aware",
-];
+use crate::error::Result;
+use crate::registry::{self, Entry, OptionSpec, Parsed, Values};
 
 /// Blocks of the prompt hashed into the routing key (the prefix that identifies a
 /// conversation or a shared system prompt).
@@ -45,24 +35,96 @@ pub enum Router {
     DualMap,
 }
 
+/// How a registry entry makes its router from a parsed spelling.
+pub type Make = fn(&Parsed) -> Result<Router>;
+
+/// Every router, in picker order.
+pub static ROUTERS: &[Entry<Make>] = &[
+    Entry::new(
+        "dualmap",
+        "DualMap",
+        "two hashed candidates; the cache-affine one unless the TTFT SLO is at risk",
+        "",
+        &[],
+        |_| Ok(Router::DualMap),
+    ),
+    Entry::<Make>::new(
+        "round_robin",
+        "Round robin",
+        "instances in turn",
+        "",
+        &[],
+        |_| Ok(Router::RoundRobin),
+    )
+    .aliases(&["rr"]),
+    Entry::new(
+        "random",
+        "Random",
+        "any instance, uniformly (seeded)",
+        "",
+        &[],
+        |_| Ok(Router::Random),
+    ),
+    Entry::new(
+        "least_loaded",
+        "Least loaded",
+        "the fewest outstanding requests (least_loaded:tokens: prefill tokens)",
+        "",
+        &[OptionSpec {
+            key: "by",
+            values: Values::OneOf(&["requests", "tokens"]),
+            help: "count outstanding requests or outstanding prefill tokens",
+        }],
+        |p| {
+            Ok(Router::LeastLoaded {
+                tokens: p.word("by") == "tokens",
+            })
+        },
+    ),
+    Entry::new(
+        "consistent_hash",
+        "Consistent hashing",
+        "a hash ring on the prompt prefix: pure cache affinity",
+        "",
+        &[],
+        |_| Ok(Router::ConsistentHash),
+    ),
+    Entry::new(
+        "p2c",
+        "Power of two choices",
+        "the less loaded of two random instances",
+        "",
+        &[],
+        |_| Ok(Router::P2c),
+    ),
+    Entry::new(
+        "cache_aware",
+        "Cache-aware (SGLang)",
+        "the longest cached prefix unless the load is imbalanced",
+        "",
+        &[],
+        |_| Ok(Router::CacheAware),
+    ),
+];
+
 impl Router {
-    pub fn parse(id: &str) -> Result<Router> {
-        Ok(match id {
-            "round_robin" | "rr" => Router::RoundRobin,
-            "random" => Router::Random,
-            "least_loaded" | "least_loaded:requests" => Router::LeastLoaded { tokens: false },
-            "least_loaded:tokens" => Router::LeastLoaded { tokens: true },
-            "consistent_hash" => Router::ConsistentHash,
-            "p2c" => Router::P2c,
-            "cache_aware" => Router::CacheAware,
-            "dualmap" => Router::DualMap,
-            _ => {
-                return Err(Error::config(format!(
-                    "unknown router '{id}' (known: {}, least_loaded:tokens)",
-                    ROUTER_IDS.join(", ")
-                )))
-            }
-        })
+    /// Parses a spelling of [`ROUTERS`] (see [`crate::registry::parse`]).
+    pub fn parse(text: &str) -> Result<Router> {
+        let (entry, parsed) = registry::parse(ROUTERS, "router", "", text)?;
+        (entry.make)(&parsed)
+    }
+
+    /// The registry id.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Router::RoundRobin => "round_robin",
+            Router::Random => "random",
+            Router::LeastLoaded { .. } => "least_loaded",
+            Router::ConsistentHash => "consistent_hash",
+            Router::P2c => "p2c",
+            Router::CacheAware => "cache_aware",
+            Router::DualMap => "dualmap",
+        }
     }
 
     /// One line saying how the router chooses.

@@ -11,11 +11,12 @@ use serde_json::{json, Value};
 use super::dag::{self, DagMix, DagPolicy, DagRun, DagSpec, DagStream};
 use super::learned::model::{shipped, Model};
 use super::learned::TrainConfig;
-use super::policy::{Policy, IDS};
+use super::policy::{Policy, POLICIES};
 use super::sim::{reference_flow, Sim, StreamMetrics, StreamRun};
 use super::trace::Trace;
 use super::{generate, Arrivals, Info, Mix, Stream, StreamSpec};
 use crate::error::{Error, Result};
+use crate::registry::Entry;
 
 /// What the jobs look like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -107,12 +108,12 @@ impl Default for StreamsSettings {
     }
 }
 
-/// The policy ids that fit a mix, in picker order.
-pub fn policy_ids(mix: JobMix) -> &'static [&'static str] {
+/// The policies that fit a mix, in picker order (their registry entries without makers).
+pub fn policy_entries(mix: JobMix) -> Vec<Entry<()>> {
     if mix.is_dag() {
-        &dag::DAG_IDS
+        dag::DAG_POLICIES.iter().map(Entry::about).collect()
     } else {
-        &IDS
+        POLICIES.iter().map(Entry::about).collect()
     }
 }
 

@@ -14,6 +14,7 @@
 //! | `edf` | preemptive, earliest deadline first | deadlines |
 
 use crate::error::{Error, Result};
+use crate::registry::{self, Entry, OptionSpec, Parsed, Values};
 use crate::stream::Info;
 
 /// What the simulator tracks of an active job; policies read what their information
@@ -68,61 +69,142 @@ pub enum Policy {
     Edf,
 }
 
-/// Every policy id, in picker order.
-pub const IDS: [&str; 10] = [
-    "fcfs", "sjf", "srpt", "srpt_est", "op_srpt", "rr", "ps", "las", "mlfq", "edf",
+/// How a registry entry makes its policy from a parsed spelling.
+pub type Make = fn(&Parsed) -> Result<Policy>;
+
+const QUANTUM: OptionSpec = OptionSpec {
+    key: "quantum",
+    values: Values::Positive(1.0),
+    help: "time a job runs before going to the back of the queue (MLFQ: at the top level)",
+};
+
+/// Every online policy, in picker order (`rr:2.5` sets RR's quantum; `mlfq:1:5` MLFQ's
+/// base quantum and levels).
+pub static POLICIES: &[Entry<Make>] = &[
+    Entry::new(
+        "fcfs",
+        "FCFS",
+        "the jobs that arrived first run, to completion",
+        "",
+        &[],
+        |_| Ok(Policy::Fcfs),
+    ),
+    Entry::new(
+        "sjf",
+        "SJF",
+        "a running job keeps its machine; a free machine takes the shortest waiting job",
+        "",
+        &[],
+        |_| Ok(Policy::Sjf),
+    ),
+    Entry::new(
+        "srpt",
+        "SRPT",
+        "the jobs with the least remaining work run; a shorter arrival preempts",
+        "Schrage 1968",
+        &[],
+        |_| Ok(Policy::Srpt),
+    ),
+    Entry::new(
+        "srpt_est",
+        "SRPT on estimates",
+        "the least estimated remaining work runs",
+        "",
+        &[],
+        |_| Ok(Policy::SrptEstimate),
+    ),
+    Entry::new(
+        "op_srpt",
+        "Operation SRPT",
+        "the shortest remaining current operation runs",
+        "Lindermayr et al. 2026",
+        &[],
+        |_| Ok(Policy::OpSrpt),
+    ),
+    Entry::new(
+        "rr",
+        "Round robin",
+        "the head of the queue runs for one quantum, then goes to the back",
+        "",
+        &[QUANTUM],
+        |p| {
+            Ok(Policy::Rr {
+                quantum: p.number("quantum"),
+            })
+        },
+    ),
+    Entry::new(
+        "ps",
+        "Processor sharing",
+        "every job gets an equal share of the machines",
+        "",
+        &[],
+        |_| Ok(Policy::Ps),
+    ),
+    Entry::<Make>::new(
+        "las",
+        "LAS",
+        "the jobs that have received the least service run (ties share)",
+        "",
+        &[],
+        |_| Ok(Policy::Las),
+    )
+    .aliases(&["setf"]),
+    Entry::new(
+        "mlfq",
+        "MLFQ",
+        "the lowest level runs first; a used-up quantum moves a job one level down",
+        "",
+        &[QUANTUM, LEVELS],
+        mlfq,
+    ),
+    Entry::new("edf", "EDF", "the earliest deadlines run", "", &[], |_| {
+        Ok(Policy::Edf)
+    }),
 ];
 
+const LEVELS: OptionSpec = OptionSpec {
+    key: "levels",
+    values: Values::Positive(6.0),
+    help: "number of levels (rounded), each with twice the quantum of the one above",
+};
+
+fn mlfq(p: &Parsed) -> Result<Policy> {
+    let levels = p.number("levels").round().max(1.0);
+    let max = crate::stream::limits::MAX_MLFQ_LEVELS;
+    if levels > max as f64 {
+        return Err(Error::config(format!(
+            "policy '{}': {levels} levels is above the limit of {max}",
+            p.text
+        )));
+    }
+    Ok(Policy::Mlfq {
+        quantum: p.number("quantum"),
+        levels: levels as usize,
+    })
+}
+
 impl Policy {
-    pub fn parse(id: &str) -> Result<Policy> {
-        // `rr:2.5` sets RR's quantum; `mlfq:1:5` MLFQ's base quantum and levels.
-        let mut parts = id.split(':');
-        let name = parts.next().unwrap_or("");
-        let num = |s: Option<&str>, default: f64| -> Result<f64> {
-            match s {
-                None => Ok(default),
-                Some(v) => v
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|q| q.is_finite() && *q > 0.0)
-                    .ok_or_else(|| {
-                        Error::config(format!("policy '{id}': '{v}' is not a positive number"))
-                    }),
-            }
-        };
-        Ok(match name {
-            "fcfs" => Policy::Fcfs,
-            "sjf" => Policy::Sjf,
-            "srpt" => Policy::Srpt,
-            "srpt_est" => Policy::SrptEstimate,
-            "op_srpt" => Policy::OpSrpt,
-            "rr" => Policy::Rr {
-                quantum: num(parts.next(), 1.0)?,
-            },
-            "ps" => Policy::Ps,
-            "las" | "setf" => Policy::Las,
-            "mlfq" => {
-                let quantum = num(parts.next(), 1.0)?;
-                let levels = num(parts.next(), 6.0)?.round().max(1.0);
-                let max = crate::stream::limits::MAX_MLFQ_LEVELS;
-                if levels > max as f64 {
-                    return Err(Error::config(format!(
-                        "policy '{id}': {levels} levels is above the limit of {max}"
-                    )));
-                }
-                Policy::Mlfq {
-                    quantum,
-                    levels: levels as usize,
-                }
-            }
-            "edf" => Policy::Edf,
-            _ => {
-                return Err(Error::config(format!(
-                    "unknown policy '{id}' (known: {})",
-                    IDS.join(", ")
-                )))
-            }
-        })
+    /// Parses a spelling of [`POLICIES`] (see [`crate::registry::parse`]).
+    pub fn parse(text: &str) -> Result<Policy> {
+        let (entry, parsed) = registry::parse(POLICIES, "policy", "", text)?;
+        (entry.make)(&parsed)
+    }
+
+    /// The registry id.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Policy::Fcfs => "fcfs",
+            Policy::Sjf => "sjf",
+            Policy::Srpt => "srpt",
+            Policy::SrptEstimate => "srpt_est",
+            Policy::OpSrpt => "op_srpt",
+            Policy::Rr { .. } => "rr",
+            Policy::Ps => "ps",
+            Policy::Las => "las",
+            Policy::Mlfq { .. } => "mlfq",
+            Policy::Edf => "edf",
+        }
     }
 
     /// Refuses a policy that needs information the model does not give.
@@ -258,19 +340,12 @@ impl Policy {
         (rates, order, f64::INFINITY)
     }
 
-    /// One line saying how the policy chooses (the step-through view's heading).
-    pub fn rule(&self) -> &'static str {
-        match self {
-            Policy::Fcfs => "FCFS: the jobs that arrived first run, to completion",
-            Policy::Sjf => "SJF: a running job keeps its machine; a free machine takes the shortest waiting job",
-            Policy::Srpt => "SRPT: the jobs with the least remaining work run; a shorter arrival preempts",
-            Policy::SrptEstimate => "SRPT on estimates: the least estimated remaining work runs",
-            Policy::OpSrpt => "Operation SRPT: the shortest remaining current operation runs",
-            Policy::Rr { .. } => "Round robin: the head of the queue runs for one quantum, then goes to the back",
-            Policy::Ps => "Processor sharing: every job gets an equal share of the machines",
-            Policy::Las => "LAS: the jobs that have received the least service run (ties share)",
-            Policy::Mlfq { .. } => "MLFQ: the lowest level runs first; a used-up quantum moves a job one level down",
-            Policy::Edf => "EDF: the earliest deadlines run",
+    /// One line saying how the policy chooses (the step-through view's heading): the
+    /// registry's name and rule.
+    pub fn rule(&self) -> String {
+        match POLICIES.iter().find(|e| e.id == self.id()) {
+            Some(e) => format!("{}: {}", e.name, e.rule),
+            None => self.id().to_string(),
         }
     }
 

@@ -40,7 +40,7 @@ pub fn stream_fingerprints() -> serde_json::Value {
         seed: 9,
     })
     .unwrap();
-    for id in dag::DAG_IDS {
+    for id in dag::DAG_POLICIES.iter().map(|e| e.id) {
         let run = dag::simulate(&d, dag::DagPolicy::parse(id).unwrap()).unwrap();
         rows.push(serde_json::json!({"policy": id, "completion_bits": fold(&run.completion)}));
     }

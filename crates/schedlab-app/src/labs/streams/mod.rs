@@ -15,5 +15,5 @@ pub use draw::{
 };
 pub use export::{jobs_json, metrics_csv};
 pub use run::{run_all, Column, Runner, StreamsResult};
-pub use schedlab_core::stream::lab::{policy_ids, Input, JobMix, StreamsSettings};
+pub use schedlab_core::stream::lab::{policy_entries, Input, JobMix, StreamsSettings};
 pub use step::{event_times, flows_by, segment_at, step_view, StepRow};

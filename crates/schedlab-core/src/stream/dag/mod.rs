@@ -7,7 +7,7 @@
 //! times are noisy: each task's actual time is its nominal time × max(1 + σz, 0.01), drawn
 //! per (job, task) from the seed, so every policy faces the same noise.
 //!
-//! Policies (registry [`DAG_IDS`]):
+//! Policies (registry [`DAG_POLICIES`]):
 //! - `dls_fcfs`, `dls_srpt`: dynamic list scheduling. Whenever something changes, the
 //!   ready tasks (all predecessors done) are taken in job priority (FCFS: earliest arrival;
 //!   SRPT: least expected remaining work of the job), then by decreasing upward rank, and
@@ -33,6 +33,6 @@ pub mod template;
 
 pub use check::{check, metrics};
 pub use gen::{generate, generate_with, DagJob, DagSpec, DagStream, MAX_TASKS};
-pub use policy::{DagPolicy, JobPriority, DAG_IDS};
+pub use policy::{DagPolicy, JobPriority, DAG_POLICIES};
 pub use sim::{simulate, simulate_recorded, DagRun, Recorder, TaskRun};
 pub use template::{bottleneck_work, ds3_templates, DagMix, Template, MAX_DEPTH};

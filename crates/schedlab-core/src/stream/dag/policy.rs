@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use super::template::MAX_DEPTH;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::registry::{self, Entry, OptionSpec, Parsed, Values};
 use crate::stream::learned::model::{self, Model};
 
 /// Which job goes first in dynamic list scheduling.
@@ -30,53 +31,77 @@ pub enum DagPolicy {
     Learned(Arc<Model>),
 }
 
-/// Every DAG-job policy id, in picker order.
-pub const DAG_IDS: [&str; 5] = ["dls_srpt", "dls_fcfs", "heft_rt", "etf", "learned"];
+/// How a registry entry makes its DAG-job policy from a parsed spelling.
+pub type Make = fn(&Parsed) -> Result<DagPolicy>;
+
+const DEPTH: OptionSpec = OptionSpec {
+    key: "depth",
+    values: Values::Whole {
+        default: 1,
+        min: 1,
+        max: MAX_DEPTH,
+    },
+    help: "how many waiting tasks a processor may hold",
+};
+
+fn dls(priority: JobPriority, p: &Parsed) -> Result<DagPolicy> {
+    Ok(DagPolicy::Dls {
+        priority,
+        depth: p.whole("depth"),
+    })
+}
+
+/// Every DAG-job policy, in picker order: `dls_srpt[:depth]`, `dls_fcfs[:depth]`, `heft_rt`
+/// (also `heft`), `etf[:depth]` and `learned` (the shipped weights, [`model::shipped`]).
+pub static DAG_POLICIES: &[Entry<Make>] = &[
+    Entry::new(
+        "dls_srpt",
+        "DLS (SRPT)",
+        "dynamic list scheduling: ready tasks of the job with the least remaining work first, each to the processor where it finishes earliest",
+        "",
+        &[DEPTH],
+        |p| dls(JobPriority::Srpt, p),
+    ),
+    Entry::new(
+        "dls_fcfs",
+        "DLS (FCFS)",
+        "dynamic list scheduling: ready tasks of the earliest job first, each to the processor where it finishes earliest",
+        "",
+        &[DEPTH],
+        |p| dls(JobPriority::Fcfs, p),
+    ),
+    Entry::<Make>::new(
+        "heft_rt",
+        "HEFT-RT",
+        "each arriving job is planned whole with HEFT against the processors' availability, and the plan is kept",
+        "",
+        &[],
+        |_| Ok(DagPolicy::HeftRt),
+    )
+    .aliases(&["heft"]),
+    Entry::new(
+        "etf",
+        "Dynamic ETF",
+        "of the first ready tasks of each kind (SRPT order), the one that can start earliest, on its earliest-finish processor",
+        "",
+        &[DEPTH],
+        |p| Ok(DagPolicy::Etf { depth: p.whole("depth") }),
+    ),
+    Entry::new(
+        "learned",
+        "Learned",
+        "a trained network scores the first ready tasks of each kind; the best goes to its earliest-finish processor",
+        "schedlab's policy trained by evolution strategies, after DeepSoCS (Sung et al. 2020)",
+        &[],
+        |_| Ok(DagPolicy::Learned(model::shipped())),
+    ),
+];
 
 impl DagPolicy {
-    /// Parses `dls_srpt[:depth]`, `dls_fcfs[:depth]`, `heft_rt`, `etf[:depth]` or `learned`
-    /// (the shipped weights, [`model::shipped`]).
-    pub fn parse(id: &str) -> Result<DagPolicy> {
-        let (base, arg) = match id.split_once(':') {
-            Some((b, a)) => (b, Some(a)),
-            None => (id, None),
-        };
-        let depth = || -> Result<usize> {
-            match arg {
-                None => Ok(1),
-                Some(a) => match a.parse::<usize>() {
-                    Ok(d) if (1..=MAX_DEPTH).contains(&d) => Ok(d),
-                    _ => Err(Error::config(format!(
-                        "policy '{id}': the depth after ':' must be a whole number from 1 to {MAX_DEPTH}"
-                    ))),
-                },
-            }
-        };
-        let no_arg = |p: DagPolicy| -> Result<DagPolicy> {
-            match arg {
-                None => Ok(p),
-                Some(_) => Err(Error::config(format!(
-                    "policy '{base}' takes no ':' option"
-                ))),
-            }
-        };
-        match base {
-            "dls_fcfs" => Ok(DagPolicy::Dls {
-                priority: JobPriority::Fcfs,
-                depth: depth()?,
-            }),
-            "dls_srpt" => Ok(DagPolicy::Dls {
-                priority: JobPriority::Srpt,
-                depth: depth()?,
-            }),
-            "heft_rt" | "heft" => no_arg(DagPolicy::HeftRt),
-            "etf" => Ok(DagPolicy::Etf { depth: depth()? }),
-            "learned" => no_arg(DagPolicy::Learned(model::shipped())),
-            _ => Err(Error::config(format!(
-                "unknown policy '{id}' for DAG jobs (known: {}; 'heft' means heft_rt)",
-                DAG_IDS.join(", ")
-            ))),
-        }
+    /// Parses a spelling of [`DAG_POLICIES`] (see [`crate::registry::parse`]).
+    pub fn parse(text: &str) -> Result<DagPolicy> {
+        let (entry, parsed) = registry::parse(DAG_POLICIES, "policy", " for DAG jobs", text)?;
+        (entry.make)(&parsed)
     }
 
     pub fn id(&self) -> &'static str {

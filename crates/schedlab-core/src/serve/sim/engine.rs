@@ -1,6 +1,6 @@
 //! The serving simulator: routes every request, then serves it on its instance (FIFO
 //! prefill, batched decode, LRU prefix cache), with noise, instance slowdowns and scaling
-//! events; metrics and the effective-capacity search.
+//! events.
 
 use std::collections::{HashSet, VecDeque};
 
@@ -8,10 +8,10 @@ use rand::rngs::StdRng;
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
-use super::cache::Lru;
-use super::router::{prefix_key, Router, RouterState, View, DUALMAP_SLO_FACTOR};
-use super::{limits, Workload, BLOCK_TOKENS};
 use crate::error::{Error, Result};
+use crate::serve::cache::Lru;
+use crate::serve::router::{prefix_key, Router, RouterState, View, DUALMAP_SLO_FACTOR};
+use crate::serve::{limits, Workload, BLOCK_TOKENS};
 use crate::sim::{EventQueue, NOISE_FLOOR};
 use crate::util::derive_seed;
 
@@ -166,7 +166,7 @@ impl ServeConfig {
         Ok(())
     }
 
-    fn prefill_ms(&self, uncached: f64) -> f64 {
+    pub(super) fn prefill_ms(&self, uncached: f64) -> f64 {
         self.prefill_base_ms + self.prefill_ms_per_token * uncached
     }
 }
@@ -594,186 +594,4 @@ pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Re
             1.0
         },
     })
-}
-
-/// What the CLI and the lab report per router (names as in the CLI's JSON).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ServeMetrics {
-    pub requests: usize,
-    pub ttft_p50_ms: f64,
-    pub ttft_p90_ms: f64,
-    pub ttft_p99_ms: f64,
-    pub ttft_mean_ms: f64,
-    pub e2e_p50_ms: f64,
-    pub e2e_p99_ms: f64,
-    /// Fraction of requests with TTFT ≤ the SLO.
-    pub slo_attainment: f64,
-    /// Cached prompt tokens ÷ prompt tokens.
-    pub cache_hit_rate: f64,
-    pub load_imbalance: f64,
-    pub requests_per_instance: Vec<usize>,
-    pub moves: usize,
-    /// Requests per second offered.
-    pub request_rate: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prefixes_remapped: Option<usize>,
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-impl ServeMetrics {
-    pub fn compute(w: &Workload, c: &ServeConfig, run: &ServeRun) -> ServeMetrics {
-        let mut ttft: Vec<f64> = w
-            .requests
-            .iter()
-            .zip(&run.requests)
-            .map(|(q, r)| r.prefill_end - q.arrival)
-            .collect();
-        let mut e2e: Vec<f64> = w
-            .requests
-            .iter()
-            .zip(&run.requests)
-            .map(|(q, r)| r.decode_end - q.arrival)
-            .collect();
-        let ok = ttft.iter().filter(|&&t| t <= c.slo_ms).count();
-        crate::util::sort_dyn(&mut ttft, &f64::total_cmp);
-        crate::util::sort_dyn(&mut e2e, &f64::total_cmp);
-        let input: f64 = w.requests.iter().map(|q| q.input_tokens as f64).sum();
-        let cached: f64 = run.requests.iter().map(|r| r.cached_tokens as f64).sum();
-        let mut per = vec![0usize; run.instances];
-        for r in &run.requests {
-            per[r.instance] += 1;
-        }
-        let n = w.requests.len().max(1) as f64;
-        ServeMetrics {
-            requests: w.requests.len(),
-            ttft_p50_ms: pct(&ttft, 0.5),
-            ttft_p90_ms: pct(&ttft, 0.9),
-            ttft_p99_ms: pct(&ttft, 0.99),
-            ttft_mean_ms: ttft.iter().sum::<f64>() / n,
-            e2e_p50_ms: pct(&e2e, 0.5),
-            e2e_p99_ms: pct(&e2e, 0.99),
-            slo_attainment: ok as f64 / n,
-            cache_hit_rate: if input > 0.0 { cached / input } else { 0.0 },
-            load_imbalance: run.load_imbalance,
-            requests_per_instance: per,
-            moves: run.moves,
-            request_rate: w.rate_rps(),
-            prefixes_remapped: run
-                .scaling
-                .iter()
-                .filter_map(|s| s.prefixes_remapped)
-                .reduce(|a, b| a + b),
-        }
-    }
-}
-
-/// The effective capacity: the highest request rate (req/s) at which at least `target` of
-/// the requests meet the TTFT SLO, found by scaling the workload's arrival rate (doubling
-/// or halving to bracket it, then 12 bisection steps in log space). Returns (rate, scale).
-pub fn capacity(w: &Workload, c: &ServeConfig, router: Router, target: f64) -> Result<(f64, f64)> {
-    if !(target > 0.0 && target <= 1.0) {
-        return Err(Error::invalid("the attainment target must be in (0, 1]"));
-    }
-    let ok = |scale: f64| -> Result<bool> {
-        let s = w.scaled(scale);
-        let run = simulate(&s, c, router)?;
-        Ok(ServeMetrics::compute(&s, c, &run).slo_attainment >= target)
-    };
-    let (mut lo, mut hi);
-    if ok(1.0)? {
-        lo = 1.0;
-        hi = 2.0;
-        while ok(hi)? {
-            lo = hi;
-            hi *= 2.0;
-            if hi > 4096.0 {
-                return Ok((w.rate_rps() * lo, lo));
-            }
-        }
-    } else {
-        hi = 1.0;
-        lo = 0.5;
-        while !ok(lo)? {
-            hi = lo;
-            lo /= 2.0;
-            if lo < 1.0 / 4096.0 {
-                return Ok((0.0, 0.0));
-            }
-        }
-    }
-    for _ in 0..12 {
-        let mid = (lo * hi).sqrt();
-        if ok(mid)? {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    Ok((w.rate_rps() * lo, lo))
-}
-
-/// Independent check of a run: every request served once, on an instance that existed,
-/// prefill after arrival, decode after prefill, one prefill at a time per instance, at
-/// most `batch_limit` decoding at once, cached tokens ≤ prompt tokens.
-pub fn check(w: &Workload, c: &ServeConfig, run: &ServeRun) -> std::result::Result<(), String> {
-    if run.requests.len() != w.requests.len() {
-        return Err("one record per request expected".into());
-    }
-    let mut prefills: Vec<Vec<(f64, f64)>> = vec![Vec::new(); run.instances];
-    let mut decodes: Vec<Vec<(f64, i32)>> = vec![Vec::new(); run.instances];
-    for (k, (q, r)) in w.requests.iter().zip(&run.requests).enumerate() {
-        if r.instance >= run.instances {
-            return Err(format!(
-                "request {k} on instance {} that never existed",
-                r.instance
-            ));
-        }
-        let ordered = q.arrival <= r.prefill_start
-            && r.prefill_start <= r.prefill_end
-            && r.prefill_end <= r.decode_start
-            && r.decode_start <= r.decode_end;
-        if !ordered {
-            return Err(format!("request {k}: times out of order {r:?}"));
-        }
-        if r.cached_tokens > q.input_tokens {
-            return Err(format!("request {k}: more cached tokens than its prompt"));
-        }
-        if c.prefill_sigma == 0.0 && c.slow.is_empty() {
-            let want = c.prefill_ms((q.input_tokens - r.cached_tokens) as f64);
-            if ((r.prefill_end - r.prefill_start) - want).abs() > 1e-6 * want.max(1.0) {
-                return Err(format!(
-                    "request {k}: prefill took {} instead of {want}",
-                    r.prefill_end - r.prefill_start
-                ));
-            }
-        }
-        prefills[r.instance].push((r.prefill_start, r.prefill_end));
-        decodes[r.instance].push((r.decode_start, 1));
-        decodes[r.instance].push((r.decode_end, -1));
-    }
-    for (i, v) in prefills.iter_mut().enumerate() {
-        crate::util::sort_dyn(v, &|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        if v.windows(2).any(|x| x[1].0 < x[0].1 - 1e-9) {
-            return Err(format!("instance {i} runs two prefills at once"));
-        }
-    }
-    if c.batch_limit > 0 {
-        for (i, v) in decodes.iter_mut().enumerate() {
-            crate::util::sort_dyn(v, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let mut k = 0i32;
-            for &(_, d) in v.iter() {
-                k += d;
-                if k > c.batch_limit as i32 {
-                    return Err(format!("instance {i} decodes {k} requests at once"));
-                }
-            }
-        }
-    }
-    Ok(())
 }

@@ -1,12 +1,11 @@
-//! The stream simulator: piecewise-constant rates between events, McNaughton's wrap-around
-//! rule to place each interval's work on machines, flow-time metrics, and an independent
-//! validator of the resulting machine segments.
+//! The resumable stream simulator: piecewise-constant rates between events, McNaughton's
+//! wrap-around rule to place each interval's work on machines.
 
 use serde::Serialize;
 
-use super::policy::{Active, Alloc, Policy};
-use super::{limits, Stream};
 use crate::error::{Error, Result};
+use crate::stream::policy::{Active, Alloc, Policy};
+use crate::stream::{limits, Stream};
 use crate::util::show;
 
 /// A job running on a machine during [start, end).
@@ -35,32 +34,6 @@ pub struct StreamRun {
     /// Every decision, when recorded ([`Sim::record_decisions`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<Decision>,
-}
-
-/// Flow-time metrics of a run (names as in the CLI's JSON).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StreamMetrics {
-    pub jobs: usize,
-    pub total_flow_time: f64,
-    pub mean_flow_time: f64,
-    pub max_flow_time: f64,
-    pub p50_flow_time: f64,
-    pub p90_flow_time: f64,
-    pub p99_flow_time: f64,
-    /// Mean of flow time ÷ size (stretch).
-    pub mean_slowdown: f64,
-    /// Mean of flow time − size.
-    pub mean_waiting_time: f64,
-    /// Jobs per time unit between the first arrival and the last completion.
-    pub throughput: f64,
-    /// Work ÷ (machines × that span).
-    pub utilisation: f64,
-    /// Time-weighted mean number of jobs in the system.
-    pub mean_queue_length: f64,
-    pub max_queue_length: usize,
-    pub preemptions: usize,
-    /// DS3's metric: mean of completion − arrival (= mean flow time).
-    pub average_job_latency: f64,
 }
 
 const EPS: f64 = 1e-12;
@@ -307,7 +280,7 @@ impl Sim {
         };
         // Length of this interval: next arrival, next operation end, policy's horizon.
         let mut dt = if matches!(policy, Policy::Las) {
-            super::policy::las_horizon(&self.active, &progress)
+            crate::stream::policy::las_horizon(&self.active, &progress)
         } else if lone {
             f64::INFINITY
         } else {
@@ -681,156 +654,4 @@ fn quantum_expiries(stream: &Stream, policy: Policy) -> Result<f64> {
         )));
     }
     Ok(expiries)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-/// Total flow time of SRPT with true sizes on one machine as fast as all of `stream`'s
-/// machines together: a lower bound on any schedule's total flow time (= SRPT's when there
-/// is one machine), the denominator of the empirical competitive ratio.
-pub fn reference_flow(stream: &Stream) -> Result<f64> {
-    let mut fast = stream.clone();
-    fast.info = super::Info::Clairvoyant;
-    let capacity: f64 = stream.machine_speeds().iter().sum();
-    for j in &mut fast.jobs {
-        j.ops = vec![j.size() / capacity];
-        j.estimate = j.ops[0];
-    }
-    fast.machines = 1;
-    fast.speeds.clear();
-    fast.context_switch = 0.0;
-    let run = simulate(&fast, Policy::Srpt)?;
-    Ok(StreamMetrics::compute(&fast, &run).total_flow_time)
-}
-
-impl StreamMetrics {
-    pub fn compute(stream: &Stream, run: &StreamRun) -> StreamMetrics {
-        let arrivals: Vec<f64> = stream.jobs.iter().map(|j| j.arrival).collect();
-        let sizes: Vec<f64> = stream.jobs.iter().map(|j| j.size()).collect();
-        let work: f64 = sizes.iter().sum();
-        StreamMetrics::from_flows(
-            &arrivals,
-            &run.completion,
-            &sizes,
-            &run.queue,
-            work,
-            stream.machine_speeds().iter().sum(),
-            run.preemptions,
-        )
-    }
-
-    /// The metrics from arrivals, completions and sizes (slowdown = flow ÷ size, waiting =
-    /// flow − size), the queue-length steps, the work done and the total machine capacity.
-    pub fn from_flows(
-        arrivals: &[f64],
-        completion: &[f64],
-        sizes: &[f64],
-        queue: &[(f64, usize)],
-        work: f64,
-        capacity: f64,
-        preemptions: usize,
-    ) -> StreamMetrics {
-        let n = arrivals.len();
-        let flows: Vec<f64> = arrivals
-            .iter()
-            .zip(completion)
-            .map(|(a, c)| c - a)
-            .collect();
-        let mut sorted = flows.clone();
-        crate::util::sort_dyn(&mut sorted, &f64::total_cmp);
-        let total: f64 = flows.iter().sum();
-        let first = arrivals.first().copied().unwrap_or(0.0);
-        let last = completion.iter().copied().fold(0.0, f64::max);
-        let span = (last - first).max(f64::MIN_POSITIVE);
-        let mut area = 0.0;
-        for w in queue.windows(2) {
-            area += w[0].1 as f64 * (w[1].0 - w[0].0);
-        }
-        let nn = n.max(1) as f64;
-        StreamMetrics {
-            jobs: n,
-            total_flow_time: total,
-            mean_flow_time: total / nn,
-            max_flow_time: sorted.last().copied().unwrap_or(0.0),
-            p50_flow_time: percentile(&sorted, 0.5),
-            p90_flow_time: percentile(&sorted, 0.9),
-            p99_flow_time: percentile(&sorted, 0.99),
-            mean_slowdown: sizes.iter().zip(&flows).map(|(s, f)| f / s).sum::<f64>() / nn,
-            mean_waiting_time: sizes.iter().zip(&flows).map(|(s, f)| f - s).sum::<f64>() / nn,
-            throughput: n as f64 / span,
-            utilisation: work / (capacity * span),
-            mean_queue_length: area / span,
-            max_queue_length: queue.iter().map(|q| q.1).max().unwrap_or(0),
-            preemptions,
-            average_job_latency: total / nn,
-        }
-    }
-}
-
-/// Independent check of a run: every job receives exactly its size of service, never
-/// before its arrival, never on two machines at once, never after its completion; no
-/// machine runs two pieces at once.
-pub fn check(stream: &Stream, run: &StreamRun) -> std::result::Result<(), String> {
-    let n = stream.jobs.len();
-    let mut per_job: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
-    let mut per_machine: Vec<Vec<(f64, f64, usize)>> = vec![Vec::new(); stream.machines];
-    let speeds = stream.machine_speeds();
-    let mut served = vec![0.0; n];
-    for s in &run.segments {
-        if s.machine >= stream.machines
-            || s.job >= n
-            || s.end.partial_cmp(&s.start) != Some(std::cmp::Ordering::Greater)
-        {
-            return Err(format!("bad segment {s:?}"));
-        }
-        per_job[s.job].push((s.start, s.end));
-        served[s.job] += (s.end - s.start) * speeds[s.machine];
-        per_machine[s.machine].push((s.start, s.end, s.job));
-    }
-    let scale = run.completion.iter().copied().fold(1.0, f64::max);
-    let tol = 1e-7 * scale;
-    for (j, segs) in per_job.iter_mut().enumerate() {
-        crate::util::sort_dyn(segs, &|a, b| a.0.total_cmp(&b.0));
-        let job = &stream.jobs[j];
-        let overhead = run.overhead.get(j).copied().unwrap_or(0.0);
-        let need = job.size() + overhead;
-        if overhead.is_nan() || overhead < 0.0 || (served[j] - need).abs() > 1e-6 * need.max(1.0) {
-            return Err(format!(
-                "job {j} got {} of service for a size of {} plus {overhead} of context switches",
-                served[j],
-                job.size()
-            ));
-        }
-        if segs.first().is_some_and(|s| s.0 < job.arrival - tol) {
-            return Err(format!("job {j} ran before it arrived"));
-        }
-        if segs.windows(2).any(|w| w[1].0 < w[0].1 - tol) {
-            return Err(format!("job {j} ran on two machines at once"));
-        }
-        // Under sharing policies completion is the fluid model's (the end of the interval
-        // in which the job's share ran out); the machine pieces realise those shares inside
-        // each interval, so a piece may end earlier, never later.
-        let end = segs.last().map_or(f64::NAN, |s| s.1);
-        if end.is_nan() || end > run.completion[j] + tol {
-            return Err(format!(
-                "job {j} completes at {} but a piece ends at {end}",
-                run.completion[j]
-            ));
-        }
-    }
-    for (p, segs) in per_machine.iter_mut().enumerate() {
-        crate::util::sort_dyn(segs, &|a, b| a.0.total_cmp(&b.0));
-        if let Some(w) = segs.windows(2).find(|w| w[1].0 < w[0].1 - tol) {
-            return Err(format!(
-                "machine {p} runs jobs {} and {} at once",
-                w[0].2, w[1].2
-            ));
-        }
-    }
-    Ok(())
 }
