@@ -11,10 +11,10 @@ use schedlab_app::link;
 use schedlab_app::state::AppState;
 
 use crate::browser;
-use crate::canvas::{ChartsPanel, GanttPanel};
-use crate::ctx::{Ctx, Selection};
-use crate::dag::DagEditor;
-use crate::panels::{Controls, Header, Inspector, MetricsPanel, PlatformEditor, PresetGallery};
+use crate::components::run_latest;
+use crate::ctx::{t_max_of, Ctx, Selection};
+use crate::header::Header;
+use crate::labs;
 
 /// The state to start from: the link if it decodes (else a banner and the autosave), the
 /// autosave, or the Topcuoglu example.
@@ -59,7 +59,7 @@ pub fn App() -> impl IntoView {
         }),
         playing: RwSignal::new(false),
         selected: RwSignal::new(Selection::None),
-        dark: browser::prefers_dark(),
+        dark: RwSignal::new(browser::prefers_dark()),
         streams: RwSignal::new(None),
         streams_playhead: RwSignal::new(0.0),
         streams_playing: RwSignal::new(false),
@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
         serving_playing: RwSignal::new(false),
     };
     provide_context(ctx);
+    browser::on_scheme_change(move |dark| ctx.dark.set(dark));
 
     // Recompute on every edit, debounced to the next task: edits in one burst cost one
     // evaluation, and the page never waits on a stale one.
@@ -78,21 +79,13 @@ pub fn App() -> impl IntoView {
     // (not while a broken link is on screen: the user may want to look at it).
     Effect::new(move |_| {
         let to_save = ctx.editor.with(|e| e.state.clone());
-        let g = save_generation.get_value() + 1;
-        save_generation.set_value(g);
-        set_timeout(
-            move || {
-                if save_generation.get_value() != g {
-                    return;
-                }
-                let frag = link::encode(&to_save);
-                if !had_banner || ctx.banner.get_untracked().is_none() {
-                    browser::set_fragment(&frag);
-                }
-                browser::save_autosave(&frag);
-            },
-            Duration::from_millis(120),
-        );
+        run_latest(save_generation, Duration::from_millis(120), move || {
+            let frag = link::encode(&to_save);
+            if !had_banner || ctx.banner.get_untracked().is_none() {
+                browser::set_fragment(&frag);
+            }
+            browser::save_autosave(&frag);
+        });
     });
     // What the DAG lab's evaluation depends on: the Streams lab's settings and the view do
     // not trigger it.
@@ -114,48 +107,38 @@ pub fn App() -> impl IntoView {
             return;
         }
         let state = ctx.editor.with_untracked(|e| e.state.clone());
-        let g = generation.get_value() + 1;
-        generation.set_value(g);
-        set_timeout(
-            move || {
-                if generation.get_value() != g {
-                    return;
+        run_latest(generation, Duration::from_millis(0), move || {
+            let t0 = browser::now_ms();
+            let result = eval::evaluate(&state).map(Arc::new);
+            browser::record("lastEvalMs", browser::now_ms() - t0);
+            let compare = state.schedulers.len() > 1;
+            if let Ok(ev) = &result {
+                let tm = t_max_of(ev);
+                if ctx.playhead.get_untracked() > tm {
+                    ctx.playhead.set(tm);
                 }
-                let t0 = browser::now_ms();
-                let result = eval::evaluate(&state).map(Arc::new);
-                crate::canvas::record("lastEvalMs", browser::now_ms() - t0);
-                let compare = state.schedulers.len() > 1;
-                if let Ok(ev) = &result {
-                    let tm = ev
-                        .columns
-                        .iter()
-                        .map(|c| c.run.metrics.makespan.max(c.run.metrics.planned_makespan))
-                        .fold(0.0, f64::max);
-                    if ctx.playhead.get_untracked() > tm {
-                        ctx.playhead.set(tm);
-                    }
-                }
-                let for_curves = result.as_ref().ok().cloned();
-                ctx.eval.set(Some(result));
-                ctx.robustness.set(None);
-                if compare {
-                    // The robustness chart is heavier: compute it after this frame.
-                    set_timeout(
-                        move || {
-                            if generation.get_value() != g {
-                                return;
-                            }
-                            if let Some(ev) = for_curves {
-                                ctx.robustness
-                                    .set(eval::robustness(&state, &ev.problem, 20).ok());
-                            }
-                        },
-                        Duration::from_millis(30),
-                    );
-                }
-            },
-            Duration::from_millis(0),
-        );
+            }
+            let for_curves = result.as_ref().ok().cloned();
+            ctx.eval.set(Some(result));
+            ctx.robustness.set(None);
+            if compare {
+                // The robustness chart is heavier: compute it after this frame (unless a
+                // newer evaluation came in meanwhile).
+                let g = generation.get_value();
+                set_timeout(
+                    move || {
+                        if generation.get_value() != g {
+                            return;
+                        }
+                        if let Some(ev) = for_curves {
+                            ctx.robustness
+                                .set(eval::robustness(&state, &ev.problem, 20).ok());
+                        }
+                    },
+                    Duration::from_millis(30),
+                );
+            }
+        });
     });
 
     // Keyboard: undo/redo, Delete, space to play.
@@ -208,35 +191,7 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
-    let compare = Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.len() > 1));
-    let panel = Memo::new(move |_| ctx.editor.with(|e| e.state.view.panel));
     let lab = Memo::new(move |_| ctx.editor.with(|e| e.state.view.lab));
-    let dag_lab = move || {
-        view! {
-        <main class="workspace" class:compare=compare>
-            <section class="left">
-                <div class="tabs" role="tablist">
-                    <button role="tab" class:active=move || panel.get() == schedlab_app::state::Panel::Dag
-                        on:click=move |_| { ctx.apply(|e| e.edit(|s| { s.view.panel = schedlab_app::state::Panel::Dag; Ok(()) })); }>"Task graph"</button>
-                    <button role="tab" class:active=move || panel.get() == schedlab_app::state::Panel::Platform
-                        on:click=move |_| { ctx.apply(|e| e.edit(|s| { s.view.panel = schedlab_app::state::Panel::Platform; Ok(()) })); }>"Platform"</button>
-                </div>
-                <Show when=move || panel.get() == schedlab_app::state::Panel::Dag
-                      fallback=|| view! { <PlatformEditor/> }>
-                    <DagEditor/>
-                    <Inspector/>
-                </Show>
-            </section>
-            <section class="right">
-                <Controls/>
-                <GanttPanel/>
-                <MetricsPanel/>
-                <ChartsPanel/>
-            </section>
-        </main>
-        <PresetGallery/>
-        }
-    };
     view! {
         <Header/>
         {move || ctx.banner.get().map(|msg| view! {
@@ -246,11 +201,7 @@ pub fn App() -> impl IntoView {
             </div>
         })}
         {move || ctx.notice.get().map(|msg| view! { <div class="notice" role="status">{msg}</div> })}
-        {move || match lab.get() {
-            schedlab_app::state::Lab::Streams => view! { <crate::streams::StreamsLab/> }.into_any(),
-            schedlab_app::state::Lab::Serving => view! { <crate::serving::ServingLab/> }.into_any(),
-            schedlab_app::state::Lab::Dag => dag_lab().into_any(),
-        }}
+        {move || (labs::find(lab.get()).page)()}
         <footer>
             "schedlab " {schedlab_core::VERSION} " · engine in Rust/WebAssembly, runs entirely in your browser · "
             <span data-testid="engine-version">{schedlab_core::VERSION}</span>

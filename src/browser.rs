@@ -95,17 +95,30 @@ pub fn download_url(name: &str, url: &str) {
     }
 }
 
-/// Reads files as text: (name, text) pairs.
-pub async fn read_files(files: web_sys::FileList) -> Result<Vec<(String, String)>, String> {
+/// Downloads the canvas with this test id as a PNG.
+pub fn download_canvas_png(testid: &str, file: &str) {
+    let canvas = window().document().and_then(|d| {
+        d.query_selector(&format!("[data-testid={testid}]"))
+            .ok()
+            .flatten()
+    });
+    if let Some(c) = canvas.and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok()) {
+        if let Ok(url) = c.to_data_url_with_type("image/png") {
+            download_url(file, &url);
+        }
+    }
+}
+
+/// Reads files as text: (name, text) pairs; a file over `max_bytes` is refused unread.
+pub async fn read_files(
+    files: web_sys::FileList,
+    max_bytes: usize,
+) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     for i in 0..files.length() {
         let Some(f) = files.get(i) else { continue };
-        if f.size() > schedlab_core::scenario::limits::MAX_INPUT_BYTES as f64 {
-            return Err(format!(
-                "{} is larger than {} MiB",
-                f.name(),
-                schedlab_core::scenario::limits::MAX_INPUT_BYTES >> 20
-            ));
+        if f.size() > max_bytes as f64 {
+            return Err(too_large(&f.name(), max_bytes));
         }
         let text = wasm_bindgen_futures::JsFuture::from(f.text())
             .await
@@ -113,6 +126,64 @@ pub async fn read_files(files: web_sys::FileList) -> Result<Vec<(String, String)
         out.push((f.name(), text.as_string().unwrap_or_default()));
     }
     Ok(out)
+}
+
+/// The refusal of a file over the cap.
+pub fn too_large(name: &str, max_bytes: usize) -> String {
+    if max_bytes >= 1 << 20 {
+        format!("{name} is larger than {} MiB", max_bytes >> 20)
+    } else {
+        format!("{name} is larger than {} KiB", (max_bytes >> 10).max(1))
+    }
+}
+
+/// `window.schedlabStats`, created on first use: numbers for the performance script.
+fn stats() -> JsValue {
+    let w = window();
+    let key = JsValue::from_str("schedlabStats");
+    js_sys::Reflect::get(&w, &key)
+        .ok()
+        .filter(|v| v.is_object())
+        .unwrap_or_else(|| {
+            let o: JsValue = js_sys::Object::new().into();
+            let _ = js_sys::Reflect::set(&w, &key, &o);
+            o
+        })
+}
+
+fn stat(key: &str) -> f64 {
+    js_sys::Reflect::get(&stats(), &JsValue::from_str(key))
+        .ok()
+        .and_then(|x| x.as_f64())
+        .unwrap_or(0.0)
+}
+
+/// Sets `window.schedlabStats[key] = value`.
+pub fn record(key: &str, value: f64) {
+    let _ = js_sys::Reflect::set(&stats(), &JsValue::from_str(key), &JsValue::from_f64(value));
+}
+
+/// Counts a drawn frame and its drawing time.
+pub fn record_frame(draw_ms: f64) {
+    record("lastDrawMs", draw_ms);
+    record("frames", stat("frames") + 1.0);
+    record("drawMs", stat("drawMs") + draw_ms);
+    record("maxDrawMs", stat("maxDrawMs").max(draw_ms));
+}
+
+/// Calls `f` whenever the page switches between light and dark.
+pub fn on_scheme_change(f: impl Fn(bool) + 'static) {
+    let Some(m) = window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+    else {
+        return;
+    };
+    let cb = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || f(prefers_dark()));
+    let _ = m.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
+    // The listener lives as long as the page.
+    cb.forget();
 }
 
 pub fn prefers_dark() -> bool {

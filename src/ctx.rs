@@ -16,6 +16,14 @@ pub type StreamsShared = Option<Arc<StreamsResult>>;
 /// The Serving lab's last good result.
 pub type ServingShared = Option<Arc<ServingResult>>;
 
+/// The longest makespan, planned or run, of an evaluation's columns.
+pub fn t_max_of(ev: &Evaluation) -> f64 {
+    ev.columns
+        .iter()
+        .map(|c| c.run.metrics.makespan.max(c.run.metrics.planned_makespan))
+        .fold(0.0, f64::max)
+}
+
 /// What is selected in the DAG editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Selection {
@@ -39,7 +47,8 @@ pub struct Ctx {
     pub playhead: RwSignal<f64>,
     pub playing: RwSignal<bool>,
     pub selected: RwSignal<Selection>,
-    pub dark: bool,
+    /// The page's colour scheme (follows the system's).
+    pub dark: RwSignal<bool>,
     /// The Streams lab's last good result.
     pub streams: RwSignal<StreamsShared>,
     pub streams_playhead: RwSignal<f64>,
@@ -76,11 +85,7 @@ impl Ctx {
     /// The longest makespan shown (the time axis of every Gantt and the playhead range).
     pub fn t_max(&self) -> f64 {
         self.eval.with(|e| match e {
-            Some(Ok(ev)) => ev
-                .columns
-                .iter()
-                .map(|c| c.run.metrics.makespan.max(c.run.metrics.planned_makespan))
-                .fold(0.0, f64::max),
+            Some(Ok(ev)) => t_max_of(ev),
             _ => 0.0,
         })
     }

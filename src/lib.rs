@@ -7,14 +7,9 @@
 
 pub mod app;
 pub mod browser;
-pub mod canvas;
+pub mod components;
 pub mod ctx;
-pub mod dag;
-pub mod fields;
-pub mod panels;
-pub mod serving;
-pub mod streams;
-pub mod streams_run;
-pub mod train;
+pub mod header;
+pub mod labs;
 
 pub use app::App;

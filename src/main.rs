@@ -23,8 +23,9 @@ fn install_drop_import() {
             return;
         };
         leptos::task::spawn_local(async move {
-            match schedlab_web::browser::read_files(files).await {
-                Ok(f) => schedlab_web::panels::import_files(ctx, f),
+            let cap = schedlab_core::scenario::limits::MAX_INPUT_BYTES;
+            match schedlab_web::browser::read_files(files, cap).await {
+                Ok(f) => schedlab_web::labs::dag::export::import_files(ctx, f),
                 Err(e) => ctx.banner.set(Some(e)),
             }
         });

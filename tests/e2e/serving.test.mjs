@@ -87,3 +87,30 @@ test('a real Mooncake trace uploads; bad traces and settings get a banner and lo
   assert.equal(download.suggestedFilename(), 'serving-metrics.csv');
   assert.deepEqual(page.errors, []);
 });
+
+test('the shared transport bar: step through requests, restart, keys; canvases follow a resize', async () => {
+  const page = await openServing();
+  const at = async () => (await cell(page, 'serving-playhead')).replace(/^t = /, '');
+  await byTestId(page, 'serving-restart').click();
+  assert.match(await at(), /^0 s \//);
+  await byTestId(page, 'serving-step').click();
+  const first = await at();
+  assert.doesNotMatch(first, /^0 s \//, 'Next › moves to the first arrival after 0');
+  await byTestId(page, 'serving-step').click();
+  await byTestId(page, 'serving-step-back').click();
+  assert.equal(await at(), first, '‹ Prev goes back to it');
+  // On the bar, End jumps to the end and Home back to the start.
+  await byTestId(page, 'serving-play').focus();
+  await page.keyboard.press('End');
+  const [now, total] = (await at()).split(' / ');
+  assert.equal(now, total, 'End: the playhead at the end');
+  await page.keyboard.press('Home');
+  assert.match(await at(), /^0 s \//);
+  // A narrower window redraws the Gantt at the new width.
+  const w1 = await byTestId(page, 'serving-gantt').evaluate((c) => c.width);
+  await page.setViewportSize({ width: 700, height: 800 });
+  await page.waitForTimeout(300);
+  const w2 = await byTestId(page, 'serving-gantt').evaluate((c) => c.width);
+  assert.ok(w2 < w1, `canvas redrawn narrower (${w1} → ${w2})`);
+  assert.deepEqual(page.errors, []);
+});

@@ -1,8 +1,8 @@
 //! The Serving lab's run: every router of the settings through the engine's
 //! [`lab::run`], laid out for drawing (prefix colors, instance lifetimes, the time axis).
 
-use schedlab_core::serve::lab::{self, ServingSettings};
 use schedlab_core::registry::Entry;
+use schedlab_core::serve::lab::{self, ServingSettings};
 use schedlab_core::serve::router::{prefix_key, ROUTERS};
 use schedlab_core::serve::sim::{ScaleAction, ServeConfig, ServeMetrics, ServeRun};
 use schedlab_core::serve::Workload;

@@ -96,7 +96,9 @@ mod tests {
         assert_eq!((s.jobs, s.machines), (30, 1));
         assert_eq!(s.policies, StreamsSettings::default_policies(JobMix::Chain));
         for p in &s.policies {
-            assert!(policy_entries(JobMix::Chain).iter().any(|e| e.id == p.as_str()));
+            assert!(policy_entries(JobMix::Chain)
+                .iter()
+                .any(|e| e.id == p.as_str()));
         }
     }
 

@@ -7,13 +7,12 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use schedlab_app::labs::streams;
 use schedlab_core::stream::learned::{CurvePoint, Model, Trainer};
 
 use crate::browser;
-use crate::canvas::fit_canvas;
+use crate::components::fields::{num_field, NumField};
+use crate::components::{area, FileUpload, GanttCanvas};
 use crate::ctx::Ctx;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,37 +146,23 @@ pub fn TrainPanel() -> impl IntoView {
     };
     on_cleanup(move || panel.generation.set_value(panel.generation.get_value() + 1));
     let iterations = RwSignal::new(20usize);
-    let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
-    Effect::new(move |_| {
+    let draw = Callback::new(move |(c, dark): (web_sys::HtmlCanvasElement, bool)| {
         let curve = panel.curve.get();
-        let Some(c) = canvas.get() else { return };
-        fit_canvas(&c, 220);
-        if let Some(b) = CanvasBackend::with_canvas_object(c) {
-            let root = b.into_drawing_area();
-            let _ = streams::draw_learning_curve(&root, &curve, ctx.dark);
+        if let Some((root, _, _)) = area(&c, 220) {
+            let _ = streams::draw_learning_curve(&root, &curve, dark);
             let _ = root.present();
         }
     });
     let custom = Memo::new(move |_| ctx.editor.with(|e| e.state.streams.learned.is_some()));
-    let upload: NodeRef<leptos::html::Input> = NodeRef::new();
-    let on_upload = move |_| {
-        let Some(input) = upload.get() else { return };
-        let Some(files) = input.files() else { return };
-        leptos::task::spawn_local(async move {
-            let read = browser::read_files(files).await;
-            input.set_value("");
-            match read {
-                Ok(f) if !f.is_empty() => match Model::from_json(&f[0].1) {
-                    Ok(m) => panel.adopt(m, &format!("Learned policy from {}", f[0].0)),
-                    Err(e) => ctx
-                        .banner
-                        .set(Some(format!("Could not read the policy {}: {e}", f[0].0))),
-                },
-                Ok(_) => {}
-                Err(e) => ctx.banner.set(Some(e)),
-            }
-        });
-    };
+    let on_upload =
+        Callback::new(
+            move |f: Vec<(String, String)>| match Model::from_json(&f[0].1) {
+                Ok(m) => panel.adopt(m, &format!("Learned policy from {}", f[0].0)),
+                Err(e) => ctx
+                    .banner
+                    .set(Some(format!("Could not read the policy {}: {e}", f[0].0))),
+            },
+        );
     let status_text = move || {
         let c = panel.curve.get();
         let (Some(first), Some(last)) = (c.first(), c.last()) else {
@@ -196,12 +181,12 @@ pub fn TrainPanel() -> impl IntoView {
             last.iteration, last.learned, first.learned, last.heft, last.dls
         )
     };
-    let on_iterations = move |ev| match event_target_value(&ev).trim().parse::<usize>() {
+    let on_iterations = Callback::new(move |text: String| match text.trim().parse::<usize>() {
         Ok(n) if (1..=500).contains(&n) => iterations.set(n),
         _ => ctx.banner.set(Some(
             "Training: iterations must be a whole number from 1 to 500".into(),
         )),
-    };
+    });
     let on_pause = move |_| match panel.status.get_untracked() {
         Status::Running => panel.status.set(Status::Paused),
         Status::Paused => panel.resume(),
@@ -211,11 +196,8 @@ pub fn TrainPanel() -> impl IntoView {
         <details class="train-panel" data-testid="train-panel" open>
             <summary>"Train the learned policy"</summary>
             <div class="row">
-                <label class="field"><span>"Iterations"</span>
-                    <input type="number" min="1" max="500" step="1" data-testid="train-iterations" aria-label="Training iterations"
-                        prop:value=move || iterations.get().to_string()
-                        on:change=on_iterations/>
-                </label>
+                {num_field(NumField::new("Iterations", "Training iterations", "1", "1").id("train-iterations").max("500"),
+                    Signal::derive(move || iterations.get().to_string()), on_iterations)}
                 <button data-testid="train-start" on:click=move |_| panel.start(iterations.get_untracked())
                     disabled=move || panel.status.get() == Status::Running>"Train"</button>
                 <button data-testid="train-pause"
@@ -232,17 +214,16 @@ pub fn TrainPanel() -> impl IntoView {
             </div>
             <p class="hint" data-testid="train-status" data-points=move || panel.curve.with(|c| c.len()).to_string()
                 data-status=move || panel.status.get().name()>{status_text}</p>
-            <canvas node_ref=canvas data-testid="train-curve" class="chart" role="img"
-                aria-label="Learning curve: mean job latency per training iteration, against HEFT-RT"></canvas>
+            <GanttCanvas testid="train-curve" chart=true
+                aria="Learning curve: mean job latency per training iteration, against HEFT-RT" draw=draw/>
             <div class="row">
                 <span class="hint" data-testid="train-weights">{move || if custom.get() { "learned runs with weights trained or loaded here" } else { "learned runs with the shipped weights" }}</span>
                 <button data-testid="train-download" on:click=move |_| {
                     let m = ctx.editor.with_untracked(|e| e.state.streams.learned_model());
                     browser::download("learned-policy.json", "application/json", &m.to_json());
                 }>"Download weights"</button>
-                <label class="button">"Load weights…"
-                    <input type="file" accept=".json,application/json" data-testid="train-upload" node_ref=upload on:change=on_upload class="hidden" aria-label="Load a learned policy file"/>
-                </label>
+                <FileUpload label="Load weights…" title="a learned policy file written by schedlab train or Download weights"
+                    accept=".json,application/json" testid="train-upload" aria="Load a learned policy file" on_files=on_upload/>
                 <button data-testid="train-reset" disabled=move || !custom.get() on:click=move |_| {
                     ctx.apply(|e| e.edit(|st| { st.streams.learned = None; Ok(()) }));
                 }>"Shipped weights"</button>

@@ -1,11 +1,11 @@
 //! The Streams lab's runs, in chunks of about 8 ms between frames (a newer run cancels an
-//! older one), and its exports.
+//! older one).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use schedlab_app::labs::streams::{self, Runner, StreamsSettings};
+use schedlab_app::labs::streams::{Runner, StreamsSettings};
 
 use crate::browser;
 use crate::ctx::Ctx;
@@ -37,7 +37,7 @@ fn chunk(ctx: Ctx, mut runner: Runner, g: u64, generation: StoredValue<u64>, bud
             match runner.advance(budget) {
                 Ok(true) => {
                     let r = Arc::new(runner.result());
-                    crate::canvas::record("streamsRunMs", browser::now_ms() - t0);
+                    browser::record("streamsRunMs", browser::now_ms() - t0);
                     ctx.streams_playhead.set(r.t_max);
                     ctx.streams_playing.set(false);
                     ctx.streams.set(Some(r));
@@ -58,18 +58,4 @@ fn chunk(ctx: Ctx, mut runner: Runner, g: u64, generation: StoredValue<u64>, bud
         },
         Duration::from_millis(0),
     );
-}
-
-/// Exports of the Streams lab (metrics CSV, the jobs as JSON, the first Gantt as PNG).
-pub fn export_metrics(ctx: Ctx) {
-    if let Some(r) = ctx.streams.get_untracked() {
-        browser::download("stream-metrics.csv", "text/csv", &streams::metrics_csv(&r));
-    }
-}
-
-pub fn export_jobs(ctx: Ctx) {
-    match streams::jobs_json(&ctx.editor.with_untracked(|e| e.state.streams.clone())) {
-        Ok(json) => browser::download("stream-jobs.json", "application/json", &json),
-        Err(e) => ctx.banner.set(Some(e)),
-    }
 }

@@ -1,0 +1,104 @@
+//! [`GanttCanvas`]: a `<canvas>` that redraws from a closure whenever what the closure reads
+//! changes, the window is resized or the colour scheme switches, and shows a tooltip for
+//! what lies under the pointer (the hit test is the caller's). Every Gantt and chart of the
+//! labs is one.
+
+use leptos::prelude::*;
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, IntoDrawingArea};
+use plotters_canvas::CanvasBackend;
+use schedlab_app::kit::color as palette;
+
+use crate::ctx::Ctx;
+
+/// Sizes a canvas to its CSS width and the given height; returns (width, height).
+pub fn fit_canvas(c: &web_sys::HtmlCanvasElement, height: u32) -> (u32, u32) {
+    let w = (c.client_width().max(300)) as u32;
+    if c.width() != w {
+        c.set_width(w);
+    }
+    if c.height() != height {
+        c.set_height(height);
+    }
+    (w, height)
+}
+
+/// The canvas sized to `height` as a plotters drawing area, with its (width, height).
+/// Call `present()` on the area when done.
+pub fn area(
+    c: &web_sys::HtmlCanvasElement,
+    height: u32,
+) -> Option<(DrawingArea<CanvasBackend, Shift>, u32, u32)> {
+    let (w, h) = fit_canvas(c, height);
+    let backend = CanvasBackend::with_canvas_object(c.clone())?;
+    Some((backend.into_drawing_area(), w, h))
+}
+
+/// Draws on the canvas: receives the element and whether the page is dark. Signals it reads
+/// are tracked: the canvas redraws when they change.
+pub type Draw = Callback<(web_sys::HtmlCanvasElement, bool)>;
+/// The tooltip text for the point (x, y) in canvas pixels, if something is there.
+pub type Hit = Callback<(web_sys::HtmlCanvasElement, f64, f64), Option<String>>;
+
+/// A canvas redrawn by `draw` (on data, size or theme change), with an optional title line
+/// (a series swatch and a name) and an optional hover tooltip from `hit`.
+#[component]
+pub fn GanttCanvas(
+    #[prop(into)] testid: String,
+    /// What a screen reader says.
+    aria: &'static str,
+    draw: Draw,
+    #[prop(optional)] hit: Option<Hit>,
+    /// A title above the canvas (None hides it).
+    #[prop(optional, into)]
+    title: Option<Signal<Option<String>>>,
+    /// The series colour of the title's swatch.
+    #[prop(optional)]
+    swatch: Option<usize>,
+    /// `chart` (a chart's size and style) instead of `gantt`.
+    #[prop(optional)]
+    chart: bool,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
+    let tooltip = RwSignal::new(None::<(f64, f64, String)>);
+    // Window resizes change the canvas's CSS width: redraw at the new size.
+    let resized = RwSignal::new(0u32);
+    let listener = window_event_listener(leptos::ev::resize, move |_| {
+        resized.update(|n| *n = n.wrapping_add(1))
+    });
+    on_cleanup(move || listener.remove());
+    Effect::new(move |_| {
+        resized.track();
+        let dark = ctx.dark.get();
+        let Some(c) = canvas.get() else { return };
+        draw.run((c, dark));
+    });
+    let on_move = move |ev: web_sys::MouseEvent| {
+        let (Some(hit), Some(c)) = (hit, canvas.get_untracked()) else {
+            return;
+        };
+        let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
+        tooltip.set(hit.run((c, x, y)).map(|t| (x, y, t)));
+    };
+    let title = move || {
+        title.and_then(|t| t.get()).map(|name| {
+            view! {
+                <div class="gantt-title">
+                    {swatch.map(|i| view! { <span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(i)))></span> })}
+                    {name}
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class="gantt-wrap">
+            {title}
+            <canvas node_ref=canvas data-testid=testid class=if chart { "chart" } else { "gantt" } role="img" aria-label=aria
+                on:mousemove=on_move on:mouseleave=move |_| tooltip.set(None)></canvas>
+            {move || tooltip.get().map(|(x, y, t)| view! {
+                <div class="tooltip" style=format!("left:{}px;top:{}px", x + 14.0, y + 10.0)>{t}</div>
+            })}
+        </div>
+    }
+}

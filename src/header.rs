@@ -1,0 +1,69 @@
+//! The page header: the lab tabs (from [`crate::labs::LABS`]), the shown lab's tools and
+//! Export menu, undo/redo and the share link.
+
+use leptos::prelude::*;
+use schedlab_app::link;
+use schedlab_app::state::Lab;
+use wasm_bindgen::JsCast;
+
+use crate::browser;
+use crate::ctx::Ctx;
+use crate::labs::{self, LABS};
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let share = move |_| {
+        let frag = link::encode(&ctx.state());
+        browser::set_fragment(&frag);
+        let url = browser::href();
+        browser::copy_to_clipboard(&url);
+        ctx.notice
+            .set(Some("Link copied: it reproduces exactly this view.".into()));
+        if let Some(el) = browser::window()
+            .document()
+            .and_then(|d| d.get_element_by_id("share-url"))
+        {
+            if let Ok(i) = el.dyn_into::<web_sys::HtmlInputElement>() {
+                i.set_value(&url);
+            }
+        }
+    };
+    let lab = Memo::new(move |_| ctx.editor.with(|e| e.state.view.lab));
+    let set_lab = move |l: Lab| {
+        ctx.playing.set(false);
+        ctx.streams_playing.set(false);
+        ctx.serving_playing.set(false);
+        ctx.apply(|e| {
+            e.edit(|s| {
+                s.view.lab = l;
+                Ok(())
+            })
+        });
+    };
+    view! {
+        <header class="top">
+            <h1>"schedlab"</h1>
+            <nav class="labs" role="tablist" aria-label="Labs">
+                {LABS.iter().map(|d| {
+                    let me = d.lab;
+                    view! {
+                        <button role="tab" data-testid=d.testid class:active=move || lab.get() == me
+                            aria-selected=move || (lab.get() == me).to_string() on:click=move |_| set_lab(me)>{d.title}</button>
+                    }
+                }).collect_view()}
+            </nav>
+            {move || (labs::find(lab.get()).tools)()}
+            <div class="actions">
+                <button on:click=move |_| { ctx.editor.update(|e| { e.undo(); }); } disabled=move || !ctx.editor.with(|e| e.can_undo()) title="Undo (Ctrl+Z)" aria-label="Undo">"↶"</button>
+                <button on:click=move |_| { ctx.editor.update(|e| { e.redo(); }); } disabled=move || !ctx.editor.with(|e| e.can_redo()) title="Redo (Ctrl+Shift+Z)" aria-label="Redo">"↷"</button>
+                <details class="menu">
+                    <summary>"Export"</summary>
+                    <div class="menu-items">{move || (labs::find(lab.get()).export)()}</div>
+                </details>
+                <button class="primary" data-testid="share-link" on:click=share>"Copy link"</button>
+                <input id="share-url" data-testid="share-url" class="share-url" readonly=true aria-label="Share link" placeholder="link appears here"/>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,87 @@
+//! The DAG lab: a task graph on a heterogeneous platform, scheduled by the registry's
+//! schedulers. `editor.rs` is the SVG graph editor, `panels.rs` the controls, inspector and
+//! platform editor, `gantt.rs` the canvases, `metrics.rs` the table, `export.rs` its files
+//! (header tools, Export menu, import).
+
+pub mod editor;
+pub mod export;
+pub mod gantt;
+pub mod metrics;
+pub mod panels;
+
+use leptos::prelude::*;
+use schedlab_app::labs::dag::presets;
+use schedlab_app::state::Panel;
+
+use crate::ctx::Ctx;
+use editor::DagEditor;
+use gantt::{ChartsPanel, GanttPanel};
+use metrics::MetricsPanel;
+use panels::{Controls, Inspector, PlatformEditor};
+
+#[component]
+pub fn PresetGallery() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <section class="gallery" aria-label="Presets">
+            <h2>"Presets"</h2>
+            <div class="cards">
+                {presets::ALL.iter().map(|p| {
+                    let id = p.id;
+                    view! {
+                        <button class="card" data-testid=format!("preset-card-{id}") on:click=move |_| ctx.load_preset(id)>
+                            <strong>{id}</strong>
+                            <span>{p.description()}</span>
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}
+
+fn set_panel(ctx: Ctx, p: Panel) {
+    ctx.apply(|e| {
+        e.edit(|s| {
+            s.view.panel = p;
+            Ok(())
+        })
+    });
+}
+
+/// The whole lab.
+#[component]
+pub fn DagLab() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let compare = Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.len() > 1));
+    let panel = Memo::new(move |_| ctx.editor.with(|e| e.state.view.panel));
+    view! {
+        <main class="workspace" class:compare=compare>
+            <section class="left">
+                <div class="tabs" role="tablist">
+                    <button role="tab" class:active=move || panel.get() == Panel::Dag
+                        on:click=move |_| set_panel(ctx, Panel::Dag)>"Task graph"</button>
+                    <button role="tab" class:active=move || panel.get() == Panel::Platform
+                        on:click=move |_| set_panel(ctx, Panel::Platform)>"Platform"</button>
+                </div>
+                <Show when=move || panel.get() == Panel::Dag
+                      fallback=|| view! { <PlatformEditor/> }>
+                    <DagEditor/>
+                    <Inspector/>
+                </Show>
+            </section>
+            <section class="right">
+                <Controls/>
+                <GanttPanel/>
+                <MetricsPanel/>
+                <ChartsPanel/>
+            </section>
+        </main>
+        <PresetGallery/>
+    }
+}
+
+/// The lab's page (for [`crate::labs::LABS`]).
+pub fn page() -> AnyView {
+    view! { <DagLab/> }.into_any()
+}

@@ -1,0 +1,289 @@
+//! The DAG lab's side panels: the controls (schedulers, noise), the inspector of the
+//! selected task or dependency, and the platform editor.
+
+use leptos::prelude::*;
+use schedlab_app::state::{MAX_COMPARE, MAX_SAMPLES};
+use schedlab_core::scenario::{LinkBandwidth, ProcKind};
+use schedlab_core::sched::REGISTRY;
+use wasm_bindgen::JsCast;
+
+use super::metrics::fmt;
+use crate::browser;
+use crate::components::fields::{num, num_field, range_field, seed_field, NumField};
+use crate::components::series_testid;
+use crate::ctx::{Ctx, Selection};
+
+/// [`MAX_SAMPLES`] as the samples field's maximum.
+const MAX_SAMPLES_TEXT: &str = "200";
+const _: () = assert!(MAX_SAMPLES == 200, "update MAX_SAMPLES_TEXT");
+
+/// The per-pair bandwidth matrix is shown up to this many processors.
+const MAX_LINK_MATRIX: usize = 16;
+
+fn ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+#[component]
+pub fn Controls() -> impl IntoView {
+    let ctx = ctx();
+    // Memos: a DAG edit changes neither, so the controls do not re-render on one.
+    let schedulers_memo = Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.clone()));
+    let noise_memo = Memo::new(move |_| ctx.editor.with(|e| e.state.noise.clone()));
+    let schedulers = move || schedulers_memo.get();
+    let noise = move || noise_memo.get();
+    let set_noise = move |f: Box<dyn FnOnce(&mut schedlab_app::state::NoiseSettings)>| {
+        ctx.apply(|e| e.set_noise(f));
+    };
+    let comm_saga = move || {
+        ctx.editor.with(|e| {
+            e.state
+                .options
+                .get("comm_average")
+                .is_some_and(|v| v == "saga")
+        })
+    };
+    view! {
+        <div class="controls">
+            <fieldset>
+                <legend>"Schedulers"</legend>
+                {move || schedulers().into_iter().enumerate().map(|(i, id)| {
+                    let testid = series_testid("scheduler-select", i);
+                    view! {
+                        <div class="sched-row">
+                            <span class="swatch" style=format!("background:{}", schedlab_app::kit::color::hex(schedlab_app::kit::color::series_color(i)))></span>
+                            <select data-testid=testid aria-label=format!("Scheduler {}", i + 1)
+                                on:change=move |ev| { ctx.apply(|e| e.set_scheduler(i, &event_target_value(&ev))); }
+                                prop:value=id.clone()>
+                                {REGISTRY.iter().map(|s| view! { <option value=s.id title=s.rule>{format!("{} — {}", s.name, s.rule)}</option> }).collect_view()}
+                            </select>
+                            {(i > 0).then(|| view! { <button class="link" aria-label="Remove from comparison" on:click=move |_| { ctx.apply(|e| e.remove_compare(i)); }>"×"</button> })}
+                        </div>
+                    }
+                }).collect_view()}
+                <button data-testid="compare-add" disabled=move || { schedulers().len() >= MAX_COMPARE } on:click=move |_| { ctx.apply(|e| e.add_compare()); }>"+ Compare another"</button>
+                <label class="check" title="Average communication over all processor pairs including each with itself (saga 2.x), instead of pairs p≠q (the paper)">
+                    <input type="checkbox" prop:checked=comm_saga on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        ctx.apply(|e| e.set_option("comm_average", on.then_some("saga")));
+                    }/>
+                    " saga's communication averaging"
+                </label>
+            </fieldset>
+            <fieldset>
+                <legend>"Noise"</legend>
+                {range_field(NumField::new("Execution σ", "Execution time noise σ", "0", "0.05").id("noise-sigma"), ("0", "1", "0.01"), true,
+                    Signal::derive(move || noise().exec_sigma.to_string()),
+                    Callback::new(move |text: String| { match num(&text) {
+                        Some(v) => set_noise(Box::new(move |n| n.exec_sigma = v)),
+                        None => ctx.banner.set(Some("σ must be a number".into())),
+                    } }))}
+                {num_field(NumField::new("Communication σ", "Communication noise σ", "0", "0.05"),
+                    Signal::derive(move || noise().comm_sigma.to_string()),
+                    Callback::new(move |text: String| { if let Some(v) = num(&text) { set_noise(Box::new(move |n| n.comm_sigma = v)); } }))}
+                <label class="field">
+                    <span>"Stragglers"</span>
+                    <input type="number" min="0" max="1" step="0.05" aria-label="Straggler probability per processor" title="probability per processor" prop:value=move || noise().straggler_prob.to_string()
+                        on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set_noise(Box::new(move |n| n.straggler_prob = v)); } }/>
+                    <span>"×"</span>
+                    <input type="number" min="1" step="0.5" aria-label="Straggler slowdown factor" title="slowdown factor" prop:value=move || noise().straggler_factor.to_string()
+                        on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set_noise(Box::new(move |n| n.straggler_factor = v)); } }/>
+                </label>
+                {seed_field(NumField::new("Seed", "Random seed", "0", "1").id("seed"), Some("new-seed"),
+                    Signal::derive(move || noise().seed),
+                    Callback::new(move |v: u64| set_noise(Box::new(move |n| n.seed = v))))}
+                {num_field(NumField::new("Samples", "Noise samples", "1", "1").max(MAX_SAMPLES_TEXT),
+                    Signal::derive(move || noise().samples.to_string()),
+                    Callback::new(move |text: String| { match text.trim().parse::<usize>() {
+                        Ok(v) if (1..=MAX_SAMPLES).contains(&v) => set_noise(Box::new(move |n| n.samples = v)),
+                        _ => ctx.banner.set(Some(format!("samples must be between 1 and {MAX_SAMPLES}"))),
+                    } }))}
+            </fieldset>
+        </div>
+    }
+}
+
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let ctx = ctx();
+    move || {
+        let state = ctx.editor.with(|e| e.state.clone());
+        match ctx.selected.get() {
+            Selection::Task(i) if i < state.scenario.tasks.len() => {
+                let t = state.scenario.tasks[i].clone();
+                let speeds: Vec<f64> = state.scenario.processors.iter().map(|p| p.speed).collect();
+                let row: Vec<Option<f64>> = match (&t.cost, &t.costs) {
+                    (_, Some(r)) => r.clone(),
+                    (Some(c), None) => speeds.iter().map(|s| Some(c / s)).collect(),
+                    _ => vec![None; speeds.len()],
+                };
+                let speed_model = t.cost.is_some();
+                view! {
+                    <div class="inspector" data-testid="inspector">
+                        <h3>"Task"</h3>
+                        <label class="field"><span>"Name"</span>
+                            <input data-testid="task-name" prop:value=t.name.clone() on:change=move |ev| { ctx.apply(|e| e.rename_task(i, &event_target_value(&ev))); }/>
+                        </label>
+                        {speed_model.then(|| view! {
+                            <label class="field"><span>"Cost (÷ speed)"</span>
+                                <input type="number" min="0" step="any" prop:value=fmt(t.cost.unwrap_or(0.0))
+                                    on:change=move |ev| { match num(&event_target_value(&ev)) {
+                                        Some(v) => { ctx.apply(|e| e.set_task_speed_cost(i, v)); }
+                                        None => ctx.banner.set(Some("a cost must be a number".into())),
+                                    } }/>
+                            </label>
+                        })}
+                        <table class="costs">
+                            <thead><tr><th>"processor"</th><th>"time (empty = cannot run)"</th></tr></thead>
+                            <tbody>
+                            {state.scenario.processors.iter().enumerate().map(|(p, proc)| {
+                                let v = row.get(p).copied().flatten();
+                                view! { <tr><td>{proc.name.clone()}</td><td>
+                                    <input type="number" min="0" step="any" data-testid=format!("cost-{p}") aria-label=format!("time on {}", proc.name)
+                                        prop:value=v.map(fmt).unwrap_or_default()
+                                        on:change=move |ev| {
+                                            let text = event_target_value(&ev);
+                                            if text.trim().is_empty() { ctx.apply(|e| e.set_task_cost(i, p, None)); }
+                                            else if let Some(c) = num(&text) { ctx.apply(|e| e.set_task_cost(i, p, Some(c))); }
+                                            else { ctx.banner.set(Some("a cost must be a number".into())); }
+                                        }/>
+                                </td></tr> }
+                            }).collect_view()}
+                            </tbody>
+                        </table>
+                        <button class="danger" on:click=move |_| { if ctx.apply(|e| e.remove_task(i)).is_some() { ctx.selected.set(Selection::None); } }>"Delete task"</button>
+                    </div>
+                }
+                .into_any()
+            }
+            Selection::Edge(i) if i < state.scenario.edges.len() => {
+                let e = state.scenario.edges[i].clone();
+                view! {
+                    <div class="inspector" data-testid="inspector">
+                        <h3>"Dependency " {e.from.clone()} " → " {e.to.clone()}</h3>
+                        <label class="field"><span>"Data volume"</span>
+                            <input type="number" min="0" step="any" data-testid="edge-data" prop:value=fmt(e.data)
+                                on:change=move |ev| { match num(&event_target_value(&ev)) {
+                                    Some(v) => { ctx.apply(|ed| ed.set_edge_data(i, v)); }
+                                    None => ctx.banner.set(Some("a data volume must be a number".into())),
+                                } }/>
+                        </label>
+                        <button class="danger" on:click=move |_| { if ctx.apply(|ed| ed.remove_edge(i)).is_some() { ctx.selected.set(Selection::None); } }>"Delete dependency"</button>
+                    </div>
+                }
+                .into_any()
+            }
+            _ => view! {
+                <div class="inspector hint">
+                    "Double-click empty space to add a task · drag from a task's ● handle to another task to connect · click to select, Delete to remove · drag to move · wheel to zoom, drag the background to pan · Ctrl+Z / Ctrl+Shift+Z"
+                </div>
+            }
+            .into_any(),
+        }
+    }
+}
+
+#[component]
+pub fn PlatformEditor() -> impl IntoView {
+    let ctx = ctx();
+    move || {
+        let s = ctx.editor.with(|e| e.state.scenario.clone());
+        let bw = s.network.bandwidth;
+        let lat = s.network.latency;
+        view! {
+            <div class="platform" data-testid="platform-editor">
+                <table>
+                    <thead><tr><th>"name"</th><th>"kind"</th><th>"speed"</th><th></th></tr></thead>
+                    <tbody>
+                    {s.processors.iter().enumerate().map(|(p, proc)| {
+                        let (name, kind, speed) = (proc.name.clone(), proc.kind, proc.speed);
+                        let (n2, n3) = (name.clone(), name.clone());
+                        view! { <tr>
+                            <td><input aria-label="processor name" prop:value=name.clone() on:change=move |ev| { ctx.apply(|e| e.set_processor(p, &event_target_value(&ev), kind, speed)); }/></td>
+                            <td><select aria-label="processor kind" prop:value=kind.as_str() on:change=move |ev| {
+                                let k = ProcKind::parse(&event_target_value(&ev)).unwrap_or_default();
+                                ctx.apply(|e| e.set_processor(p, &n2, k, speed));
+                            }>
+                                {ProcKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.as_str()}</option> }).collect_view()}
+                            </select></td>
+                            <td><input type="number" min="0" step="any" aria-label="processor speed" prop:value=fmt(speed) on:change=move |ev| { match num(&event_target_value(&ev)) {
+                                Some(v) => { ctx.apply(|e| e.set_processor(p, &n3, kind, v)); }
+                                None => ctx.banner.set(Some("a speed must be a number".into())),
+                            } }/></td>
+                            <td><button class="link" aria-label="Remove processor" on:click=move |_| { ctx.apply(|e| e.remove_processor(p)); }>"remove"</button></td>
+                        </tr> }
+                    }).collect_view()}
+                    </tbody>
+                </table>
+                <div class="row">
+                    <select aria-label="kind of the new processor" id="new-proc-kind">
+                        {ProcKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.as_str()}</option> }).collect_view()}
+                    </select>
+                    <button data-testid="add-processor" on:click=move |_| {
+                        let kind = browser::window().document().and_then(|d| d.get_element_by_id("new-proc-kind"))
+                            .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                            .and_then(|s| ProcKind::parse(&s.value())).unwrap_or_default();
+                        ctx.apply(|e| e.add_processor(kind));
+                    }>"Add processor"</button>
+                </div>
+                <h3>"Network"</h3>
+                <label class="field"><span>"Bandwidth (empty = infinite)"</span>
+                    <input type="number" min="0" step="any" aria-label="bandwidth" prop:value=bw.map(fmt).unwrap_or_default() on:change=move |ev| {
+                        let t = event_target_value(&ev);
+                        let b = if t.trim().is_empty() { None } else { num(&t) };
+                        if !t.trim().is_empty() && b.is_none() { ctx.banner.set(Some("bandwidth must be a number".into())); return; }
+                        ctx.apply(|e| e.set_network(b, lat));
+                    }/>
+                </label>
+                <label class="field"><span>"Latency"</span>
+                    <input type="number" min="0" step="any" aria-label="latency" prop:value=fmt(lat) on:change=move |ev| { match num(&event_target_value(&ev)) {
+                        Some(v) => { ctx.apply(|e| e.set_network(bw, v)); }
+                        None => ctx.banner.set(Some("latency must be a number".into())),
+                    } }/>
+                </label>
+                {(s.processors.len() <= MAX_LINK_MATRIX).then(|| {
+                    let names: Vec<String> = s.processors.iter().map(|p| p.name.clone()).collect();
+                    let link_of = |a: usize, b: usize| s.network.links.iter().find(|l| (l.a == names[a] && l.b == names[b]) || (l.a == names[b] && l.b == names[a])).map(|l| l.bandwidth);
+                    view! {
+                        <h3>"Bandwidth per pair"</h3>
+                        <p class="hint">"Empty = the default above; inf = infinite (free transfers)."</p>
+                        <table class="links" data-testid="link-matrix">
+                            <thead><tr><th></th>{names.iter().map(|n| view! { <th>{n.clone()}</th> }).collect_view()}</tr></thead>
+                            <tbody>
+                            {(0..names.len()).map(|a| view! {
+                                <tr><th>{names[a].clone()}</th>
+                                {(0..names.len()).map(|b| {
+                                    if b <= a {
+                                        view! { <td class="diag">{if a == b { "—" } else { "" }}</td> }.into_any()
+                                    } else {
+                                        let shown = match link_of(a, b) {
+                                            Some(LinkBandwidth::Value(v)) => fmt(v),
+                                            Some(LinkBandwidth::Infinite) => "inf".into(),
+                                            _ => String::new(),
+                                        };
+                                        view! { <td><input class="link-bw" aria-label=format!("bandwidth {} to {}", names[a], names[b]) prop:value=shown
+                                            on:change=move |ev| {
+                                                let t = event_target_value(&ev);
+                                                let bw = match t.trim() {
+                                                    "" => Some(LinkBandwidth::Inherit),
+                                                    "inf" | "∞" => Some(LinkBandwidth::Infinite),
+                                                    v => num(v).map(LinkBandwidth::Value),
+                                                };
+                                                match bw {
+                                                    Some(bw) => { ctx.apply(|e| e.set_link(a, b, bw)); }
+                                                    None => ctx.banner.set(Some("a bandwidth must be a number, inf or empty".into())),
+                                                }
+                                            }/></td> }.into_any()
+                                    }
+                                }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                })}
+                {(s.processors.len() > MAX_LINK_MATRIX && !s.network.links.is_empty()).then(|| view! { <p class="hint">{format!("{} per-pair link overrides from the file are kept.", s.network.links.len())}</p> })}
+            </div>
+        }
+    }
+}

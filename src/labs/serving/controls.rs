@@ -1,0 +1,144 @@
+//! The Serving lab's controls: the workload (synthetic or a Mooncake trace), the cluster
+//! (instances, SLO, cache, noise, scaling events at the playhead), the routers to compare
+//! and the seed. Every change is one undoable edit of the lab's settings.
+
+use leptos::prelude::*;
+use schedlab_app::kit::color as palette;
+use schedlab_app::kit::timeline::format_time;
+use schedlab_app::labs::serving::{self, ServingSettings};
+use schedlab_core::serve::sim::ScaleAction;
+
+use crate::components::fields::{num, num_field, seed_field, NumField};
+use crate::components::{series_testid, FileUpload};
+use crate::ctx::Ctx;
+
+fn set_with(ctx: Ctx, f: impl FnOnce(&mut ServingSettings) + 'static) {
+    ctx.apply(|e| {
+        e.edit(|s| {
+            f(&mut s.serving);
+            Ok(())
+        })
+    });
+}
+
+fn set(f: impl FnOnce(&mut ServingSettings) + 'static) {
+    set_with(expect_context::<Ctx>(), f)
+}
+
+/// Takes an uploaded Mooncake trace (its first requests, as many as a tab keeps).
+fn load_trace(ctx: Ctx, files: Vec<(String, String)>) {
+    let (name, text) = &files[0];
+    match schedlab_core::serve::parse_trace(name, text) {
+        Ok(w) => {
+            let total = w.requests.len();
+            let kept = total.min(serving::MAX_UI_REQUESTS);
+            let cache = serving::trace_cache_floor();
+            set_with(ctx, move |s| serving::use_trace(s, w));
+            ctx.notice.set(Some(format!(
+                "{name}: {kept} of {total} requests; cache at least {cache} blocks per instance"
+            )));
+        }
+        Err(e) => ctx
+            .banner
+            .set(Some(format!("Could not read the trace: {e}"))),
+    }
+}
+
+#[component]
+pub fn ServingControls() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let settings = Memo::new(move |_| ctx.editor.with(|e| e.state.serving.clone()));
+    let s = move || settings.get();
+    view! {
+        <div class="controls streams-controls">
+            <fieldset>
+                <legend>"Workload"</legend>
+                <div class="field">
+                    {move || match s().trace {
+                        Some(w) => view! {
+                            <span data-testid="serving-trace">{format!("{}: {} requests", w.name, w.requests.len())}</span>
+                            <button class="link" on:click=move |_| set(serving::use_synthetic)>"use synthetic"</button>
+                        }.into_any(),
+                        None => view! { <span>"synthetic: shared-prefix groups, Zipf popularity, multi-turn"</span> }.into_any(),
+                    }}
+                    <FileUpload label="Trace…" title="A Mooncake trace: JSON lines with timestamp (ms), input_length, output_length, hash_ids"
+                        aria="Upload a Mooncake trace" testid="serving-trace-input" on_files=Callback::new(move |f| load_trace(ctx, f))/>
+                </div>
+                <Show when=move || s().trace.is_none()>
+                    {num_field(NumField { label: "Requests", aria: "Requests", testid: Some("serving-requests"), title: None, min: "1", max: None, step: "50" },
+                            Signal::derive(move || s().requests.to_string()),
+                            Callback::new(move |text: String| { match text.trim().parse::<usize>() {
+                                Ok(v) => set(move |s| s.requests = v),
+                                Err(_) => ctx.banner.set(Some("requests must be a whole number".into())),
+                            } }))}
+                    {num_field(NumField { label: "Rate (req/s)", aria: "Request rate", testid: Some("serving-rate"), title: None, min: "0.1", max: None, step: "1" },
+                            Signal::derive(move || s().rate.to_string()),
+                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.rate = v); } }))}
+                    {num_field(NumField { label: "Prefix groups", aria: "Shared-prefix groups", testid: None, title: None, min: "1", max: None, step: "1" },
+                            Signal::derive(move || s().groups.to_string()),
+                            Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.groups = v); } }))}
+                </Show>
+                {num_field(NumField { label: "Rate scale", aria: "Rate scale", testid: Some("serving-rate-scale"), title: None, min: "0.1", max: None, step: "0.25" },
+                        Signal::derive(move || s().rate_scale.to_string()),
+                        Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.rate_scale = v); } }))}
+            </fieldset>
+            <fieldset>
+                <legend>"Cluster"</legend>
+                {num_field(NumField { label: "Instances", aria: "Instances", testid: Some("serving-instances"), title: None, min: "1", max: Some("32"), step: "1" },
+                        Signal::derive(move || s().instances.to_string()),
+                        Callback::new(move |text: String| { match text.trim().parse::<usize>() {
+                            Ok(v) => set(move |s| s.instances = v),
+                            Err(_) => ctx.banner.set(Some("instances must be a whole number".into())),
+                        } }))}
+                {num_field(NumField { label: "TTFT SLO (ms)", aria: "TTFT SLO in ms", testid: Some("serving-slo"), title: None, min: "1", max: None, step: "100" },
+                        Signal::derive(move || s().slo_ms.to_string()),
+                        Callback::new(move |text: String| { match num(&text) {
+                            Some(v) => set(move |s| s.slo_ms = v),
+                            None => ctx.banner.set(Some("the SLO must be a number".into())),
+                        } }))}
+                {num_field(NumField { label: "Cache (blocks)", aria: "KV cache blocks per instance", testid: None, title: None, min: "0", max: None, step: "64" },
+                        Signal::derive(move || s().cache_blocks.to_string()),
+                        Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.cache_blocks = v); } }))}
+                {num_field(NumField { label: "Prefill σ", aria: "Prefill time noise", testid: None, title: None, min: "0", max: None, step: "0.1" },
+                        Signal::derive(move || s().prefill_noise.to_string()),
+                        Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.prefill_noise = v); } }))}
+                <div class="field">
+                    <button data-testid="serving-add-instance" title="Add an instance at the playhead" on:click=move |_| { let t = ctx.serving_playhead.get_untracked(); set(move |s| serving::scale_at(s, t, true)); }>"+ instance at playhead"</button>
+                    <button data-testid="serving-remove-instance" title="Remove an instance at the playhead" on:click=move |_| { let t = ctx.serving_playhead.get_untracked(); set(move |s| serving::scale_at(s, t, false)); }>"− instance"</button>
+                </div>
+                <ul class="events">
+                    {move || s().scaling.iter().enumerate().map(|(k, e)| view! {
+                        <li data-testid="serving-scale-event">{format!("{} an instance at {} s", if e.action == ScaleAction::Add { "add" } else { "remove" }, format_time(e.time_ms / 1000.0))}
+                            <button class="link" aria-label="Delete this scaling event" on:click=move |_| set(move |s| { s.scaling.remove(k); })>"×"</button>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </fieldset>
+            <fieldset>
+                <legend>"Routers"</legend>
+                {move || s().routers.into_iter().enumerate().map(|(i, id)| {
+                    let testid = series_testid("serving-router", i);
+                    view! {
+                        <div class="sched-row">
+                            <span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(i)))></span>
+                            <select data-testid=testid aria-label=format!("Router {}", i + 1) prop:value=id
+                                on:change=move |ev| { let v = event_target_value(&ev); set(move |s| s.routers[i] = v); }>
+                                {serving::routers().into_iter().map(|p| view! { <option value=p.id title=p.rule>{p.name}</option> }).collect_view()}
+                            </select>
+                            {(i > 0).then(|| view! { <button class="link" aria-label="Remove from comparison" on:click=move |_| set(move |s| { s.routers.remove(i); })>"×"</button> })}
+                        </div>
+                    }
+                }).collect_view()}
+                <button data-testid="serving-compare-add" disabled=move || { s().routers.len() >= schedlab_app::state::MAX_COMPARE }
+                    on:click=move |_| set(|s| {
+                        let all = serving::routers();
+                        let next = all.iter().map(|p| p.id).find(|p| !s.routers.iter().any(|x| x == p)).unwrap_or(all[0].id);
+                        s.routers.push(next.to_string());
+                    })>"+ Compare another"</button>
+                {seed_field(NumField::new("Seed", "Seed", "0", "1"), None,
+                    Signal::derive(move || s().seed),
+                    Callback::new(move |v: u64| set(move |s| s.seed = v)))}
+            </fieldset>
+        </div>
+    }
+}

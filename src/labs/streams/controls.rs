@@ -1,0 +1,215 @@
+//! The Streams lab's controls: the job mix and arrivals (generated or a trace), machines or
+//! processors, information model, policies to compare and the seed. Every change is one
+//! undoable edit of the lab's settings in the editor's state.
+
+use leptos::prelude::*;
+use schedlab_app::kit::color as palette;
+use schedlab_app::kit::timeline::format_time;
+use schedlab_app::labs::streams::{self, JobMix, StreamsSettings};
+use schedlab_app::state::MAX_COMPARE;
+use schedlab_core::stream::{trace, Info};
+
+use crate::components::fields::{num, num_field, range_field, seed_field, NumField};
+use crate::components::{series_testid, FileUpload};
+use crate::ctx::Ctx;
+
+/// Applies a settings change as one undoable edit; a refusal shows in the banner.
+fn set(f: impl FnOnce(&mut StreamsSettings) + 'static) {
+    set_with(expect_context::<Ctx>(), f)
+}
+
+/// [`set`] outside a reactive owner (in an async task).
+fn set_with(ctx: Ctx, f: impl FnOnce(&mut StreamsSettings) + 'static) {
+    ctx.apply(|e| {
+        e.edit(|s| {
+            f(&mut s.streams);
+            Ok(())
+        })
+    });
+}
+
+/// Takes the arrivals of an uploaded trace (CSV or JSON lines).
+fn load_trace(ctx: Ctx, files: Vec<(String, String)>) {
+    let (name, text) = &files[0];
+    match trace::parse(name, text) {
+        Ok(t) => {
+            let n = t.arrivals.len();
+            set_with(ctx, move |s| streams::use_trace(s, t));
+            ctx.notice
+                .set(Some(format!("Arrivals from {name} ({n} in the trace)")));
+        }
+        Err(e) => ctx
+            .banner
+            .set(Some(format!("Could not read the trace: {e}"))),
+    }
+}
+
+#[component]
+pub fn StreamsControls() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let settings = Memo::new(move |_| ctx.editor.with(|e| e.state.streams.clone()));
+    let s = move || settings.get();
+    let mixes = [
+        (JobMix::Single, "single", "Single tasks (classic flow time)"),
+        (JobMix::Chain, "chain", "Chains of operations"),
+        (JobMix::Ds3, "ds3", "DS3 WiFi TX/RX DAGs on the DASH SoC"),
+        (
+            JobMix::Dag,
+            "dag",
+            "Random DAGs on heterogeneous processors",
+        ),
+    ];
+    let infos = [
+        (
+            Info::Clairvoyant,
+            "clairvoyant",
+            "Clairvoyant: sizes known on arrival",
+        ),
+        (
+            Info::NonClairvoyant,
+            "nonclairvoyant",
+            "Non-clairvoyant: sizes never known",
+        ),
+        (
+            Info::Estimated,
+            "estimated",
+            "Estimated: noisy size estimates",
+        ),
+        (
+            Info::Revealed,
+            "revealed",
+            "Revealed: one operation at a time",
+        ),
+    ];
+    let is_dag = move || s().mix.is_dag();
+    view! {
+        <div class="controls streams-controls">
+            <fieldset>
+                <legend>"Jobs"</legend>
+                <label class="field"><span>"Mix"</span>
+                    <select data-testid="streams-mix" aria-label="Job mix" prop:value=move || mixes.iter().find(|m| m.0 == s().mix).map_or("single", |m| m.1).to_string()
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(&(mix, _, _)) = mixes.iter().find(|m| m.1 == v) {
+                                set(move |s| streams::set_mix(s, mix));
+                            }
+                        }>
+                        {mixes.iter().map(|m| view! { <option value=m.1>{m.2}</option> }).collect_view()}
+                    </select>
+                </label>
+                {num_field(NumField { label: "Jobs", aria: "Number of jobs", testid: Some("streams-jobs"), title: None, min: "1", max: None, step: "1" },
+                        Signal::derive(move || s().jobs.to_string()),
+                        Callback::new(move |text: String| { match text.trim().parse::<usize>() {
+                            Ok(v) => set(move |s| s.jobs = v),
+                            Err(_) => ctx.banner.set(Some("jobs must be a whole number".into())),
+                        } }))}
+                <Show when=move || s().trace.is_none()>
+                    {range_field(NumField::new("Load ρ", "Load ρ", "0.05", "0.05").id("streams-load"), ("0.1", "1.5", "0.05"), false,
+                        Signal::derive(move || s().load.to_string()),
+                        Callback::new(move |text: String| { match num(&text) {
+                            Some(v) => set(move |s| s.load = v),
+                            None => ctx.banner.set(Some("the load must be a number".into())),
+                        } }))}
+                    {num_field(NumField { label: "Burstiness", aria: "Burstiness (cv)", testid: None, title: Some("coefficient of variation of inter-arrival times: 1 = Poisson, above 1 = bursts"), min: "0.1", max: None, step: "0.5" },
+                            Signal::derive(move || s().burstiness.to_string()),
+                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.burstiness = v); } }))}
+                </Show>
+                <div class="field">
+                    <span>"Arrivals"</span>
+                    {move || match s().trace {
+                        Some(t) => view! {
+                            <span data-testid="streams-trace">{format!("trace, {} arrivals", t.arrivals.len())}</span>
+                            <button class="link" on:click=move |_| set(|s| s.trace = None)>"use generated"</button>
+                        }.into_any(),
+                        None => view! { <span>"generated"</span> }.into_any(),
+                    }}
+                    <FileUpload label="Trace…" title="CSV arrival[,size] or JSON lines with timestamp (a Mooncake trace works)"
+                        aria="Upload an arrival trace" testid="streams-trace-input" on_files=Callback::new(move |f| load_trace(ctx, f))/>
+                </div>
+                <Show when=move || !is_dag()>
+                    {num_field(NumField { label: "Mean size", aria: "Mean job size", testid: None, title: None, min: "0.01", max: None, step: "0.5" },
+                            Signal::derive(move || s().mean_size.to_string()),
+                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.mean_size = v); } }))}
+                </Show>
+                <Show when=move || s().mix == JobMix::Chain>
+                    {num_field(NumField { label: "Operations", aria: "Operations per job", testid: None, title: None, min: "1", max: Some("50"), step: "1" },
+                            Signal::derive(move || s().ops.to_string()),
+                            Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.ops = v); } }))}
+                </Show>
+                <Show when=move || s().mix == JobMix::Dag>
+                    {num_field(NumField { label: "Tasks per job", aria: "Tasks per DAG job", testid: None, title: None, min: "1", max: Some("200"), step: "1" },
+                            Signal::derive(move || s().dag_tasks.to_string()),
+                            Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.dag_tasks = v); } }))}
+                </Show>
+                <Show when=is_dag>
+                    {range_field(NumField::new("Execution σ", "Execution noise σ", "0", "0.05").id("streams-exec-noise"), ("0", "1", "0.05"), false,
+                        Signal::derive(move || s().exec_noise.to_string()),
+                        Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.exec_noise = v); } }))}
+                </Show>
+            </fieldset>
+            <fieldset>
+                <legend>{move || if is_dag() { "Processors" } else { "Machines" }}</legend>
+                {move || (s().mix != JobMix::Ds3).then(|| view! {
+                    {num_field(NumField::new(if is_dag() { "Processors" } else { "Machines" }, "Machines", "1", "1").id("streams-machines").max("64"),
+                        Signal::derive(move || s().machines.to_string()),
+                        Callback::new(move |text: String| { match text.trim().parse::<usize>() {
+                            Ok(v) if (1..=64).contains(&v) => set(move |s| { s.machines = v; if !s.speeds.is_empty() { s.speeds.resize(v, 1.0); } }),
+                            _ => ctx.banner.set(Some("machines must be between 1 and 64".into())),
+                        } }))}
+                })}
+                {move || (s().mix == JobMix::Ds3).then(|| view! { <p class="hint">"DASH SoC: 4 A7, 4 A15, 2 MM, 4 FFT, 2 Viterbi"</p> })}
+                <Show when=move || !is_dag()>
+                    <label class="field" title="one speed per machine, comma-separated; empty = identical machines"><span>"Speeds"</span>
+                        <input type="text" data-testid="streams-speeds" aria-label="Machine speeds" placeholder="identical"
+                            prop:value=move || { s().speeds.iter().map(|v| format_time(*v)).collect::<Vec<_>>().join(",") }
+                            on:change=move |ev| {
+                                let text = event_target_value(&ev);
+                                let parsed: Result<Vec<f64>, _> = text.split(',').map(str::trim).filter(|x| !x.is_empty()).map(|x| x.parse::<f64>()).collect();
+                                match parsed {
+                                    Ok(v) => set(move |s| s.speeds = v),
+                                    Err(_) => ctx.banner.set(Some(format!("speeds must be numbers separated by commas (got '{text}')"))),
+                                }
+                            }/>
+                    </label>
+                    {num_field(NumField { label: "Context switch", aria: "Context-switch time", testid: Some("streams-cs"), title: Some("time a job spends switching in each time it starts or resumes"), min: "0", max: None, step: "0.05" },
+                            Signal::derive(move || s().context_switch.to_string()),
+                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.context_switch = v); } }))}
+                    <label class="field"><span>"Information"</span>
+                        <select data-testid="streams-info" aria-label="Information model" prop:value=move || infos.iter().find(|i| i.0 == s().info).map_or("clairvoyant", |i| i.1).to_string()
+                            on:change=move |ev| { let v = event_target_value(&ev); if let Some(&(info, _, _)) = infos.iter().find(|i| i.1 == v) { set(move |s| s.info = info); } }>
+                            {infos.iter().map(|i| view! { <option value=i.1>{i.2}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <Show when=move || s().info == Info::Estimated>
+                        {num_field(NumField { label: "Estimate σ", aria: "Estimate noise σ", testid: None, title: None, min: "0", max: None, step: "0.1" },
+                                Signal::derive(move || s().estimate_noise.to_string()),
+                                Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.estimate_noise = v); } }))}
+                    </Show>
+                </Show>
+            </fieldset>
+            <fieldset>
+                <legend>"Policies"</legend>
+                {move || { let st = s(); st.policies.clone().into_iter().enumerate().map(|(i, id)| {
+                    let entries = streams::policy_entries(st.mix);
+                    let testid = series_testid("streams-policy", i);
+                    let base = id.split(':').next().unwrap_or("").to_string();
+                    view! {
+                        <div class="sched-row">
+                            <span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(i)))></span>
+                            <select data-testid=testid aria-label=format!("Policy {}", i + 1) prop:value=base
+                                on:change=move |ev| { let v = event_target_value(&ev); set(move |s| s.policies[i] = v); }>
+                                {entries.into_iter().map(|p| view! { <option value=p.id title=p.rule>{p.name}</option> }).collect_view()}
+                            </select>
+                            {(i > 0).then(|| view! { <button class="link" aria-label="Remove from comparison" on:click=move |_| set(move |s| { s.policies.remove(i); })>"×"</button> })}
+                        </div>
+                    }
+                }).collect_view() }}
+                <button data-testid="streams-compare-add" disabled=move || { s().policies.len() >= MAX_COMPARE }
+                    on:click=move |_| set(streams::add_policy)>"+ Compare another"</button>
+                {seed_field(NumField::new("Seed", "Stream seed", "0", "1").id("streams-seed"), None,
+                    Signal::derive(move || s().seed),
+                    Callback::new(move |v: u64| set(move |s| s.seed = v)))}
+            </fieldset>
+        </div>
+    }
+}
