@@ -9,8 +9,10 @@
 //! browser, an SVG string for export and for the native tests.
 
 pub mod editor;
+pub mod jobs;
 pub mod kit;
 pub mod labs;
 pub mod limits;
 pub mod link;
 pub mod state;
+pub mod wire;
