@@ -67,8 +67,12 @@ pub fn App() -> impl IntoView {
         serving: RwSignal::new(None),
         serving_playhead: RwSignal::new(0.0),
         serving_playing: RwSignal::new(false),
+        serving_progress: RwSignal::new(None),
+        worker_died: RwSignal::new(None),
+        rerun: RwSignal::new(0),
     };
     provide_context(ctx);
+    crate::worker::set_on_died(move |why| ctx.worker_died.set(Some(why.to_string())));
     browser::on_scheme_change(move |dark| ctx.dark.set(dark));
 
     // Recompute on every edit, debounced to the next task: edits in one burst cost one
@@ -201,6 +205,7 @@ pub fn App() -> impl IntoView {
             </div>
         })}
         {move || ctx.notice.get().map(|msg| view! { <div class="notice" role="status">{msg}</div> })}
+        <crate::components::WorkerDied/>
         {move || (labs::find(lab.get()).page)()}
         <footer>
             "schedlab " {schedlab_core::VERSION} " · engine in Rust/WebAssembly, runs entirely in your browser · "

@@ -59,6 +59,12 @@ pub struct Ctx {
     pub serving: RwSignal<ServingShared>,
     pub serving_playhead: RwSignal<f64>,
     pub serving_playing: RwSignal<bool>,
+    /// Some(fraction) while the Serving lab's requests are being routed.
+    pub serving_progress: RwSignal<Option<f64>>,
+    /// Why the background worker died, while its error panel shows.
+    pub worker_died: RwSignal<Option<String>>,
+    /// Bumped by "Run again": every lab's run reads it, so a bump runs it again.
+    pub rerun: RwSignal<u64>,
 }
 
 impl Ctx {

@@ -11,5 +11,6 @@ pub mod components;
 pub mod ctx;
 pub mod header;
 pub mod labs;
+pub mod worker;
 
 pub use app::App;

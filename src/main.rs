@@ -3,6 +3,10 @@
 use leptos::prelude::*;
 
 fn main() {
+    // The background worker loads this same module: there is no page to mount there.
+    if web_sys::window().is_none() {
+        return;
+    }
     schedlab_web::browser::install_panic_panel();
     leptos::mount::mount_to_body(|| {
         let view = view! { <schedlab_web::App/> };

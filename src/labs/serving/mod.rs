@@ -14,30 +14,66 @@ use leptos::prelude::*;
 use schedlab_app::labs::serving;
 
 use crate::browser;
-use crate::components::run_latest;
+use crate::components::{run_latest, RunProgress};
 use crate::ctx::Ctx;
+use crate::worker::{self, Failure};
 use controls::ServingControls;
+use schedlab_app::jobs::{Job, Outcome, Task};
 use view::{ServingCharts, ServingGantt, ServingMetrics, ServingTransport};
 
-/// Runs the settings after this frame; a newer run cancels an older one. Errors go to the
-/// banner and the last good result stays on screen.
-fn start_run(ctx: Ctx, s: serving::ServingSettings, generation: StoredValue<u64>) {
-    run_latest(generation, Duration::from_millis(0), move || {
-        let t0 = browser::now_ms();
-        match serving::run_all(&s) {
-            Ok(r) => {
-                browser::record("servingRunMs", browser::now_ms() - t0);
-                let keep = ctx.serving_playhead.get_untracked();
-                let r = Arc::new(r);
-                // Keep the playhead when only the scaling changed (add instance during playback).
-                if !(keep > 0.0 && keep < r.t_max) {
-                    ctx.serving_playhead.set(r.t_max);
-                }
-                ctx.serving.set(Some(r));
+/// What a finished run does on screen: the result (keeping the playhead when only the
+/// scaling changed, as when an instance is added during playback), or the banner with
+/// the last good result kept.
+fn finish(ctx: Ctx, t0: f64, r: Result<Outcome, Failure>) {
+    ctx.serving_progress.set(None);
+    match r {
+        Ok(Outcome::Serving(r)) => {
+            browser::record("servingRunMs", browser::now_ms() - t0);
+            let keep = ctx.serving_playhead.get_untracked();
+            let r = Arc::new(r);
+            if !(keep > 0.0 && keep < r.t_max) {
+                ctx.serving_playhead.set(r.t_max);
             }
-            Err(e) => ctx.banner.set(Some(format!("Serving: {e}"))),
+            ctx.serving.set(Some(r));
         }
-    });
+        Ok(Outcome::Streams(_)) => {}
+        Err(Failure::Run(e)) => ctx.banner.set(Some(format!("Serving: {e}"))),
+        // The worker's panel says it; the last result stays.
+        Err(Failure::Died(_)) => {}
+    }
+}
+
+/// Routes the settings' requests in the background worker (after this frame in the page
+/// where none can start); a newer run cancels an older one.
+fn start_run(ctx: Ctx, s: serving::ServingSettings, generation: StoredValue<u64>) {
+    let g = generation.get_value() + 1;
+    generation.set_value(g);
+    let live = move || generation.get_value() == g;
+    let t0 = browser::now_ms();
+    ctx.serving_progress.set(Some(0.0));
+    let sent = worker::run(
+        Job::Serving(s),
+        |_| {},
+        move |r| {
+            if live() {
+                finish(ctx, t0, r)
+            }
+        },
+    );
+    if let Err(job) = sent {
+        run_latest(generation, Duration::from_millis(0), move || {
+            let r = Task::new(*job).and_then(|mut t| t.advance(usize::MAX));
+            finish(
+                ctx,
+                t0,
+                match r {
+                    Ok(Some(o)) => Ok(o),
+                    Ok(None) => Err(Failure::Run("the run did not finish".into())),
+                    Err(e) => Err(Failure::Run(e)),
+                },
+            );
+        });
+    }
 }
 
 /// The whole lab.
@@ -46,7 +82,11 @@ pub fn ServingLab() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let generation = StoredValue::new(0u64);
     let settings = Memo::new(move |_| ctx.editor.with(|e| e.state.serving.clone()));
-    Effect::new(move |_| start_run(ctx, settings.get(), generation));
+    Effect::new(move |_| {
+        let s = settings.get();
+        ctx.rerun.track();
+        start_run(ctx, s, generation)
+    });
     on_cleanup(move || generation.set_value(generation.get_value() + 1));
     let columns = move || {
         ctx.serving
@@ -60,6 +100,12 @@ pub fn ServingLab() -> impl IntoView {
             </section>
             <section class="right">
                 <ServingTransport/>
+                <RunProgress progress=ctx.serving_progress label="routing requests" testid="serving-progress"
+                    on_stop=Callback::new(move |_| {
+                        generation.set_value(generation.get_value() + 1);
+                        worker::stop();
+                        ctx.serving_progress.set(None);
+                    })/>
                 {move || (0..columns()).map(|i| view! { <ServingGantt column=i/> }).collect_view()}
                 <ServingMetrics/>
                 <ServingCharts/>

@@ -12,6 +12,7 @@ pub mod view;
 
 use leptos::prelude::*;
 
+use crate::components::RunProgress;
 use crate::ctx::Ctx;
 use controls::StreamsControls;
 use run::start_run;
@@ -25,6 +26,7 @@ pub fn StreamsLab() -> impl IntoView {
     let settings = Memo::new(move |_| ctx.editor.with(|e| e.state.streams.clone()));
     Effect::new(move |_| {
         let s = settings.get();
+        ctx.rerun.track();
         start_run(ctx, s, generation);
     });
     on_cleanup(move || generation.set_value(generation.get_value() + 1));
@@ -41,12 +43,8 @@ pub fn StreamsLab() -> impl IntoView {
             </section>
             <section class="right">
                 <StreamsTransport/>
-                {move || ctx.streams_progress.get().map(|p| view! {
-                    <div class="progress" data-testid="streams-progress" role="progressbar" aria-valuenow=format!("{:.0}", p * 100.0)>
-                        <div class="bar" style=format!("width:{:.0}%", p * 100.0)></div>
-                        <span>{format!("simulating… {:.0} %", p * 100.0)}</span>
-                    </div>
-                })}
+                <RunProgress progress=ctx.streams_progress label="simulating" testid="streams-progress"
+                    on_stop=Callback::new(move |_| run::stop_run(ctx, generation))/>
                 {move || (0..columns()).map(|i| view! { <StreamsGantt column=i/> }).collect_view()}
                 <StreamsMetrics/>
                 {move || dag_mix.get().then(|| view! { <train::TrainPanel/> })}
