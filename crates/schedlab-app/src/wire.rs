@@ -121,7 +121,12 @@ impl<T: Wire> Wire for Vec<T> {
     }
     fn get(r: &mut Reader) -> Option<Self> {
         let n = r.len()?;
-        (0..n).map(|_| T::get(r)).collect()
+        // A plain loop: `collect::<Option<Vec<_>>>()` instantiates an adapter per type.
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(T::get(r)?);
+        }
+        Some(v)
     }
 }
 
