@@ -67,8 +67,13 @@ pub fn decode(fragment: &str) -> Result<AppState, String> {
         schedlab_core::error::clamp(format!("this link's content is not valid: {e}"))
     })?;
     // A scenario that cannot be scheduled would leave every later edit refused.
-    schedlab_core::Problem::new(&state.scenario)
+    let problem = schedlab_core::Problem::new(&state.scenario)
         .map_err(|e| format!("this link's scenario is not valid: {e}"))?;
+    // The engine's own noise checks, as a run would apply them (not a copy of them).
+    state
+        .noise
+        .validate(&problem)
+        .map_err(|e| format!("this link's noise is not valid: {e}"))?;
     Ok(state)
 }
 
@@ -140,5 +145,38 @@ mod tests {
         for cut in 0..good.len() {
             let _ = decode(&good[..cut]);
         }
+    }
+
+    /// Issue 18: what the CLI's flags refuse, a link is refused too, by the same checks.
+    #[test]
+    fn links_carrying_numbers_the_engine_refuses_are_refused() {
+        let base = AppState::new(presets::find("topcuoglu2002").unwrap().scenario());
+        let cases: Vec<(&str, Box<dyn Fn(&mut AppState)>)> = vec![
+            ("exec_sigma", Box::new(|s| s.noise.exec_sigma = 1e308)),
+            ("comm_sigma", Box::new(|s| s.noise.comm_sigma = 101.0)),
+            ("factor 0", Box::new(|s| s.noise.straggler_factor = 0.0)),
+            (
+                "factor 1e308",
+                Box::new(|s| s.noise.straggler_factor = 1e308),
+            ),
+            ("playhead", Box::new(|s| s.view.playhead = 1e308)),
+            ("speed", Box::new(|s| s.view.speed = 1e300)),
+        ];
+        for (what, edit) in cases {
+            let mut s = base.clone();
+            edit(&mut s);
+            let err = decode(&encode(&s)).unwrap_err();
+            assert!(
+                err.contains("not valid") || err.contains("beyond") || err.contains("limit"),
+                "{what}: {err}"
+            );
+            assert!(!err.contains('\n'), "{what}: one line: {err}");
+        }
+        // A factor the engine accepts stays accepted at probability 0 and at 1.
+        let mut s = base.clone();
+        s.noise.straggler_factor = 3.0;
+        assert_eq!(decode(&encode(&s)).unwrap(), s);
+        s.noise.straggler_prob = 1.0;
+        assert_eq!(decode(&encode(&s)).unwrap(), s);
     }
 }

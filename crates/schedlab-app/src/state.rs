@@ -135,6 +135,21 @@ impl AppState {
                 return Err(format!("{what} must be a finite number >= 0 (got {v})"));
             }
         }
+        // The playhead is a time on the schedule, and no schedule is longer than the
+        // scenario's total-time limit; a speed past 1e6× plays nothing a person could see.
+        let max_time = schedlab_core::scenario::limits::MAX_TOTAL_TIME;
+        if self.view.playhead > max_time {
+            return Err(format!(
+                "playhead {} is beyond the longest possible schedule ({max_time:e})",
+                self.view.playhead
+            ));
+        }
+        if self.view.speed > 1e6 {
+            return Err(format!(
+                "playback speed {} is above the limit of 1e6",
+                self.view.speed
+            ));
+        }
         if n.straggler_prob > 1.0 {
             return Err("straggler probability must be at most 1".into());
         }

@@ -169,6 +169,20 @@ impl NoiseSettings {
     pub fn is_noisy(&self) -> bool {
         !self.noise().is_none()
     }
+
+    /// The engine's checks of these numbers ([`Noise::validate`]), for every entry point
+    /// that accepts them (links, the autosave, `schedlab open`): σ within the limit, a
+    /// straggler factor within the slowdown bounds even while the probability is 0 (the
+    /// page may raise it later, and the value must not fail only then).
+    pub fn validate(&self, problem: &Problem) -> Result<()> {
+        let mut noise = self.noise();
+        noise.random_stragglers = Some(RandomStragglers {
+            probability: self.straggler_prob,
+            factor: self.straggler_factor,
+            duration: 0.5,
+        });
+        noise.validate(problem)
+    }
 }
 
 /// The options of `options` that scheduler `id` accepts (none for an unknown id).

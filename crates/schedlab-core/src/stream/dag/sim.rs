@@ -558,8 +558,18 @@ pub fn simulate_recorded<'a>(
         st.events.push(job.arrival, Ev::Arrive(j));
     }
     let mut count = 0usize;
+    // Every job arrives once, every task finishes once and sets at most one wake-up, so a
+    // run has at most jobs + 2 × tasks events; past a generous multiple of that, a bug
+    // (not an input) would be looping: stop with an error instead of hanging the page.
+    let budget = 64 + 4 * (nj + 2 * total);
     while let Some((now, ev)) = st.events.pop() {
         count += 1;
+        if count > budget {
+            return Err(Error::Simulation(format!(
+                "event budget of {budget} exceeded at t = {now} ({} of {nj} jobs done): the run is not progressing",
+                st.completion.iter().filter(|c| !c.is_nan()).count()
+            )));
+        }
         let mut batch = vec![ev];
         while st.events.peek_time() == Some(now) {
             if let Some((_, e)) = st.events.pop() {
