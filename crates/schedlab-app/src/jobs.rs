@@ -50,6 +50,8 @@ pub struct Task {
     state: State,
 }
 
+// One task at a time exists: the size of the variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 enum State {
     Streams(Option<streams::Runner>),
@@ -167,10 +169,11 @@ mod tests {
     use crate::labs::streams::JobMix;
 
     fn streams_settings() -> StreamsSettings {
-        let mut s = StreamsSettings::default();
-        s.jobs = 300;
-        s.policies = vec!["srpt".into(), "fcfs".into(), "rr".into()];
-        s
+        StreamsSettings {
+            jobs: 300,
+            policies: vec!["srpt".into(), "fcfs".into(), "rr".into()],
+            ..Default::default()
+        }
     }
 
     fn through_worker(job: &Job) -> Result<Outcome, String> {

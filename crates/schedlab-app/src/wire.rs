@@ -271,14 +271,12 @@ mod tests {
         assert_eq!(back.to_bits(), nan.to_bits());
     }
 
+    type Nested = Vec<(Option<String>, Vec<(f64, usize, usize)>)>;
+
     #[test]
     fn nested_values_round_trip() {
-        let v: Vec<(Option<String>, Vec<(f64, usize, usize)>)> =
-            vec![(Some("é J3".into()), vec![(1.0, 2, 3)]), (None, vec![])];
-        assert_eq!(
-            from_bytes::<Vec<(Option<String>, Vec<(f64, usize, usize)>)>>(&to_bytes(&v)),
-            Some(v)
-        );
+        let v: Nested = vec![(Some("é J3".into()), vec![(1.0, 2, 3)]), (None, vec![])];
+        assert_eq!(from_bytes::<Nested>(&to_bytes(&v)), Some(v));
     }
 
     #[test]
