@@ -151,16 +151,14 @@ mod tests {
     #[test]
     fn links_carrying_numbers_the_engine_refuses_are_refused() {
         let base = AppState::new(presets::find("topcuoglu2002").unwrap().scenario());
-        let cases: Vec<(&str, Box<dyn Fn(&mut AppState)>)> = vec![
-            ("exec_sigma", Box::new(|s| s.noise.exec_sigma = 1e308)),
-            ("comm_sigma", Box::new(|s| s.noise.comm_sigma = 101.0)),
-            ("factor 0", Box::new(|s| s.noise.straggler_factor = 0.0)),
-            (
-                "factor 1e308",
-                Box::new(|s| s.noise.straggler_factor = 1e308),
-            ),
-            ("playhead", Box::new(|s| s.view.playhead = 1e308)),
-            ("speed", Box::new(|s| s.view.speed = 1e300)),
+        type Edit = fn(&mut AppState);
+        let cases: [(&str, Edit); 6] = [
+            ("exec_sigma", |s| s.noise.exec_sigma = 1e308),
+            ("comm_sigma", |s| s.noise.comm_sigma = 101.0),
+            ("factor 0", |s| s.noise.straggler_factor = 0.0),
+            ("factor 1e308", |s| s.noise.straggler_factor = 1e308),
+            ("playhead", |s| s.view.playhead = 1e308),
+            ("speed", |s| s.view.speed = 1e300),
         ];
         for (what, edit) in cases {
             let mut s = base.clone();
