@@ -117,9 +117,10 @@ pub fn App() -> impl IntoView {
             browser::record("lastEvalMs", browser::now_ms() - t0);
             let compare = state.schedulers.len() > 1;
             if let Ok(ev) = &result {
-                let tm = t_max_of(ev);
-                if ctx.playhead.get_untracked() > tm {
-                    ctx.playhead.set(tm);
+                let (p, tm) = (ctx.playhead.get_untracked(), t_max_of(ev));
+                let within = schedlab_app::kit::playback::clamp(p, tm);
+                if within != p {
+                    ctx.playhead.set(within);
                 }
             }
             let for_curves = result.as_ref().ok().cloned();

@@ -1,8 +1,9 @@
 //! [`MetricsTable`]: a header and rows of text cells, each cell and row with an optional test
-//! id, an optional selected row. It takes plain strings, so any lab (or a table model that
-//! yields screen rows) can feed it.
+//! id, an optional selected row. It takes plain strings, so any lab can feed it; a lab's
+//! metrics come from the kit's table model through [`from_table`].
 
 use leptos::prelude::*;
+use schedlab_app::kit::table::Table;
 
 /// A column heading, with an optional explanation shown on hover.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,6 +78,39 @@ impl Row {
             ..Row::default()
         }
     }
+}
+
+/// The on-screen header and rows of `t` (the kit's table model): each header with its
+/// explanation, each cell with its column's test id (`{base}-{row}`), each row with the test
+/// id `{row_id}-{row}` when `row_id` is given.
+pub fn from_table(t: &Table, row_id: Option<&str>) -> (Vec<Header>, Vec<Row>) {
+    let columns = t.screen_columns();
+    let header = columns
+        .iter()
+        .map(|c| Header {
+            text: c.screen_header(),
+            title: c.title.clone(),
+        })
+        .collect();
+    let rows = t
+        .screen_rows()
+        .into_iter()
+        .enumerate()
+        .map(|(i, cells)| Row {
+            cells: cells
+                .into_iter()
+                .zip(&columns)
+                .map(|(text, c)| Cell {
+                    text,
+                    testid: c.cell_testid(i),
+                    class: None,
+                })
+                .collect(),
+            testid: row_id.map(|r| format!("{r}-{i}")),
+            ..Row::default()
+        })
+        .collect();
+    (header, rows)
 }
 
 /// A table of `rows` under `header`. `selected` marks one row (class `selected`,

@@ -16,6 +16,6 @@ pub mod transport;
 pub use canvas::{area, fit_canvas, GanttCanvas};
 pub use file_upload::FileUpload;
 pub use latest::{run_latest, series_testid};
-pub use metrics_table::{Cell, Header, MetricsTable, Row};
+pub use metrics_table::{from_table, Cell, Header, MetricsTable, Row};
 pub use run_progress::{RunProgress, WorkerDied};
 pub use transport::{Transport, TransportBar};

@@ -4,21 +4,24 @@
 //! `,` / `.` step to the previous / next event.
 
 use leptos::prelude::*;
+use schedlab_app::kit::playback::{Playback, SPEEDS};
 use schedlab_app::kit::timeline::format_time;
 
 use crate::browser;
 
 /// What a transport bar drives. `Copy`: every field is a signal, a callback or plain data.
+/// Every move of the playhead (playing, stepping, seeking, clamping to the run) is
+/// [`Playback`]'s arithmetic on these signals.
 #[derive(Clone, Copy)]
 pub struct Transport {
     pub playhead: RwSignal<f64>,
     pub playing: RwSignal<bool>,
     /// The end of the timeline.
     pub t_max: Signal<f64>,
-    /// Playback speed (1 = the whole timeline in `seconds`).
+    /// Playback speed (1 = the whole timeline in `span_s`).
     pub speed: RwSignal<f64>,
-    /// Seconds the whole timeline takes at speed 1.
-    pub seconds: f64,
+    /// Seconds the whole timeline takes at speed 1 ([`Playback::span_s`]).
+    pub span_s: f64,
     /// Prefix of the test ids: `{prefix}play`, `{prefix}step`, `{prefix}step-back`,
     /// `{prefix}restart`, `{prefix}scrub`, `{prefix}playhead`.
     pub prefix: &'static str,
@@ -26,25 +29,22 @@ pub struct Transport {
     pub label: &'static str,
     /// The time line's text from (playhead, end).
     pub format: fn(f64, f64) -> String,
-    /// The next event time after (forward) or before the given time; None hides the step
-    /// buttons.
-    pub next_event: Option<Callback<(f64, bool), Option<f64>>>,
+    /// The step stops, sorted (the lab's event times); None hides the step buttons.
+    pub events: Option<Callback<(), Vec<f64>>>,
     /// Called with the playhead when playback pauses or the user seeks (to persist it).
     pub on_settle: Option<Callback<f64>>,
     /// Called when the user picks a speed.
     pub on_speed: Option<Callback<f64>>,
 }
 
-/// The speeds offered.
-const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
-
 impl Transport {
-    /// A bar at speed 1 over 20 s, showing `t = playhead / end`, without step buttons and
-    /// without callbacks; set the other fields as needed.
+    /// A bar at speed 1 over `span_s` seconds, showing `t = playhead / end`, without step
+    /// buttons and without callbacks; set the other fields as needed.
     pub fn new(
         playhead: RwSignal<f64>,
         playing: RwSignal<bool>,
         t_max: Signal<f64>,
+        span_s: f64,
         prefix: &'static str,
         label: &'static str,
     ) -> Transport {
@@ -53,13 +53,32 @@ impl Transport {
             playing,
             t_max,
             speed: RwSignal::new(1.0),
-            seconds: 20.0,
+            span_s,
             prefix,
             label,
             format: |p, tm| format!("t = {} / {}", format_time(p), format_time(tm)),
-            next_event: None,
+            events: None,
             on_settle: None,
             on_speed: None,
+        }
+    }
+
+    /// Runs `f` on the playback the signals hold (with the run's end), then writes back
+    /// what changed.
+    fn update(self, f: impl FnOnce(&mut Playback, f64)) {
+        let mut p = Playback::new(self.span_s);
+        p.playhead = self.playhead.get_untracked();
+        p.playing = self.playing.get_untracked();
+        p.speed = self.speed.get_untracked();
+        f(&mut p, self.t_max.get_untracked());
+        if p.playhead != self.playhead.get_untracked() {
+            self.playhead.set(p.playhead);
+        }
+        if p.playing != self.playing.get_untracked() {
+            self.playing.set(p.playing);
+        }
+        if p.speed != self.speed.get_untracked() {
+            self.speed.set(p.speed);
         }
     }
 
@@ -70,30 +89,29 @@ impl Transport {
     }
 
     fn seek(self, t: f64) {
-        self.playing.set(false);
-        self.playhead.set(t);
+        self.update(|p, tm| p.seek(t, tm));
         self.settle();
     }
 
     fn toggle(self) {
+        self.update(|p, tm| p.toggle(tm));
         if self.playing.get_untracked() {
-            self.playing.set(false);
-            self.settle();
-        } else {
-            if self.playhead.get_untracked() >= self.t_max.get_untracked() {
-                self.playhead.set(0.0);
-            }
-            self.playing.set(true);
             let now = browser::now_ms();
             request_animation_frame(move || self.tick(now));
+        } else {
+            self.settle();
         }
     }
 
     fn step(self, forward: bool) {
-        self.playing.set(false);
-        let Some(next) = self.next_event else { return };
-        if let Some(t) = next.run((self.playhead.get_untracked(), forward)) {
-            self.playhead.set(t);
+        let events = self.events.map(|e| e.run(())).unwrap_or_default();
+        self.update(|p, tm| p.step(&events, forward, tm));
+    }
+
+    fn set_speed(self, v: f64) {
+        self.update(|p, _| p.set_speed(v));
+        if let Some(cb) = self.on_speed {
+            cb.run(self.speed.get_untracked());
         }
     }
 
@@ -103,31 +121,15 @@ impl Transport {
             return;
         }
         let now = browser::now_ms();
-        let tm = self.t_max.get_untracked();
-        let mut p = self.playhead.get_untracked()
-            + (now - last).max(0.0) / 1000.0 * self.speed.get_untracked() * tm / self.seconds;
-        if p >= tm {
-            p = tm;
-            self.playing.set(false);
-        }
-        self.playhead.set(p);
+        self.update(|p, tm| p.advance(now - last, tm));
         request_animation_frame(move || self.tick(now));
-    }
-}
-
-/// The first time in `times` (sorted) strictly after `t` (forward) or before it.
-pub fn next_in(times: &[f64], t: f64, forward: bool) -> Option<f64> {
-    if forward {
-        times.iter().copied().find(|&x| x > t + 1e-9)
-    } else {
-        times.iter().rev().copied().find(|&x| x < t - 1e-9)
     }
 }
 
 #[component]
 pub fn TransportBar(t: Transport) -> impl IntoView {
     let id = move |name: &str| format!("{}{name}", t.prefix);
-    let has_steps = t.next_event.is_some();
+    let has_steps = t.events.is_some();
     let on_key = move |ev: web_sys::KeyboardEvent| {
         // The slider handles its own keys.
         let on_slider = ev
@@ -160,10 +162,7 @@ pub fn TransportBar(t: Transport) -> impl IntoView {
             })}
             <label class="field"><span>"Speed"</span>
                 <select data-testid=id("speed") aria-label="Playback speed" prop:value=move || t.speed.get().to_string() on:change=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                        t.speed.set(v);
-                        if let Some(cb) = t.on_speed { cb.run(v); }
-                    }
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() { t.set_speed(v); }
                 }>
                     {SPEEDS.iter().map(|v| view! { <option value=v.to_string()>{format!("{v}×")}</option> }).collect_view()}
                 </select>

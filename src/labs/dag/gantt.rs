@@ -3,11 +3,11 @@
 //! and the robustness chart in compare mode. Drawing code lives in `schedlab-app`.
 
 use leptos::prelude::*;
-use schedlab_app::labs::dag::eval::event_times;
+use schedlab_app::kit::playback;
+use schedlab_app::labs::dag::eval::evaluation_event_times;
 use schedlab_app::labs::dag::{charts, gantt};
 
 use crate::browser;
-use crate::components::transport::next_in;
 use crate::components::{area, series_testid, GanttCanvas, Transport, TransportBar};
 use crate::ctx::Ctx;
 
@@ -106,39 +106,27 @@ fn ScheduleGantt(column: usize) -> impl IntoView {
     }
 }
 
-/// Every event time of every column, sorted, for the step buttons.
-fn next_event(ctx: Ctx, p: f64, forward: bool) -> Option<f64> {
-    ctx.eval.with_untracked(|e| {
-        let Some(Ok(ev)) = e else { return None };
-        let mut times: Vec<f64> = ev
-            .columns
-            .iter()
-            .flat_map(|c| event_times(&c.run))
-            .collect();
-        schedlab_core::util::sort_dyn(&mut times, &f64::total_cmp);
-        times.dedup();
-        next_in(&times, p, forward)
-    })
-}
-
 #[component]
 pub fn GanttPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let speed = RwSignal::new(
-        ctx.editor
-            .with_untracked(|e| e.state.view.speed)
-            .clamp(0.1, 16.0),
-    );
+    let speed = RwSignal::new(playback::clamp_speed(
+        ctx.editor.with_untracked(|e| e.state.view.speed),
+    ));
     let transport = Transport {
         playhead: ctx.playhead,
         playing: ctx.playing,
         t_max: Signal::derive(move || ctx.t_max()),
         speed,
-        seconds: 10.0,
+        span_s: 10.0,
         prefix: "",
         label: "Playback",
         format: |p, tm| format!("t = {} / {}", gantt::format_time(p), gantt::format_time(tm)),
-        next_event: Some(Callback::new(move |(p, fwd)| next_event(ctx, p, fwd))),
+        events: Some(Callback::new(move |()| {
+            ctx.eval.with_untracked(|e| match e {
+                Some(Ok(ev)) => evaluation_event_times(ev),
+                _ => Vec::new(),
+            })
+        })),
         on_settle: Some(Callback::new(move |p: f64| {
             ctx.editor
                 .update(|e| e.set_quietly(|s| s.view.playhead = p))

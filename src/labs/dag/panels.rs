@@ -7,11 +7,11 @@ use schedlab_core::scenario::{LinkBandwidth, ProcKind};
 use schedlab_core::sched::REGISTRY;
 use wasm_bindgen::JsCast;
 
-use super::metrics::fmt;
 use crate::browser;
 use crate::components::fields::{num, num_field, range_field, seed_field, NumField};
 use crate::components::series_testid;
 use crate::ctx::{Ctx, Selection};
+use schedlab_app::kit::table::short as fmt;
 
 /// [`MAX_SAMPLES`] as the samples field's maximum.
 const MAX_SAMPLES_TEXT: &str = "200";

@@ -7,9 +7,9 @@ use schedlab_app::kit::color as palette;
 use schedlab_app::kit::timeline::format_time;
 use schedlab_app::labs::serving::{self, ServingResult};
 
-use crate::components::transport::next_in;
 use crate::components::{
-    area, series_testid, Cell, GanttCanvas, Header, MetricsTable, Row, Transport, TransportBar,
+    area, from_table, series_testid, GanttCanvas, Header, MetricsTable, Row, Transport,
+    TransportBar,
 };
 use crate::ctx::Ctx;
 
@@ -82,17 +82,6 @@ fn t_max(ctx: Ctx) -> f64 {
     ctx.serving.with(|r| r.as_ref().map_or(0.0, |r| r.t_max))
 }
 
-/// Arrivals and first tokens of every router's requests, sorted: what the step buttons visit.
-fn event_times(r: &ServingResult) -> Vec<f64> {
-    let mut times: Vec<f64> = r.workload.requests.iter().map(|q| q.arrival).collect();
-    for c in &r.columns {
-        times.extend(c.run.requests.iter().map(|q| q.prefill_end));
-    }
-    schedlab_core::util::sort_dyn(&mut times, &f64::total_cmp);
-    times.dedup();
-    times
-}
-
 #[component]
 pub fn ServingTransport() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -100,6 +89,7 @@ pub fn ServingTransport() -> impl IntoView {
         ctx.serving_playhead,
         ctx.serving_playing,
         Signal::derive(move || t_max(ctx)),
+        20.0,
         "serving-",
         "Serving playback",
     );
@@ -110,9 +100,9 @@ pub fn ServingTransport() -> impl IntoView {
             format_time(tm / 1000.0)
         )
     };
-    transport.next_event = Some(Callback::new(move |(p, forward): (f64, bool)| {
+    transport.events = Some(Callback::new(move |()| {
         ctx.serving
-            .with_untracked(|r| next_in(&event_times(r.as_ref()?), p, forward))
+            .with_untracked(|r| r.as_deref().map(serving::event_times).unwrap_or_default())
     }));
     view! { <TransportBar t=transport/> }
 }
@@ -157,58 +147,25 @@ pub fn ServingCharts() -> impl IntoView {
     }
 }
 
-/// One row per router.
-fn metric_rows(r: &ServingResult) -> Vec<Row> {
-    r.columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let m = &c.metrics;
-            Row {
-                cells: vec![
-                    Cell::new(c.router.clone()),
-                    Cell::new(format!("{:.1}", m.ttft_p50_ms)).id(format!("ttft-p50-{i}")),
-                    Cell::new(format!("{:.1}", m.ttft_p90_ms)),
-                    Cell::new(format!("{:.1}", m.ttft_p99_ms)),
-                    Cell::new(format!("{:.1} %", m.slo_attainment * 100.0)).id(format!("slo-{i}")),
-                    Cell::new(format!("{:.3}", m.cache_hit_rate)).id(format!("hit-{i}")),
-                    Cell::new(format!("{:.2}", m.load_imbalance)),
-                    Cell::new(m.moves.to_string()),
-                    Cell::new(
-                        m.prefixes_remapped
-                            .map_or("—".to_string(), |x| x.to_string()),
-                    )
-                    .id(format!("remapped-{i}")),
-                ],
-                testid: Some(format!("serving-row-{i}")),
-                title: Some(c.rule.clone()),
-                swatch: Some(palette::hex(palette::series_color(i))),
-                class: None,
-            }
-        })
-        .collect()
+/// The metrics table (the kit's table model of the result), a row per router with its
+/// series colour and its rule on hover.
+fn metric_rows(r: &ServingResult) -> (Vec<Header>, Vec<Row>) {
+    let (header, mut rows) = from_table(&serving::metrics_table(r), Some("serving-row"));
+    for (i, (row, c)) in rows.iter_mut().zip(&r.columns).enumerate() {
+        row.swatch = Some(palette::hex(palette::series_color(i)));
+        row.title = Some(c.rule.clone());
+    }
+    (header, rows)
 }
 
 #[component]
 pub fn ServingMetrics() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let header: Vec<Header> = [
-        "router",
-        "TTFT p50 (ms)",
-        "p90",
-        "p99",
-        "SLO attainment",
-        "cache hit rate",
-        "load imbalance",
-        "moved",
-        "prefixes remapped",
-    ]
-    .into_iter()
-    .map(Header::from)
-    .collect();
-    let rows = Signal::derive(move || {
+    let table = Memo::new(move |_| {
         ctx.serving
             .with(|r| r.as_deref().map(metric_rows).unwrap_or_default())
     });
+    let header = Signal::derive(move || table.with(|t| t.0.clone()));
+    let rows = Signal::derive(move || table.with(|t| t.1.clone()));
     view! { <MetricsTable header=header rows=rows testid="serving-metrics"/> }
 }

@@ -8,9 +8,9 @@ use schedlab_app::kit::timeline::format_time;
 use schedlab_app::labs::streams::{self, StreamsResult};
 
 use crate::browser;
-use crate::components::transport::next_in;
 use crate::components::{
-    area, series_testid, Cell, GanttCanvas, Header, MetricsTable, Row, Transport, TransportBar,
+    area, from_table, series_testid, Cell, GanttCanvas, Header, MetricsTable, Row, Transport,
+    TransportBar,
 };
 use crate::ctx::Ctx;
 
@@ -98,12 +98,13 @@ pub fn StreamsTransport() -> impl IntoView {
         ctx.streams_playhead,
         ctx.streams_playing,
         Signal::derive(move || t_max(ctx)),
+        20.0,
         "streams-",
         "Stream playback",
     );
-    transport.next_event = Some(Callback::new(move |(p, forward): (f64, bool)| {
+    transport.events = Some(Callback::new(move |()| {
         ctx.streams
-            .with_untracked(|r| next_in(&streams::event_times(r.as_ref()?), p, forward))
+            .with_untracked(|r| r.as_deref().map(streams::event_times).unwrap_or_default())
     }));
     view! { <TransportBar t=transport/> }
 }
@@ -180,70 +181,25 @@ pub fn StepThrough() -> impl IntoView {
     }
 }
 
-/// A flow-time-like number: 3 decimals below 1000, none above.
-fn f3(v: f64) -> String {
-    if v.abs() >= 1000.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
+/// The metrics table (the kit's table model of the result), a row per policy with its
+/// series colour.
+fn metric_rows(r: &StreamsResult) -> (Vec<Header>, Vec<Row>) {
+    let (header, mut rows) = from_table(&streams::metrics_table(r), Some("streams-row"));
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.swatch = Some(palette::hex(palette::series_color(i)));
     }
-}
-
-/// One row per policy.
-fn metric_rows(r: &StreamsResult) -> Vec<Row> {
-    r.columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let m = &c.metrics;
-            Row {
-                cells: vec![
-                    Cell::new(c.policy.clone()),
-                    Cell::new(f3(m.mean_flow_time)).id(format!("mean-flow-{i}")),
-                    Cell::new(f3(m.p99_flow_time)),
-                    Cell::new(f3(m.max_flow_time)),
-                    Cell::new(f3(m.mean_slowdown)),
-                    Cell::new(f3(m.mean_waiting_time)),
-                    Cell::new(format!("{:.4}", m.throughput)),
-                    Cell::new(format!("{:.1} %", m.utilisation * 100.0)),
-                    Cell::new(f3(m.mean_queue_length)),
-                    Cell::new(m.preemptions.to_string()),
-                    Cell::new(
-                        c.competitive_ratio
-                            .map_or("—".to_string(), |x| format!("{x:.3}")),
-                    ),
-                ],
-                testid: Some(format!("streams-row-{i}")),
-                swatch: Some(palette::hex(palette::series_color(i))),
-                ..Row::default()
-            }
-        })
-        .collect()
+    (header, rows)
 }
 
 #[component]
 pub fn StreamsMetrics() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let header: Vec<Header> = vec![
-        "policy".into(),
-        "mean flow".into(),
-        "p99 flow".into(),
-        "max flow".into(),
-        "mean slowdown".into(),
-        "mean wait".into(),
-        "throughput".into(),
-        "utilisation".into(),
-        "mean queue".into(),
-        "preemptions".into(),
-        Header::titled(
-            "competitive ratio",
-            "total flow time ÷ SRPT's on one machine as fast as all together",
-        ),
-    ];
-    let rows = Signal::derive(move || {
+    let table = Memo::new(move |_| {
         ctx.streams
             .with(|r| r.as_deref().map(metric_rows).unwrap_or_default())
     });
+    let header = Signal::derive(move || table.with(|t| t.0.clone()));
+    let rows = Signal::derive(move || table.with(|t| t.1.clone()));
     view! { <MetricsTable header=header rows=rows testid="streams-metrics"/> }
 }
 

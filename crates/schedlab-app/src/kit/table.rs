@@ -74,6 +74,11 @@ pub struct Column {
     /// Shown after the header on screen ("ms"), empty when none.
     pub unit: String,
     pub screen: Screen,
+    /// The base of the on-screen cells' test ids (`ttft-p50` gives `ttft-p50-0`,
+    /// `ttft-p50-1`, … by row); None: no test id.
+    pub testid: Option<String>,
+    /// What the header explains on hover; None: nothing.
+    pub title: Option<String>,
 }
 
 impl Column {
@@ -83,7 +88,23 @@ impl Column {
             key: key.into(),
             unit: unit.into(),
             screen,
+            testid: None,
+            title: None,
         }
+    }
+    /// The column with test ids `{base}-{row}` on screen.
+    pub fn id(mut self, base: &str) -> Column {
+        self.testid = Some(base.into());
+        self
+    }
+    /// The column with a header explained on hover.
+    pub fn titled(mut self, title: &str) -> Column {
+        self.title = Some(title.into());
+        self
+    }
+    /// The test id of this column's cell in `row` on screen.
+    pub fn cell_testid(&self, row: usize) -> Option<String> {
+        self.testid.as_ref().map(|b| format!("{b}-{row}"))
     }
     /// A column in the CSV only.
     pub fn csv_only(key: &str) -> Column {
@@ -166,6 +187,13 @@ impl Table {
     fn cell(&self, row: usize, col: usize) -> &Cell {
         self.rows[row].get(col).unwrap_or(&Cell::Missing)
     }
+    /// The cell of `row` in the column keyed `key` (Missing when there is none).
+    pub fn cell_by_key(&self, row: usize, key: &str) -> &Cell {
+        match self.columns.iter().position(|c| c.key == key) {
+            Some(k) => self.cell(row, k),
+            None => &Cell::Missing,
+        }
+    }
     /// The columns shown on screen.
     pub fn screen_columns(&self) -> Vec<&Column> {
         self.columns
@@ -192,6 +220,23 @@ impl Table {
                     .collect()
             })
             .collect()
+    }
+    /// The on-screen table turned on its side, for a few rows of many metrics: a header of
+    /// `corner` and each row's first cell, then a row per other screen column (its header,
+    /// then its cell in each row).
+    pub fn screen_transposed(&self, corner: &str) -> (Vec<String>, Vec<Vec<String>>) {
+        let headers = self.screen_headers();
+        let rows = self.screen_rows();
+        let mut header = vec![corner.to_string()];
+        header.extend(rows.iter().map(|r| r.first().cloned().unwrap_or_default()));
+        let body = (1..headers.len())
+            .map(|k| {
+                std::iter::once(headers[k].clone())
+                    .chain(rows.iter().map(|r| r[k].clone()))
+                    .collect()
+            })
+            .collect();
+        (header, body)
     }
     /// The CSV: a header of keys, then every row with exact numbers.
     pub fn csv(&self) -> String {
@@ -267,6 +312,31 @@ mod tests {
         // Exact: every number reads back bit for bit.
         let back: f64 = lines[1].split(',').nth(2).unwrap().parse().unwrap();
         assert_eq!(back, 2.0 / 3.0);
+    }
+
+    #[test]
+    fn the_transposed_screen_has_a_row_per_metric_and_a_column_per_row() {
+        let (header, rows) = table().screen_transposed("metric");
+        assert_eq!(header, ["metric", "dualmap", "a,b"]);
+        assert_eq!(
+            rows,
+            [
+                ["TTFT p50 (ms)", "123.5", "0.1"],
+                ["SLO attainment", "66.7 %", "100.0 %"],
+                ["remapped", "7", "—"]
+            ]
+        );
+        let t = table();
+        assert_eq!(t.cell_by_key(0, "requests"), &Cell::Int(300));
+        assert_eq!(t.cell_by_key(0, "nothing"), &Cell::Missing);
+        assert_eq!(
+            t.columns[1]
+                .clone()
+                .id("ttft-p50")
+                .cell_testid(2)
+                .as_deref(),
+            Some("ttft-p50-2")
+        );
     }
 
     #[test]

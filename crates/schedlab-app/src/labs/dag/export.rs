@@ -2,7 +2,7 @@
 //! noise, the mean and standard deviation over the samples) and its CSV.
 
 use super::eval::Evaluation;
-use crate::kit::table::{Cell, Column, Screen, Table};
+use crate::kit::table::{short, Cell, Column, Screen, Table};
 
 /// The metrics shown per scheduler: (header, key).
 pub const METRICS: [(&str, &str); 8] = [
@@ -42,6 +42,70 @@ pub fn metrics_table(e: &Evaluation) -> Table {
         t.push(row);
     }
     t
+}
+
+/// What the page shows: [`metrics_table`] on its side (a row per metric, a column per
+/// scheduler), each value followed under noise by its mean ± standard deviation over the
+/// samples, then utilisation and idle time per processor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreenTable {
+    /// "metric", then the schedulers.
+    pub header: Vec<String>,
+    /// A row per metric: its name, then a cell per scheduler.
+    pub rows: Vec<Vec<String>>,
+    /// Utilisation and idle time per processor: a name, then a cell per scheduler.
+    pub per_processor: Vec<Vec<String>>,
+}
+
+/// The on-screen metrics of `e`; `noisy`: the state asks for noise, so a scheduler run over
+/// more than one sample shows each metric's mean and standard deviation.
+pub fn screen_table(e: &Evaluation, noisy: bool) -> ScreenTable {
+    let t = metrics_table(e);
+    let (header, mut rows) = t.screen_transposed("metric");
+    for (row, key) in rows.iter_mut().zip(METRICS.map(|m| m.1)) {
+        for (j, c) in e.columns.iter().enumerate() {
+            if noisy && c.sample_makespans.len() > 1 {
+                let num = |k: String| match t.cell_by_key(j, &k) {
+                    Cell::Num(v) => short(*v),
+                    _ => "—".into(),
+                };
+                let text = format!(
+                    "{} (mean {} ± {})",
+                    row[j + 1],
+                    num(format!("{key}_mean")),
+                    num(format!("{key}_std"))
+                );
+                row[j + 1] = text;
+            }
+        }
+    }
+    let names = &e.problem.proc_names;
+    let per_proc = |label: &str, f: &dyn Fn(&schedlab_core::metrics::Metrics) -> Vec<String>| {
+        std::iter::once(label.to_string())
+            .chain(e.columns.iter().map(|c| f(&c.run.metrics).join(" · ")))
+            .collect::<Vec<_>>()
+    };
+    let per_processor = vec![
+        per_proc("utilisation per processor", &|m| {
+            names
+                .iter()
+                .zip(&m.utilisation)
+                .map(|(n, u)| format!("{n} {:.0}%", u * 100.0))
+                .collect()
+        }),
+        per_proc("idle time per processor", &|m| {
+            names
+                .iter()
+                .zip(&m.idle_time)
+                .map(|(n, u)| format!("{n} {}", short(*u)))
+                .collect()
+        }),
+    ];
+    ScreenTable {
+        header,
+        rows,
+        per_processor,
+    }
 }
 
 /// CSV with a header; per scheduler the shown run's metrics and, under noise, the mean and
@@ -92,5 +156,45 @@ mod tests {
         let slr = e.columns[0].run.metrics.slr;
         assert!(row[4].len() <= 6, "{}", row[4]);
         assert!(t.csv().contains(&format!(",{slr},")));
+    }
+
+    #[test]
+    fn the_screen_has_a_row_per_metric_and_a_column_per_scheduler() {
+        let mut s = AppState::new(presets::find("topcuoglu2002").unwrap().scenario());
+        s.schedulers = vec!["heft".into(), "cpop".into()];
+        let e = evaluate(&s).unwrap();
+        let st = screen_table(&e, false);
+        assert_eq!(st.header, ["metric", "heft", "cpop"]);
+        assert_eq!(st.rows.len(), METRICS.len());
+        assert_eq!(st.rows[0], ["makespan", "80", "86"]);
+        assert_eq!(st.per_processor.len(), 2);
+        assert_eq!(st.per_processor[0][0], "utilisation per processor");
+        assert!(
+            st.per_processor[0][1].starts_with("P1 "),
+            "{:?}",
+            st.per_processor
+        );
+        assert!(st.per_processor[0][1].contains(" · "));
+        // Under noise with samples, each value is followed by its mean ± std.
+        s.noise.exec_sigma = 0.3;
+        s.noise.samples = 20;
+        let e = evaluate(&s).unwrap();
+        let st = screen_table(&e, s.noise.is_noisy());
+        let c = &e.columns[0];
+        let m = c.stats["makespan"];
+        assert_eq!(
+            st.rows[0][1],
+            format!(
+                "{} (mean {} ± {})",
+                short(c.run.metrics.makespan),
+                short(m.mean),
+                short(m.std)
+            )
+        );
+        // Without noise asked for, the plain value.
+        assert_eq!(
+            screen_table(&e, false).rows[0][1],
+            short(c.run.metrics.makespan)
+        );
     }
 }

@@ -13,4 +13,4 @@ pub mod presets;
 
 pub use crate::state::AppState as Settings;
 pub use eval::{evaluate as run, event_times, Evaluation};
-pub use export::{metrics_csv, metrics_table};
+pub use export::{metrics_csv, metrics_table, screen_table, ScreenTable};

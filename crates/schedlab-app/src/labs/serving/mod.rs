@@ -16,5 +16,5 @@ pub use draw::{
 };
 pub use export::{metrics_csv, metrics_table};
 pub use rules::{scale_at, trace_cache_floor, trim_trace, use_synthetic, use_trace};
-pub use run::{routers, run_all, run_all as run, ServingColumn, ServingResult};
+pub use run::{event_times, routers, run_all, run_all as run, ServingColumn, ServingResult};
 pub use schedlab_core::serve::lab::ServingSettings;

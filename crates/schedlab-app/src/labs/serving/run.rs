@@ -90,3 +90,13 @@ pub fn run_all(s: &ServingSettings) -> Result<ServingResult, String> {
 pub fn routers() -> Vec<Entry<()>> {
     ROUTERS.iter().map(Entry::about).collect()
 }
+
+/// Arrivals and first tokens of every router's requests, sorted and deduplicated: the
+/// playback's step stops.
+pub fn event_times(r: &ServingResult) -> Vec<f64> {
+    let mut times: Vec<f64> = r.workload.requests.iter().map(|q| q.arrival).collect();
+    for c in &r.columns {
+        times.extend(c.run.requests.iter().map(|q| q.prefill_end));
+    }
+    crate::kit::playback::events(times)
+}

@@ -77,6 +77,17 @@ fn the_default_lab_shows_dualmap_keeping_prefixes_together() {
 }
 
 #[test]
+fn the_step_stops_are_every_arrival_and_first_token_in_order() {
+    let r = run_all(&ServingSettings::default()).unwrap();
+    let ev = event_times(&r);
+    assert!(ev.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+    let q = &r.columns[1].run.requests[3];
+    assert!(ev.contains(&r.workload.requests[3].arrival));
+    assert!(ev.contains(&q.prefill_end));
+    assert!(*ev.last().unwrap() <= r.t_max);
+}
+
+#[test]
 fn adding_an_instance_at_the_playhead_reports_the_remapped_prefixes() {
     let mut s = ServingSettings::default();
     let base = run_all(&s).unwrap();
