@@ -3,9 +3,12 @@
 //! lab list the header iterates.
 
 use leptos::prelude::*;
+use schedlab_app::kit::playback::next_event as next_in;
+use schedlab_app::kit::table::{Column, Screen, Table};
 use schedlab_app::state::Lab;
-use schedlab_web::components::transport::next_in;
-use schedlab_web::components::{Cell, Header, MetricsTable, Row, Transport, TransportBar};
+use schedlab_web::components::{
+    from_table, Cell, Header, MetricsTable, Row, Transport, TransportBar,
+};
 use schedlab_web::labs::{self, LABS};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -101,6 +104,47 @@ async fn the_metrics_table_shows_rows_ids_and_the_selected_row() {
 }
 
 #[wasm_bindgen_test]
+async fn a_table_model_shows_its_screen_columns_with_their_ids_and_titles() {
+    let mut t = Table::new(vec![
+        Column::new("policy", "policy", "", Screen::Short),
+        Column::csv_only("jobs"),
+        Column::new("mean flow", "mean_flow_time", "", Screen::Magnitude).id("mean-flow"),
+        Column::new("ratio", "ratio", "", Screen::Fixed(3)).titled("vs SRPT"),
+    ]);
+    t.push(vec![
+        "srpt".into(),
+        10usize.into(),
+        1.25.into(),
+        None::<f64>.into(),
+    ]);
+    t.push(vec![
+        "fcfs".into(),
+        10usize.into(),
+        2.5.into(),
+        Some(1.5).into(),
+    ]);
+    let (header, rows) = from_table(&t, Some("streams-row"));
+    let el = host();
+    let handle = leptos::mount::mount_to(el.clone(), move || {
+        view! { <MetricsTable header=header rows=rows testid="model"/> }
+    });
+    settle().await;
+    let heads = by_id(&el, "model").query_selector_all("th").unwrap();
+    assert_eq!(heads.length(), 3, "the CSV-only column is not on screen");
+    let ratio: web_sys::Element = heads.get(2).unwrap().unchecked_into();
+    assert_eq!(ratio.get_attribute("title").as_deref(), Some("vs SRPT"));
+    assert_eq!(by_id(&el, "mean-flow-0").text_content().unwrap(), "1.250");
+    assert_eq!(by_id(&el, "mean-flow-1").text_content().unwrap(), "2.500");
+    let row = by_id(&el, "streams-row-1").text_content().unwrap();
+    assert_eq!(row, "fcfs2.5001.500");
+    assert!(by_id(&el, "streams-row-0")
+        .text_content()
+        .unwrap()
+        .ends_with('—'));
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
 fn next_in_finds_the_neighbouring_event() {
     let times = [0.0, 1.0, 2.5, 4.0];
     assert_eq!(next_in(&times, 1.0, true), Some(2.5));
@@ -132,12 +176,11 @@ async fn the_transport_bar_steps_restarts_and_answers_keys() {
             playhead,
             playing,
             Signal::derive(|| 10.0),
+            20.0,
             "x-",
             "Test playback",
         );
-        t.next_event = Some(Callback::new(|(p, fwd): (f64, bool)| {
-            next_in(&[0.0, 2.0, 5.0, 7.5, 10.0], p, fwd)
-        }));
+        t.events = Some(Callback::new(|()| vec![0.0, 2.0, 5.0, 7.5, 10.0]));
         t.on_settle = Some(Callback::new(move |p: f64| settled.update(|v| v.push(p))));
         view! { <TransportBar t=t/> }
     });
@@ -185,6 +228,7 @@ async fn a_transport_bar_without_events_has_no_step_buttons() {
             RwSignal::new(0.0),
             RwSignal::new(false),
             Signal::derive(|| 1.0),
+            20.0,
             "y-",
             "Bare",
         );
