@@ -64,8 +64,8 @@ impl Transport {
     }
 
     /// Runs `f` on the playback the signals hold (with the run's end), then writes back
-    /// what changed.
-    fn update(self, f: impl FnOnce(&mut Playback, f64)) {
+    /// what changed (`dyn`: one copy of this in the bundle, not one per caller).
+    fn update(self, f: &dyn Fn(&mut Playback, f64)) {
         let mut p = Playback::new(self.span_s);
         p.playhead = self.playhead.get_untracked();
         p.playing = self.playing.get_untracked();
@@ -89,12 +89,12 @@ impl Transport {
     }
 
     fn seek(self, t: f64) {
-        self.update(|p, tm| p.seek(t, tm));
+        self.update(&|p, tm| p.seek(t, tm));
         self.settle();
     }
 
     fn toggle(self) {
-        self.update(|p, tm| p.toggle(tm));
+        self.update(&|p, tm| p.toggle(tm));
         if self.playing.get_untracked() {
             let now = browser::now_ms();
             request_animation_frame(move || self.tick(now));
@@ -105,11 +105,11 @@ impl Transport {
 
     fn step(self, forward: bool) {
         let events = self.events.map(|e| e.run(())).unwrap_or_default();
-        self.update(|p, tm| p.step(&events, forward, tm));
+        self.update(&|p, tm| p.step(&events, forward, tm));
     }
 
     fn set_speed(self, v: f64) {
-        self.update(|p, _| p.set_speed(v));
+        self.update(&|p, _| p.set_speed(v));
         if let Some(cb) = self.on_speed {
             cb.run(self.speed.get_untracked());
         }
@@ -121,7 +121,7 @@ impl Transport {
             return;
         }
         let now = browser::now_ms();
-        self.update(|p, tm| p.advance(now - last, tm));
+        self.update(&|p, tm| p.advance(now - last, tm));
         request_animation_frame(move || self.tick(now));
     }
 }
