@@ -89,7 +89,7 @@ pub fn from_table(t: &Table, row_id: Option<&str>) -> (Vec<Header>, Vec<Row>) {
         .iter()
         .map(|c| Header {
             text: c.screen_header(),
-            title: c.title.clone(),
+            title: c.title.map(String::from),
         })
         .collect();
     let rows = t

@@ -194,12 +194,13 @@ fn metric_rows(r: &StreamsResult) -> (Vec<Header>, Vec<Row>) {
 #[component]
 pub fn StreamsMetrics() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let table = Memo::new(move |_| {
+    // Built twice per result (header, rows): cheap, and no comparison code in the bundle.
+    let table = move || {
         ctx.streams
             .with(|r| r.as_deref().map(metric_rows).unwrap_or_default())
-    });
-    let header = Signal::derive(move || table.with(|t| t.0.clone()));
-    let rows = Signal::derive(move || table.with(|t| t.1.clone()));
+    };
+    let header = Signal::derive(move || table().0);
+    let rows = Signal::derive(move || table().1);
     view! { <MetricsTable header=header rows=rows testid="streams-metrics"/> }
 }
 

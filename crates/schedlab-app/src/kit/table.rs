@@ -76,9 +76,9 @@ pub struct Column {
     pub screen: Screen,
     /// The base of the on-screen cells' test ids (`ttft-p50` gives `ttft-p50-0`,
     /// `ttft-p50-1`, … by row); None: no test id.
-    pub testid: Option<String>,
+    pub testid: Option<&'static str>,
     /// What the header explains on hover; None: nothing.
-    pub title: Option<String>,
+    pub title: Option<&'static str>,
 }
 
 impl Column {
@@ -93,18 +93,18 @@ impl Column {
         }
     }
     /// The column with test ids `{base}-{row}` on screen.
-    pub fn id(mut self, base: &str) -> Column {
-        self.testid = Some(base.into());
+    pub fn id(mut self, base: &'static str) -> Column {
+        self.testid = Some(base);
         self
     }
     /// The column with a header explained on hover.
-    pub fn titled(mut self, title: &str) -> Column {
-        self.title = Some(title.into());
+    pub fn titled(mut self, title: &'static str) -> Column {
+        self.title = Some(title);
         self
     }
     /// The test id of this column's cell in `row` on screen.
     pub fn cell_testid(&self, row: usize) -> Option<String> {
-        self.testid.as_ref().map(|b| format!("{b}-{row}"))
+        self.testid.map(|b| format!("{b}-{row}"))
     }
     /// A column in the CSV only.
     pub fn csv_only(key: &str) -> Column {

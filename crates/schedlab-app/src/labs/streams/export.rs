@@ -106,6 +106,6 @@ mod tests {
         assert!(m < 1000.0);
         assert_eq!(t.screen_rows()[0][1], format!("{m:.3}"));
         let ratio = t.columns.last().unwrap();
-        assert!(ratio.title.as_deref().unwrap().contains("SRPT"));
+        assert!(ratio.title.unwrap().contains("SRPT"));
     }
 }
