@@ -16,7 +16,7 @@ pub(crate) fn bench(with_saga: bool, with_web: bool) -> Result {
     run(Command::new("cargo").args(["bench", "-p", "schedlab-core", "--bench", "engine"]))?;
     step("summary: median time per iteration (from target/criterion)");
     let mut rows = Vec::new();
-    collect_estimates(&root().join("target/criterion"), &mut rows);
+    collect_estimates(&target_dir().join("criterion"), &mut rows);
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
     for (name, ns) in rows {
