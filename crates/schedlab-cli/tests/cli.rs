@@ -1,56 +1,10 @@
 //! The `schedlab` binary: its exact interface, and exit status 2 with one `error:` line on
 //! any bad input.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
+use common::{data, fails, ok_json, preset, schedlab};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-fn preset(name: &str) -> String {
-    root()
-        .join("assets/scenarios")
-        .join(format!("{name}.json"))
-        .to_string_lossy()
-        .into_owned()
-}
-fn data(rel: &str) -> String {
-    root()
-        .join("../shared/data")
-        .join(rel)
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn schedlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_schedlab"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn ok_json(args: &[&str]) -> Value {
-    let out = schedlab(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
-}
-
-/// Exit status 2, nothing on stdout, exactly one stderr line starting with `error:`.
-fn fails(args: &[&str]) -> String {
-    let out = schedlab(args);
-    assert_eq!(out.status.code(), Some(2), "{args:?} should fail with 2");
-    assert!(out.stdout.is_empty(), "{args:?} printed on stdout");
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.lines().count(), 1, "{args:?}: not one line: {err}");
-    assert!(err.starts_with("error: "), "{args:?}: {err}");
-    err
-}
 
 #[test]
 fn run_gives_the_papers_heft_schedule_as_json() {

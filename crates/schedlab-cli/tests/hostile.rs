@@ -3,21 +3,13 @@
 //! bounded time and memory with exit status 2 and one `error:` line (or, for a closed pipe,
 //! a quiet non-zero exit), never a panic.
 
+mod common;
+
 use std::fs::File;
-use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-fn preset(name: &str) -> String {
-    root()
-        .join("assets/scenarios")
-        .join(format!("{name}.json"))
-        .to_string_lossy()
-        .into_owned()
-}
+use common::{preset, root};
 
 /// What a run left behind.
 struct Ran {

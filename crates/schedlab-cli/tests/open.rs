@@ -2,46 +2,14 @@
 //! evaluation of the same state), whether given as a URL, a bare fragment or a file; and
 //! bad input is one `error:` line with exit status 2.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
+use common::{fails, ok_json, root, schedlab};
 use schedlab_app::labs::dag::{eval, presets};
 use schedlab_app::labs::{serving, streams};
 use schedlab_app::link;
 use schedlab_app::state::{AppState, Lab};
 use serde_json::{json, Value};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn schedlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_schedlab"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn ok_json(args: &[&str]) -> Value {
-    let out = schedlab(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
-}
-
-/// Exit status 2, nothing on stdout, exactly one stderr line starting with `error:`.
-fn fails(args: &[&str]) -> String {
-    let out = schedlab(args);
-    assert_eq!(out.status.code(), Some(2), "{args:?} should fail with 2");
-    assert!(out.stdout.is_empty(), "{args:?} printed on stdout");
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.lines().count(), 1, "{args:?}: not one line: {err}");
-    assert!(err.starts_with("error: "), "{args:?}: {err}");
-    err
-}
 
 /// The DAG lab: Topcuoglu's graph, HEFT and CPOP under execution noise.
 fn dag_state() -> AppState {
