@@ -61,14 +61,12 @@ enum State {
 }
 
 impl Task {
-    /// Checks the job's settings (the same checks as a run in the page) and gets ready.
+    /// Gets ready to run the job. A Streams job's settings are checked here (building
+    /// its runner does); a Serving job's by `run_all` when it runs, as in the page.
     pub fn new(job: Job) -> Result<Task, String> {
         let state = match job {
             Job::Streams(s) => State::Streams(Some(streams::Runner::new(&s)?)),
-            Job::Serving(s) => {
-                crate::limits::check_serving(&s)?;
-                State::Serving(s)
-            }
+            Job::Serving(s) => State::Serving(s),
         };
         Ok(Task { state })
     }
