@@ -112,7 +112,7 @@ fn shape(family: &Family, rng: &mut StdRng) -> Result<Shape> {
             for _ in levels..tasks {
                 level_of.push(rng.random_range(0..levels));
             }
-            level_of.sort_unstable();
+            crate::util::sort_ord(&mut level_of);
             let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); levels];
             for (t, &l) in level_of.iter().enumerate() {
                 by_level[l].push(t);

@@ -55,6 +55,50 @@ pub fn sort_positions(idx: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering)
     idx.sort_by(|&a, &b| cmp(a, b));
 }
 
+/// Sorts by `Ord` where equal elements are indistinguishable (tuples of integers and
+/// [`OrdF64`]s), so every sorting algorithm gives the same result: natively std's
+/// unstable sort (fast, inlined), in WebAssembly [`sort_dyn`] (the one shared
+/// instantiation, about 2 KB less per element type). The unit tests check that both agree.
+#[inline]
+pub fn sort_ord<T: Ord>(v: &mut [T]) {
+    #[cfg(target_arch = "wasm32")]
+    sort_dyn(v, &T::cmp);
+    #[cfg(not(target_arch = "wasm32"))]
+    v.sort_unstable();
+}
+
+/// The `m` smallest positions under a total order (`cmp` never says Equal for two
+/// different positions), sorted: natively a selection then a sort of the `m`, in
+/// WebAssembly one sort through the shared instantiation ([`smallest_sorted_compact`]).
+#[inline]
+pub fn smallest_sorted<F: Fn(&usize, &usize) -> Ordering>(idx: &mut Vec<usize>, m: usize, cmp: F) {
+    #[cfg(target_arch = "wasm32")]
+    smallest_sorted_compact(idx, m, &cmp);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        if m < idx.len() {
+            if m == 0 {
+                idx.clear();
+                return;
+            }
+            idx.select_nth_unstable_by(m - 1, &cmp);
+            idx.truncate(m);
+        }
+        idx.sort_by(cmp);
+    }
+}
+
+/// WebAssembly's [`smallest_sorted`]: sort everything, keep the first `m`.
+#[cfg(any(test, target_arch = "wasm32"))]
+fn smallest_sorted_compact(
+    idx: &mut Vec<usize>,
+    m: usize,
+    cmp: &dyn Fn(&usize, &usize) -> Ordering,
+) {
+    sort_positions(idx, &|a, b| cmp(&a, &b));
+    idx.truncate(m);
+}
+
 /// A number for an error message: plain when it reads well (`2.5`, `1000`), in scientific
 /// notation when it would print dozens of digits (`1e308`, `5e-324`).
 pub fn show(v: f64) -> String {
@@ -89,6 +133,29 @@ mod tests {
                 let mut d = v;
                 d.sort_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)));
                 assert_eq!(c, d);
+            }
+        }
+    }
+
+    #[test]
+    fn the_compact_sorts_of_the_bundle_equal_the_native_ones() {
+        let mut rng = StdRng::seed_from_u64(9);
+        for n in [0usize, 1, 2, 5, 40, 400] {
+            let v: Vec<(u8, u64)> = (0..n)
+                .map(|_| (rng.random_range(0..4), rng.random_range(0..9)))
+                .collect();
+            let (mut a, mut b) = (v.clone(), v.clone());
+            sort_ord(&mut a);
+            sort_dyn(&mut b, &Ord::cmp);
+            assert_eq!(a, b);
+            let keys: Vec<f64> = (0..n).map(|_| rng.random_range(0..5) as f64).collect();
+            let cmp = |x: &usize, y: &usize| keys[*x].total_cmp(&keys[*y]).then(x.cmp(y));
+            for m in [0, 1, n / 2, n, n + 3] {
+                let (mut a, mut b): (Vec<usize>, Vec<usize>) = ((0..n).collect(), (0..n).collect());
+                smallest_sorted(&mut a, m, cmp);
+                smallest_sorted_compact(&mut b, m, &cmp);
+                assert_eq!(a, b, "n {n} m {m}");
+                assert_eq!(a.len(), m.min(n));
             }
         }
     }

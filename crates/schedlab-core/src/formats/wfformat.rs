@@ -255,7 +255,7 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
                     hits.extend_from_slice(ks);
                 }
             }
-            hits.sort_unstable();
+            crate::util::sort_ord(&mut hits);
         }
         let data: f64 = hits
             .iter()

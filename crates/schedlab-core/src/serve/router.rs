@@ -174,7 +174,7 @@ impl Ring {
                 (0..VNODES).map(move |v| (mix(salt ^ mix((i as u64) << 16 | v as u64)), i))
             })
             .collect();
-        points.sort_unstable();
+        crate::util::sort_ord(&mut points);
         Ring { salt, points }
     }
 

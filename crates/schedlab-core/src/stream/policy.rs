@@ -280,11 +280,7 @@ impl Policy {
                     .then(x.1.total_cmp(&y.1))
                     .then(x.2.cmp(&y.2))
             };
-            if m < n {
-                idx.select_nth_unstable_by(m - 1, cmp);
-                idx.truncate(m);
-            }
-            idx.sort_by(cmp);
+            crate::util::smallest_sorted(&mut idx, m, cmp);
             for &i in &idx {
                 rates[i] = 1.0;
             }

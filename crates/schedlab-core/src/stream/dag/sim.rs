@@ -339,7 +339,7 @@ impl State<'_> {
             }
             out.extend(set.iter().take(per_class).copied());
         }
-        out.sort_unstable();
+        crate::util::sort_ord(out);
     }
 
     /// The features of candidate `g` placed on `p` to finish at `f` (see
