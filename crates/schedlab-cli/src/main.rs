@@ -16,6 +16,11 @@ mod table;
 
 use args::{Cli, Command, GenCommand};
 
+/// mimalloc: a third less CPU per `schedlab run` than glibc's malloc, whose large buffers
+/// are fresh page-faulted `mmap`s every time (ARCHITECTURE.md, Dependencies).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
