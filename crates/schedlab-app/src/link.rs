@@ -19,7 +19,10 @@ pub const MAX_LINK_JSON_BYTES: usize = schedlab_core::scenario::limits::MAX_INPU
 /// Encodes a state as a URL fragment (without the leading `#`).
 pub fn encode(state: &AppState) -> String {
     let json = serde_json::to_vec(state).expect("the state always serializes");
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    // The best compression for the links people share; a state of megabytes (a big
+    // import's autosave) at level 6, three times faster for a few percent more.
+    let level = if json.len() <= 1 << 20 { 9 } else { 6 };
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, level);
     format!("s{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
 }
 

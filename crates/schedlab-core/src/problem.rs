@@ -144,7 +144,8 @@ impl Problem {
         }
 
         // Processors.
-        let mut proc_index: HashMap<&str, usize> = HashMap::with_capacity(m);
+        let mut proc_index: HashMap<&str, usize, Fast> =
+            HashMap::with_capacity_and_hasher(m, Fast::default());
         for (i, p) in scenario.processors.iter().enumerate() {
             check_name("processor", i, &p.name)?;
             if proc_index.insert(p.name.as_str(), i).is_some() {
@@ -168,7 +169,8 @@ impl Problem {
         check_number(|| "network latency".to_string(), net.latency, true)?;
         let mut inv_bw = vec![default_inv_bw; m * m];
         let mut lat = vec![net.latency; m * m];
-        let mut seen_links = std::collections::HashSet::new();
+        let mut seen_links: HashSet<(usize, usize), Fast> =
+            HashSet::with_capacity_and_hasher(net.links.len(), Fast::default());
         for (i, l) in net.links.iter().enumerate() {
             let what = || format!("link #{i} ({} - {})", l.a, l.b);
             let a = *proc_index.get(l.a.as_str()).ok_or_else(|| {

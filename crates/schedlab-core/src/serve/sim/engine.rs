@@ -355,6 +355,14 @@ impl State<'_> {
         }
         let mut moved = 0;
         let mut pos = self.inst[i].queue.len();
+        // The work queued ahead of each position, summed left to right once (the same
+        // additions, in the same order, as summing the first `pos` each time; moving a
+        // request away only shortens the queue behind the positions still to visit).
+        let mut prefix = Vec::with_capacity(pos + 1);
+        prefix.push(std::iter::empty::<f64>().sum::<f64>());
+        for &x in &self.inst[i].queue {
+            prefix.push(prefix[prefix.len() - 1] + self.est_ms[x]);
+        }
         while pos > 0 && moved < 8 {
             pos -= 1;
             let r = self.inst[i].queue[pos];
@@ -365,12 +373,7 @@ impl State<'_> {
             }
             let req = &self.w.requests[r];
             // Its predicted TTFT here: the work queued ahead of it plus its own prefill.
-            let ahead: f64 = self.inst[i]
-                .queue
-                .iter()
-                .take(pos)
-                .map(|&x| self.est_ms[x])
-                .sum::<f64>()
+            let ahead: f64 = prefix[pos]
                 + if self.inst[i].running.is_some() {
                     (self.inst[i].running_end - self.now).max(0.0)
                 } else {

@@ -96,6 +96,10 @@ pub struct Sim {
     preemptions: usize,
     events: usize,
     max_events: usize,
+    /// Jobs looked at so far, summed over events (each event reads every job in the
+    /// system), and its budget.
+    work: usize,
+    max_work: usize,
     /// Whether each job had a whole machine in the previous interval.
     had_machine: Vec<bool>,
     record: bool,
@@ -156,6 +160,8 @@ impl Sim {
             preemptions: 0,
             events: 0,
             max_events,
+            work: 0,
+            max_work: limits::WORK_BASE + limits::WORK_PER_JOB * n,
             had_machine: vec![false; n],
             record: false,
             decisions: Vec::new(),
@@ -174,6 +180,10 @@ impl Sim {
     }
 
     /// Decision intervals handled so far.
+    pub fn work(&self) -> usize {
+        self.work
+    }
+
     pub fn events(&self) -> usize {
         self.events
     }
@@ -241,6 +251,17 @@ impl Sim {
             return Ok(false);
         }
         self.events += 1;
+        self.work += self.active.len();
+        if self.work > self.max_work {
+            return Err(Error::Simulation(format!(
+                "work budget exceeded at t = {} ({} jobs in the system, {} of {} done): each event reads every job in the system, and this stream keeps too many of them waiting at once for {} job-reads (fewer or later arrivals, more machines or a lower load would fit)",
+                show(now),
+                self.active.len(),
+                self.completed(),
+                self.jobs,
+                self.max_work
+            )));
+        }
         let alloc = policy.allocate(&self.active, m);
         let rates = &alloc.rates;
         // Preemptions: a job that had a machine and lost it while unfinished.
