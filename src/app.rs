@@ -1,18 +1,16 @@
 //! The playground page: wires signals to `schedlab-app`'s model and the engine.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use schedlab_app::editor::Editor;
-use schedlab_app::labs::dag::eval;
 use schedlab_app::labs::dag::presets;
 use schedlab_app::link;
 use schedlab_app::state::AppState;
 
 use crate::browser;
 use crate::components::run_latest;
-use crate::ctx::{t_max_of, Ctx, Selection};
+use crate::ctx::{Ctx, DagGeneration, Selection};
 use crate::header::Header;
 use crate::labs;
 
@@ -68,6 +66,7 @@ pub fn App() -> impl IntoView {
         serving_playhead: RwSignal::new(0.0),
         serving_playing: RwSignal::new(false),
         serving_progress: RwSignal::new(None),
+        dag_progress: RwSignal::new(None),
         worker_died: RwSignal::new(None),
         rerun: RwSignal::new(0),
     };
@@ -112,39 +111,10 @@ pub fn App() -> impl IntoView {
         }
         let state = ctx.editor.with_untracked(|e| e.state.clone());
         run_latest(generation, Duration::from_millis(0), move || {
-            let t0 = browser::now_ms();
-            let result = eval::evaluate(&state).map(Arc::new);
-            browser::record("lastEvalMs", browser::now_ms() - t0);
-            let compare = state.schedulers.len() > 1;
-            if let Ok(ev) = &result {
-                let (p, tm) = (ctx.playhead.get_untracked(), t_max_of(ev));
-                let within = schedlab_app::kit::playback::clamp(p, tm);
-                if within != p {
-                    ctx.playhead.set(within);
-                }
-            }
-            let for_curves = result.as_ref().ok().cloned();
-            ctx.eval.set(Some(result));
-            ctx.robustness.set(None);
-            if compare {
-                // The robustness chart is heavier: compute it after this frame (unless a
-                // newer evaluation came in meanwhile).
-                let g = generation.get_value();
-                set_timeout(
-                    move || {
-                        if generation.get_value() != g {
-                            return;
-                        }
-                        if let Some(ev) = for_curves {
-                            ctx.robustness
-                                .set(eval::robustness(&state, &ev.problem, 20).ok());
-                        }
-                    },
-                    Duration::from_millis(30),
-                );
-            }
+            labs::dag::run::evaluate(ctx, state, generation)
         });
     });
+    provide_context(DagGeneration(generation));
 
     // Keyboard: undo/redo, Delete, space to play.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {

@@ -24,6 +24,11 @@ pub fn t_max_of(ev: &Evaluation) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// The DAG lab's evaluation counter (a newer evaluation or Stop makes an older one stale),
+/// in context for the lab's Stop button.
+#[derive(Clone, Copy)]
+pub struct DagGeneration(pub StoredValue<u64>);
+
 /// What is selected in the DAG editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Selection {
@@ -61,6 +66,9 @@ pub struct Ctx {
     pub serving_playing: RwSignal<bool>,
     /// Some(fraction) while the Serving lab's requests are being routed.
     pub serving_progress: RwSignal<Option<f64>>,
+    /// Some while the DAG lab's noise samples are computed in the background (below 0: no
+    /// estimate of how far).
+    pub dag_progress: RwSignal<Option<f64>>,
     /// Why the background worker died, while its error panel shows.
     pub worker_died: RwSignal<Option<String>>,
     /// Bumped by "Run again": every lab's run reads it, so a bump runs it again.

@@ -70,6 +70,66 @@ test('a long Streams run goes to the worker: the page draws >= 30 fps, and Stop 
   assert.deepEqual(page.errors, []);
 });
 
+test('a large DAG-lab sweep goes to the worker: runs drawn at once, samples after, >= 30 fps, Stop', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'makespan').waitFor();
+  await byTestId(page, 'preset-select').selectOption('montage');
+  await byTestId(page, 'compare-add').click();
+  await byTestId(page, 'compare-add').click();
+  await byTestId(page, 'compare-add').click();
+  // Four schedulers on montage: the robustness curves alone go to the worker.
+  await byTestId(page, 'robustness').waitFor();
+  await idle(page, 'dag-progress');
+  const samples = page.getByRole('spinbutton', { name: 'Noise samples' });
+  await samples.fill('200');
+  await samples.press('Enter');
+  const table = page.locator('.dag-metrics');
+  // σ > 0 on montage with four schedulers and 200 samples: the sweep goes to the worker.
+  await byTestId(page, 'noise-sigma').fill('0.3');
+  await byTestId(page, 'noise-sigma').press('Enter');
+  await byTestId(page, 'dag-progress').waitFor({ timeout: 5000 });
+  assert.match(await table.textContent(), /mean: computing…/, 'the runs drawn are shown while the samples are computed');
+  const fps = await countFrames(page);
+  await page.waitForTimeout(600);
+  const rate = await fps();
+  await shot(page, 'worker-dag-sweep');
+  await idle(page, 'dag-progress');
+  assert.ok(rate >= 30, `${rate.toFixed(1)} frames per second while sampling`);
+  const done = await table.textContent();
+  assert.doesNotMatch(done, /computing/);
+  assert.match(done, /\(mean [0-9.]+ ± [0-9.]+\)/);
+  await byTestId(page, 'robustness').waitFor();
+  // Stop, on a sweep long enough to catch: 3,000 tasks, four schedulers, 200 samples.
+  await page.locator('input[type=file]').setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(layeredScenario(3000))) });
+  await byTestId(page, 'dag-progress').waitFor({ timeout: 20000 });
+  await byTestId(page, 'dag-progress-stop').click();
+  await idle(page, 'dag-progress');
+  assert.doesNotMatch(await table.textContent(), /computing/);
+  assert.match(await page.locator('[role=alert]').first().textContent(), /noise samples stopped/);
+  assert.deepEqual(page.errors, []);
+});
+
+/** A layered random DAG of `n` tasks on 4 CPUs (seeded, so every run is the same). */
+function layeredScenario(n) {
+  let x = 7;
+  const rnd = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+  const width = 30;
+  const tasks = Array.from({ length: n }, (_, i) => ({ name: `t${i}`, cost: 5 + Math.floor(rnd() * 20) }));
+  const edges = [];
+  for (let i = width; i < n; i++) {
+    const layer = Math.floor(i / width);
+    for (let k = 0; k < 2; k++) {
+      const from = (layer - 1) * width + Math.floor(rnd() * width);
+      if (!edges.some((e) => e.from === `t${from}` && e.to === `t${i}`)) edges.push({ from: `t${from}`, to: `t${i}`, data: Math.floor(rnd() * 10) });
+    }
+  }
+  return {
+    version: 1, name: `layered-${n}`, description: 'a large layered graph for the Stop test',
+    processors: [1, 2, 3, 4].map((p) => ({ name: `P${p}`, kind: 'cpu' })),
+    network: { bandwidth: 1 }, tasks, edges,
+  };
+}
+
 test('a worker that dies shows its panel; the page and its results stay, and Run again works', async () => {
   const page = await openLab('serving', 'ttft-p50-0');
   const before = await byTestId(page, 'ttft-p50-0').textContent();

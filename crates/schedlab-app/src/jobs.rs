@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::labs::dag::eval::{self as dag_eval, Sweep, SweepJob};
 use crate::labs::serving::{self, ServingResult, ServingSettings};
 use crate::labs::streams::{self, StreamsResult, StreamsSettings};
 use crate::wire::{Reader, Wire};
@@ -24,6 +25,8 @@ pub enum Job {
     Streams(StreamsSettings),
     /// Every selected router on the Serving lab's requests.
     Serving(ServingSettings),
+    /// The DAG lab's noise samples and robustness curves (a large sweep).
+    Dag(SweepJob),
 }
 
 impl Job {
@@ -32,6 +35,7 @@ impl Job {
         match self {
             Job::Streams(_) => "Streams",
             Job::Serving(_) => "Serving",
+            Job::Dag(_) => "DAG",
         }
     }
 }
@@ -42,6 +46,7 @@ impl Job {
 pub enum Outcome {
     Streams(StreamsResult),
     Serving(ServingResult),
+    Dag(Sweep),
 }
 
 /// A job being run, a slice at a time.
@@ -57,6 +62,8 @@ enum State {
     Streams(Option<streams::Runner>),
     /// The serving simulator runs in one go (its budget bounds it).
     Serving(ServingSettings),
+    /// So does a DAG sweep (bounded by the page's limits on graphs and samples).
+    Dag(SweepJob),
     Done,
 }
 
@@ -67,6 +74,7 @@ impl Task {
         let state = match job {
             Job::Streams(s) => State::Streams(Some(streams::Runner::new(&s)?)),
             Job::Serving(s) => State::Serving(s),
+            Job::Dag(j) => State::Dag(j),
         };
         Ok(Task { state })
     }
@@ -83,6 +91,7 @@ impl Task {
                 }
             }
             State::Serving(s) => serving::run_all(&s).map(|r| Some(Outcome::Serving(r))),
+            State::Dag(j) => dag_eval::sweep(&j).map(|r| Some(Outcome::Dag(r))),
             State::Streams(None) | State::Done => Err("this job has already finished".into()),
         }
     }
@@ -91,7 +100,7 @@ impl Task {
     pub fn progress(&self) -> f64 {
         match &self.state {
             State::Streams(Some(r)) => r.progress(),
-            State::Streams(None) | State::Serving(_) => 0.0,
+            State::Streams(None) | State::Serving(_) | State::Dag(_) => 0.0,
             State::Done => 1.0,
         }
     }
@@ -133,6 +142,10 @@ pub fn encode_reply(reply: &Result<Outcome, String>) -> Vec<u8> {
             out.push(1);
             r.put(&mut out);
         }
+        Ok(Outcome::Dag(r)) => {
+            out.push(3);
+            r.put(&mut out);
+        }
         Err(e) => {
             out.push(2);
             e.put(&mut out);
@@ -150,6 +163,7 @@ pub fn decode_reply(bytes: &[u8]) -> Result<Result<Outcome, String>, String> {
         0 => StreamsResult::get(&mut r).map(|x| Ok(Outcome::Streams(x))),
         1 => ServingResult::get(&mut r).map(|x| Ok(Outcome::Serving(x))),
         2 => String::get(&mut r).map(Err),
+        3 => Sweep::get(&mut r).map(|x| Ok(Outcome::Dag(x))),
         _ => None,
     };
     reply.filter(|_| r.done()).ok_or_else(unreadable)
@@ -213,6 +227,36 @@ mod tests {
             panic!("a serving job answers with a serving outcome")
         };
         assert_eq!(via, direct);
+    }
+
+    #[test]
+    fn a_dag_sweep_gives_exactly_the_in_page_samples_and_curves() {
+        use crate::labs::dag::{eval, presets};
+        let mut s = crate::state::AppState::new(presets::find("montage").unwrap().scenario());
+        s.schedulers = vec!["heft".into(), "cpop".into(), "peft".into()];
+        s.noise.exec_sigma = 0.3;
+        s.noise.samples = 12;
+        assert!(eval::in_background(&s), "{}", eval::sweep_work(&s));
+        let whole = eval::evaluate(&s).unwrap();
+        let curves = eval::robustness(&s, &whole.problem, eval::ROBUSTNESS_SEEDS).unwrap();
+        let Outcome::Dag(sweep) = through_worker(&Job::Dag(eval::SweepJob::of(&s))).unwrap() else {
+            panic!("a DAG job answers with a sweep")
+        };
+        assert_eq!(sweep.curves, curves);
+        let shown = eval::evaluate_shown(&s).unwrap();
+        assert!(shown.pending);
+        let done = eval::with_sweep(shown, &sweep).unwrap();
+        assert!(!done.pending);
+        for (a, b) in done.columns.iter().zip(&whole.columns) {
+            assert_eq!(a.stats, b.stats);
+            assert_eq!(a.sample_makespans, b.sample_makespans);
+            assert_eq!(a.run.metrics, b.run.metrics);
+        }
+        // A lecture-sized comparison stays in the page.
+        let mut small =
+            crate::state::AppState::new(presets::find("topcuoglu2002").unwrap().scenario());
+        small.schedulers = vec!["heft".into(), "cpop".into()];
+        assert!(!eval::in_background(&small));
     }
 
     #[test]

@@ -14,6 +14,9 @@ use schedlab_core::serve::{Request, Workload};
 use schedlab_core::stream::dag::TaskRun;
 use schedlab_core::stream::sim::{Decision, QueueRow, Segment, StreamMetrics};
 
+use schedlab_core::run::{Curve, Stat};
+
+use crate::labs::dag::eval::{Sweep, SweepColumn};
 use crate::labs::serving::{ServingColumn, ServingResult};
 use crate::labs::streams::{Column, StreamsResult};
 
@@ -167,6 +170,18 @@ impl<A: Wire, B: Wire, C: Wire> Wire for (A, B, C) {
     }
 }
 
+impl<A: Wire, B: Wire, C: Wire, D: Wire> Wire for (A, B, C, D) {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.0.put(out);
+        self.1.put(out);
+        self.2.put(out);
+        self.3.put(out);
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some((A::get(r)?, B::get(r)?, C::get(r)?, D::get(r)?))
+    }
+}
+
 impl Wire for ScaleAction {
     fn put(&self, out: &mut Vec<u8>) {
         matches!(self, ScaleAction::Remove).put(out)
@@ -232,6 +247,10 @@ wire! {
     }
     ServingColumn { router, rule, run, metrics }
     ServingResult { workload, config, columns, t_max, prefix_color, lifetimes }
+    Stat { mean, std, min, max }
+    Curve { scheduler, points }
+    SweepColumn { sample_makespans, stats }
+    Sweep { columns, curves }
 }
 
 /// `value` as bytes.

@@ -97,17 +97,30 @@ impl Metrics {
         }
     }
 
+    /// The names of [`Metrics::scalars`], in its order.
+    pub const SCALARS: [&'static str; 8] = [
+        "makespan",
+        "planned_makespan",
+        "makespan_ratio",
+        "slr",
+        "speedup",
+        "efficiency",
+        "mean_utilisation",
+        "total_comm_time",
+    ];
+
     /// The scalar metrics by name, in a fixed order (for tables, CSV and statistics).
     pub fn scalars(&self) -> [(&'static str, f64); 8] {
-        [
-            ("makespan", self.makespan),
-            ("planned_makespan", self.planned_makespan),
-            ("makespan_ratio", self.makespan_ratio),
-            ("slr", self.slr),
-            ("speedup", self.speedup),
-            ("efficiency", self.efficiency),
-            ("mean_utilisation", self.mean_utilisation),
-            ("total_comm_time", self.total_comm_time),
-        ]
+        let v = [
+            self.makespan,
+            self.planned_makespan,
+            self.makespan_ratio,
+            self.slr,
+            self.speedup,
+            self.efficiency,
+            self.mean_utilisation,
+            self.total_comm_time,
+        ];
+        std::array::from_fn(|i| (Self::SCALARS[i], v[i]))
     }
 }

@@ -143,6 +143,14 @@ impl Problem {
             });
         }
 
+        if scenario.network.links.len() > limits::MAX_LINKS {
+            return Err(Error::Limit {
+                what: "number of network links",
+                found: scenario.network.links.len(),
+                limit: limits::MAX_LINKS,
+            });
+        }
+
         // Processors.
         let mut proc_index: HashMap<&str, usize, Fast> =
             HashMap::with_capacity_and_hasher(m, Fast::default());

@@ -226,7 +226,26 @@ impl Evaluated {
 /// plan (seed = the noise seed), the run at the settings' noise and seed, and under noise
 /// every metric over `noise.samples` samples with seeds derived from the noise seed (the
 /// same for every scheduler, as in [`compare`], which gives the same statistics).
+/// [`evaluate_shown`] and [`evaluate_samples`] are its two halves.
 pub fn evaluate(
+    problem: &Problem,
+    schedulers: &[String],
+    options: &Options,
+    noise: &NoiseSettings,
+) -> Result<Vec<Evaluated>> {
+    let mut out = evaluate_shown(problem, schedulers, options, noise)?;
+    for col in &mut out {
+        let s = samples_of(problem, &col.run.plan, Some(&col.run.metrics), noise)?;
+        col.sample_makespans = s.sample_makespans;
+        col.stats = s.stats;
+    }
+    Ok(out)
+}
+
+/// The shown half of [`evaluate`]: each scheduler's plan and the run at the settings' noise
+/// and seed, with the statistics of that run alone and no samples (what the page shows at
+/// once while the samples of a large sweep are computed in the background).
+pub fn evaluate_shown(
     problem: &Problem,
     schedulers: &[String],
     options: &Options,
@@ -239,21 +258,10 @@ pub fn evaluate(
         let plan = scheduler.schedule(problem, noise.seed);
         let execution = simulate(problem, &plan, &model, noise.seed)?;
         let metrics = Metrics::compute(problem, &execution);
-        let mut per: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
-        let mut sample_makespans = Vec::new();
-        if model.is_none() {
-            for (k, v) in metrics.scalars() {
-                per.entry(k).or_default().push(v);
-            }
-        } else {
-            for i in 0..noise.samples.max(1) {
-                let e = simulate(problem, &plan, &model, derive_seed(noise.seed, i as u64))?;
-                let m = Metrics::compute(problem, &e);
-                sample_makespans.push(m.makespan);
-                for (k, v) in m.scalars() {
-                    per.entry(k).or_default().push(v);
-                }
-            }
+        // Inserted one by one: collecting into a map instantiates a sort per iterator type.
+        let mut stats = BTreeMap::new();
+        for (k, v) in metrics.scalars() {
+            stats.insert(k, Stat::of(&[v]));
         }
         out.push(Evaluated {
             scheduler: id.clone(),
@@ -263,11 +271,80 @@ pub fn evaluate(
                 execution,
                 metrics,
             },
-            sample_makespans,
-            stats: per.into_iter().map(|(k, v)| (k, Stat::of(&v))).collect(),
+            sample_makespans: Vec::new(),
+            stats,
         });
     }
     Ok(out)
+}
+
+/// What the noise samples add to one scheduler's evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Samples {
+    /// Makespans of the samples (empty without noise).
+    pub sample_makespans: Vec<f64>,
+    /// Every scalar metric over the samples (the shown run alone without noise).
+    pub stats: BTreeMap<&'static str, Stat>,
+}
+
+/// The samples half of [`evaluate`], per scheduler (the plans made again, as
+/// [`evaluate_shown`] makes them).
+pub fn evaluate_samples(
+    problem: &Problem,
+    schedulers: &[String],
+    options: &Options,
+    noise: &NoiseSettings,
+) -> Result<Vec<Samples>> {
+    let model = noise.noise();
+    let mut out = Vec::with_capacity(schedulers.len());
+    for id in schedulers {
+        let plan = sched::build(id, &options_for(id, options))?.schedule(problem, noise.seed);
+        let shown = if model.is_none() {
+            Some(Metrics::compute(
+                problem,
+                &simulate(problem, &plan, &model, noise.seed)?,
+            ))
+        } else {
+            None
+        };
+        out.push(samples_of(problem, &plan, shown.as_ref(), noise)?);
+    }
+    Ok(out)
+}
+
+/// The statistics of `plan` over the samples of `noise` (`shown`, the run at the settings'
+/// seed, alone when there is no noise: it must be given then).
+fn samples_of(
+    problem: &Problem,
+    plan: &Schedule,
+    shown: Option<&Metrics>,
+    noise: &NoiseSettings,
+) -> Result<Samples> {
+    let model = noise.noise();
+    let mut per: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+    let mut sample_makespans = Vec::new();
+    if let (true, Some(shown)) = (model.is_none(), shown) {
+        for (k, v) in shown.scalars() {
+            per.entry(k).or_default().push(v);
+        }
+    } else {
+        for i in 0..noise.samples.max(1) {
+            let e = simulate(problem, plan, &model, derive_seed(noise.seed, i as u64))?;
+            let m = Metrics::compute(problem, &e);
+            sample_makespans.push(m.makespan);
+            for (k, v) in m.scalars() {
+                per.entry(k).or_default().push(v);
+            }
+        }
+    }
+    let mut stats = BTreeMap::new();
+    for (k, v) in per {
+        stats.insert(k, Stat::of(&v));
+    }
+    Ok(Samples {
+        sample_makespans,
+        stats,
+    })
 }
 
 /// A robustness curve: makespan against σ for one scheduler.
@@ -302,12 +379,12 @@ pub fn robustness(
                 ..noise.noise()
             };
             let k = if model.is_none() { 1 } else { seeds.max(1) };
-            let mut ms: Vec<f64> = (0..k)
-                .map(|i| {
-                    simulate(problem, &plan, &model, derive_seed(noise.seed, i as u64))
-                        .map(|e| e.makespan)
-                })
-                .collect::<Result<_>>()?;
+            let mut ms = Vec::with_capacity(k);
+            for i in 0..k {
+                ms.push(
+                    simulate(problem, &plan, &model, derive_seed(noise.seed, i as u64))?.makespan,
+                );
+            }
             sort_dyn(&mut ms, &f64::total_cmp);
             let q = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
             points.push((
@@ -359,5 +436,32 @@ mod tests {
         assert_eq!(quiet[0].compare_row(&NoiseSettings::default()).samples, 1);
         let curves = robustness(&p, &ids, &Options::new(), &noise, &ROBUSTNESS_SIGMAS, 5).unwrap();
         assert_eq!(curves[0].points.len(), ROBUSTNESS_SIGMAS.len());
+    }
+
+    #[test]
+    fn evaluate_is_its_shown_half_plus_its_samples_half() {
+        let s = crate::gen::generate(&crate::gen::GenSpec::default()).unwrap();
+        let p = Problem::new(&s).unwrap();
+        let ids: Vec<String> = vec!["heft".into(), "cpop".into(), "random".into()];
+        for sigma in [0.0, 0.3] {
+            let noise = NoiseSettings {
+                exec_sigma: sigma,
+                samples: 7,
+                ..NoiseSettings::default()
+            };
+            let whole = evaluate(&p, &ids, &Options::new(), &noise).unwrap();
+            let shown = evaluate_shown(&p, &ids, &Options::new(), &noise).unwrap();
+            let samples = evaluate_samples(&p, &ids, &Options::new(), &noise).unwrap();
+            for ((w, s), x) in whole.iter().zip(&shown).zip(&samples) {
+                assert_eq!(w.run.metrics, s.run.metrics);
+                assert!(s.sample_makespans.is_empty());
+                assert_eq!(w.sample_makespans, x.sample_makespans);
+                assert_eq!(w.stats, x.stats);
+            }
+            assert_eq!(
+                whole[0].sample_makespans.len(),
+                if sigma > 0.0 { 7 } else { 0 }
+            );
+        }
     }
 }

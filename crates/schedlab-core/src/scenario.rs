@@ -19,6 +19,10 @@ pub mod limits {
     pub const MAX_EDGES: usize = 1_000_000;
     /// Maximum number of processors.
     pub const MAX_PROCESSORS: usize = 1_024;
+    /// Maximum number of explicit network links: a complete network of 512 processors.
+    /// (A DS3 SoC of 1,010 cores in one cluster makes 509,545 pairs: seconds to import,
+    /// validate and save as a link; the fuzzer found it.)
+    pub const MAX_LINKS: usize = 131_072;
     /// Maximum size of one input file or text, in bytes.
     pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
     /// Maximum length of a task or processor name, in bytes.

@@ -533,6 +533,51 @@ fn a_ds3_soc_with_a_huge_capacity_is_refused_at_once() {
         (s.network.links[0].a.as_str(), s.network.links[0].b.as_str()),
         ("A7_0", "A7_1")
     );
+    // 1,010 cores in one banded cluster (the fuzzer's, 3 kB: over 10 s to import, validate
+    // and save before): 509,545 links, refused before any is made.
+    let text = soc(1010);
+    let e = within(SECOND, "DS3 1010 cores in one cluster", || {
+        err(formats::import(
+            Format::Ds3,
+            &[
+                InputFile {
+                    name: "job.txt",
+                    text: job,
+                },
+                InputFile {
+                    name: "soc.txt",
+                    text: &text,
+                },
+            ],
+            &ImportOptions::default(),
+        ))
+    });
+    assert_eq!(
+        e,
+        "processor pairs with a bandwidth (network links): 509545 exceeds the limit of 131072"
+    );
+    // The same bound holds for any scenario's explicit links.
+    let mut big = chain_scenario(1.0, 1.0);
+    big.processors = (0..600)
+        .map(|i| Processor {
+            name: format!("p{i}"),
+            kind: Default::default(),
+            speed: 1.0,
+        })
+        .collect();
+    big.network.links = (1..600)
+        .flat_map(|a| (0..a).map(move |b| (a, b)))
+        .map(|(a, b)| schedlab_core::scenario::Link {
+            a: format!("p{a}"),
+            b: format!("p{b}"),
+            bandwidth: schedlab_core::scenario::LinkBandwidth::Inherit,
+            latency: None,
+        })
+        .collect();
+    assert_eq!(
+        err(Problem::new(&big)),
+        "number of network links: 179700 exceeds the limit of 131072"
+    );
 }
 
 fn dot(text: &str) -> schedlab_core::Result<Scenario> {

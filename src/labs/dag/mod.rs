@@ -8,12 +8,14 @@ pub mod export;
 pub mod gantt;
 pub mod metrics;
 pub mod panels;
+pub mod run;
 
 use leptos::prelude::*;
 use schedlab_app::labs::dag::presets;
 use schedlab_app::state::Panel;
 
-use crate::ctx::Ctx;
+use crate::components::RunProgress;
+use crate::ctx::{Ctx, DagGeneration};
 use editor::DagEditor;
 use gantt::{ChartsPanel, GanttPanel};
 use metrics::MetricsPanel;
@@ -55,6 +57,7 @@ pub fn DagLab() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let compare = Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.len() > 1));
     let panel = Memo::new(move |_| ctx.editor.with(|e| e.state.view.panel));
+    let generation = expect_context::<DagGeneration>().0;
     view! {
         <main class="workspace" class:compare=compare>
             <section class="left">
@@ -72,6 +75,8 @@ pub fn DagLab() -> impl IntoView {
             </section>
             <section class="right">
                 <Controls/>
+                <RunProgress progress=ctx.dag_progress label="computing the noise samples" testid="dag-progress"
+                    on_stop=Callback::new(move |_| run::stop(ctx, generation))/>
                 <GanttPanel/>
                 <MetricsPanel/>
                 <ChartsPanel/>

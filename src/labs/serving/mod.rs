@@ -36,7 +36,7 @@ fn finish(ctx: Ctx, t0: f64, r: Result<Outcome, Failure>) {
             }
             ctx.serving.set(Some(r));
         }
-        Ok(Outcome::Streams(_)) => {}
+        Ok(Outcome::Streams(_) | Outcome::Dag(_)) => {}
         Err(Failure::Run(e)) => ctx.banner.set(Some(format!("Serving: {e}"))),
         // The worker's panel says it; the last result stays.
         Err(Failure::Died(_)) => {}

@@ -29,7 +29,7 @@ fn finish(ctx: Ctx, t0: f64, r: Result<Outcome, Failure>) {
             browser::record("streamsRunMs", browser::now_ms() - t0);
             show(ctx, r);
         }
-        Ok(Outcome::Serving(_)) => ctx.streams_progress.set(None),
+        Ok(Outcome::Serving(_) | Outcome::Dag(_)) => ctx.streams_progress.set(None),
         Err(Failure::Run(e)) => {
             ctx.banner.set(Some(format!("Streams: {e}")));
             ctx.streams_progress.set(None);

@@ -335,7 +335,28 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
     }
     // A link per pair of processors whose clusters have a `comm_band`, in (a, b) order:
     // only the clusters with a band are visited, so the work is the number of links.
-    let mut links = Vec::new();
+    // Counted first, so a huge cluster is refused before any link is made.
+    let mut pairs = 0usize;
+    for (ci, (id_a, range_a)) in ranges.iter().enumerate() {
+        for (id_b, range_b) in &ranges[ci..] {
+            if soc.band.get(&(*id_a, *id_b)).is_some_and(|&bw| bw > 0.0) {
+                let (a, b) = (range_a.len(), range_b.len());
+                pairs += if id_a == id_b {
+                    a * a.saturating_sub(1) / 2
+                } else {
+                    a * b
+                };
+            }
+        }
+    }
+    if pairs > limits::MAX_LINKS {
+        return Err(Error::Limit {
+            what: "processor pairs with a bandwidth (network links)",
+            found: pairs,
+            limit: limits::MAX_LINKS,
+        });
+    }
+    let mut links = Vec::with_capacity(pairs);
     for (ci, (id_a, range_a)) in ranges.iter().enumerate() {
         let banded: Vec<(f64, &std::ops::Range<usize>)> = ranges[ci..]
             .iter()

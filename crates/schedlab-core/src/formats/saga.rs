@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::InputFile;
 use crate::error::{Error, Result};
-use crate::scenario::{Edge, Link, LinkBandwidth, Network, ProcKind, Processor, Scenario, Task};
+use crate::scenario::{
+    limits, Edge, Link, LinkBandwidth, Network, ProcKind, Processor, Scenario, Task,
+};
 
 const FMT: &str = "saga JSON";
 
@@ -126,6 +128,14 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
             speed: n.speed,
         })
         .collect();
+    let m = net.nodes.len();
+    if m * m.saturating_sub(1) / 2 > limits::MAX_LINKS {
+        return Err(Error::Limit {
+            what: "network links (saga's networks are complete)",
+            found: m * m.saturating_sub(1) / 2,
+            limit: limits::MAX_LINKS,
+        });
+    }
     let mut links = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for e in &net.edges {

@@ -2,9 +2,12 @@
 //! = the noise seed) and, under noise, the distribution of every metric over the samples;
 //! in compare mode, makespan against σ (robustness).
 
-use schedlab_core::run::{self, RunResult};
+use serde::{Deserialize, Serialize};
+
+use schedlab_core::metrics::Metrics;
+use schedlab_core::run::{self, NoiseSettings, RunResult, Stat};
 use schedlab_core::sched::Options;
-use schedlab_core::Problem;
+use schedlab_core::{Problem, Scenario};
 
 use crate::state::AppState;
 
@@ -14,6 +17,148 @@ pub use schedlab_core::run::{Curve, Evaluated as Column, ROBUSTNESS_SIGMAS};
 pub struct Evaluation {
     pub problem: Problem,
     pub columns: Vec<Column>,
+    /// The noise samples are still being computed in the background: each column's
+    /// statistics are its shown run's until [`with_sweep`] fills them in.
+    pub pending: bool,
+}
+
+/// Noise samples per point of the robustness chart (the same seeds for every scheduler).
+pub const ROBUSTNESS_SEEDS: usize = 20;
+
+/// Simulated tasks and dependencies above which the samples and the robustness curves
+/// of a state are computed in the background worker rather than in the page (about
+/// 50–100 ms of WebAssembly): a lecture-sized graph stays synchronous and instant.
+pub const BACKGROUND_WORK: usize = 100_000;
+
+/// Tasks and dependencies simulated by the samples and (in compare mode) the robustness
+/// curves of `state`.
+pub fn sweep_work(state: &AppState) -> usize {
+    let size = state.scenario.tasks.len() + state.scenario.edges.len();
+    let samples = if state.noise.is_noisy() {
+        state.noise.samples.max(1)
+    } else {
+        0
+    };
+    let curves = if state.schedulers.len() > 1 {
+        ROBUSTNESS_SIGMAS.len() * ROBUSTNESS_SEEDS
+    } else {
+        0
+    };
+    size.saturating_mul(state.schedulers.len())
+        .saturating_mul(samples + curves)
+}
+
+/// Whether `state`'s samples and curves go to the background worker.
+pub fn in_background(state: &AppState) -> bool {
+    sweep_work(state) > BACKGROUND_WORK
+}
+
+/// The background half of the DAG lab's evaluation: every scheduler's noise samples and,
+/// in compare mode, the robustness curves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepJob {
+    pub scenario: Scenario,
+    pub schedulers: Vec<String>,
+    pub options: Options,
+    pub noise: NoiseSettings,
+    pub curves: bool,
+}
+
+impl SweepJob {
+    pub fn of(state: &AppState) -> SweepJob {
+        SweepJob {
+            scenario: state.scenario.clone(),
+            schedulers: state.schedulers.clone(),
+            options: state.options.clone(),
+            noise: state.noise.clone(),
+            curves: state.schedulers.len() > 1,
+        }
+    }
+}
+
+/// One scheduler's samples as they travel: statistics by metric name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepColumn {
+    pub sample_makespans: Vec<f64>,
+    pub stats: Vec<(String, Stat)>,
+}
+
+/// What a [`SweepJob`] gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    pub columns: Vec<SweepColumn>,
+    pub curves: Vec<Curve>,
+}
+
+/// Runs a sweep (in the worker; the numbers are [`evaluate`]'s and [`robustness`]'s).
+pub fn sweep(job: &SweepJob) -> Result<Sweep, String> {
+    let problem = Problem::new(&job.scenario).map_err(|e| e.to_string())?;
+    let samples = run::evaluate_samples(&problem, &job.schedulers, &job.options, &job.noise)
+        .map_err(|e| e.to_string())?;
+    let curves = if job.curves {
+        run::robustness(
+            &problem,
+            &job.schedulers,
+            &job.options,
+            &job.noise,
+            &ROBUSTNESS_SIGMAS,
+            ROBUSTNESS_SEEDS,
+        )
+        .map_err(|e| e.to_string())?
+    } else {
+        Vec::new()
+    };
+    Ok(Sweep {
+        columns: samples
+            .into_iter()
+            .map(|s| SweepColumn {
+                sample_makespans: s.sample_makespans,
+                stats: s
+                    .stats
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+            })
+            .collect(),
+        curves,
+    })
+}
+
+/// The shown half of the evaluation of `state` ([`run::evaluate_shown`]), marked pending
+/// when its noise asks for samples; [`with_sweep`] completes it.
+pub fn evaluate_shown(state: &AppState) -> Result<Evaluation, String> {
+    let problem = Problem::new(&state.scenario).map_err(|e| e.to_string())?;
+    let columns = run::evaluate_shown(&problem, &state.schedulers, &state.options, &state.noise)
+        .map_err(|e| e.to_string())?;
+    Ok(Evaluation {
+        problem,
+        columns,
+        pending: state.noise.is_noisy(),
+    })
+}
+
+/// `ev` with the samples of `sweep` (made from the same state), no longer pending.
+pub fn with_sweep(mut ev: Evaluation, sweep: &Sweep) -> Result<Evaluation, String> {
+    if sweep.columns.len() != ev.columns.len() {
+        return Err(format!(
+            "background sweep: {} columns for {} schedulers",
+            sweep.columns.len(),
+            ev.columns.len()
+        ));
+    }
+    for (c, s) in ev.columns.iter_mut().zip(&sweep.columns) {
+        c.sample_makespans = s.sample_makespans.clone();
+        c.stats.clear();
+        for (name, stat) in &s.stats {
+            let key = Metrics::SCALARS
+                .iter()
+                .find(|k| **k == name.as_str())
+                .ok_or_else(|| format!("background sweep: unknown metric '{name}'"))?;
+            c.stats.insert(key, *stat);
+        }
+    }
+    ev.pending = false;
+    Ok(ev)
 }
 
 /// The options of `state` that scheduler `id` accepts.
@@ -26,7 +171,11 @@ pub fn evaluate(state: &AppState) -> Result<Evaluation, String> {
     let problem = Problem::new(&state.scenario).map_err(|e| e.to_string())?;
     let columns = run::evaluate(&problem, &state.schedulers, &state.options, &state.noise)
         .map_err(|e| e.to_string())?;
-    Ok(Evaluation { problem, columns })
+    Ok(Evaluation {
+        problem,
+        columns,
+        pending: false,
+    })
 }
 
 /// Makespan against execution σ for each scheduler of `state`, over `seeds` samples per

@@ -31,13 +31,20 @@ pub fn metrics_table(e: &Evaluation) -> Table {
     let mut t = Table::new(columns);
     for c in &e.columns {
         let shown = c.run.metrics.scalars();
-        let mut row: Vec<Cell> = vec![
-            c.scheduler.as_str().into(),
-            c.sample_makespans.len().max(1).into(),
-        ];
+        // While the samples are computed in the background their columns are empty.
+        let samples = if e.pending {
+            Cell::Missing
+        } else {
+            c.sample_makespans.len().max(1).into()
+        };
+        let mut row: Vec<Cell> = vec![c.scheduler.as_str().into(), samples];
         for (key, value) in METRICS.iter().map(|m| m.1).zip(shown.iter().map(|s| s.1)) {
             let s = c.stats[key];
-            row.extend([value.into(), s.mean.into(), s.std.into()]);
+            if e.pending {
+                row.extend([value.into(), Cell::Missing, Cell::Missing]);
+            } else {
+                row.extend([value.into(), s.mean.into(), s.std.into()]);
+            }
         }
         t.push(row);
     }
@@ -64,7 +71,9 @@ pub fn screen_table(e: &Evaluation, noisy: bool) -> ScreenTable {
     let (header, mut rows) = t.screen_transposed("metric");
     for (row, key) in rows.iter_mut().zip(METRICS.map(|m| m.1)) {
         for (j, c) in e.columns.iter().enumerate() {
-            if noisy && c.sample_makespans.len() > 1 {
+            if noisy && e.pending {
+                row[j + 1] = format!("{} (mean: computing…)", row[j + 1]);
+            } else if noisy && c.sample_makespans.len() > 1 {
                 let num = |k: String| match t.cell_by_key(j, &k) {
                     Cell::Num(v) => short(*v),
                     _ => "—".into(),
@@ -191,6 +200,17 @@ mod tests {
                 short(m.std)
             )
         );
+        // While the samples are computed in the background, the shown run and a note;
+        // the CSV leaves the statistics empty rather than repeat the shown run.
+        let shown = crate::labs::dag::eval::evaluate_shown(&s).unwrap();
+        let st = screen_table(&shown, true);
+        assert_eq!(
+            st.rows[0][1],
+            format!("{} (mean: computing…)", short(c.run.metrics.makespan))
+        );
+        let csv = metrics_csv(&shown);
+        let row = csv.lines().nth(1).unwrap();
+        assert!(row.starts_with("heft,,"), "{row}");
         // Without noise asked for, the plain value.
         assert_eq!(
             screen_table(&e, false).rows[0][1],

@@ -1,0 +1,116 @@
+//! The DAG lab's evaluation of the current state. A lecture-sized one runs in the page at
+//! once (with the robustness curves after the frame); a large sweep (many noise samples or
+//! a big graph in compare mode, [`eval::in_background`]) shows the runs drawn at once and
+//! computes the samples and curves in the background worker, with progress and Stop.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use schedlab_app::jobs::{Job, Outcome, Task};
+use schedlab_app::labs::dag::eval::{self, SweepJob};
+use schedlab_app::state::AppState;
+
+use crate::browser;
+use crate::ctx::{t_max_of, Ctx};
+use crate::worker::{self, Failure};
+
+/// Evaluates `state` (the evaluation of `generation`'s latest request): the runs drawn at
+/// once, then the samples and curves, in place when small, else in the background.
+pub fn evaluate(ctx: Ctx, state: AppState, generation: StoredValue<u64>) {
+    let t0 = browser::now_ms();
+    let background = eval::in_background(&state);
+    let result = eval::evaluate_shown(&state).and_then(|ev| {
+        if background {
+            return Ok(ev);
+        }
+        // In place: the same sweep the worker runs, so the page has one code path.
+        let mut sw = eval::sweep(&SweepJob::of(&state))?;
+        let curves = std::mem::take(&mut sw.curves);
+        ctx.robustness.set((!curves.is_empty()).then_some(curves));
+        eval::with_sweep(ev, &sw)
+    });
+    let result = result.map(Arc::new);
+    browser::record("lastEvalMs", browser::now_ms() - t0);
+    if let Ok(ev) = &result {
+        let (p, tm) = (ctx.playhead.get_untracked(), t_max_of(ev));
+        let within = schedlab_app::kit::playback::clamp(p, tm);
+        if within != p {
+            ctx.playhead.set(within);
+        }
+    }
+    let to_background = background && result.is_ok();
+    ctx.eval.set(Some(result));
+    if to_background {
+        ctx.robustness.set(None);
+        sweep(ctx, state, generation, generation.get_value());
+    } else {
+        ctx.dag_progress.set(None);
+    }
+}
+
+/// Sends the samples and curves of `state` to the background worker (in the page after
+/// this frame where none can start); the runs drawn (made again, which is quick) are
+/// completed when they come back.
+fn sweep(ctx: Ctx, state: AppState, generation: StoredValue<u64>, g: u64) {
+    let job = Job::Dag(SweepJob::of(&state));
+    ctx.dag_progress.set(Some(-1.0));
+    let finish = move |r: Result<Outcome, Failure>| {
+        if generation.get_value() != g {
+            return;
+        }
+        ctx.dag_progress.set(None);
+        match r {
+            Ok(Outcome::Dag(sw)) => {
+                match eval::evaluate_shown(&state).and_then(|ev| eval::with_sweep(ev, &sw)) {
+                    Ok(done) => {
+                        ctx.eval.set(Some(Ok(Arc::new(done))));
+                        if !sw.curves.is_empty() {
+                            ctx.robustness.set(Some(sw.curves));
+                        }
+                    }
+                    Err(e) => ctx.banner.set(Some(format!("DAG lab: {e}"))),
+                }
+            }
+            Ok(_) => {}
+            Err(Failure::Run(e)) => ctx.banner.set(Some(format!("DAG lab: {e}"))),
+            // The worker's panel says it; the runs drawn stay.
+            Err(Failure::Died(_)) => {}
+        }
+    };
+    let in_page = finish.clone();
+    if let Err(job) = worker::run(job, |_| {}, finish) {
+        set_timeout(
+            move || {
+                if generation.get_value() != g {
+                    return;
+                }
+                let r = Task::new(*job).and_then(|mut t| t.advance(usize::MAX));
+                in_page(match r {
+                    Ok(Some(o)) => Ok(o),
+                    Ok(None) => Err(Failure::Run("the sweep did not finish".into())),
+                    Err(e) => Err(Failure::Run(e)),
+                });
+            },
+            Duration::from_millis(30),
+        );
+    }
+}
+
+/// Stop: the sweep is dropped; the runs drawn stay, and the table says the samples were
+/// not computed.
+pub fn stop(ctx: Ctx, generation: StoredValue<u64>) {
+    generation.set_value(generation.get_value() + 1);
+    worker::stop();
+    ctx.dag_progress.set(None);
+    let shown = ctx
+        .editor
+        .with_untracked(|e| eval::evaluate_shown(&e.state));
+    if let Ok(mut ev) = shown {
+        ev.pending = false;
+        ctx.eval.set(Some(Ok(Arc::new(ev))));
+    }
+    ctx.banner.set(Some(
+        "DAG lab: noise samples stopped; the table shows the runs drawn, without their statistics (change a setting to compute them again)".into(),
+    ));
+}
