@@ -99,6 +99,39 @@ async function load(page, tasks, procs) {
   await ctx.close();
 }
 
+// The same engine calls natively and in WebAssembly: the job bytes the native bench
+// (crates/schedlab-app/benches/native_vs_wasm.rs) wrote and timed, answered here by the
+// page's own export (what the background worker runs), on the page's thread.
+if (process.env.SCHEDLAB_BENCH_JOBS) {
+  const { readFileSync, readdirSync, existsSync } = await import('node:fs');
+  const dir = process.env.SCHEDLAB_BENCH_JOBS;
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(URL);
+  await byTestId(page, 'makespan').waitFor();
+  const rows = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const name = file.replace(/\.json$/, '');
+    const bytes = [...readFileSync(`${dir}/${file}`)];
+    const times = await page.evaluate((b) => {
+      const job = new Uint8Array(b);
+      const out = [];
+      for (let i = 0; i < 8; i++) {
+        const t0 = performance.now();
+        window.wasmBindings.schedlab_worker_serve(job, () => {});
+        out.push(performance.now() - t0);
+      }
+      return out.slice(1);
+    }, bytes);
+    const wasm = median(times);
+    const est = `${process.env.SCHEDLAB_CRITERION}/native_vs_wasm/${name}/new/estimates.json`;
+    const native = existsSync(est) ? JSON.parse(readFileSync(est, 'utf8')).median.point_estimate / 1e6 : null;
+    rows.push({ name, native_ms: native && +native.toFixed(2), wasm_ms: +wasm.toFixed(2), ratio: native && +(wasm / native).toFixed(2) });
+  }
+  results.native_vs_wasm = rows;
+  await ctx.close();
+}
+
 results.wasm_js_gzip_kb = process.env.SCHEDLAB_WASM_JS_GZIP ? +(process.env.SCHEDLAB_WASM_JS_GZIP / 1024).toFixed(0) : null;
 await browser.close();
 console.log(JSON.stringify(results, null, 2));

@@ -30,15 +30,26 @@ pub(crate) fn bench(with_saga: bool, with_web: bool) -> Result {
 
 /// The web budgets (docs/performance.md): first render, animation frame rate with 2,000
 /// bars, a 200-task edit, bundle size; measured in headless Chromium by tests/e2e/perf.mjs.
+/// Also the same engine calls natively (criterion, `native_vs_wasm`) and in the page.
 fn web_bench() -> Result {
+    step("the engine calls natively (crates/schedlab-app/benches/native_vs_wasm.rs)");
+    run(Command::new("cargo").args([
+        "bench",
+        "-p",
+        "schedlab-app",
+        "--bench",
+        "native_vs_wasm",
+    ]))?;
     let gz = build_web()?;
     ensure_chromium()?;
-    step("web budgets in headless Chromium (tests/e2e/perf.mjs)");
+    step("web budgets and the same engine calls in headless Chromium (tests/e2e/perf.mjs)");
     let server = Server::start(root().join("dist"))?;
     run(Command::new("node")
         .arg(root().join(E2E_DIR).join("perf.mjs"))
         .env("SCHEDLAB_URL", server.url())
         .env("SCHEDLAB_WASM_JS_GZIP", gz.to_string())
+        .env("SCHEDLAB_BENCH_JOBS", target_dir().join("bench-jobs"))
+        .env("SCHEDLAB_CRITERION", target_dir().join("criterion"))
         .env("CHROMIUM", CHROMIUM))
 }
 
