@@ -33,13 +33,7 @@ pub(crate) fn bench(with_saga: bool, with_web: bool) -> Result {
 /// Also the same engine calls natively (criterion, `native_vs_wasm`) and in the page.
 fn web_bench() -> Result {
     step("the engine calls natively (crates/schedlab-app/benches/native_vs_wasm.rs)");
-    run(Command::new("cargo").args([
-        "bench",
-        "-p",
-        "schedlab-app",
-        "--bench",
-        "native_vs_wasm",
-    ]))?;
+    run(Command::new("cargo").args(["bench", "-p", "schedlab-app", "--bench", "native_vs_wasm"]))?;
     let gz = build_web()?;
     ensure_chromium()?;
     step("web budgets and the same engine calls in headless Chromium (tests/e2e/perf.mjs)");

@@ -57,9 +57,8 @@ fn jobs() -> Vec<(&'static str, Job)> {
 
 fn native_vs_wasm(c: &mut Criterion) {
     let dir = std::path::PathBuf::from(
-        std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| {
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../../target").to_string()
-        }),
+        std::env::var("CARGO_TARGET_DIR")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../target").to_string()),
     )
     .join("bench-jobs");
     std::fs::create_dir_all(&dir).expect("the target directory is writable");

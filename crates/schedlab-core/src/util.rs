@@ -72,6 +72,15 @@ pub fn sort_ord<T: Ord>(v: &mut [T]) {
 /// WebAssembly one sort through the shared instantiation ([`smallest_sorted_compact`]).
 #[inline]
 pub fn smallest_sorted<F: Fn(&usize, &usize) -> Ordering>(idx: &mut Vec<usize>, m: usize, cmp: F) {
+    // One machine (the usual case): the minimum, in one pass.
+    if m == 1 && idx.len() > 1 {
+        let best = idx[1..]
+            .iter()
+            .fold(idx[0], |b, &i| if cmp(&i, &b).is_lt() { i } else { b });
+        idx.clear();
+        idx.push(best);
+        return;
+    }
     #[cfg(target_arch = "wasm32")]
     smallest_sorted_compact(idx, m, &cmp);
     #[cfg(not(target_arch = "wasm32"))]
