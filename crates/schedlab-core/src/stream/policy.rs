@@ -43,7 +43,7 @@ pub struct Active {
 }
 
 /// A policy's decision at one event (see [`Policy::allocate`]).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Alloc {
     /// Processing rate of each active job, in machine units (1 = a whole machine).
     pub rates: Vec<f64>,
@@ -234,14 +234,24 @@ impl Policy {
     /// until the policy wants to decide again on its own (quantum end, LAS catching up),
     /// `INFINITY` if never.
     pub fn allocate(&self, active: &[Active], machines: usize) -> Alloc {
-        let (rates, order, horizon) = self.allocate_inner(active, machines);
-        let groups = match self {
+        let mut out = Alloc::default();
+        self.allocate_into(active, machines, &mut out);
+        out
+    }
+
+    /// [`Policy::allocate`] into `out`, reusing its vectors (the simulator keeps one
+    /// across events: allocating them at every event was a third of a WebAssembly run).
+    pub fn allocate_into(&self, active: &[Active], machines: usize, out: &mut Alloc) {
+        out.horizon = self.allocate_inner(active, machines, &mut out.rates, &mut out.order);
+        let order = &out.order;
+        let groups = &mut out.groups;
+        groups.clear();
+        match self {
             // Equal shares: all the full-rate jobs form one group.
-            Policy::Ps => vec![0; order.len()],
+            Policy::Ps => groups.resize(order.len(), 0),
             // Jobs with tied attained service share.
             Policy::Las => {
                 let tol = |x: f64| 1e-12 * x.abs().max(1.0);
-                let mut g = Vec::with_capacity(order.len());
                 let mut id = 0;
                 for (k, &i) in order.iter().enumerate() {
                     if k > 0 {
@@ -250,51 +260,55 @@ impl Policy {
                             id += 1;
                         }
                     }
-                    g.push(id);
+                    groups.push(id);
                 }
-                g
             }
-            _ => (0..order.len()).collect(),
-        };
-        Alloc {
-            rates,
-            order,
-            groups,
-            horizon,
+            _ => groups.extend(0..order.len()),
         }
     }
 
-    fn allocate_inner(&self, active: &[Active], machines: usize) -> (Vec<f64>, Vec<usize>, f64) {
+    fn allocate_inner(
+        &self,
+        active: &[Active],
+        machines: usize,
+        rates: &mut Vec<f64>,
+        order: &mut Vec<usize>,
+    ) -> f64 {
         let n = active.len();
-        let mut rates = vec![0.0; n];
-        let mut order = Vec::new();
+        rates.clear();
+        rates.resize(n, 0.0);
+        order.clear();
         if n == 0 {
-            return (rates, order, f64::INFINITY);
+            return f64::INFINITY;
         }
         let m = machines.min(n);
-        let mut pick = |key: &dyn Fn(&Active) -> (f64, f64, u64), rates: &mut Vec<f64>| {
-            let mut idx: Vec<usize> = (0..n).collect();
+        let pick = |key: &dyn Fn(&Active) -> (f64, f64, u64),
+                    rates: &mut Vec<f64>,
+                    order: &mut Vec<usize>| {
+            order.extend(0..n);
             let cmp = |a: &usize, b: &usize| {
                 let (x, y) = (key(&active[*a]), key(&active[*b]));
                 x.0.total_cmp(&y.0)
                     .then(x.1.total_cmp(&y.1))
                     .then(x.2.cmp(&y.2))
             };
-            crate::util::smallest_sorted(&mut idx, m, cmp);
-            for &i in &idx {
+            crate::util::smallest_sorted(order, m, cmp);
+            for &i in order.iter() {
                 rates[i] = 1.0;
             }
-            order = idx;
         };
         let id = |a: &Active| a.job as u64;
         match *self {
-            Policy::Fcfs => pick(&|a| (a.arrival, 0.0, id(a)), &mut rates),
-            Policy::Srpt => pick(&|a| (a.remaining, a.arrival, id(a)), &mut rates),
-            Policy::SrptEstimate => pick(&|a| (a.estimate_remaining, a.arrival, id(a)), &mut rates),
-            Policy::OpSrpt => pick(&|a| (a.op_remaining, a.arrival, id(a)), &mut rates),
+            Policy::Fcfs => pick(&|a| (a.arrival, 0.0, id(a)), rates, order),
+            Policy::Srpt => pick(&|a| (a.remaining, a.arrival, id(a)), rates, order),
+            Policy::SrptEstimate => {
+                pick(&|a| (a.estimate_remaining, a.arrival, id(a)), rates, order)
+            }
+            Policy::OpSrpt => pick(&|a| (a.op_remaining, a.arrival, id(a)), rates, order),
             Policy::Edf => pick(
                 &|a| (a.deadline.unwrap_or(f64::INFINITY), a.arrival, id(a)),
-                &mut rates,
+                rates,
+                order,
             ),
             // Non-preemptive: running jobs keep their machine; free machines take the
             // shortest estimated size.
@@ -306,34 +320,39 @@ impl Policy {
                         id(a),
                     )
                 },
-                &mut rates,
+                rates,
+                order,
             ),
             Policy::Ps => {
                 let r = (machines as f64 / n as f64).min(1.0);
                 rates.iter_mut().for_each(|x| *x = r);
                 if r >= 1.0 {
-                    order = (0..n).collect();
+                    order.extend(0..n);
                 }
             }
-            Policy::Rr { .. } => {
-                pick(&|a| (a.queue_seq as f64, 0.0, id(a)), &mut rates);
-                let h = (0..n)
+            Policy::Rr { .. } | Policy::Mlfq { .. } => {
+                if matches!(self, Policy::Rr { .. }) {
+                    pick(&|a| (a.queue_seq as f64, 0.0, id(a)), rates, order);
+                } else {
+                    pick(
+                        &|a| (a.level as f64, a.queue_seq as f64, id(a)),
+                        rates,
+                        order,
+                    );
+                }
+                return (0..n)
                     .filter(|&i| rates[i] > 0.0)
                     .map(|i| active[i].quantum_left)
                     .fold(f64::INFINITY, f64::min);
-                return (rates, order, h);
             }
-            Policy::Mlfq { .. } => {
-                pick(&|a| (a.level as f64, a.queue_seq as f64, id(a)), &mut rates);
-                let h = (0..n)
-                    .filter(|&i| rates[i] > 0.0)
-                    .map(|i| active[i].quantum_left)
-                    .fold(f64::INFINITY, f64::min);
-                return (rates, order, h);
+            Policy::Las => {
+                let (r, o, h) = las(active, machines);
+                *rates = r;
+                *order = o;
+                return h;
             }
-            Policy::Las => return las(active, machines),
         }
-        (rates, order, f64::INFINITY)
+        f64::INFINITY
     }
 
     /// One line saying how the policy chooses (the step-through view's heading): the

@@ -100,6 +100,10 @@ pub struct Sim {
     /// system), and its budget.
     work: usize,
     max_work: usize,
+    /// The policy's decision and the jobs' progress, kept from event to event so their
+    /// vectors are reused.
+    scratch: Alloc,
+    progress: Vec<f64>,
     /// Whether each job had a whole machine in the previous interval.
     had_machine: Vec<bool>,
     record: bool,
@@ -162,6 +166,8 @@ impl Sim {
             max_events,
             work: 0,
             max_work: limits::WORK_BASE + limits::WORK_PER_JOB * n,
+            scratch: Alloc::default(),
+            progress: Vec::new(),
             had_machine: vec![false; n],
             record: false,
             decisions: Vec::new(),
@@ -262,7 +268,8 @@ impl Sim {
                 self.max_work
             )));
         }
-        let alloc = policy.allocate(&self.active, m);
+        let mut alloc = std::mem::take(&mut self.scratch);
+        policy.allocate_into(&self.active, m, &mut alloc);
         let rates = &alloc.rates;
         // Preemptions: a job that had a machine and lost it while unfinished.
         for (a, &r) in self.active.iter().zip(rates) {
@@ -272,7 +279,8 @@ impl Sim {
             }
             self.had_machine[a.job] = full;
         }
-        let progress = self.assign(&alloc);
+        let mut progress = std::mem::take(&mut self.progress);
+        self.assign(&alloc, &mut progress);
         // Context switches: a job that starts or resumes pays the switch time first.
         let cs = stream.context_switch;
         if cs > 0.0 {
@@ -426,6 +434,8 @@ impl Sim {
             });
             self.queue.push((end, self.active.len()));
         }
+        self.scratch = alloc;
+        self.progress = progress;
         Ok(self.is_done())
     }
 
@@ -433,10 +443,11 @@ impl Sim {
     /// class; a job keeps its machine inside its class) and returns each active job's
     /// progress per time unit: a group of jobs sharing (PS, LAS ties) progresses at the
     /// mean speed of its machines; fractional-rate jobs share the machines left over.
-    fn assign(&mut self, alloc: &Alloc) -> Vec<f64> {
+    fn assign(&mut self, alloc: &Alloc, progress: &mut Vec<f64>) {
         let m = self.machines;
         let mut taken = vec![false; m];
-        let mut progress = vec![0.0; self.active.len()];
+        progress.clear();
+        progress.resize(self.active.len(), 0.0);
         let mut unplaced = Vec::new();
         for (rank, &i) in alloc.order.iter().enumerate() {
             let c = self.class_of_rank[rank.min(m - 1)];
@@ -473,7 +484,7 @@ impl Sim {
             k = e;
         }
         if alloc.order.len() == alloc.rates.iter().filter(|&&r| r > 0.0).count() {
-            return progress; // no fractional rates
+            return; // no fractional rates
         }
         let free: Vec<usize> = (0..m).filter(|&p| !taken[p]).collect();
         let mean_free = if free.is_empty() {
@@ -487,7 +498,6 @@ impl Sim {
                 self.machine_of[self.active[i].job] = None;
             }
         }
-        progress
     }
 
     /// Writes one interval's machine segments: full-rate jobs on their machines (a sharing
