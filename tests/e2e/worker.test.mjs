@@ -104,7 +104,10 @@ test('a large DAG-lab sweep goes to the worker: runs drawn at once, samples afte
   await byTestId(page, 'dag-progress').waitFor({ timeout: 20000 });
   await byTestId(page, 'dag-progress-stop').click();
   await idle(page, 'dag-progress');
+  // The statistics are marked as not computed, and nothing says "computing…" any more.
   assert.doesNotMatch(await table.textContent(), /computing/);
+  assert.match(await table.textContent(), /\(mean: stopped\)/);
+  assert.equal(await page.getByText('computing…', { exact: true }).count(), 0, 'no chart waits for curves');
   assert.match(await page.locator('[role=alert]').first().textContent(), /noise samples stopped/);
   assert.deepEqual(page.errors, []);
 });

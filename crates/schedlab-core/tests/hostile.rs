@@ -556,6 +556,27 @@ fn a_ds3_soc_with_a_huge_capacity_is_refused_at_once() {
         e,
         "processor pairs with a bandwidth (network links): 509545 exceeds the limit of 131072"
     );
+    // Two clusters under one id are counted as the importer builds them (every core of
+    // one with every core of the other, besides each one's own pairs): 145,530 links.
+    let twin = "add_new_resource resource_type ARM resource_name A7 resource_ID 1 capacity 270 num_supported_functionalities 1 DVFS_mode ondemand\nscrambler 10\nadd_new_resource resource_type ARM resource_name A8 resource_ID 1 capacity 270 num_supported_functionalities 1 DVFS_mode ondemand\nscrambler 10\ncomm_band 1 1 5\n";
+    let e = err(formats::import(
+        Format::Ds3,
+        &[
+            InputFile {
+                name: "job.txt",
+                text: job,
+            },
+            InputFile {
+                name: "soc.txt",
+                text: twin,
+            },
+        ],
+        &ImportOptions::default(),
+    ));
+    assert_eq!(
+        e,
+        "processor pairs with a bandwidth (network links): 145530 exceeds the limit of 131072"
+    );
     // The same bound holds for any scenario's explicit links.
     let mut big = chain_scenario(1.0, 1.0);
     big.processors = (0..600)

@@ -21,7 +21,8 @@ pub fn evaluate(ctx: Ctx, state: AppState, generation: StoredValue<u64>) {
     let t0 = browser::now_ms();
     let background = eval::in_background(&state);
     let result = eval::evaluate_shown(&state).and_then(|ev| {
-        if background {
+        // No noise and one scheduler: the run shown is the whole evaluation.
+        if background || eval::sweep_work(&state) == 0 {
             return Ok(ev);
         }
         // In place: the same sweep the worker runs, so the page has one code path.
@@ -40,11 +41,17 @@ pub fn evaluate(ctx: Ctx, state: AppState, generation: StoredValue<u64>) {
         }
     }
     let to_background = background && result.is_ok();
+    if result.is_err() {
+        // No curves for a scenario that cannot be scheduled (not the last good ones).
+        ctx.robustness.set(Some(Vec::new()));
+    }
     ctx.eval.set(Some(result));
     if to_background {
         ctx.robustness.set(None);
         sweep(ctx, state, generation, generation.get_value());
-    } else {
+    } else if ctx.dag_progress.get_untracked().is_some() {
+        // An older sweep still running in the background is stale.
+        worker::stop();
         ctx.dag_progress.set(None);
     }
 }
@@ -69,13 +76,13 @@ fn sweep(ctx: Ctx, state: AppState, generation: StoredValue<u64>, g: u64) {
                             ctx.robustness.set(Some(sw.curves));
                         }
                     }
-                    Err(e) => ctx.banner.set(Some(format!("DAG lab: {e}"))),
+                    Err(e) => settle(ctx, Some(e)),
                 }
             }
             Ok(_) => {}
-            Err(Failure::Run(e)) => ctx.banner.set(Some(format!("DAG lab: {e}"))),
+            Err(Failure::Run(e)) => settle(ctx, Some(e)),
             // The worker's panel says it; the runs drawn stay.
-            Err(Failure::Died(_)) => {}
+            Err(Failure::Died(_)) => settle(ctx, None),
         }
     };
     let in_page = finish.clone();
@@ -97,20 +104,30 @@ fn sweep(ctx: Ctx, state: AppState, generation: StoredValue<u64>, g: u64) {
     }
 }
 
-/// Stop: the sweep is dropped; the runs drawn stay, and the table says the samples were
-/// not computed.
+/// Stop: the sweep is dropped; the runs drawn stay, without their statistics.
 pub fn stop(ctx: Ctx, generation: StoredValue<u64>) {
     generation.set_value(generation.get_value() + 1);
     worker::stop();
+    settle(
+        ctx,
+        Some("noise samples stopped: the runs drawn stay, without statistics".into()),
+    );
+}
+
+/// A sweep that will not come back (stopped, failed, its worker died): the runs drawn
+/// stay, their statistics and curves are marked as not computed, `why` goes to the banner.
+fn settle(ctx: Ctx, why: Option<String>) {
     ctx.dag_progress.set(None);
     let shown = ctx
         .editor
         .with_untracked(|e| eval::evaluate_shown(&e.state));
     if let Ok(mut ev) = shown {
         ev.pending = false;
+        ev.stopped = true;
         ctx.eval.set(Some(Ok(Arc::new(ev))));
     }
-    ctx.banner.set(Some(
-        "DAG lab: noise samples stopped; the table shows the runs drawn, without their statistics (change a setting to compute them again)".into(),
-    ));
+    ctx.robustness.set(Some(Vec::new()));
+    if let Some(why) = why {
+        ctx.banner.set(Some(format!("DAG lab: {why}")));
+    }
 }

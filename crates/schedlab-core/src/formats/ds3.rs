@@ -336,12 +336,14 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
     // A link per pair of processors whose clusters have a `comm_band`, in (a, b) order:
     // only the clusters with a band are visited, so the work is the number of links.
     // Counted first, so a huge cluster is refused before any link is made.
+    // The same cluster (k = 0) pairs its cores among themselves; any later one (even with
+    // a repeated id) pairs every core with every core, as the loop below builds them.
     let mut pairs = 0usize;
     for (ci, (id_a, range_a)) in ranges.iter().enumerate() {
-        for (id_b, range_b) in &ranges[ci..] {
+        for (k, (id_b, range_b)) in ranges[ci..].iter().enumerate() {
             if soc.band.get(&(*id_a, *id_b)).is_some_and(|&bw| bw > 0.0) {
                 let (a, b) = (range_a.len(), range_b.len());
-                pairs += if id_a == id_b {
+                pairs += if k == 0 {
                     a * a.saturating_sub(1) / 2
                 } else {
                     a * b

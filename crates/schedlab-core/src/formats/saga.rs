@@ -128,11 +128,13 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
             speed: n.speed,
         })
         .collect();
-    let m = net.nodes.len();
-    if m * m.saturating_sub(1) / 2 > limits::MAX_LINKS {
+    // In u64: on wasm32 m × (m − 1) overflows a usize past 65,536 nodes.
+    let m = net.nodes.len() as u64;
+    let complete = m * m.saturating_sub(1) / 2;
+    if complete > limits::MAX_LINKS as u64 {
         return Err(Error::Limit {
             what: "network links (saga's networks are complete)",
-            found: m * m.saturating_sub(1) / 2,
+            found: usize::try_from(complete).unwrap_or(usize::MAX),
             limit: limits::MAX_LINKS,
         });
     }

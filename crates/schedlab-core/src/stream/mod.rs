@@ -186,12 +186,16 @@ pub mod limits {
     pub const EVENTS_PER_ITEM: usize = 16;
     /// Work budget of the stream simulator, in job-reads: every event reads each job in
     /// the system, so n jobs waiting at once cost about n²/2 reads over their completions.
-    /// The budget is `WORK_BASE` + `WORK_PER_JOB` × jobs; past it a run stops with an error
-    /// (natively within about half a second for SRPT, a second for PS) instead of running
-    /// for minutes: 7,000 simultaneous arrivals need 24.5 M reads (budget 13.4 M), while
-    /// 100,000 jobs at load 0.99 need 13.5 M (budget 32 M).
+    /// The budget is `WORK_BASE` + `WORK_PER_JOB` × jobs + `WORK_PER_EVENT` × the event
+    /// budget: large enough for every run the Streams lab offers (20,000 jobs at load 1.5
+    /// keep thousands waiting: 132 M reads under FCFS and PS, measured by an ignored release
+    /// test in `sim::engine`; budget 154 M) and for round robin with a
+    /// small quantum on a crowded queue (150 jobs at once, quantum 1: 22.5 M reads, budget
+    /// 52 M); past it a run stops with an error instead of running on (20,000 arrivals at
+    /// one instant would need 200 M).
     pub const WORK_BASE: usize = 12_000_000;
-    pub const WORK_PER_JOB: usize = 200;
+    pub const WORK_PER_JOB: usize = 5_000;
+    pub const WORK_PER_EVENT: usize = 64;
     pub const EVENTS_BASE: usize = 10_000;
 }
 

@@ -20,6 +20,9 @@ pub struct Evaluation {
     /// The noise samples are still being computed in the background: each column's
     /// statistics are its shown run's until [`with_sweep`] fills them in.
     pub pending: bool,
+    /// The samples were asked for but not computed (stopped, or the worker failed): the
+    /// statistics stay unknown.
+    pub stopped: bool,
 }
 
 /// Noise samples per point of the robustness chart (the same seeds for every scheduler).
@@ -134,6 +137,7 @@ pub fn evaluate_shown(state: &AppState) -> Result<Evaluation, String> {
         problem,
         columns,
         pending: state.noise.is_noisy(),
+        stopped: false,
     })
 }
 
@@ -175,6 +179,7 @@ pub fn evaluate(state: &AppState) -> Result<Evaluation, String> {
         problem,
         columns,
         pending: false,
+        stopped: false,
     })
 }
 

@@ -31,8 +31,10 @@ pub fn metrics_table(e: &Evaluation) -> Table {
     let mut t = Table::new(columns);
     for c in &e.columns {
         let shown = c.run.metrics.scalars();
-        // While the samples are computed in the background their columns are empty.
-        let samples = if e.pending {
+        // While the samples are computed in the background (or if they were stopped)
+        // their columns are empty.
+        let unknown = e.pending || e.stopped;
+        let samples = if unknown {
             Cell::Missing
         } else {
             c.sample_makespans.len().max(1).into()
@@ -40,7 +42,7 @@ pub fn metrics_table(e: &Evaluation) -> Table {
         let mut row: Vec<Cell> = vec![c.scheduler.as_str().into(), samples];
         for (key, value) in METRICS.iter().map(|m| m.1).zip(shown.iter().map(|s| s.1)) {
             let s = c.stats[key];
-            if e.pending {
+            if unknown {
                 row.extend([value.into(), Cell::Missing, Cell::Missing]);
             } else {
                 row.extend([value.into(), s.mean.into(), s.std.into()]);
@@ -71,8 +73,9 @@ pub fn screen_table(e: &Evaluation, noisy: bool) -> ScreenTable {
     let (header, mut rows) = t.screen_transposed("metric");
     for (row, key) in rows.iter_mut().zip(METRICS.map(|m| m.1)) {
         for (j, c) in e.columns.iter().enumerate() {
-            if noisy && e.pending {
-                row[j + 1] = format!("{} (mean: computing…)", row[j + 1]);
+            if noisy && (e.pending || e.stopped) {
+                let why = if e.pending { "computing…" } else { "stopped" };
+                row[j + 1] = format!("{} (mean: {why})", row[j + 1]);
             } else if noisy && c.sample_makespans.len() > 1 {
                 let num = |k: String| match t.cell_by_key(j, &k) {
                     Cell::Num(v) => short(*v),
@@ -211,6 +214,16 @@ mod tests {
         let csv = metrics_csv(&shown);
         let row = csv.lines().nth(1).unwrap();
         assert!(row.starts_with("heft,,"), "{row}");
+        // Stopped: the statistics stay unknown, on screen and in the CSV.
+        let mut stopped = shown;
+        stopped.pending = false;
+        stopped.stopped = true;
+        assert!(screen_table(&stopped, true).rows[0][1].ends_with("(mean: stopped)"));
+        assert!(metrics_csv(&stopped)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("heft,,"));
         // Without noise asked for, the plain value.
         assert_eq!(
             screen_table(&e, false).rows[0][1],

@@ -165,7 +165,9 @@ impl Sim {
             events: 0,
             max_events,
             work: 0,
-            max_work: limits::WORK_BASE + limits::WORK_PER_JOB * n,
+            max_work: limits::WORK_BASE
+                + limits::WORK_PER_JOB.saturating_mul(n)
+                + limits::WORK_PER_EVENT.saturating_mul(max_events),
             scratch: Alloc::default(),
             progress: Vec::new(),
             had_machine: vec![false; n],
@@ -260,7 +262,7 @@ impl Sim {
         self.work += self.active.len();
         if self.work > self.max_work {
             return Err(Error::Simulation(format!(
-                "work budget exceeded at t = {} ({} jobs in the system, {} of {} done): each event reads every job in the system, and this stream keeps too many of them waiting at once for {} job-reads (fewer or later arrivals, more machines or a lower load would fit)",
+                "work budget of {4} job-reads exceeded at t = {0} ({1} jobs waiting, {2} of {3} done): too many jobs wait at once (fewer or later arrivals, more machines or a lower load)",
                 show(now),
                 self.active.len(),
                 self.completed(),
@@ -685,4 +687,66 @@ fn quantum_expiries(stream: &Stream, policy: Policy) -> Result<f64> {
         )));
     }
     Ok(expiries)
+}
+
+#[cfg(test)]
+mod work_budget_tests {
+    use super::*;
+    use crate::stream::{generate, Arrivals, Info, Mix, StreamSpec};
+
+    fn stream(jobs: usize, rho: f64) -> Stream {
+        generate(&StreamSpec {
+            jobs,
+            machines: 1,
+            speeds: vec![],
+            context_switch: 0.0,
+            arrivals: Arrivals::Load { rho },
+            mix: Mix::Single { mean_size: 1.0 },
+            info: Info::Clairvoyant,
+            estimate_noise: 0.0,
+            deadline_slack: None,
+            seed: 1,
+        })
+        .unwrap()
+    }
+
+    fn run(sim: &mut Sim, s: &Stream) -> Result<()> {
+        while !sim.step(s)? {}
+        Ok(())
+    }
+
+    #[test]
+    fn past_the_work_budget_a_run_stops_with_one_line() {
+        let s = stream(300, 3.0);
+        let mut sim = Sim::new(&s, Policy::Srpt).unwrap();
+        sim.max_work = 5_000;
+        let e = run(&mut sim, &s).unwrap_err().to_string();
+        assert!(
+            e.starts_with("simulation: work budget of 5000 job-reads exceeded at t = "),
+            "{e}"
+        );
+        assert!(!e.contains('\n'));
+        assert!(
+            sim.work() > 5_000 && sim.work() <= 5_000 + 300,
+            "{}",
+            sim.work()
+        );
+        // The same stream within its real budget runs to the end.
+        let mut sim = Sim::new(&s, Policy::Srpt).unwrap();
+        run(&mut sim, &s).unwrap();
+        assert!(sim.work() > 5_000);
+    }
+
+    #[test]
+    #[ignore = "release-size run (cargo test --release -- --ignored): the page's most crowded stream"]
+    fn the_streams_labs_most_crowded_run_fits_its_budget() {
+        // 20,000 jobs at load 1.5 on one machine: the largest and most overloaded stream
+        // the lab offers.
+        let s = stream(20_000, 1.5);
+        for p in [Policy::Srpt, Policy::Fcfs, Policy::Ps] {
+            let mut sim = Sim::new(&s, p).unwrap();
+            run(&mut sim, &s).unwrap();
+            eprintln!("{p:?}: {} reads of {}", sim.work(), sim.max_work);
+        }
+    }
 }
