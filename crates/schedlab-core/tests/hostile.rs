@@ -453,6 +453,24 @@ fn every_simulator_stays_within_its_documented_event_budget() {
     }
 }
 
+/// A DS3 import of a job file and a SoC file.
+fn ds3(job: &str, soc: &str) -> schedlab_core::Result<Scenario> {
+    formats::import(
+        Format::Ds3,
+        &[
+            InputFile {
+                name: "job.txt",
+                text: job,
+            },
+            InputFile {
+                name: "soc.txt",
+                text: soc,
+            },
+        ],
+        &ImportOptions::default(),
+    )
+}
+
 // Item 6.
 #[test]
 fn a_ds3_soc_with_a_huge_capacity_is_refused_at_once() {
@@ -463,45 +481,14 @@ fn a_ds3_soc_with_a_huge_capacity_is_refused_at_once() {
         )
     };
     let text = soc(100_000_000);
-    let e = within(SECOND, "DS3 capacity 1e8", || {
-        err(formats::import(
-            Format::Ds3,
-            &[
-                InputFile {
-                    name: "job.txt",
-                    text: job,
-                },
-                InputFile {
-                    name: "soc.txt",
-                    text: &text,
-                },
-            ],
-            &ImportOptions::default(),
-        ))
-    });
+    let e = within(SECOND, "DS3 capacity 1e8", || err(ds3(job, &text)));
     assert_eq!(
         e,
         "DS3: resource 'A7' (capacity 100000000) brings the SoC to more than 1024 processors (cores), the limit"
     );
     // At the limit a SoC imports, one link per pair of banded cores.
     let text = soc(64);
-    let s = within(SECOND * 5, "DS3 capacity 64", || {
-        formats::import(
-            Format::Ds3,
-            &[
-                InputFile {
-                    name: "job.txt",
-                    text: job,
-                },
-                InputFile {
-                    name: "soc.txt",
-                    text: &text,
-                },
-            ],
-            &ImportOptions::default(),
-        )
-        .unwrap()
-    });
+    let s = within(SECOND * 5, "DS3 capacity 64", || ds3(job, &text).unwrap());
     assert_eq!(s.processors.len(), 64);
     assert_eq!(s.network.links.len(), 64 * 63 / 2);
     // Many tasks on many cores: the cost matrix is bounded before it is built.
@@ -510,20 +497,7 @@ fn a_ds3_soc_with_a_huge_capacity_is_refused_at_once() {
         .collect();
     let text = soc(1024);
     let e = within(SECOND * 5, "DS3 4000 tasks x 1024 cores", || {
-        err(formats::import(
-            Format::Ds3,
-            &[
-                InputFile {
-                    name: "job.txt",
-                    text: &many,
-                },
-                InputFile {
-                    name: "soc.txt",
-                    text: &text,
-                },
-            ],
-            &ImportOptions::default(),
-        ))
+        err(ds3(&many, &text))
     });
     assert_eq!(
         e,
@@ -537,20 +511,7 @@ fn a_ds3_soc_with_a_huge_capacity_is_refused_at_once() {
     // and save before): 509,545 links, refused before any is made.
     let text = soc(1010);
     let e = within(SECOND, "DS3 1010 cores in one cluster", || {
-        err(formats::import(
-            Format::Ds3,
-            &[
-                InputFile {
-                    name: "job.txt",
-                    text: job,
-                },
-                InputFile {
-                    name: "soc.txt",
-                    text: &text,
-                },
-            ],
-            &ImportOptions::default(),
-        ))
+        err(ds3(job, &text))
     });
     assert_eq!(
         e,
@@ -559,20 +520,7 @@ fn a_ds3_soc_with_a_huge_capacity_is_refused_at_once() {
     // Two clusters under one id are counted as the importer builds them (every core of
     // one with every core of the other, besides each one's own pairs): 145,530 links.
     let twin = "add_new_resource resource_type ARM resource_name A7 resource_ID 1 capacity 270 num_supported_functionalities 1 DVFS_mode ondemand\nscrambler 10\nadd_new_resource resource_type ARM resource_name A8 resource_ID 1 capacity 270 num_supported_functionalities 1 DVFS_mode ondemand\nscrambler 10\ncomm_band 1 1 5\n";
-    let e = err(formats::import(
-        Format::Ds3,
-        &[
-            InputFile {
-                name: "job.txt",
-                text: job,
-            },
-            InputFile {
-                name: "soc.txt",
-                text: twin,
-            },
-        ],
-        &ImportOptions::default(),
-    ));
+    let e = err(ds3(job, twin));
     assert_eq!(
         e,
         "processor pairs with a bandwidth (network links): 145530 exceeds the limit of 131072"
