@@ -53,6 +53,10 @@ pub struct Alloc {
     /// machines equally (on machines of different speeds they rotate over them).
     pub groups: Vec<usize>,
     pub horizon: f64,
+    /// Scratch: each active job's priority key, computed once per decision (comparing
+    /// precomputed keys is several times faster than evaluating them per comparison, with
+    /// thousands of jobs waiting).
+    keys: Vec<(f64, f64, u64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,6 +71,14 @@ pub enum Policy {
     Las,
     Mlfq { quantum: f64, levels: usize },
     Edf,
+}
+
+/// The order of [`Policy::sort_key`]s.
+#[inline]
+fn key_cmp(x: &(f64, f64, u64), y: &(f64, f64, u64)) -> std::cmp::Ordering {
+    x.0.total_cmp(&y.0)
+        .then(x.1.total_cmp(&y.1))
+        .then(x.2.cmp(&y.2))
 }
 
 /// How a registry entry makes its policy from a parsed spelling.
@@ -242,7 +254,13 @@ impl Policy {
     /// [`Policy::allocate`] into `out`, reusing its vectors (the simulator keeps one
     /// across events: allocating them at every event was a third of a WebAssembly run).
     pub fn allocate_into(&self, active: &[Active], machines: usize, out: &mut Alloc) {
-        out.horizon = self.allocate_inner(active, machines, &mut out.rates, &mut out.order);
+        out.horizon = self.allocate_inner(
+            active,
+            machines,
+            &mut out.rates,
+            &mut out.order,
+            &mut out.keys,
+        );
         let order = &out.order;
         let groups = &mut out.groups;
         groups.clear();
@@ -273,6 +291,7 @@ impl Policy {
         machines: usize,
         rates: &mut Vec<f64>,
         order: &mut Vec<usize>,
+        keys: &mut Vec<(f64, f64, u64)>,
     ) -> f64 {
         let n = active.len();
         rates.clear();
@@ -282,77 +301,78 @@ impl Policy {
             return f64::INFINITY;
         }
         let m = machines.min(n);
-        let pick = |key: &dyn Fn(&Active) -> (f64, f64, u64),
-                    rates: &mut Vec<f64>,
-                    order: &mut Vec<usize>| {
-            order.extend(0..n);
-            let cmp = |a: &usize, b: &usize| {
-                let (x, y) = (key(&active[*a]), key(&active[*b]));
-                x.0.total_cmp(&y.0)
-                    .then(x.1.total_cmp(&y.1))
-                    .then(x.2.cmp(&y.2))
-            };
-            crate::util::smallest_sorted(order, m, cmp);
-            for &i in order.iter() {
-                rates[i] = 1.0;
-            }
-        };
-        let id = |a: &Active| a.job as u64;
         match *self {
-            Policy::Fcfs => pick(&|a| (a.arrival, 0.0, id(a)), rates, order),
-            Policy::Srpt => pick(&|a| (a.remaining, a.arrival, id(a)), rates, order),
-            Policy::SrptEstimate => {
-                pick(&|a| (a.estimate_remaining, a.arrival, id(a)), rates, order)
-            }
-            Policy::OpSrpt => pick(&|a| (a.op_remaining, a.arrival, id(a)), rates, order),
-            Policy::Edf => pick(
-                &|a| (a.deadline.unwrap_or(f64::INFINITY), a.arrival, id(a)),
-                rates,
-                order,
-            ),
-            // Non-preemptive: running jobs keep their machine; free machines take the
-            // shortest estimated size.
-            Policy::Sjf => pick(
-                &|a| {
-                    (
-                        if a.running { 0.0 } else { 1.0 },
-                        a.estimate_remaining + a.attained,
-                        id(a),
-                    )
-                },
-                rates,
-                order,
-            ),
             Policy::Ps => {
                 let r = (machines as f64 / n as f64).min(1.0);
                 rates.iter_mut().for_each(|x| *x = r);
                 if r >= 1.0 {
                     order.extend(0..n);
                 }
-            }
-            Policy::Rr { .. } | Policy::Mlfq { .. } => {
-                if matches!(self, Policy::Rr { .. }) {
-                    pick(&|a| (a.queue_seq as f64, 0.0, id(a)), rates, order);
-                } else {
-                    pick(
-                        &|a| (a.level as f64, a.queue_seq as f64, id(a)),
-                        rates,
-                        order,
-                    );
-                }
-                return (0..n)
-                    .filter(|&i| rates[i] > 0.0)
-                    .map(|i| active[i].quantum_left)
-                    .fold(f64::INFINITY, f64::min);
+                f64::INFINITY
             }
             Policy::Las => {
                 let (r, o, h) = las(active, machines);
                 *rates = r;
                 *order = o;
-                return h;
+                h
+            }
+            _ => {
+                // The `m` smallest keys get a machine. Keys are computed once per job (not
+                // per comparison): with thousands of jobs waiting this loop is the run.
+                if m == 1 {
+                    // One machine (the usual case): the minimum, in one pass.
+                    let (mut best, mut best_key) = (0, self.sort_key(&active[0]));
+                    for (i, a) in active.iter().enumerate().skip(1) {
+                        let k = self.sort_key(a);
+                        if key_cmp(&k, &best_key).is_lt() {
+                            (best, best_key) = (i, k);
+                        }
+                    }
+                    order.push(best);
+                } else {
+                    keys.clear();
+                    keys.extend(active.iter().map(|a| self.sort_key(a)));
+                    order.extend(0..n);
+                    let keys = &*keys;
+                    crate::util::smallest_sorted(order, m, |a, b| key_cmp(&keys[*a], &keys[*b]));
+                }
+                for &i in order.iter() {
+                    rates[i] = 1.0;
+                }
+                if matches!(self, Policy::Rr { .. } | Policy::Mlfq { .. }) {
+                    return (0..n)
+                        .filter(|&i| rates[i] > 0.0)
+                        .map(|i| active[i].quantum_left)
+                        .fold(f64::INFINITY, f64::min);
+                }
+                f64::INFINITY
             }
         }
-        f64::INFINITY
+    }
+
+    /// What a priority policy sorts its jobs by (smallest first; the job's id last, so no
+    /// two keys are equal).
+    #[inline]
+    fn sort_key(&self, a: &Active) -> (f64, f64, u64) {
+        let id = a.job as u64;
+        match *self {
+            Policy::Fcfs => (a.arrival, 0.0, id),
+            Policy::Srpt => (a.remaining, a.arrival, id),
+            Policy::SrptEstimate => (a.estimate_remaining, a.arrival, id),
+            Policy::OpSrpt => (a.op_remaining, a.arrival, id),
+            Policy::Edf => (a.deadline.unwrap_or(f64::INFINITY), a.arrival, id),
+            // Non-preemptive: running jobs keep their machine; free machines take the
+            // shortest estimated size.
+            Policy::Sjf => (
+                if a.running { 0.0 } else { 1.0 },
+                a.estimate_remaining + a.attained,
+                id,
+            ),
+            Policy::Rr { .. } => (a.queue_seq as f64, 0.0, id),
+            Policy::Mlfq { .. } => (a.level as f64, a.queue_seq as f64, id),
+            // Not priority policies (they share).
+            Policy::Ps | Policy::Las => (0.0, 0.0, id),
+        }
     }
 
     /// One line saying how the policy chooses (the step-through view's heading): the

@@ -104,8 +104,15 @@ pub struct Sim {
     /// vectors are reused.
     scratch: Alloc,
     progress: Vec<f64>,
-    /// Whether each job had a whole machine in the previous interval.
+    /// Whether each job had a whole machine in the previous interval, and those jobs.
     had_machine: Vec<bool>,
+    full: Vec<usize>,
+    /// Positions in `active` of the jobs that progressed in the previous interval (the ones
+    /// with `running` set), increasing: each event touches these and this event's movers,
+    /// not every waiting job.
+    moving: Vec<usize>,
+    /// Scratch for the next `moving`.
+    movers: Vec<usize>,
     record: bool,
     decisions: Vec<Decision>,
 }
@@ -171,6 +178,9 @@ impl Sim {
             scratch: Alloc::default(),
             progress: Vec::new(),
             had_machine: vec![false; n],
+            full: Vec::new(),
+            moving: Vec::new(),
+            movers: Vec::new(),
             record: false,
             decisions: Vec::new(),
         })
@@ -274,20 +284,34 @@ impl Sim {
         policy.allocate_into(&self.active, m, &mut alloc);
         let rates = &alloc.rates;
         // Preemptions: a job that had a machine and lost it while unfinished.
-        for (a, &r) in self.active.iter().zip(rates) {
-            let full = r >= 1.0 - 1e-9;
-            if self.had_machine[a.job] && !full {
+        let previous = std::mem::take(&mut self.full);
+        for &j in &previous {
+            self.had_machine[j] = false;
+        }
+        for (i, &r) in rates.iter().enumerate() {
+            if r >= 1.0 - 1e-9 {
+                let j = self.active[i].job;
+                self.had_machine[j] = true;
+                self.full.push(j);
+            }
+        }
+        for &j in &previous {
+            if self.completion[j].is_nan() && !self.had_machine[j] {
                 self.preemptions += 1;
             }
-            self.had_machine[a.job] = full;
         }
         let mut progress = std::mem::take(&mut self.progress);
         self.assign(&alloc, &mut progress);
+        // This interval's movers, by increasing position.
+        let mut movers = std::mem::take(&mut self.movers);
+        movers.clear();
+        movers.extend((0..progress.len()).filter(|&i| progress[i] > 0.0));
         // Context switches: a job that starts or resumes pays the switch time first.
         let cs = stream.context_switch;
         if cs > 0.0 {
-            for (a, &v) in self.active.iter_mut().zip(&progress) {
-                if v > 0.0 && !a.running {
+            for &i in &movers {
+                let a = &mut self.active[i];
+                if !a.running {
                     a.op_remaining += cs;
                     a.remaining += cs;
                     self.overhead[a.job] += cs;
@@ -320,10 +344,8 @@ impl Sim {
         if self.next < n {
             dt = dt.min(stream.jobs[self.next].arrival - now);
         }
-        for (a, &v) in self.active.iter().zip(&progress) {
-            if v > 0.0 {
-                dt = dt.min(a.op_remaining / v);
-            }
+        for &i in &movers {
+            dt = dt.min(self.active[i].op_remaining / progress[i]);
         }
         if !dt.is_finite() || dt < 0.0 {
             return Err(Error::Simulation(format!(
@@ -362,11 +384,12 @@ impl Sim {
         // Advance.
         let end = now + dt;
         let mut done = Vec::new();
-        for (i, (a, &v)) in self.active.iter_mut().zip(&progress).enumerate() {
-            a.running = v > 0.0;
-            if v <= 0.0 {
-                continue;
-            }
+        for &i in &self.moving {
+            self.active[i].running = false;
+        }
+        for &i in &movers {
+            let (a, v) = (&mut self.active[i], progress[i]);
+            a.running = true;
             let w = v * dt;
             a.attained += w;
             a.remaining -= w;
@@ -423,19 +446,37 @@ impl Sim {
                 self.completion[job] = end;
                 self.machine_of[job] = None;
             }
-            // Remove in place, keeping arrival order.
+            // Remove in place, keeping arrival order (one job, the usual case: one move of
+            // the jobs after it).
             let mut k = 0;
             let mut d = done.iter().peekable();
-            self.active.retain(|_| {
-                let keep = d.peek() != Some(&&k);
-                if !keep {
-                    d.next();
-                }
-                k += 1;
-                keep
-            });
+            if let [i] = done[..] {
+                self.active.remove(i);
+            } else {
+                self.active.retain(|_| {
+                    let keep = d.peek() != Some(&&k);
+                    if !keep {
+                        d.next();
+                    }
+                    k += 1;
+                    keep
+                });
+            }
             self.queue.push((end, self.active.len()));
+            // The movers' positions after the removal (`done` is increasing, and a subset).
+            let mut gone = 0;
+            movers.retain_mut(|p| {
+                while gone < done.len() && done[gone] < *p {
+                    gone += 1;
+                }
+                if done.get(gone) == Some(p) {
+                    return false;
+                }
+                *p -= gone;
+                true
+            });
         }
+        self.movers = std::mem::replace(&mut self.moving, movers);
         self.scratch = alloc;
         self.progress = progress;
         Ok(self.is_done())
