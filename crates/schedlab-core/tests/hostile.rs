@@ -741,3 +741,56 @@ fn an_stg_predecessor_count_that_overflows_is_a_located_error() {
         "number of processors asked for: 1000000000 exceeds the limit of 1024"
     );
 }
+
+// Serving scaling: DualMap and consistent hashing count the prefixes every scaling event
+// re-maps, one pass over the prefixes seen per event; before the bound, 1,000 events over
+// 100,000 requests were 10^8 ring lookups in the CLI.
+#[test]
+fn scaling_remap_work_is_bounded_up_front() {
+    use schedlab_core::serve::router::Router;
+    use schedlab_core::serve::sim::{simulate, ScaleAction, ScaleEvent, ServeConfig};
+    use schedlab_core::serve::{self, SyntheticSpec};
+    let w = serve::synthetic(&SyntheticSpec {
+        requests: 30_000,
+        ..Default::default()
+    })
+    .unwrap();
+    let events = |k: usize| -> Vec<ScaleEvent> {
+        (0..k)
+            .map(|i| ScaleEvent {
+                time_ms: i as f64,
+                action: if i % 2 == 0 {
+                    ScaleAction::Add
+                } else {
+                    ScaleAction::Remove
+                },
+            })
+            .collect()
+    };
+    let c = ServeConfig {
+        scaling: events(1_000),
+        ..ServeConfig::default()
+    };
+    for r in [Router::DualMap, Router::ConsistentHash] {
+        let e = within(SECOND, "a refused remap", || err(simulate(&w, &c, r)));
+        assert_eq!(
+            e,
+            "scaling events × requests (each scaling event re-maps every prefix seen): \
+             30000000 exceeds the limit of 20000000"
+        );
+    }
+    // Routers that report no re-mapping do no such pass and run.
+    let run = simulate(&w, &c, Router::RoundRobin).unwrap();
+    assert_eq!(run.scaling.len(), 1_000);
+    assert!(run.scaling.iter().all(|s| s.prefixes_remapped.is_none()));
+    // Within the bound, DualMap still counts.
+    let c = ServeConfig {
+        scaling: events(600),
+        ..ServeConfig::default()
+    };
+    let run = simulate(&w, &c, Router::DualMap).unwrap();
+    assert!(run
+        .scaling
+        .iter()
+        .any(|s| s.prefixes_remapped.unwrap_or(0) > 0));
+}

@@ -39,6 +39,10 @@ pub mod limits {
     pub const MAX_SLOWDOWN: f64 = 1e6;
     /// Scaling events in one configuration (each one re-maps every prefix seen).
     pub const MAX_SCALING_EVENTS: usize = 1_000;
+    /// DualMap and consistent hashing count the prefixes each scaling event re-maps, a pass
+    /// over every prefix seen: scaling events × requests stays within this (the page's
+    /// 10,000 requests × 1,000 events are 10 M).
+    pub const MAX_REMAP_WORK: usize = 20_000_000;
     /// Mean user and output tokens of the synthetic workload (a draw is exponential, so
     /// a mean this size still keeps every request under `MAX_BLOCKS`).
     pub const MAX_MEAN_TOKENS: f64 = 100_000.0;

@@ -462,6 +462,17 @@ pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Re
     for (r, req) in workload.requests.iter().enumerate() {
         st.events.push(req.arrival, Ev::Arrive(r));
     }
+    // Hash routers count the prefixes each scaling event re-maps: one pass over the
+    // prefixes seen (at most the requests) per event, bounded up front.
+    let remaps = matches!(router, Router::DualMap | Router::ConsistentHash);
+    let remap_work = scaling.len().saturating_mul(n);
+    if remaps && remap_work > limits::MAX_REMAP_WORK {
+        return Err(Error::Limit {
+            what: "scaling events × requests (each scaling event re-maps every prefix seen)",
+            found: remap_work,
+            limit: limits::MAX_REMAP_WORK,
+        });
+    }
     let mut next_instance = config.instances;
     let mut seen: HashSet<u64> = HashSet::new();
     let mut records = Vec::new();
@@ -526,6 +537,7 @@ pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Re
                 let e = scaling[k];
                 let before: Vec<(usize, usize)> = seen
                     .iter()
+                    .filter(|_| remaps)
                     .map(|&key| match router {
                         Router::DualMap => rs.candidates(key),
                         _ => (rs.ring_a.lookup(key).unwrap_or(0), 0),
@@ -547,6 +559,7 @@ pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Re
                 rs.rescale(&st.alive);
                 let remapped = seen
                     .iter()
+                    .filter(|_| remaps)
                     .zip(&before)
                     .filter(|(&key, b)| {
                         let now = match router {
