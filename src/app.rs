@@ -10,7 +10,7 @@ use schedlab_app::state::AppState;
 
 use crate::browser;
 use crate::components::run_latest;
-use crate::ctx::{Ctx, DagGeneration, Selection};
+use crate::ctx::{Ctx, DagGeneration, Play, Selection};
 use crate::header::Header;
 use crate::labs;
 
@@ -50,21 +50,21 @@ pub fn App() -> impl IntoView {
         banner: RwSignal::new(first_banner.clone()),
         notice: RwSignal::new(None),
         // 0 = not set: show the whole schedule (clamped to the makespan once evaluated).
-        playhead: RwSignal::new(if state.view.playhead > 0.0 {
-            state.view.playhead
-        } else {
-            f64::INFINITY
-        }),
-        playing: RwSignal::new(false),
+        dag_play: Play::new(
+            if state.view.playhead > 0.0 {
+                state.view.playhead
+            } else {
+                f64::INFINITY
+            },
+            state.view.speed,
+        ),
         selected: RwSignal::new(Selection::None),
         dark: RwSignal::new(browser::prefers_dark()),
         streams: RwSignal::new(None),
-        streams_playhead: RwSignal::new(0.0),
-        streams_playing: RwSignal::new(false),
+        streams_play: Play::new(0.0, 1.0),
         streams_progress: RwSignal::new(None),
         serving: RwSignal::new(None),
-        serving_playhead: RwSignal::new(0.0),
-        serving_playing: RwSignal::new(false),
+        serving_play: Play::new(0.0, 1.0),
         serving_progress: RwSignal::new(None),
         dag_progress: RwSignal::new(None),
         worker_died: RwSignal::new(None),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use schedlab_app::editor::Editor;
+use schedlab_app::kit::playback::{self, Playback};
 use schedlab_app::labs::dag::eval::{Curve, Evaluation};
 use schedlab_app::labs::dag::presets;
 use schedlab_app::labs::serving::ServingResult;
@@ -29,6 +30,50 @@ pub fn t_max_of(ev: &Evaluation) -> f64 {
 #[derive(Clone, Copy)]
 pub struct DagGeneration(pub StoredValue<u64>);
 
+/// One lab's playback: the signals behind [`Playback`]'s playhead, playing and speed. The
+/// transport bar moves it through `Playback`'s arithmetic only ([`Play::update`]).
+#[derive(Clone, Copy)]
+pub struct Play {
+    pub playhead: RwSignal<f64>,
+    pub playing: RwSignal<bool>,
+    pub speed: RwSignal<f64>,
+}
+
+impl Play {
+    pub fn new(playhead: f64, speed: f64) -> Play {
+        Play {
+            playhead: RwSignal::new(playhead),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(playback::clamp_speed(speed)),
+        }
+    }
+
+    /// Runs `f` on the playback (over `span_s` seconds) and writes back what changed
+    /// (`dyn`: one copy in the bundle, not one per caller).
+    pub fn update(self, span_s: f64, f: &dyn Fn(&mut Playback)) {
+        let mut p = Playback::new(span_s);
+        p.playhead = self.playhead.get_untracked();
+        p.playing = self.playing.get_untracked();
+        p.speed = self.speed.get_untracked();
+        f(&mut p);
+        if p.playhead != self.playhead.get_untracked() {
+            self.playhead.set(p.playhead);
+        }
+        if p.playing != self.playing.get_untracked() {
+            self.playing.set(p.playing);
+        }
+        if p.speed != self.speed.get_untracked() {
+            self.speed.set(p.speed);
+        }
+    }
+
+    /// A new run ends at `new_end` (the last ended at `old_end`): a playhead at the old end
+    /// follows to the new one ([`Playback::follow_end`]).
+    pub fn follow_end(self, old_end: f64, new_end: f64) {
+        self.update(1.0, &|p| p.follow_end(old_end, new_end));
+    }
+}
+
 /// What is selected in the DAG editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Selection {
@@ -49,21 +94,19 @@ pub struct Ctx {
     pub banner: RwSignal<Option<String>>,
     /// A transient notice ("link copied").
     pub notice: RwSignal<Option<String>>,
-    pub playhead: RwSignal<f64>,
-    pub playing: RwSignal<bool>,
+    /// The DAG lab's playback (the playhead at infinity: not placed yet, the end).
+    pub dag_play: Play,
     pub selected: RwSignal<Selection>,
     /// The page's colour scheme (follows the system's).
     pub dark: RwSignal<bool>,
     /// The Streams lab's last good result.
     pub streams: RwSignal<StreamsShared>,
-    pub streams_playhead: RwSignal<f64>,
-    pub streams_playing: RwSignal<bool>,
+    pub streams_play: Play,
     /// Some(fraction) while a stream is being simulated.
     pub streams_progress: RwSignal<Option<f64>>,
-    /// The Serving lab's last good result and its playhead (ms).
+    /// The Serving lab's last good result and its playback (ms).
     pub serving: RwSignal<ServingShared>,
-    pub serving_playhead: RwSignal<f64>,
-    pub serving_playing: RwSignal<bool>,
+    pub serving_play: Play,
     /// Some(fraction) while the Serving lab's requests are being routed.
     pub serving_progress: RwSignal<Option<f64>>,
     /// Some while the DAG lab's noise samples are computed in the background (below 0: no
@@ -114,8 +157,8 @@ impl Ctx {
             s.view.preset = Some(p.id.to_string());
             if self.apply(|e| e.load(s)).is_some() {
                 self.selected.set(Selection::None);
-                self.playing.set(false);
-                self.playhead.set(f64::INFINITY);
+                self.dag_play.playing.set(false);
+                self.dag_play.playhead.set(f64::INFINITY);
             }
         }
     }

@@ -31,9 +31,9 @@ pub fn Header() -> impl IntoView {
     };
     let lab = Memo::new(move |_| ctx.editor.with(|e| e.state.view.lab));
     let set_lab = move |l: Lab| {
-        ctx.playing.set(false);
-        ctx.streams_playing.set(false);
-        ctx.serving_playing.set(false);
+        for play in [ctx.dag_play, ctx.streams_play, ctx.serving_play] {
+            play.playing.set(false);
+        }
         ctx.apply(|e| {
             e.edit(|s| {
                 s.view.lab = l;

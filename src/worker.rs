@@ -6,15 +6,18 @@
 //! call [`schedlab_worker_serve`] with a [`Job`]'s bytes. The answer comes back as
 //! bytes ([`schedlab_app::jobs`]), bit-identical to a run in the page.
 //!
-//! One job at a time, in one worker kept between jobs: a new job while one runs, or Stop,
-//! terminates that worker (its run is stale) and the next job starts a fresh one. A worker that dies (a panic, a trap, a
+//! One job at a time per [`Lane`] (a lab's runs; training), each lane in one worker kept
+//! between jobs: a new job while one runs in its lane, or Stop, terminates that worker (its
+//! run is stale) and the next job starts a fresh one. Progress messages may carry a job's
+//! partial result (a training's state after each iteration). A worker that dies (a panic, a trap, a
 //! failed start) answers [`Failure::Died`]; the page keeps its last good result. Where no
-//! worker can start (no links: the wasm-bindgen test page), [`run`] hands the job back
-//! and the caller runs it in place.
+//! worker can start (no links: the wasm-bindgen test page), [`run`] runs the same
+//! [`Task`] on the page's thread, about 8 ms of work per frame, with the same callbacks.
 
 use std::cell::RefCell;
+use std::time::Duration;
 
-use schedlab_app::jobs::{self, Job, Outcome};
+use schedlab_app::jobs::{self, Job, Outcome, Task};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -32,7 +35,7 @@ self.onmessage = (e) => {
   ready.then((m) => {
     let out;
     try {
-      out = m.schedlab_worker_serve(d.job, (p) => self.postMessage({ id: d.id, progress: p }));
+      out = m.schedlab_worker_serve(d.job, (p, part) => self.postMessage({ id: d.id, progress: p, partial: part }));
     } catch (err) {
       let why = '';
       try { why = m.schedlab_worker_panic(); } catch (_) {}
@@ -53,9 +56,29 @@ pub enum Failure {
     Died(String),
 }
 
-type Progress = Box<dyn Fn(f64)>;
+/// The fraction done and [`Task::partial`]'s bytes (often empty).
+type Progress = Box<dyn Fn(f64, &[u8])>;
 type Done = Box<dyn FnOnce(Result<Outcome, Failure>)>;
 type OnDied = Option<Box<dyn Fn(&str)>>;
+
+/// Jobs run one at a time per lane, each lane in a worker of its own: a lab's run does not
+/// stop a training under way, nor the reverse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// A lab's run (Streams, Serving, a DAG sweep).
+    Runs = 0,
+    /// The Streams lab's Train panel.
+    Training = 1,
+}
+
+impl Lane {
+    fn of(job: &Job) -> Lane {
+        match job {
+            Job::Train(_) => Lane::Training,
+            _ => Lane::Runs,
+        }
+    }
+}
 
 /// A started worker, reused from job to job until it dies or a job is stopped.
 struct Slot {
@@ -73,15 +96,15 @@ struct Pending {
 }
 
 thread_local! {
-    static SLOT: RefCell<Option<Slot>> = const { RefCell::new(None) };
-    static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
+    static SLOT: RefCell<[Option<Slot>; 2]> = const { RefCell::new([None, None]) };
+    static PENDING: RefCell<[Option<Pending>; 2]> = const { RefCell::new([None, None]) };
     static NEXT_ID: RefCell<u64> = const { RefCell::new(0) };
     static PANIC: RefCell<String> = const { RefCell::new(String::new()) };
     static ON_DIED: RefCell<OnDied> = const { RefCell::new(None) };
 }
 
 /// In the worker: runs one request (a [`Job`]'s bytes) and returns the answer's bytes,
-/// calling `progress` with the fraction done between slices.
+/// calling `progress` with the fraction done (every 1 %) and each partial result.
 #[wasm_bindgen]
 pub fn schedlab_worker_serve(request: &[u8], progress: &js_sys::Function) -> Vec<u8> {
     std::panic::set_hook(Box::new(|info| {
@@ -91,10 +114,15 @@ pub fn schedlab_worker_serve(request: &[u8], progress: &js_sys::Function) -> Vec
         panic!("a panic in the background worker, asked for by schedlab_debug_crash_worker");
     }
     let mut last = -1.0;
-    jobs::serve(request, SLICE, |p| {
-        if p - last >= 0.01 {
+    jobs::serve(request, SLICE, |p, part| {
+        if p - last >= 0.01 || !part.is_empty() {
             last = p;
-            let _ = progress.call1(&JsValue::NULL, &JsValue::from_f64(p));
+            let part = if part.is_empty() {
+                JsValue::UNDEFINED
+            } else {
+                js_sys::Uint8Array::from(part).into()
+            };
+            let _ = progress.call2(&JsValue::NULL, &JsValue::from_f64(p), &part);
         }
     })
 }
@@ -127,8 +155,8 @@ fn get(data: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(data, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Starts a worker whose answers go to [`answer`].
-fn spawn() -> Option<Slot> {
+/// Starts `lane`'s worker, whose answers go to [`answer`].
+fn spawn(lane: usize) -> Option<Slot> {
     let parts = js_sys::Array::of1(&JsValue::from_str(SCRIPT));
     let bag = web_sys::BlobPropertyBag::new();
     bag.set_type("text/javascript");
@@ -143,9 +171,9 @@ fn spawn() -> Option<Slot> {
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
             answer(&e.data())
         });
-    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|e: web_sys::ErrorEvent| {
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
         e.prevent_default();
-        let id = PENDING.with(|p| p.borrow().as_ref().map(|p| p.id));
+        let id = PENDING.with(|p| p.borrow()[lane].as_ref().map(|p| p.id));
         if let Some(id) = id {
             finish(id, Err(Failure::Died(e.message())));
         }
@@ -165,11 +193,13 @@ fn answer(d: &JsValue) {
         return;
     };
     if let Some(p) = get(d, "progress").as_f64() {
-        PENDING.with(|pending| {
-            if let Some(job) = pending.borrow().as_ref().filter(|j| j.id == id) {
-                (job.progress)(p);
-            }
-        });
+        let part = get(d, "partial");
+        let part = if part.is_undefined() {
+            Vec::new()
+        } else {
+            js_sys::Uint8Array::new(&part).to_vec()
+        };
+        report(id, p, &part);
     } else if let Some(why) = get(d, "died").as_string() {
         finish(id, Err(Failure::Died(why)));
     } else {
@@ -183,21 +213,35 @@ fn answer(d: &JsValue) {
     }
 }
 
+/// The lane job `id` runs in, while it is a current job.
+fn lane_of(id: u64) -> Option<usize> {
+    PENDING.with(|p| {
+        p.borrow()
+            .iter()
+            .position(|j| j.as_ref().is_some_and(|j| j.id == id))
+    })
+}
+
+/// Tells job `id` (if it is still a current one) how far it is.
+fn report(id: u64, p: f64, part: &[u8]) {
+    PENDING.with(|pending| {
+        if let Some(job) = pending.borrow().iter().flatten().find(|j| j.id == id) {
+            (job.progress)(p, part);
+        }
+    });
+}
+
 /// Ends job `id` (if it is still the current one) with `result`. A dead worker is
 /// dropped (the next job starts a fresh one) and the page's error panel is told.
 fn finish(id: u64, result: Result<Outcome, Failure>) {
-    let Some(job) = PENDING.with(|p| {
-        let mut p = p.borrow_mut();
-        if p.as_ref().is_some_and(|j| j.id == id) {
-            p.take()
-        } else {
-            None
-        }
-    }) else {
+    let Some(lane) = lane_of(id) else {
+        return;
+    };
+    let Some(job) = PENDING.with(|p| p.borrow_mut()[lane].take()) else {
         return;
     };
     if let Err(Failure::Died(why)) = &result {
-        if let Some(slot) = SLOT.with(|s| s.borrow_mut().take()) {
+        if let Some(slot) = SLOT.with(|s| s.borrow_mut()[lane].take()) {
             slot.worker.terminate();
         }
         ON_DIED.with(|d| {
@@ -209,27 +253,22 @@ fn finish(id: u64, result: Result<Outcome, Failure>) {
     (job.done)(result);
 }
 
-/// Sends `bytes` to the worker (a fresh one if the last died or was stopped).
-fn start(bytes: &[u8], progress: Progress, done: Done) -> Result<(), Done> {
+/// Sends `bytes` to `lane`'s worker (a fresh one if the last died or was stopped) as job
+/// `id`; false when no worker can take it.
+fn send(lane: usize, id: u64, bytes: &[u8]) -> bool {
     let Some((js, wasm)) = module_urls() else {
-        return Err(done);
+        return false;
     };
-    // A job still running is stale: stop it (and its worker, which is busy with it).
-    stop();
     let ok = SLOT.with(|s| {
-        let mut s = s.borrow_mut();
+        let s = &mut s.borrow_mut()[lane];
         if s.is_none() {
-            *s = spawn();
+            *s = spawn(lane);
         }
         s.is_some()
     });
     if !ok {
-        return Err(done);
+        return false;
     }
-    let id = NEXT_ID.with(|n| {
-        *n.borrow_mut() += 1;
-        *n.borrow()
-    });
     let msg = js_sys::Object::new();
     let set = |k: &str, v: &JsValue| {
         let _ = js_sys::Reflect::set(&msg, &JsValue::from_str(k), v);
@@ -238,40 +277,73 @@ fn start(bytes: &[u8], progress: Progress, done: Done) -> Result<(), Done> {
     set("js", &JsValue::from_str(&js));
     set("wasm", &JsValue::from_str(&wasm));
     set("job", &js_sys::Uint8Array::from(bytes).into());
-    let sent = SLOT.with(|s| {
-        s.borrow()
+    SLOT.with(|s| {
+        s.borrow()[lane]
             .as_ref()
             .is_some_and(|slot| slot.worker.post_message(&msg).is_ok())
-    });
-    if !sent {
-        return Err(done);
-    }
-    PENDING.with(|p| *p.borrow_mut() = Some(Pending { id, progress, done }));
-    Ok(())
+    })
 }
 
-/// Runs `job` in the background worker: `progress` gets the fraction done now and then,
-/// `done` the outcome (not called if a newer job or [`stop`] replaces this one). A
-/// running job is replaced. Where no worker can start, hands the job back (run it in
-/// place).
+/// Job `id` on the page's own thread, about 8 ms of work per frame (`budget` events,
+/// adapted to how long the last slice took).
+fn in_page(id: u64, mut task: Task, budget: usize) {
+    leptos::prelude::set_timeout(
+        move || {
+            if lane_of(id).is_none() {
+                return;
+            }
+            let t1 = crate::browser::now_ms();
+            match task.advance(budget) {
+                Ok(Some(o)) => finish(id, Ok(o)),
+                Ok(None) => {
+                    let part = task.partial();
+                    report(id, task.progress(), &part);
+                    let took = (crate::browser::now_ms() - t1).max(0.1);
+                    let next = ((budget as f64) * 8.0 / took).clamp(200.0, 200_000.0) as usize;
+                    in_page(id, task, next);
+                }
+                Err(e) => finish(id, Err(Failure::Run(e))),
+            }
+        },
+        Duration::from_millis(0),
+    );
+}
+
+/// Makes a new job `lane`'s current one (a job still running there is stale: it is
+/// stopped, with its worker, which is busy with it); its id.
+fn begin(lane: Lane, progress: Progress, done: Done) -> u64 {
+    stop(lane);
+    let id = NEXT_ID.with(|n| {
+        *n.borrow_mut() += 1;
+        *n.borrow()
+    });
+    PENDING.with(|p| p.borrow_mut()[lane as usize] = Some(Pending { id, progress, done }));
+    id
+}
+
+/// Runs `job` in the background worker (on the page's thread where no worker can start):
+/// `progress` gets the fraction done now and then and each partial result, `done` the
+/// outcome (neither is called once a newer job or [`stop`] replaces this one).
 pub fn run(
     job: Job,
-    progress: impl Fn(f64) + 'static,
+    progress: impl Fn(f64, &[u8]) + 'static,
     done: impl FnOnce(Result<Outcome, Failure>) + 'static,
-) -> Result<(), Box<Job>> {
-    let bytes = jobs::encode_job(&job);
-    start(&bytes, Box::new(progress), Box::new(done)).map_err(|_| Box::new(job))
+) {
+    let lane = Lane::of(&job);
+    let id = begin(lane, Box::new(progress), Box::new(done));
+    if !send(lane as usize, id, &jobs::encode_job(&job)) {
+        match Task::new(job) {
+            Ok(task) => in_page(id, task, 4000),
+            Err(e) => finish(id, Err(Failure::Run(e))),
+        }
+    }
 }
 
-/// Whether a job is running in the background.
-pub fn busy() -> bool {
-    PENDING.with(|p| p.borrow().is_some())
-}
-
-/// Stops the running job, if any, with its worker (its `done` is not called).
-pub fn stop() {
-    if PENDING.with(|p| p.borrow_mut().take()).is_some() {
-        if let Some(slot) = SLOT.with(|s| s.borrow_mut().take()) {
+/// Stops `lane`'s running job, if any, with its worker (its `done` is not called).
+pub fn stop(lane: Lane) {
+    let lane = lane as usize;
+    if PENDING.with(|p| p.borrow_mut()[lane].take()).is_some() {
+        if let Some(slot) = SLOT.with(|s| s.borrow_mut()[lane].take()) {
             slot.worker.terminate();
         }
     }
@@ -285,7 +357,10 @@ pub fn set_on_died(f: impl Fn(&str) + 'static) {
 /// For the browser tests: makes the background worker panic, as a bug would.
 #[wasm_bindgen]
 pub fn schedlab_debug_crash_worker() {
-    let _ = start(DEBUG_CRASH, Box::new(|_| {}), Box::new(|_| {}));
+    let id = begin(Lane::Runs, Box::new(|_, _| {}), Box::new(|_| {}));
+    if !send(Lane::Runs as usize, id, DEBUG_CRASH) {
+        stop(Lane::Runs);
+    }
 }
 
 /// For the browser tests: a panic on the page's own thread (the panic panel).

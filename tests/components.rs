@@ -9,6 +9,7 @@ use schedlab_app::state::Lab;
 use schedlab_web::components::{
     from_table, Cell, Header, MetricsTable, Row, Transport, TransportBar,
 };
+use schedlab_web::ctx::Play;
 use schedlab_web::labs::{self, LABS};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -168,18 +169,11 @@ fn key(el: &web_sys::HtmlElement, k: &str) {
 #[wasm_bindgen_test]
 async fn the_transport_bar_steps_restarts_and_answers_keys() {
     let el = host();
-    let playhead = RwSignal::new(5.0);
-    let playing = RwSignal::new(false);
+    let play = Play::new(5.0, 1.0);
+    let (playhead, playing) = (play.playhead, play.playing);
     let settled = RwSignal::new(Vec::<f64>::new());
     let handle = leptos::mount::mount_to(el.clone(), move || {
-        let mut t = Transport::new(
-            playhead,
-            playing,
-            Signal::derive(|| 10.0),
-            20.0,
-            "x-",
-            "Test playback",
-        );
+        let mut t = Transport::new(play, Signal::derive(|| 10.0), 20.0, "x-", "Test playback");
         t.events = Some(Callback::new(|()| vec![0.0, 2.0, 5.0, 7.5, 10.0]));
         t.on_settle = Some(Callback::new(move |p: f64| settled.update(|v| v.push(p))));
         view! { <TransportBar t=t/> }
@@ -225,8 +219,7 @@ async fn a_transport_bar_without_events_has_no_step_buttons() {
     let el = host();
     let handle = leptos::mount::mount_to(el.clone(), move || {
         let t = Transport::new(
-            RwSignal::new(0.0),
-            RwSignal::new(false),
+            Play::new(0.0, 1.0),
             Signal::derive(|| 1.0),
             20.0,
             "y-",

@@ -8,18 +8,17 @@ use schedlab_app::kit::playback::{Playback, SPEEDS};
 use schedlab_app::kit::timeline::format_time;
 
 use crate::browser;
+use crate::ctx::Play;
 
 /// What a transport bar drives. `Copy`: every field is a signal, a callback or plain data.
 /// Every move of the playhead (playing, stepping, seeking, clamping to the run) is
-/// [`Playback`]'s arithmetic on these signals.
+/// [`Playback`]'s arithmetic on the lab's [`Play`].
 #[derive(Clone, Copy)]
 pub struct Transport {
-    pub playhead: RwSignal<f64>,
-    pub playing: RwSignal<bool>,
+    /// The lab's playback (its speed: 1 = the whole timeline in `span_s`).
+    pub play: Play,
     /// The end of the timeline.
     pub t_max: Signal<f64>,
-    /// Playback speed (1 = the whole timeline in `span_s`).
-    pub speed: RwSignal<f64>,
     /// Seconds the whole timeline takes at speed 1 ([`Playback::span_s`]).
     pub span_s: f64,
     /// Prefix of the test ids: `{prefix}play`, `{prefix}step`, `{prefix}step-back`,
@@ -41,18 +40,15 @@ impl Transport {
     /// A bar at speed 1 over `span_s` seconds, showing `t = playhead / end`, without step
     /// buttons and without callbacks; set the other fields as needed.
     pub fn new(
-        playhead: RwSignal<f64>,
-        playing: RwSignal<bool>,
+        play: Play,
         t_max: Signal<f64>,
         span_s: f64,
         prefix: &'static str,
         label: &'static str,
     ) -> Transport {
         Transport {
-            playhead,
-            playing,
+            play,
             t_max,
-            speed: RwSignal::new(1.0),
             span_s,
             prefix,
             label,
@@ -63,28 +59,15 @@ impl Transport {
         }
     }
 
-    /// Runs `f` on the playback the signals hold (with the run's end), then writes back
-    /// what changed (`dyn`: one copy of this in the bundle, not one per caller).
+    /// Runs `f` on the lab's playback with the run's end.
     fn update(self, f: &dyn Fn(&mut Playback, f64)) {
-        let mut p = Playback::new(self.span_s);
-        p.playhead = self.playhead.get_untracked();
-        p.playing = self.playing.get_untracked();
-        p.speed = self.speed.get_untracked();
-        f(&mut p, self.t_max.get_untracked());
-        if p.playhead != self.playhead.get_untracked() {
-            self.playhead.set(p.playhead);
-        }
-        if p.playing != self.playing.get_untracked() {
-            self.playing.set(p.playing);
-        }
-        if p.speed != self.speed.get_untracked() {
-            self.speed.set(p.speed);
-        }
+        let tm = self.t_max.get_untracked();
+        self.play.update(self.span_s, &|p| f(p, tm));
     }
 
     fn settle(self) {
         if let Some(cb) = self.on_settle {
-            cb.run(self.playhead.get_untracked());
+            cb.run(self.play.playhead.get_untracked());
         }
     }
 
@@ -95,7 +78,7 @@ impl Transport {
 
     fn toggle(self) {
         self.update(&|p, tm| p.toggle(tm));
-        if self.playing.get_untracked() {
+        if self.play.playing.get_untracked() {
             let now = browser::now_ms();
             request_animation_frame(move || self.tick(now));
         } else {
@@ -111,13 +94,13 @@ impl Transport {
     fn set_speed(self, v: f64) {
         self.update(&|p, _| p.set_speed(v));
         if let Some(cb) = self.on_speed {
-            cb.run(self.speed.get_untracked());
+            cb.run(self.play.speed.get_untracked());
         }
     }
 
     /// Advances the playhead every animation frame while playing.
     fn tick(self, last: f64) {
-        if !self.playing.get_untracked() {
+        if !self.play.playing.get_untracked() {
             return;
         }
         let now = browser::now_ms();
@@ -154,14 +137,14 @@ pub fn TransportBar(t: Transport) -> impl IntoView {
             {has_steps.then(|| view! {
                 <button data-testid=id("step-back") aria-label="Previous event" title="Previous event (,)" on:click=move |_| t.step(false)>"‹ Prev"</button>
             })}
-            <button data-testid=id("play") class="primary" aria-label=move || if t.playing.get() { "Pause" } else { "Play" } on:click=move |_| t.toggle()>
-                {move || if t.playing.get() { "Pause" } else { "▶ Play" }}
+            <button data-testid=id("play") class="primary" aria-label=move || if t.play.playing.get() { "Pause" } else { "Play" } on:click=move |_| t.toggle()>
+                {move || if t.play.playing.get() { "Pause" } else { "▶ Play" }}
             </button>
             {has_steps.then(|| view! {
                 <button data-testid=id("step") aria-label="Next event" title="Next event (.)" on:click=move |_| t.step(true)>"Next ›"</button>
             })}
             <label class="field"><span>"Speed"</span>
-                <select data-testid=id("speed") aria-label="Playback speed" prop:value=move || t.speed.get().to_string() on:change=move |ev| {
+                <select data-testid=id("speed") aria-label="Playback speed" prop:value=move || t.play.speed.get().to_string() on:change=move |ev| {
                     if let Ok(v) = event_target_value(&ev).parse::<f64>() { t.set_speed(v); }
                 }>
                     {SPEEDS.iter().map(|v| view! { <option value=v.to_string()>{format!("{v}×")}</option> }).collect_view()}
@@ -169,9 +152,9 @@ pub fn TransportBar(t: Transport) -> impl IntoView {
             </label>
             <input type="range" class="scrub" data-testid=id("scrub") aria-label="Timeline" min="0" step="any"
                 prop:max=move || t.t_max.get().to_string()
-                prop:value=move || t.playhead.get().to_string()
+                prop:value=move || t.play.playhead.get().to_string()
                 on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { t.seek(v); } }/>
-            <span class="time" data-testid=id("playhead")>{move || (t.format)(t.playhead.get(), t.t_max.get())}</span>
+            <span class="time" data-testid=id("playhead")>{move || (t.format)(t.play.playhead.get(), t.t_max.get())}</span>
         </div>
     }
 }

@@ -1,5 +1,5 @@
 //! The same engine calls natively and in WebAssembly (issue 18): HEFT on a 1,000-task
-//! graph, SRPT on a 10,000-job stream and a 3,000-request serving run (the page's largest:
+//! graph, SRPT on a 10,000-job stream and a 10,000-request serving run (the page's largest:
 //! `limits::MAX_UI_REQUESTS`; the job goes through the page's checks), each as the job
 //! bytes the background worker answers (`schedlab_app::jobs::serve`, which the page exports
 //! as `schedlab_worker_serve`). This bench times them natively and writes the job bytes
@@ -45,7 +45,7 @@ fn jobs() -> Vec<(&'static str, Job)> {
             }),
         ),
         (
-            "serving_3000_requests",
+            "serving_10000_requests",
             Job::Serving(ServingSettings {
                 requests: schedlab_app::limits::MAX_UI_REQUESTS,
                 routers: vec!["dualmap".into()],
@@ -68,9 +68,9 @@ fn native_vs_wasm(c: &mut Criterion) {
         let bytes = jobs::encode_job(&job);
         std::fs::write(dir.join(format!("{name}.json")), &bytes).expect("writable");
         // The answer is an outcome, not an error.
-        let reply = jobs::decode_reply(&jobs::serve(&bytes, 20_000, |_| {})).expect("decodes");
+        let reply = jobs::decode_reply(&jobs::serve(&bytes, 20_000, |_, _| {})).expect("decodes");
         assert!(reply.is_ok(), "{name}: {reply:?}");
-        g.bench_function(name, |b| b.iter(|| jobs::serve(&bytes, 20_000, |_| {})));
+        g.bench_function(name, |b| b.iter(|| jobs::serve(&bytes, 20_000, |_, _| {})));
     }
     g.finish();
 }

@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 use crate::labs::dag::eval::{self as dag_eval, Sweep, SweepJob};
 use crate::labs::serving::{self, ServingResult, ServingSettings};
 use crate::labs::streams::{self, StreamsResult, StreamsSettings};
-use crate::wire::{Reader, Wire};
+use crate::wire::{self, Reader, Wire};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use schedlab_core::stream::learned::{Trainer, TrainerState};
 
 /// A long run the page can hand off.
 // One job at a time crosses to the worker: the size of the variants does not matter.
@@ -27,13 +30,68 @@ pub enum Job {
     Serving(ServingSettings),
     /// The DAG lab's noise samples and robustness curves (a large sweep).
     Dag(SweepJob),
+    /// The Streams lab's Train panel: fine-tuning the learned policy.
+    Train(TrainJob),
+}
+
+/// Fine-tunes the learned policy in use on the Streams lab's scenario
+/// ([`StreamsSettings::train_config`]), from the start or from a paused state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainJob {
+    pub settings: StreamsSettings,
+    pub iterations: usize,
+    /// A [`TrainerState`] to continue from, in [`crate::wire`]'s exact bytes (JSON
+    /// numbers would not keep every bit of the weights) as base64url ([`TrainJob::resuming`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<String>,
+}
+
+/// What the Train panel's runs are called in a model's provenance.
+pub const TRAIN_COMMAND: &str = "schedlab web: Train panel";
+
+impl TrainJob {
+    /// This job continuing from `state`.
+    pub fn resuming(mut self, state: Option<&TrainerState>) -> TrainJob {
+        self.resume = state.map(|s| URL_SAFE_NO_PAD.encode(wire::to_bytes(s)));
+        self
+    }
+
+    /// A trainer for the job, at its resume state if any.
+    pub fn trainer(&self) -> Result<Trainer, String> {
+        let s = &self.settings;
+        let mut t = Trainer::new(
+            s.train_config(self.iterations),
+            Some(s.learned_model()),
+            TRAIN_COMMAND,
+        )
+        .map_err(|e| e.to_string())?;
+        if let Some(text) = &self.resume {
+            let state: TrainerState = URL_SAFE_NO_PAD
+                .decode(text)
+                .ok()
+                .and_then(|b| wire::from_bytes(&b))
+                .ok_or_else(|| "Training: unreadable paused state".to_string())?;
+            t.restore(state).map_err(|e| e.to_string())?;
+        }
+        Ok(t)
+    }
+
+    /// The model a state of this job's training stands for (to use or download).
+    pub fn model(&self, state: &TrainerState) -> schedlab_core::stream::learned::Model {
+        let s = &self.settings;
+        state.model(
+            &s.learned_model(),
+            &s.train_config(self.iterations),
+            TRAIN_COMMAND,
+        )
+    }
 }
 
 impl Job {
     /// Which lab's run this is, for messages ("Streams: …").
     pub fn lab(&self) -> &'static str {
         match self {
-            Job::Streams(_) => "Streams",
+            Job::Streams(_) | Job::Train(_) => "Streams",
             Job::Serving(_) => "Serving",
             Job::Dag(_) => "DAG",
         }
@@ -47,6 +105,8 @@ pub enum Outcome {
     Streams(StreamsResult),
     Serving(ServingResult),
     Dag(Sweep),
+    /// Where the training ended.
+    Train(TrainerState),
 }
 
 /// A job being run, a slice at a time.
@@ -64,6 +124,9 @@ enum State {
     Serving(ServingSettings),
     /// So does a DAG sweep (bounded by the page's limits on graphs and samples).
     Dag(SweepJob),
+    /// Training, a part of an iteration per advance; `reported` curve points were
+    /// reported as partial results.
+    Train(Box<Trainer>, usize),
     Done,
 }
 
@@ -75,6 +138,9 @@ impl Task {
             Job::Streams(s) => State::Streams(Some(streams::Runner::new(&s)?)),
             Job::Serving(s) => State::Serving(s),
             Job::Dag(j) => State::Dag(j),
+            // Nothing reported yet: the first report is the starting point (or the
+            // state resumed from).
+            Job::Train(j) => State::Train(Box::new(j.trainer()?), 0),
         };
         Ok(Task { state })
     }
@@ -92,7 +158,28 @@ impl Task {
             }
             State::Serving(s) => serving::run_all(&s).map(|r| Some(Outcome::Serving(r))),
             State::Dag(j) => dag_eval::sweep(&j).map(|r| Some(Outcome::Dag(r))),
+            State::Train(mut t, reported) => {
+                if t.done() {
+                    return Ok(Some(Outcome::Train(t.state())));
+                }
+                t.step_part().map_err(|e| format!("Training: {e}"))?;
+                self.state = State::Train(t, reported);
+                Ok(None)
+            }
             State::Streams(None) | State::Done => Err("this job has already finished".into()),
+        }
+    }
+
+    /// What is new since the last call and worth showing before the end: a training's
+    /// state after each iteration (its curve, and weights the panel can use or resume
+    /// from), as [`crate::wire`] bytes of a [`TrainerState`]; empty when nothing is.
+    pub fn partial(&mut self) -> Vec<u8> {
+        match &mut self.state {
+            State::Train(t, reported) if t.curve().len() > *reported => {
+                *reported = t.curve().len();
+                wire::to_bytes(&t.state())
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -100,18 +187,29 @@ impl Task {
     pub fn progress(&self) -> f64 {
         match &self.state {
             State::Streams(Some(r)) => r.progress(),
+            State::Train(t, _) => {
+                let total = t.config().iterations.max(1) * t.parts_per_iteration();
+                let done = t.iteration() * t.parts_per_iteration() + t.part();
+                (done as f64 / total as f64).min(1.0)
+            }
             State::Streams(None) | State::Serving(_) | State::Dag(_) => 0.0,
             State::Done => 1.0,
         }
     }
 
-    /// Runs to the end, calling `progress` between slices of `slice` events.
-    pub fn run(mut self, slice: usize, mut progress: impl FnMut(f64)) -> Result<Outcome, String> {
+    /// Runs to the end, calling `progress` between slices of `slice` events with the
+    /// fraction done and [`Task::partial`]'s bytes.
+    pub fn run(
+        mut self,
+        slice: usize,
+        mut progress: impl FnMut(f64, &[u8]),
+    ) -> Result<Outcome, String> {
         loop {
             if let Some(o) = self.advance(slice)? {
                 return Ok(o);
             }
-            progress(self.progress());
+            let part = self.partial();
+            progress(self.progress(), &part);
         }
     }
 }
@@ -146,6 +244,10 @@ pub fn encode_reply(reply: &Result<Outcome, String>) -> Vec<u8> {
             out.push(3);
             r.put(&mut out);
         }
+        Ok(Outcome::Train(r)) => {
+            out.push(4);
+            r.put(&mut out);
+        }
         Err(e) => {
             out.push(2);
             e.put(&mut out);
@@ -164,13 +266,15 @@ pub fn decode_reply(bytes: &[u8]) -> Result<Result<Outcome, String>, String> {
         1 => ServingResult::get(&mut r).map(|x| Ok(Outcome::Serving(x))),
         2 => String::get(&mut r).map(Err),
         3 => Sweep::get(&mut r).map(|x| Ok(Outcome::Dag(x))),
+        4 => TrainerState::get(&mut r).map(|x| Ok(Outcome::Train(x))),
         _ => None,
     };
     reply.filter(|_| r.done()).ok_or_else(unreadable)
 }
 
-/// What the worker does with one request: decode, run in slices, encode the answer.
-pub fn serve(request: &[u8], slice: usize, progress: impl FnMut(f64)) -> Vec<u8> {
+/// What the worker does with one request: decode, run in slices (reporting the fraction
+/// done and partial results between them), encode the answer.
+pub fn serve(request: &[u8], slice: usize, progress: impl FnMut(f64, &[u8])) -> Vec<u8> {
     let reply = decode_job(request).and_then(|job| Task::new(job)?.run(slice, progress));
     encode_reply(&reply)
 }
@@ -190,7 +294,7 @@ mod tests {
 
     fn through_worker(job: &Job) -> Result<Outcome, String> {
         let mut ticks = 0;
-        let bytes = serve(&encode_job(job), 97, |_| ticks += 1);
+        let bytes = serve(&encode_job(job), 97, |_, _| ticks += 1);
         decode_reply(&bytes).expect("the answer decodes")
     }
 
@@ -260,13 +364,70 @@ mod tests {
     }
 
     #[test]
+    fn training_reports_each_iteration_and_resumes_exactly_from_a_pause() {
+        let mut settings = streams_settings();
+        settings.mix = JobMix::Ds3;
+        let job = TrainJob {
+            settings,
+            iterations: 2,
+            resume: None,
+        };
+        let mut partials = Vec::new();
+        let mut fractions = Vec::new();
+        let answer = serve(&encode_job(&Job::Train(job.clone())), 1, |p, part| {
+            fractions.push(p);
+            if !part.is_empty() {
+                partials.push(part.to_vec());
+            }
+        });
+        let Ok(Outcome::Train(end)) = decode_reply(&answer).unwrap() else {
+            panic!("a training job answers with its state")
+        };
+        // Debug text is exact for floats and lets NaN (the first fitness) equal itself.
+        let exact = |s: &TrainerState| format!("{s:?}");
+        let mut direct = job.trainer().unwrap();
+        direct.step().unwrap();
+        let after_one = direct.state();
+        direct.step().unwrap();
+        assert_eq!(exact(&end), exact(&direct.state()));
+        assert_eq!(end.curve.len(), 3);
+        // The starting point, then one state per iteration.
+        assert_eq!(partials.len(), 3);
+        let state = |k: usize| exact(&wire::from_bytes::<TrainerState>(&partials[k]).unwrap());
+        assert_eq!(state(0), exact(&job.trainer().unwrap().state()));
+        assert_eq!(state(1), exact(&after_one));
+        assert_eq!(state(2), exact(&end));
+        assert!(
+            fractions.windows(2).all(|w| w[0] <= w[1])
+                && fractions.iter().all(|p| (0.0..=1.0).contains(p)),
+            "{fractions:?}"
+        );
+        // Paused after the first iteration, resumed in a fresh job: the same end.
+        let paused: TrainerState = wire::from_bytes(&partials[1]).unwrap();
+        let resumed = job.clone().resuming(Some(&paused));
+        let Ok(Outcome::Train(again)) = through_worker(&Job::Train(resumed)) else {
+            panic!("a resumed training answers with its state")
+        };
+        assert_eq!(exact(&again), exact(&end));
+        assert_eq!(job.model(&again), direct.model());
+        // Bytes that are not a state are refused with a line.
+        let bad = TrainJob {
+            resume: Some("AQID".into()),
+            ..job
+        };
+        assert!(through_worker(&Job::Train(bad))
+            .unwrap_err()
+            .contains("unreadable paused state"));
+    }
+
+    #[test]
     fn progress_rises_and_ends_the_run() {
         let mut seen = Vec::new();
         let mut s = streams_settings();
         s.jobs = 2000;
         Task::new(Job::Streams(s))
             .unwrap()
-            .run(500, |p| seen.push(p))
+            .run(500, |p, _| seen.push(p))
             .unwrap();
         assert!(seen.len() > 3, "{seen:?}");
         assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
@@ -284,7 +445,7 @@ mod tests {
     #[test]
     fn garbage_bytes_are_refused_not_run() {
         for bytes in [&b""[..], &[0xff; 3][..], &[1, 200, 200, 200, 200, 200][..]] {
-            let answer = decode_reply(&serve(bytes, 100, |_| {})).unwrap();
+            let answer = decode_reply(&serve(bytes, 100, |_, _| {})).unwrap();
             assert!(answer.unwrap_err().contains("unreadable request"));
         }
         assert!(decode_reply(&[9, 9, 9]).is_err());

@@ -15,7 +15,7 @@ pub const MAX_UI_DAG_JOBS: usize = 2_000;
 /// Decisions are recorded for the step-through view up to this many jobs.
 pub const MAX_RECORDED_JOBS: usize = 2_000;
 /// Requests the Serving lab keeps from an uploaded trace (its first ones).
-pub const MAX_UI_REQUESTS: usize = 3000;
+pub const MAX_UI_REQUESTS: usize = 10_000;
 
 /// The Streams lab's settings, as the page may run them.
 pub fn check_streams(s: &StreamsSettings) -> Result<(), String> {

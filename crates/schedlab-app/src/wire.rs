@@ -12,6 +12,7 @@ use schedlab_core::serve::sim::{
 };
 use schedlab_core::serve::{Request, Workload};
 use schedlab_core::stream::dag::TaskRun;
+use schedlab_core::stream::learned::{CurvePoint, TrainerState};
 use schedlab_core::stream::sim::{Decision, QueueRow, Segment, StreamMetrics};
 
 use schedlab_core::run::{Curve, Stat};
@@ -251,6 +252,8 @@ wire! {
     Curve { scheduler, points }
     SweepColumn { sample_makespans, stats }
     Sweep { columns, curves }
+    CurvePoint { iteration, learned, heft, dls, fitness }
+    TrainerState { theta, adam_m, adam_v, adam_pow, iteration, curve }
 }
 
 /// `value` as bytes.

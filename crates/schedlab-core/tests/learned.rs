@@ -6,7 +6,7 @@ use std::sync::Arc;
 use schedlab_core::sched;
 use schedlab_core::stream::dag::{self, DagMix, DagPolicy, DagSpec};
 use schedlab_core::stream::learned::{
-    self, evaluate, EvalSpec, Model, TrainConfig, Trainer, FEATURES, N_FEATURES,
+    self, evaluate, EvalSpec, Model, TrainConfig, Trainer, TrainerState, FEATURES, N_FEATURES,
 };
 use schedlab_core::stream::Arrivals;
 use schedlab_core::{Problem, Scenario};
@@ -305,5 +305,55 @@ fn the_score_reads_every_feature() {
     assert!(
         moved >= N_FEATURES / 2,
         "only {moved} features change the score"
+    );
+}
+
+/// The page's Train panel pauses by keeping a trainer's state and resumes in a fresh
+/// trainer: the result must be the uninterrupted run's, bit for bit.
+#[test]
+fn a_restored_trainer_continues_exactly_where_it_stopped() {
+    let cfg = TrainConfig {
+        iterations: 4,
+        ..small_config()
+    };
+    let init = Model::random(cfg.hidden, cfg.depth, cfg.candidates, 9);
+    let mut whole = Trainer::new(cfg.clone(), Some(init.clone()), "test").unwrap();
+    while !whole.done() {
+        whole.step().unwrap();
+    }
+    let mut first = Trainer::new(cfg.clone(), Some(init.clone()), "test").unwrap();
+    first.step().unwrap();
+    first.step().unwrap();
+    // Stopped part-way through the third iteration: the state is the boundary's.
+    assert_eq!(first.step_part().unwrap(), None);
+    let paused = first.state();
+    assert_eq!((paused.iteration, paused.curve.len()), (2, 3));
+    let mut second = Trainer::new(cfg.clone(), Some(init.clone()), "test").unwrap();
+    second.restore(paused.clone()).unwrap();
+    while !second.done() {
+        second.step().unwrap();
+    }
+    // Debug text: exact for every float (shortest round-trip form), and NaN (the first
+    // point's fitness) equals itself there.
+    let exact = |s: &TrainerState| format!("{s:?}");
+    assert_eq!(exact(&second.state()), exact(&whole.state()));
+    assert_eq!(second.model(), whole.model());
+    // The page builds the model from the state alone.
+    assert_eq!(whole.state().model(&init, &cfg, "test"), whole.model());
+    // A state of another shape or beyond the run is refused, not applied.
+    let mut bad = paused.clone();
+    bad.theta.pop();
+    assert!(second
+        .restore(bad)
+        .unwrap_err()
+        .to_string()
+        .contains("parameters"));
+    let mut bad = paused;
+    bad.iteration = 9;
+    assert!(second.restore(bad).is_err());
+    assert_eq!(
+        exact(&second.state()),
+        exact(&whole.state()),
+        "a refused state changes nothing"
     );
 }

@@ -150,8 +150,8 @@ pub fn DagEditor() -> impl IntoView {
     let phases = StoredValue::new(Vec::<ArcRwSignal<TaskPhase>>::new());
     let last_phase_update = StoredValue::new(0.0f64);
     Effect::new(move |_| {
-        let t = ctx.playhead.get();
-        let playing = ctx.playing.get();
+        let t = ctx.dag_play.playhead.get();
+        let playing = ctx.dag_play.playing.get();
         let n = ctx.editor.with(|e| e.state.scenario.tasks.len());
         // A big SVG costs a full repaint per change: while playing, big graphs update their
         // colors at most ~8 times a second (the Gantt keeps the full frame rate).

@@ -34,8 +34,8 @@ pub fn import_files(ctx: Ctx, files: Vec<(String, String)>) {
             s.noise = old.noise;
             if ctx.apply(|e| e.load(s)).is_some() {
                 ctx.selected.set(Selection::None);
-                ctx.playing.set(false);
-                ctx.playhead.set(f64::INFINITY);
+                ctx.dag_play.playing.set(false);
+                ctx.dag_play.playhead.set(f64::INFINITY);
                 ctx.notice.set(Some(format!(
                     "Imported {}",
                     files

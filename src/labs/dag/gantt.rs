@@ -3,7 +3,6 @@
 //! and the robustness chart in compare mode. Drawing code lives in `schedlab-app`.
 
 use leptos::prelude::*;
-use schedlab_app::kit::playback;
 use schedlab_app::labs::dag::eval::evaluation_event_times;
 use schedlab_app::labs::dag::{charts, gantt};
 
@@ -65,7 +64,7 @@ fn ScheduleGantt(column: usize) -> impl IntoView {
     // edit (or drag move) before it, with the previous evaluation.
     let noisy = Memo::new(move |_| ctx.editor.with(|e| e.state.noise.is_noisy()));
     let draw = Callback::new(move |(c, dark): (web_sys::HtmlCanvasElement, bool)| {
-        let playhead = ctx.playhead.get();
+        let playhead = ctx.dag_play.playhead.get();
         let noisy = noisy.get();
         ctx.eval.with(|e| {
             let Some(Ok(ev)) = e else { return };
@@ -109,14 +108,9 @@ fn ScheduleGantt(column: usize) -> impl IntoView {
 #[component]
 pub fn GanttPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let speed = RwSignal::new(playback::clamp_speed(
-        ctx.editor.with_untracked(|e| e.state.view.speed),
-    ));
     let transport = Transport {
-        playhead: ctx.playhead,
-        playing: ctx.playing,
+        play: ctx.dag_play,
         t_max: Signal::derive(move || ctx.t_max()),
-        speed,
         span_s: 10.0,
         prefix: "",
         label: "Playback",

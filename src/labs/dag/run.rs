@@ -4,10 +4,10 @@
 //! computes the samples and curves in the background worker, with progress and Stop.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::*;
-use schedlab_app::jobs::{Job, Outcome, Task};
+use schedlab_app::jobs::{Job, Outcome};
+use schedlab_app::kit::playback;
 use schedlab_app::labs::dag::eval::{self, SweepJob};
 use schedlab_app::state::AppState;
 
@@ -34,10 +34,17 @@ pub fn evaluate(ctx: Ctx, state: AppState, generation: StoredValue<u64>) {
     let result = result.map(Arc::new);
     browser::record("lastEvalMs", browser::now_ms() - t0);
     if let Ok(ev) = &result {
-        let (p, tm) = (ctx.playhead.get_untracked(), t_max_of(ev));
-        let within = schedlab_app::kit::playback::clamp(p, tm);
-        if within != p {
-            ctx.playhead.set(within);
+        // A playhead at the end of the last run follows the new end (σ changed, a file
+        // came in); the first run keeps the link's playhead, within the run.
+        let tm = t_max_of(ev);
+        match ctx.eval.with_untracked(|e| {
+            e.as_ref()
+                .and_then(|r| r.as_ref().ok().map(|e| t_max_of(e)))
+        }) {
+            Some(old) => ctx.dag_play.follow_end(old, tm),
+            None => ctx
+                .dag_play
+                .update(1.0, &|p| p.playhead = playback::clamp(p.playhead, tm)),
         }
     }
     let to_background = background && result.is_ok();
@@ -51,7 +58,7 @@ pub fn evaluate(ctx: Ctx, state: AppState, generation: StoredValue<u64>) {
         sweep(ctx, state, generation, generation.get_value());
     } else if ctx.dag_progress.get_untracked().is_some() {
         // An older sweep still running in the background is stale.
-        worker::stop();
+        worker::stop(worker::Lane::Runs);
         ctx.dag_progress.set(None);
     }
 }
@@ -85,29 +92,13 @@ fn sweep(ctx: Ctx, state: AppState, generation: StoredValue<u64>, g: u64) {
             Err(Failure::Died(_)) => settle(ctx, None),
         }
     };
-    let in_page = finish.clone();
-    if let Err(job) = worker::run(job, |_| {}, finish) {
-        set_timeout(
-            move || {
-                if generation.get_value() != g {
-                    return;
-                }
-                let r = Task::new(*job).and_then(|mut t| t.advance(usize::MAX));
-                in_page(match r {
-                    Ok(Some(o)) => Ok(o),
-                    Ok(None) => Err(Failure::Run("the sweep did not finish".into())),
-                    Err(e) => Err(Failure::Run(e)),
-                });
-            },
-            Duration::from_millis(30),
-        );
-    }
+    worker::run(job, |_, _| {}, finish);
 }
 
 /// Stop: the sweep is dropped; the runs drawn stay, without their statistics.
 pub fn stop(ctx: Ctx, generation: StoredValue<u64>) {
     generation.set_value(generation.get_value() + 1);
-    worker::stop();
+    worker::stop(worker::Lane::Runs);
     settle(
         ctx,
         Some("noise samples stopped: the runs drawn stay, without statistics".into()),

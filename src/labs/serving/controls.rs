@@ -103,8 +103,8 @@ pub fn ServingControls() -> impl IntoView {
                         Signal::derive(move || s().prefill_noise.to_string()),
                         Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.prefill_noise = v); } }))}
                 <div class="field">
-                    <button data-testid="serving-add-instance" title="Add an instance at the playhead" on:click=move |_| { let t = ctx.serving_playhead.get_untracked(); set(move |s| serving::scale_at(s, t, true)); }>"+ instance at playhead"</button>
-                    <button data-testid="serving-remove-instance" title="Remove an instance at the playhead" on:click=move |_| { let t = ctx.serving_playhead.get_untracked(); set(move |s| serving::scale_at(s, t, false)); }>"− instance"</button>
+                    <button data-testid="serving-add-instance" title="Add an instance at the playhead" on:click=move |_| { let t = ctx.serving_play.playhead.get_untracked(); set(move |s| serving::scale_at(s, t, true)); }>"+ instance at playhead"</button>
+                    <button data-testid="serving-remove-instance" title="Remove an instance at the playhead" on:click=move |_| { let t = ctx.serving_play.playhead.get_untracked(); set(move |s| serving::scale_at(s, t, false)); }>"− instance"</button>
                 </div>
                 <ul class="events">
                     {move || s().scaling.iter().enumerate().map(|(k, e)| view! {

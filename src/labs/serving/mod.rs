@@ -8,17 +8,16 @@ pub mod export;
 pub mod view;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::*;
 use schedlab_app::labs::serving;
 
 use crate::browser;
-use crate::components::{run_latest, RunProgress};
+use crate::components::RunProgress;
 use crate::ctx::Ctx;
 use crate::worker::{self, Failure};
 use controls::ServingControls;
-use schedlab_app::jobs::{Job, Outcome, Task};
+use schedlab_app::jobs::{Job, Outcome};
 use view::{ServingCharts, ServingGantt, ServingMetrics, ServingTransport};
 
 /// What a finished run does on screen: the result (keeping the playhead when only the
@@ -29,14 +28,14 @@ fn finish(ctx: Ctx, t0: f64, r: Result<Outcome, Failure>) {
     match r {
         Ok(Outcome::Serving(r)) => {
             browser::record("servingRunMs", browser::now_ms() - t0);
-            let keep = ctx.serving_playhead.get_untracked();
+            let keep = ctx.serving_play.playhead.get_untracked();
             let r = Arc::new(r);
             if !(keep > 0.0 && keep < r.t_max) {
-                ctx.serving_playhead.set(r.t_max);
+                ctx.serving_play.playhead.set(r.t_max);
             }
             ctx.serving.set(Some(r));
         }
-        Ok(Outcome::Streams(_) | Outcome::Dag(_)) => {}
+        Ok(_) => {}
         Err(Failure::Run(e)) => ctx.banner.set(Some(format!("Serving: {e}"))),
         // The worker's panel says it; the last result stays.
         Err(Failure::Died(_)) => {}
@@ -51,29 +50,15 @@ fn start_run(ctx: Ctx, s: serving::ServingSettings, generation: StoredValue<u64>
     let live = move || generation.get_value() == g;
     let t0 = browser::now_ms();
     ctx.serving_progress.set(Some(0.0));
-    let sent = worker::run(
+    worker::run(
         Job::Serving(s),
-        |_| {},
+        |_, _| {},
         move |r| {
             if live() {
                 finish(ctx, t0, r)
             }
         },
     );
-    if let Err(job) = sent {
-        run_latest(generation, Duration::from_millis(0), move || {
-            let r = Task::new(*job).and_then(|mut t| t.advance(usize::MAX));
-            finish(
-                ctx,
-                t0,
-                match r {
-                    Ok(Some(o)) => Ok(o),
-                    Ok(None) => Err(Failure::Run("the run did not finish".into())),
-                    Err(e) => Err(Failure::Run(e)),
-                },
-            );
-        });
-    }
 }
 
 /// The whole lab.
@@ -103,7 +88,7 @@ pub fn ServingLab() -> impl IntoView {
                 <RunProgress progress=ctx.serving_progress label="routing requests" testid="serving-progress"
                     on_stop=Callback::new(move |_| {
                         generation.set_value(generation.get_value() + 1);
-                        worker::stop();
+                        worker::stop(worker::Lane::Runs);
                         ctx.serving_progress.set(None);
                     })/>
                 {move || (0..columns()).map(|i| view! { <ServingGantt column=i/> }).collect_view()}

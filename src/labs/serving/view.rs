@@ -46,7 +46,7 @@ fn request_text(
 pub fn ServingGantt(column: usize) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let draw = Callback::new(move |(c, dark): (web_sys::HtmlCanvasElement, bool)| {
-        let playhead = ctx.serving_playhead.get();
+        let playhead = ctx.serving_play.playhead.get();
         ctx.serving.with(|r| {
             let Some(r) = r else { return };
             if column >= r.columns.len() {
@@ -86,8 +86,7 @@ fn t_max(ctx: Ctx) -> f64 {
 pub fn ServingTransport() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let mut transport = Transport::new(
-        ctx.serving_playhead,
-        ctx.serving_playing,
+        ctx.serving_play,
         Signal::derive(move || t_max(ctx)),
         20.0,
         "serving-",
@@ -113,7 +112,7 @@ pub fn ServingCharts() -> impl IntoView {
     // One closure per chart: (drawing, height).
     let chart = move |which: u8| {
         Callback::new(move |(c, dark): (web_sys::HtmlCanvasElement, bool)| {
-            let t = ctx.serving_playhead.get();
+            let t = ctx.serving_play.playhead.get();
             ctx.serving.with(|r| {
                 let Some(r) = r else { return };
                 let height = if which == 2 { 200 } else { 220 };

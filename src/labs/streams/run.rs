@@ -1,12 +1,11 @@
-//! The Streams lab's runs, in the background worker ([`crate::worker`]); where no worker
-//! can start, in chunks of about 8 ms between frames. A newer run cancels an older one;
+//! The Streams lab's runs, in the background worker ([`crate::worker`], which runs them in
+//! the page where no worker can start). A newer run cancels an older one;
 //! errors go to the banner and the last good result stays on screen.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::*;
-use schedlab_app::jobs::{Job, Outcome, Task};
+use schedlab_app::jobs::{Job, Outcome};
 use schedlab_app::labs::streams::{StreamsResult, StreamsSettings};
 
 use crate::browser;
@@ -16,8 +15,8 @@ use crate::worker::{self, Failure};
 /// Shows a finished run.
 fn show(ctx: Ctx, r: StreamsResult) {
     let r = Arc::new(r);
-    ctx.streams_playhead.set(r.t_max);
-    ctx.streams_playing.set(false);
+    ctx.streams_play.playhead.set(r.t_max);
+    ctx.streams_play.playing.set(false);
     ctx.streams.set(Some(r));
     ctx.streams_progress.set(None);
 }
@@ -29,7 +28,7 @@ fn finish(ctx: Ctx, t0: f64, r: Result<Outcome, Failure>) {
             browser::record("streamsRunMs", browser::now_ms() - t0);
             show(ctx, r);
         }
-        Ok(Outcome::Serving(_) | Outcome::Dag(_)) => ctx.streams_progress.set(None),
+        Ok(_) => ctx.streams_progress.set(None),
         Err(Failure::Run(e)) => {
             ctx.banner.set(Some(format!("Streams: {e}")));
             ctx.streams_progress.set(None);
@@ -46,9 +45,9 @@ pub fn start_run(ctx: Ctx, settings: StreamsSettings, generation: StoredValue<u6
     ctx.streams_progress.set(Some(0.0));
     let t0 = browser::now_ms();
     let live = move || generation.get_value() == g;
-    let sent = worker::run(
+    worker::run(
         Job::Streams(settings),
-        move |p| {
+        move |p, _| {
             if live() {
                 ctx.streams_progress.set(Some(p));
             }
@@ -59,40 +58,11 @@ pub fn start_run(ctx: Ctx, settings: StreamsSettings, generation: StoredValue<u6
             }
         },
     );
-    if let Err(job) = sent {
-        match Task::new(*job) {
-            Ok(task) => chunk(ctx, task, t0, g, generation, 4000),
-            Err(e) => finish(ctx, t0, Err(Failure::Run(e))),
-        }
-    }
 }
 
 /// Stops the run in progress (what is on screen stays).
 pub fn stop_run(ctx: Ctx, generation: StoredValue<u64>) {
     generation.set_value(generation.get_value() + 1);
-    worker::stop();
+    worker::stop(worker::Lane::Runs);
     ctx.streams_progress.set(None);
-}
-
-/// The same task on the page's own thread, about 8 ms of work per frame.
-fn chunk(ctx: Ctx, mut task: Task, t0: f64, g: u64, generation: StoredValue<u64>, budget: usize) {
-    set_timeout(
-        move || {
-            if generation.get_value() != g {
-                return;
-            }
-            let t1 = browser::now_ms();
-            match task.advance(budget) {
-                Ok(Some(o)) => finish(ctx, t0, Ok(o)),
-                Ok(None) => {
-                    ctx.streams_progress.set(Some(task.progress()));
-                    let took = (browser::now_ms() - t1).max(0.1);
-                    let next = ((budget as f64) * 8.0 / took).clamp(200.0, 200_000.0) as usize;
-                    chunk(ctx, task, t0, g, generation, next);
-                }
-                Err(e) => finish(ctx, t0, Err(Failure::Run(e))),
-            }
-        },
-        Duration::from_millis(0),
-    );
 }

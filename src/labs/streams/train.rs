@@ -1,19 +1,23 @@
 //! The Train panel of the Streams lab (DAG mixes): fine-tunes the learned policy on the
-//! current scenario in the page, a part of an iteration per timer tick (about 12 ms of
-//! work, then the page breathes), with a live learning curve against HEFT-RT's line;
-//! pause/resume, "use this policy" (the weights go into the settings, hence the link and
-//! autosave), download and upload of the weights file, and back to the shipped weights.
-
-use std::time::Duration;
+//! current scenario in the background worker's training lane ([`worker::Lane::Training`]),
+//! so the page keeps drawing and a lab's run does not stop it. After each iteration the
+//! worker sends the trainer's state: the live learning curve (against HEFT-RT's line), and
+//! what Pause keeps (Pause stops the worker; Resume continues from that state in a fresh
+//! one, exactly as if never paused). "Use this policy" puts the weights into the settings
+//! (hence the link and autosave); download and upload of the weights file, and back to the
+//! shipped weights.
 
 use leptos::prelude::*;
+use schedlab_app::jobs::{Job, Outcome, TrainJob};
 use schedlab_app::labs::streams;
-use schedlab_core::stream::learned::{CurvePoint, Model, Trainer};
+use schedlab_app::wire;
+use schedlab_core::stream::learned::{CurvePoint, Model, TrainerState};
 
 use crate::browser;
 use crate::components::fields::{num_field, NumField};
 use crate::components::{area, FileUpload, GanttCanvas};
 use crate::ctx::Ctx;
+use crate::worker::{self, Failure, Lane};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
@@ -38,86 +42,89 @@ impl Status {
 #[derive(Clone, Copy)]
 struct Panel {
     ctx: Ctx,
-    trainer: StoredValue<Option<Trainer>>,
+    /// The training under way (or paused, or done).
+    job: StoredValue<Option<TrainJob>>,
+    /// Its state after the last iteration reported.
+    latest: StoredValue<Option<TrainerState>>,
     curve: RwSignal<Vec<CurvePoint>>,
     status: RwSignal<Status>,
-    /// Parts of the current iteration done, for the progress text.
-    part: RwSignal<usize>,
+    /// Fraction of the training done.
+    done: RwSignal<f64>,
+    /// Bumped by every start, resume and pause: answers of an older run are stale.
     generation: StoredValue<u64>,
 }
 
 impl Panel {
-    /// Works in ~12 ms slices until the trainer is done or paused; a newer start cancels.
-    fn pump(self, g: u64) {
-        set_timeout(
-            move || {
-                if self.generation.get_value() != g
-                    || self.status.get_untracked() != Status::Running
-                {
+    fn show(self, state: TrainerState) {
+        self.curve.set(state.curve.clone());
+        self.latest.set_value(Some(state));
+    }
+
+    /// Sends the job (from its latest state, if any) to the training lane.
+    fn send(self) {
+        let Some(job) = self.job.get_value() else {
+            return;
+        };
+        let job = self.latest.with_value(|s| job.resuming(s.as_ref()));
+        let g = self.generation.get_value() + 1;
+        self.generation.set_value(g);
+        let live = move || self.generation.get_value() == g;
+        self.status.set(Status::Running);
+        worker::run(
+            Job::Train(job),
+            move |p, part| {
+                if !live() {
                     return;
                 }
-                let t0 = browser::now_ms();
-                let mut finished = false;
-                let mut error = None;
-                self.trainer.update_value(|t| {
-                    let Some(t) = t.as_mut() else { return };
-                    while browser::now_ms() - t0 < 12.0 {
-                        match t.step_part() {
-                            Ok(Some(p)) => {
-                                self.curve.update(|c| c.push(p));
-                                self.part.set(0);
-                                if t.done() {
-                                    finished = true;
-                                    break;
-                                }
-                            }
-                            Ok(None) => self.part.update(|k| *k += 1),
-                            Err(e) => {
-                                error = Some(e.to_string());
-                                break;
-                            }
-                        }
-                    }
-                });
-                if let Some(e) = error {
-                    self.ctx.banner.set(Some(format!("Training: {e}")));
-                    self.status.set(Status::Idle);
-                } else if finished {
-                    self.status.set(Status::Done);
-                } else {
-                    self.pump(g);
+                self.done.set(p);
+                if let Some(state) = wire::from_bytes::<TrainerState>(part) {
+                    self.show(state);
                 }
             },
-            Duration::from_millis(0),
+            move |r| {
+                if !live() {
+                    return;
+                }
+                match r {
+                    Ok(Outcome::Train(state)) => {
+                        self.show(state);
+                        self.status.set(Status::Done);
+                    }
+                    Ok(_) => {}
+                    Err(Failure::Run(e)) => {
+                        self.ctx.banner.set(Some(e));
+                        self.status.set(Status::Idle);
+                    }
+                    // The worker's panel says why; what was trained stays, to resume.
+                    Err(Failure::Died(_)) => self.status.set(Status::Paused),
+                }
+            },
         );
     }
 
     fn start(self, iterations: usize) {
-        let s = self.ctx.editor.with_untracked(|e| e.state.streams.clone());
-        let init = s.learned_model();
-        match Trainer::new(
-            s.train_config(iterations),
-            Some(init),
-            "schedlab web: Train panel",
-        ) {
-            Ok(t) => {
-                self.curve.set(t.curve().to_vec());
-                self.trainer.set_value(Some(t));
-                self.part.set(0);
-                self.status.set(Status::Running);
-                let g = self.generation.get_value() + 1;
-                self.generation.set_value(g);
-                self.pump(g);
-            }
-            Err(e) => self.ctx.banner.set(Some(format!("Training: {e}"))),
-        }
+        let settings = self.ctx.editor.with_untracked(|e| e.state.streams.clone());
+        self.job.set_value(Some(TrainJob {
+            settings,
+            iterations,
+            resume: None,
+        }));
+        self.latest.set_value(None);
+        self.curve.set(Vec::new());
+        self.done.set(0.0);
+        self.send();
     }
 
-    fn resume(self) {
-        self.status.set(Status::Running);
-        let g = self.generation.get_value() + 1;
-        self.generation.set_value(g);
-        self.pump(g);
+    fn pause(self) {
+        self.generation.set_value(self.generation.get_value() + 1);
+        worker::stop(Lane::Training);
+        self.status.set(Status::Paused);
+    }
+
+    /// The weights of the latest state, with their provenance.
+    fn model(self) -> Option<Model> {
+        let job = self.job.get_value()?;
+        self.latest.with_value(|s| s.as_ref().map(|s| job.model(s)))
     }
 
     /// Puts weights into the settings (one undoable edit) and makes sure `learned` runs.
@@ -138,13 +145,17 @@ pub fn TrainPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let panel = Panel {
         ctx,
-        trainer: StoredValue::new(None),
+        job: StoredValue::new(None),
+        latest: StoredValue::new(None),
         curve: RwSignal::new(Vec::new()),
         status: RwSignal::new(Status::Idle),
-        part: RwSignal::new(0),
+        done: RwSignal::new(0.0),
         generation: StoredValue::new(0),
     };
-    on_cleanup(move || panel.generation.set_value(panel.generation.get_value() + 1));
+    on_cleanup(move || {
+        panel.generation.set_value(panel.generation.get_value() + 1);
+        worker::stop(Lane::Training);
+    });
     let iterations = RwSignal::new(20usize);
     let draw = Callback::new(move |(c, dark): (web_sys::HtmlCanvasElement, bool)| {
         let curve = panel.curve.get();
@@ -166,12 +177,13 @@ pub fn TrainPanel() -> impl IntoView {
     let status_text = move || {
         let c = panel.curve.get();
         let (Some(first), Some(last)) = (c.first(), c.last()) else {
-            return "Fine-tunes the learned policy on this scenario (its DAGs, load and noise), starting from the weights in use.".to_string();
+            return match panel.status.get() {
+                Status::Running => "training… (validating the starting weights)".to_string(),
+                _ => "Fine-tunes the learned policy on this scenario (its DAGs, load and noise), starting from the weights in use; it runs in the background.".to_string(),
+            };
         };
         let state = match panel.status.get() {
-            Status::Running => {
-                format!("training… (part {} of the iteration)", panel.part.get() + 1)
-            }
+            Status::Running => format!("training… {:.0} %", 100.0 * panel.done.get()),
             Status::Paused => "paused".into(),
             Status::Done => "done".into(),
             Status::Idle => String::new(),
@@ -188,8 +200,8 @@ pub fn TrainPanel() -> impl IntoView {
         )),
     });
     let on_pause = move |_| match panel.status.get_untracked() {
-        Status::Running => panel.status.set(Status::Paused),
-        Status::Paused => panel.resume(),
+        Status::Running => panel.pause(),
+        Status::Paused => panel.send(),
         _ => {}
     };
     view! {
@@ -207,7 +219,7 @@ pub fn TrainPanel() -> impl IntoView {
                 </button>
                 <button data-testid="train-use" disabled=move || panel.curve.with(|c| c.len() < 2)
                     on:click=move |_| {
-                        if let Some(m) = panel.trainer.with_value(|t| t.as_ref().map(|t| t.model())) {
+                        if let Some(m) = panel.model() {
                             panel.adopt(m, "Using the policy trained here (it travels in the link)");
                         }
                     }>"Use this policy"</button>

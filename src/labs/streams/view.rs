@@ -53,7 +53,7 @@ fn piece_text(r: &StreamsResult, column: usize, w: u32, h: u32, x: f64, y: f64) 
 pub fn StreamsGantt(column: usize) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let draw = Callback::new(move |(c, dark): (web_sys::HtmlCanvasElement, bool)| {
-        let playhead = ctx.streams_playhead.get();
+        let playhead = ctx.streams_play.playhead.get();
         ctx.streams.with(|r| {
             let Some(r) = r else { return };
             if column >= r.columns.len() {
@@ -95,8 +95,7 @@ pub fn t_max(ctx: Ctx) -> f64 {
 pub fn StreamsTransport() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let mut transport = Transport::new(
-        ctx.streams_playhead,
-        ctx.streams_playing,
+        ctx.streams_play,
         Signal::derive(move || t_max(ctx)),
         20.0,
         "streams-",
@@ -114,7 +113,7 @@ pub fn StepThrough() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let column = RwSignal::new(0usize);
     let view_at = move || {
-        let t = ctx.streams_playhead.get();
+        let t = ctx.streams_play.playhead.get();
         let c = column.get();
         ctx.streams.with(|r| {
             let r = r.as_ref()?;
@@ -208,7 +207,7 @@ pub fn StreamsMetrics() -> impl IntoView {
 pub fn StreamsCharts() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let queue = Callback::new(move |(c, dark): (web_sys::HtmlCanvasElement, bool)| {
-        let t = ctx.streams_playhead.get();
+        let t = ctx.streams_play.playhead.get();
         ctx.streams.with(|r| {
             let Some(r) = r else { return };
             if let Some((root, _, _)) = area(&c, 220) {
@@ -218,7 +217,7 @@ pub fn StreamsCharts() -> impl IntoView {
         });
     });
     let hist = Callback::new(move |(c, dark): (web_sys::HtmlCanvasElement, bool)| {
-        let t = ctx.streams_playhead.get();
+        let t = ctx.streams_play.playhead.get();
         ctx.streams.with(|r| {
             let Some(r) = r else { return };
             let Some((root, _, _)) = area(&c, 220) else {

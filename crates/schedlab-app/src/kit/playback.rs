@@ -65,6 +65,19 @@ impl Playback {
         self.speed = clamp_speed(speed);
     }
 
+    /// The run's end moved from `old_end` to `new_end` (a new run, an upload, a change of
+    /// noise): a playhead at the old end (or not yet placed) goes to the new end, so the last
+    /// bars are drawn finished; one inside the run stays, within the new end.
+    pub fn follow_end(&mut self, old_end: f64, new_end: f64) {
+        let inside = self.playhead < old_end - 1e-9 * old_end.abs().max(1.0);
+        // NaN is not inside: it goes to the end too.
+        self.playhead = if inside {
+            clamp(self.playhead, new_end)
+        } else {
+            new_end.max(0.0)
+        };
+    }
+
     /// Pauses and jumps to the next (or previous) of the sorted `events`; stays when there
     /// is none.
     pub fn step(&mut self, events: &[f64], forward: bool, t_max: f64) {
@@ -162,5 +175,26 @@ mod tests {
         assert_eq!(next_event(&ev, 100.0, true), None);
         p.set_speed(1000.0);
         assert_eq!(p.speed, 16.0);
+    }
+
+    #[test]
+    fn a_playhead_at_the_end_follows_the_end() {
+        let mut p = Playback::new(10.0);
+        p.playhead = 80.0;
+        p.follow_end(80.0, 89.37);
+        assert_eq!(p.playhead, 89.37, "at the old end: to the new end");
+        p.follow_end(89.37, 70.0);
+        assert_eq!(p.playhead, 70.0, "a shorter run: still at its end");
+        p.playhead = 30.0;
+        p.follow_end(70.0, 90.0);
+        assert_eq!(p.playhead, 30.0, "inside the run: stays");
+        p.follow_end(90.0, 20.0);
+        assert_eq!(p.playhead, 20.0, "past the new end: clamped");
+        p.playhead = f64::INFINITY;
+        p.follow_end(0.0, 11_611.0);
+        assert_eq!(p.playhead, 11_611.0, "not yet placed: the end");
+        p.playhead = f64::NAN;
+        p.follow_end(50.0, 60.0);
+        assert_eq!(p.playhead, 60.0, "not a number: the end");
     }
 }

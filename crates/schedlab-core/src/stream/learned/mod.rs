@@ -23,4 +23,4 @@ pub mod train;
 
 pub use eval::{evaluate, evaluate_with, EvalRow, EvalSpec, EVAL_SEEDS};
 pub use model::*;
-pub use train::{mean_latency, Trainer};
+pub use train::{mean_latency, Trainer, TrainerState};

@@ -6,7 +6,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 use super::model::*;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::stream::dag::{self, DagPolicy, DagSpec, DagStream, JobPriority, Template};
 use crate::stream::Arrivals;
 use crate::util::derive_seed;
@@ -195,33 +195,61 @@ impl Trainer {
     /// The current model, with its provenance.
     pub fn model(&self) -> Model {
         let mut m = self.model.clone();
-        m.training = Some(Training {
-            command: self.command.clone(),
-            config: self.cfg.clone(),
-            iterations: self.before + self.iteration,
-            curve: self
-                .curve
-                .iter()
-                .map(|p| {
-                    // Three decimals are plenty for a curve, and keep the file small.
-                    let r = |v: f64| {
-                        if v.is_finite() {
-                            (v * 1000.0).round() / 1000.0
-                        } else {
-                            0.0
-                        }
-                    };
-                    CurvePoint {
-                        iteration: p.iteration,
-                        learned: r(p.learned),
-                        heft: r(p.heft),
-                        dls: r(p.dls),
-                        fitness: r(p.fitness),
-                    }
-                })
-                .collect(),
-        });
+        m.training = Some(provenance(
+            &self.cfg,
+            &self.command,
+            self.before + self.iteration,
+            &self.curve,
+        ));
         m
+    }
+
+    /// Where it stands at the last iteration boundary (the part of an iteration under way
+    /// is not in it: after [`Trainer::restore`] that part is done again, identically).
+    pub fn state(&self) -> TrainerState {
+        TrainerState {
+            theta: self.theta.clone(),
+            adam_m: self.adam_m.clone(),
+            adam_v: self.adam_v.clone(),
+            adam_pow: self.adam_pow,
+            iteration: self.iteration,
+            curve: self.curve.clone(),
+        }
+    }
+
+    /// Continues from `s`, a state of a trainer made with the same configuration and
+    /// starting model: the rest of the training is exactly what that trainer would have
+    /// done (each iteration's randomness derives from the seed and its number alone).
+    pub fn restore(&mut self, s: TrainerState) -> Result<()> {
+        let n = self.theta.len();
+        if s.theta.len() != n || s.adam_m.len() != n || s.adam_v.len() != n {
+            return Err(Error::invalid(format!(
+                "a training state of {} parameters for a model of {n}",
+                s.theta.len()
+            )));
+        }
+        if s.iteration > self.cfg.iterations || s.curve.len() != s.iteration + 1 {
+            return Err(Error::invalid(format!(
+                "a training state at iteration {} of {} with {} curve points",
+                s.iteration,
+                self.cfg.iterations,
+                s.curve.len()
+            )));
+        }
+        if !s.theta.iter().all(|v| v.is_finite()) {
+            return Err(Error::invalid(
+                "a training state with weights that are not finite",
+            ));
+        }
+        self.model.set_params(&s.theta);
+        self.theta = s.theta;
+        self.adam_m = s.adam_m;
+        self.adam_v = s.adam_v;
+        self.adam_pow = s.adam_pow;
+        self.iteration = s.iteration;
+        self.curve = s.curve;
+        self.pending = None;
+        Ok(())
     }
 
     /// One iteration: perturb, evaluate on fresh training streams, update, validate.
@@ -350,9 +378,78 @@ impl Trainer {
         Ok(Some(point))
     }
 
+    /// Parts of the iteration under way done so far (0 between iterations).
+    pub fn part(&self) -> usize {
+        self.pending.as_ref().map_or(0, |p| 1 + p.eps.len())
+    }
+
     /// Parts per iteration (for a progress bar): streams, pairs, update.
     pub fn parts_per_iteration(&self) -> usize {
         self.cfg.pairs + 2
+    }
+}
+
+/// A trainer's state between iterations ([`Trainer::state`], [`Trainer::restore`]): what
+/// the page's Train panel keeps while paused, and what its background worker reports after
+/// each iteration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainerState {
+    pub theta: Vec<f64>,
+    pub adam_m: Vec<f64>,
+    pub adam_v: Vec<f64>,
+    pub adam_pow: (f64, f64),
+    /// Iterations done by the trainer.
+    pub iteration: usize,
+    /// The learning curve so far (the first point is the starting model).
+    pub curve: Vec<CurvePoint>,
+}
+
+impl TrainerState {
+    /// The model it stands for: `init`'s shape (the model the trainer started from) with
+    /// these weights and the provenance a [`Trainer`] writes.
+    pub fn model(&self, init: &Model, cfg: &TrainConfig, command: &str) -> Model {
+        let before = init.training.as_ref().map_or(0, |t| t.iterations);
+        let mut m = init.clone();
+        m.set_params(&self.theta);
+        m.training = Some(provenance(
+            cfg,
+            command,
+            before + self.iteration,
+            &self.curve,
+        ));
+        m
+    }
+}
+
+/// How a model was trained, with its curve (three decimals are plenty for a curve, and
+/// keep the file small).
+fn provenance(
+    cfg: &TrainConfig,
+    command: &str,
+    iterations: usize,
+    curve: &[CurvePoint],
+) -> Training {
+    let r = |v: f64| {
+        if v.is_finite() {
+            (v * 1000.0).round() / 1000.0
+        } else {
+            0.0
+        }
+    };
+    Training {
+        command: command.to_string(),
+        config: cfg.clone(),
+        iterations,
+        curve: curve
+            .iter()
+            .map(|p| CurvePoint {
+                iteration: p.iteration,
+                learned: r(p.learned),
+                heft: r(p.heft),
+                dls: r(p.dls),
+                fitness: r(p.fitness),
+            })
+            .collect(),
     }
 }
 
