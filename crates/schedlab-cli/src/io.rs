@@ -56,6 +56,8 @@ pub fn load(path: &Path, processors: Option<usize>) -> CliResult<(Scenario, Prob
     // if it is one, so it is what detection would have found. Anything else is detected.
     if text.trim_start().starts_with('{') {
         if let Ok(scenario) = Scenario::from_json(&text) {
+            // The text's memory is reused by what follows (fresh pages cost their zeroing).
+            drop(text);
             let problem = Problem::new(&scenario).map_err(|e| Fail::new(format!("{name}: {e}")))?;
             return Ok((scenario, problem));
         }
