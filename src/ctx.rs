@@ -37,6 +37,8 @@ pub struct Play {
     pub playhead: RwSignal<f64>,
     pub playing: RwSignal<bool>,
     pub speed: RwSignal<f64>,
+    /// The end of the last good run (None before the first).
+    pub end: StoredValue<Option<f64>>,
 }
 
 impl Play {
@@ -45,6 +47,7 @@ impl Play {
             playhead: RwSignal::new(playhead),
             playing: RwSignal::new(false),
             speed: RwSignal::new(playback::clamp_speed(speed)),
+            end: StoredValue::new(None),
         }
     }
 
@@ -67,10 +70,15 @@ impl Play {
         }
     }
 
-    /// A new run ends at `new_end` (the last ended at `old_end`): a playhead at the old end
-    /// follows to the new one ([`Playback::follow_end`]).
-    pub fn follow_end(self, old_end: f64, new_end: f64) {
-        self.update(1.0, &|p| p.follow_end(old_end, new_end));
+    /// A new good run ends at `end`: a playhead at the end of the last good one follows to
+    /// the new end ([`Playback::follow_end`]); before the first, the playhead (a link's) is
+    /// kept, within the run.
+    pub fn new_run(self, end: f64) {
+        match self.end.get_value() {
+            Some(old) => self.update(1.0, &|p| p.follow_end(old, end)),
+            None => self.update(1.0, &|p| p.playhead = playback::clamp(p.playhead, end)),
+        }
+        self.end.set_value(Some(end));
     }
 }
 

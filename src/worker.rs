@@ -285,8 +285,9 @@ fn send(lane: usize, id: u64, bytes: &[u8]) -> bool {
 }
 
 /// Job `id` on the page's own thread, about 8 ms of work per frame (`budget` events,
-/// adapted to how long the last slice took).
-fn in_page(id: u64, mut task: Task, budget: usize) {
+/// adapted to how long the last slice took), the first slice after `delay_ms` (so what a
+/// lab drew at once is painted first).
+fn in_page(id: u64, mut task: Task, budget: usize, delay_ms: u64) {
     leptos::prelude::set_timeout(
         move || {
             if lane_of(id).is_none() {
@@ -300,12 +301,12 @@ fn in_page(id: u64, mut task: Task, budget: usize) {
                     report(id, task.progress(), &part);
                     let took = (crate::browser::now_ms() - t1).max(0.1);
                     let next = ((budget as f64) * 8.0 / took).clamp(200.0, 200_000.0) as usize;
-                    in_page(id, task, next);
+                    in_page(id, task, next, 0);
                 }
                 Err(e) => finish(id, Err(Failure::Run(e))),
             }
         },
-        Duration::from_millis(0),
+        Duration::from_millis(delay_ms),
     );
 }
 
@@ -333,7 +334,7 @@ pub fn run(
     let id = begin(lane, Box::new(progress), Box::new(done));
     if !send(lane as usize, id, &jobs::encode_job(&job)) {
         match Task::new(job) {
-            Ok(task) => in_page(id, task, 4000),
+            Ok(task) => in_page(id, task, 4000, 30),
             Err(e) => finish(id, Err(Failure::Run(e))),
         }
     }

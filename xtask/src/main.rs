@@ -30,9 +30,10 @@ mod bench;
 
 const TRUNK_VERSION: &str = "0.21.14";
 /// The site's wasm + js, gzipped, must stay at or under this (docs/performance.md, Bundle):
-/// issue 11's 590 KB, which also meets issue 18's 600 KB with the Web Worker.
+/// the project's 600 KB budget, issue 18's with the Web Worker and training in it (issue
+/// 11's structure work ended at 589.96 KB, under its 590 KB).
 const BUNDLE_BUDGET_BYTES: u64 = BUDGET_KB * 1024;
-const BUDGET_KB: u64 = 590;
+const BUDGET_KB: u64 = 600;
 /// npm packages (versions pinned in tests/e2e/package-lock.json).
 const E2E_DIR: &str = "tests/e2e";
 const CHROMIUM: &str = "/usr/bin/chromium";

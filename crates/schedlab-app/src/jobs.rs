@@ -64,14 +64,14 @@ impl TrainJob {
             Some(s.learned_model()),
             TRAIN_COMMAND,
         )
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("Training: {e}"))?;
         if let Some(text) = &self.resume {
             let state: TrainerState = URL_SAFE_NO_PAD
                 .decode(text)
                 .ok()
                 .and_then(|b| wire::from_bytes(&b))
                 .ok_or_else(|| "Training: unreadable paused state".to_string())?;
-            t.restore(state).map_err(|e| e.to_string())?;
+            t.restore(state).map_err(|e| format!("Training: {e}"))?;
         }
         Ok(t)
     }

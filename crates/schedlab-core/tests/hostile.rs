@@ -779,7 +779,7 @@ fn scaling_remap_work_is_bounded_up_front() {
              30000000 exceeds the limit of 20000000"
         );
     }
-    // Routers that report no re-mapping do no such pass and run.
+    // Routers that report no re-mapping skip the pass, and run.
     let run = simulate(&w, &c, Router::RoundRobin).unwrap();
     assert_eq!(run.scaling.len(), 1_000);
     assert!(run.scaling.iter().all(|s| s.prefixes_remapped.is_none()));

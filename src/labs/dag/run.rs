@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use schedlab_app::jobs::{Job, Outcome};
-use schedlab_app::kit::playback;
 use schedlab_app::labs::dag::eval::{self, SweepJob};
 use schedlab_app::state::AppState;
 
@@ -34,18 +33,9 @@ pub fn evaluate(ctx: Ctx, state: AppState, generation: StoredValue<u64>) {
     let result = result.map(Arc::new);
     browser::record("lastEvalMs", browser::now_ms() - t0);
     if let Ok(ev) = &result {
-        // A playhead at the end of the last run follows the new end (σ changed, a file
-        // came in); the first run keeps the link's playhead, within the run.
-        let tm = t_max_of(ev);
-        match ctx.eval.with_untracked(|e| {
-            e.as_ref()
-                .and_then(|r| r.as_ref().ok().map(|e| t_max_of(e)))
-        }) {
-            Some(old) => ctx.dag_play.follow_end(old, tm),
-            None => ctx
-                .dag_play
-                .update(1.0, &|p| p.playhead = playback::clamp(p.playhead, tm)),
-        }
+        // A playhead at the end of the last good run follows the new end (σ changed, a
+        // file came in); the first run keeps the link's playhead, within the run.
+        ctx.dag_play.new_run(t_max_of(ev));
     }
     let to_background = background && result.is_ok();
     if result.is_err() {

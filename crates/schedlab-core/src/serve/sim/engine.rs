@@ -535,14 +535,16 @@ pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Re
             }
             Ev::Scale(k) => {
                 let e = scaling[k];
-                let before: Vec<(usize, usize)> = seen
-                    .iter()
-                    .filter(|_| remaps)
-                    .map(|&key| match router {
-                        Router::DualMap => rs.candidates(key),
-                        _ => (rs.ring_a.lookup(key).unwrap_or(0), 0),
-                    })
-                    .collect();
+                let lookup = |rs: &RouterState, key: u64| match router {
+                    Router::DualMap => rs.candidates(key),
+                    _ => (rs.ring_a.lookup(key).unwrap_or(0), 0),
+                };
+                // Only the hash routers report re-mapped prefixes: the others skip the pass.
+                let before: Vec<(usize, usize)> = if remaps {
+                    seen.iter().map(|&key| lookup(&rs, key)).collect()
+                } else {
+                    Vec::new()
+                };
                 let instance = match e.action {
                     ScaleAction::Add => {
                         let i = next_instance;
@@ -557,19 +559,19 @@ pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Re
                     }
                 };
                 rs.rescale(&st.alive);
-                let remapped = seen
-                    .iter()
-                    .filter(|_| remaps)
-                    .zip(&before)
-                    .filter(|(&key, b)| {
-                        let now = match router {
-                            Router::DualMap => rs.candidates(key),
-                            _ => (rs.ring_a.lookup(key).unwrap_or(0), 0),
-                        };
-                        let same = now == **b || (router == Router::DualMap && now == (b.1, b.0));
-                        !same
-                    })
-                    .count();
+                let remapped = if remaps {
+                    seen.iter()
+                        .zip(&before)
+                        .filter(|(&key, b)| {
+                            let now = lookup(&rs, key);
+                            let same =
+                                now == **b || (router == Router::DualMap && now == (b.1, b.0));
+                            !same
+                        })
+                        .count()
+                } else {
+                    0
+                };
                 records.push(ScaleRecord {
                     time_ms: now,
                     action: e.action,
