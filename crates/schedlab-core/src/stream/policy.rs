@@ -73,6 +73,19 @@ pub enum Policy {
     Edf,
 }
 
+/// The position of the job with the smallest `key` (the first of equal keys).
+#[inline]
+fn argmin_key(active: &[Active], key: impl Fn(&Active) -> (f64, f64, u64)) -> usize {
+    let (mut best, mut best_key) = (0, key(&active[0]));
+    for (i, a) in active.iter().enumerate().skip(1) {
+        let k = key(a);
+        if key_cmp(&k, &best_key).is_lt() {
+            (best, best_key) = (i, k);
+        }
+    }
+    best
+}
+
 /// The order of [`Policy::sort_key`]s.
 #[inline]
 fn key_cmp(x: &(f64, f64, u64), y: &(f64, f64, u64)) -> std::cmp::Ordering {
@@ -320,15 +333,17 @@ impl Policy {
                 // The `m` smallest keys get a machine. Keys are computed once per job (not
                 // per comparison): with thousands of jobs waiting this loop is the run.
                 if m == 1 {
-                    // One machine (the usual case): the minimum, in one pass.
-                    let (mut best, mut best_key) = (0, self.sort_key(&active[0]));
-                    for (i, a) in active.iter().enumerate().skip(1) {
-                        let k = self.sort_key(a);
-                        if key_cmp(&k, &best_key).is_lt() {
-                            (best, best_key) = (i, k);
+                    // One machine (the usual case): the minimum, in one pass, a loop per
+                    // policy (WebAssembly at opt-level z keeps a `match` inside the loop).
+                    let id = |a: &Active| a.job as u64;
+                    order.push(match *self {
+                        Policy::Fcfs => argmin_key(active, |a| (a.arrival, 0.0, id(a))),
+                        Policy::Srpt => argmin_key(active, |a| (a.remaining, a.arrival, id(a))),
+                        Policy::Rr { .. } => {
+                            argmin_key(active, |a| (a.queue_seq as f64, 0.0, id(a)))
                         }
-                    }
-                    order.push(best);
+                        _ => argmin_key(active, |a| self.sort_key(a)),
+                    });
                 } else {
                     keys.clear();
                     keys.extend(active.iter().map(|a| self.sort_key(a)));

@@ -102,11 +102,22 @@ pub struct Sim {
     max_work: usize,
     /// The policy's decision and the jobs' progress, kept from event to event so their
     /// vectors are reused.
-    scratch: Alloc,
+    scratch: Option<Alloc>,
     progress: Vec<f64>,
     /// Whether each job had a whole machine in the previous interval, and those jobs.
     had_machine: Vec<bool>,
     full: Vec<usize>,
+    /// Scratch: the previous `full`, and which machines are taken (kept from event to
+    /// event: an allocation per event was measurable in WebAssembly).
+    full_prev: Vec<usize>,
+    taken: Vec<bool>,
+    /// Scratch: positions of the jobs completing in this interval; jobs without a machine
+    /// of their class yet.
+    done: Vec<usize>,
+    unplaced: Vec<(usize, usize)>,
+    /// Scratch: one sharing group's jobs and machines.
+    group_jobs: Vec<usize>,
+    group_machines: Vec<usize>,
     /// Positions in `active` of the jobs that progressed in the previous interval (the ones
     /// with `running` set), increasing: each event touches these and this event's movers,
     /// not every waiting job.
@@ -175,10 +186,16 @@ impl Sim {
             max_work: limits::WORK_BASE
                 + limits::WORK_PER_JOB.saturating_mul(n)
                 + limits::WORK_PER_EVENT.saturating_mul(max_events),
-            scratch: Alloc::default(),
+            scratch: None,
             progress: Vec::new(),
             had_machine: vec![false; n],
             full: Vec::new(),
+            full_prev: Vec::new(),
+            taken: Vec::new(),
+            done: Vec::new(),
+            unplaced: Vec::new(),
+            group_jobs: Vec::new(),
+            group_machines: Vec::new(),
             moving: Vec::new(),
             movers: Vec::new(),
             record: false,
@@ -280,12 +297,14 @@ impl Sim {
                 self.max_work
             )));
         }
-        let mut alloc = std::mem::take(&mut self.scratch);
+        // Taken out of an Option: nothing is made or dropped per event.
+        let mut alloc = self.scratch.take().unwrap_or_default();
         policy.allocate_into(&self.active, m, &mut alloc);
         let rates = &alloc.rates;
         // Preemptions: a job that had a machine and lost it while unfinished.
-        let previous = std::mem::take(&mut self.full);
-        for &j in &previous {
+        std::mem::swap(&mut self.full, &mut self.full_prev);
+        self.full.clear();
+        for &j in &self.full_prev {
             self.had_machine[j] = false;
         }
         for (i, &r) in rates.iter().enumerate() {
@@ -295,7 +314,7 @@ impl Sim {
                 self.full.push(j);
             }
         }
-        for &j in &previous {
+        for &j in &self.full_prev {
             if self.completion[j].is_nan() && !self.had_machine[j] {
                 self.preemptions += 1;
             }
@@ -383,7 +402,8 @@ impl Sim {
         self.emit(&alloc, now, dt);
         // Advance.
         let end = now + dt;
-        let mut done = Vec::new();
+        let mut done = std::mem::take(&mut self.done);
+        done.clear();
         for &i in &self.moving {
             self.active[i].running = false;
         }
@@ -477,7 +497,8 @@ impl Sim {
             });
         }
         self.movers = std::mem::replace(&mut self.moving, movers);
-        self.scratch = alloc;
+        self.done = done;
+        self.scratch = Some(alloc);
         self.progress = progress;
         Ok(self.is_done())
     }
@@ -488,10 +509,13 @@ impl Sim {
     /// mean speed of its machines; fractional-rate jobs share the machines left over.
     fn assign(&mut self, alloc: &Alloc, progress: &mut Vec<f64>) {
         let m = self.machines;
-        let mut taken = vec![false; m];
+        let mut taken = std::mem::take(&mut self.taken);
+        taken.clear();
+        taken.resize(m, false);
         progress.clear();
         progress.resize(self.active.len(), 0.0);
-        let mut unplaced = Vec::new();
+        let mut unplaced = std::mem::take(&mut self.unplaced);
+        unplaced.clear();
         for (rank, &i) in alloc.order.iter().enumerate() {
             let c = self.class_of_rank[rank.min(m - 1)];
             let job = self.active[i].job;
@@ -500,7 +524,7 @@ impl Sim {
                 _ => unplaced.push((i, c)),
             }
         }
-        for (i, c) in unplaced {
+        for &(i, c) in &unplaced {
             let p = *self.classes[c]
                 .iter()
                 .find(|&&p| !taken[p])
@@ -508,6 +532,7 @@ impl Sim {
             taken[p] = true;
             self.machine_of[self.active[i].job] = Some(p);
         }
+        self.unplaced = unplaced;
         let mut k = 0;
         while k < alloc.order.len() {
             let g = alloc.groups[k];
@@ -526,10 +551,16 @@ impl Sim {
             }
             k = e;
         }
-        if alloc.order.len() == alloc.rates.iter().filter(|&&r| r > 0.0).count() {
-            return; // no fractional rates
+        let fractional = alloc.order.len() != alloc.rates.iter().filter(|&&r| r > 0.0).count();
+        let free: Vec<usize> = if fractional {
+            (0..m).filter(|&p| !taken[p]).collect()
+        } else {
+            Vec::new()
+        };
+        self.taken = taken;
+        if !fractional {
+            return;
         }
-        let free: Vec<usize> = (0..m).filter(|&p| !taken[p]).collect();
         let mean_free = if free.is_empty() {
             0.0
         } else {
@@ -552,22 +583,22 @@ impl Sim {
             return;
         }
         let m = self.machines;
-        let mut taken = vec![false; m];
+        let mut taken = std::mem::take(&mut self.taken);
+        taken.clear();
+        taken.resize(m, false);
         let mut k = 0;
+        let mut jobs = std::mem::take(&mut self.group_jobs);
+        let mut machines = std::mem::take(&mut self.group_machines);
         while k < alloc.order.len() {
             let g = alloc.groups[k];
             let mut e = k;
             while e < alloc.order.len() && alloc.groups[e] == g {
                 e += 1;
             }
-            let jobs: Vec<usize> = alloc.order[k..e]
-                .iter()
-                .map(|&i| self.active[i].job)
-                .collect();
-            let machines: Vec<usize> = jobs
-                .iter()
-                .map(|&j| self.machine_of[j].expect("placed"))
-                .collect();
+            jobs.clear();
+            jobs.extend(alloc.order[k..e].iter().map(|&i| self.active[i].job));
+            machines.clear();
+            machines.extend(jobs.iter().map(|&j| self.machine_of[j].expect("placed")));
             for &p in &machines {
                 taken[p] = true;
             }
@@ -583,10 +614,18 @@ impl Sim {
             }
             k = e;
         }
-        if alloc.order.len() == alloc.rates.iter().filter(|&&r| r > 0.0).count() {
-            return; // no fractional rates
+        self.group_jobs = jobs;
+        self.group_machines = machines;
+        let fractional = alloc.order.len() != alloc.rates.iter().filter(|&&r| r > 0.0).count();
+        let free: Vec<usize> = if fractional {
+            (0..m).filter(|&p| !taken[p]).collect()
+        } else {
+            Vec::new()
+        };
+        self.taken = taken;
+        if !fractional {
+            return;
         }
-        let free: Vec<usize> = (0..m).filter(|&p| !taken[p]).collect();
         let sharing: Vec<usize> = (0..self.active.len())
             .filter(|&i| alloc.rates[i] > 0.0 && alloc.rates[i] < 1.0 - 1e-12)
             .collect();
