@@ -496,6 +496,10 @@ pub struct RunArgs {
     pub noise: f64,
     #[command(flatten)]
     pub noise_args: NoiseArgs,
+    /// Add why each task went where it did: the scheduler's per-task tables (ranks) and,
+    /// per placement, the ready tasks, the finish time on every processor and the choice.
+    #[arg(long)]
+    pub explain: bool,
     #[command(flatten)]
     pub out: FormatArgs,
 }

@@ -1,5 +1,6 @@
 //! Plain-text tables for `--format table`: every command's table is made here.
 
+use schedlab_core::explain::Explanation;
 use schedlab_core::run::{CompareRow, RunResult};
 use schedlab_core::stream::learned::EvalRow;
 use schedlab_core::Problem;
@@ -212,4 +213,49 @@ pub fn eval(rows: &[EvalRow]) -> String {
         ]);
     }
     render(&t)
+}
+
+/// `run --explain` as tables: the scheduler's per-task values, then each placement with the
+/// finish time on every processor (`*` marks the one chosen).
+pub fn decisions(problem: &Problem, e: &Explanation) -> String {
+    let mut out = String::new();
+    if !e.tables.is_empty() {
+        let mut rows = vec![std::iter::once("task".to_string())
+            .chain(e.tables.iter().map(|t| t.name.clone()))
+            .collect::<Vec<_>>()];
+        for (t, name) in problem.task_names.iter().enumerate() {
+            rows.push(
+                std::iter::once(name.clone())
+                    .chain(e.tables.iter().map(|tb| num(tb.values[t])))
+                    .collect(),
+            );
+        }
+        out.push('\n');
+        out.push_str(&render(&rows));
+    }
+    let mut rows = vec![std::iter::once("step")
+        .chain(["task", "priority"])
+        .chain(problem.proc_names.iter().map(String::as_str))
+        .chain(["rule"])
+        .map(String::from)
+        .collect::<Vec<_>>()];
+    for d in &e.decisions {
+        let mut row = vec![
+            (d.step + 1).to_string(),
+            problem.task_names[d.task].clone(),
+            d.priority.map_or_else(|| "-".to_string(), num),
+        ];
+        for p in 0..problem.n_procs() {
+            row.push(match d.candidates.iter().find(|c| c.proc == p) {
+                Some(c) if p == d.proc => format!("{}*", num(c.finish)),
+                Some(c) => num(c.finish),
+                None => "-".into(),
+            });
+        }
+        row.push(d.rule.to_string());
+        rows.push(row);
+    }
+    out.push('\n');
+    out.push_str(&render(&rows));
+    out
 }

@@ -30,6 +30,72 @@ fn run_gives_the_papers_heft_schedule_as_json() {
 }
 
 #[test]
+fn run_explain_adds_the_ranks_and_each_decision_by_name() {
+    let plain = ok_json(&["run", &preset("topcuoglu2002"), "--scheduler", "heft"]);
+    assert!(plain.get("decisions").is_none() && plain.get("ranks").is_none());
+    let v = ok_json(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "heft",
+        "--explain",
+    ]);
+    assert_eq!(
+        v["schedule"], plain["schedule"],
+        "explaining changes nothing"
+    );
+    assert_eq!(v["ranks"]["n1"]["rank_u"], 108.0);
+    assert_eq!(v["ranks"]["n1"]["rank_d"], 0.0);
+    let first = &v["decisions"][0];
+    assert_eq!(first["step"], 0);
+    assert_eq!(first["task"], "n1");
+    assert_eq!(first["priority"], 108.0);
+    let finishes: Vec<(&str, f64)> = first["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["processor"].as_str().unwrap(),
+                c["finish"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(finishes, [("P1", 14.0), ("P2", 16.0), ("P3", 9.0)]);
+    assert_eq!(first["chosen"], "P3");
+    assert_eq!(v["decisions"].as_array().unwrap().len(), 10);
+    // CPOP names its critical path; the table form lists the decisions.
+    let cpop = ok_json(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "cpop",
+        "--explain",
+    ]);
+    assert_eq!(
+        cpop["critical_path"]["tasks"],
+        serde_json::json!(["n1", "n2", "n9", "n10"])
+    );
+    assert_eq!(cpop["critical_path"]["processor"], "P2");
+    let out = schedlab(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "heft",
+        "--explain",
+        "--format",
+        "table",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["1", "n1", "108", "14", "16", "9*", "earliest", "finish", "time"]),
+        "{text}"
+    );
+}
+
+#[test]
 fn noise_is_seeded_and_keeps_the_plan() {
     let args = [
         "run",

@@ -45,6 +45,9 @@ fn all_schedulers(c: &mut Criterion) {
         let s = spec.build(&Options::new()).unwrap();
         g.bench_function(spec.id, |b| b.iter(|| s.schedule(&p, 0)));
     }
+    // Recording every decision (issue 12): what `--explain` costs over the plan alone.
+    let heft = sched::build("heft", &Options::new()).unwrap();
+    g.bench_function("heft_explained", |b| b.iter(|| heft.explain(&p, 0)));
     g.finish();
 }
 

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod dist;
 pub mod error;
+pub mod explain;
 pub mod formats;
 pub mod gen;
 pub mod metrics;

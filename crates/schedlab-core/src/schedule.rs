@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::explain::{Candidate, Decision, Explanation, Recorder, Table};
 use crate::problem::Problem;
 
 /// Where and when one task runs.
@@ -59,6 +60,9 @@ pub struct Builder<'a> {
     slots: Vec<Option<Slot>>,
     /// Per processor, busy intervals in run order: (start, end, task).
     timelines: Vec<Vec<(f64, f64, usize)>>,
+    /// The decisions, when recorded ([`Builder::recording`]); None costs one branch per
+    /// placement.
+    record: Option<Box<Recorder>>,
 }
 
 impl<'a> Builder<'a> {
@@ -67,7 +71,121 @@ impl<'a> Builder<'a> {
             problem,
             slots: vec![None; problem.n_tasks()],
             timelines: vec![Vec::new(); problem.n_procs()],
+            record: None,
         }
+    }
+
+    /// A builder that records why each task goes where it does ([`crate::explain`]).
+    pub fn recording(problem: &'a Problem) -> Self {
+        let missing: Vec<usize> = (0..problem.n_tasks())
+            .map(|t| problem.pred_deps(t).len())
+            .collect();
+        let ready = (0..problem.n_tasks())
+            .filter(|&t| missing[t] == 0)
+            .collect();
+        Builder {
+            record: Some(Box::new(Recorder {
+                missing,
+                ready,
+                rule: "",
+                default_rule: "",
+                ..Recorder::default()
+            })),
+            ..Builder::new(problem)
+        }
+    }
+
+    /// Whether decisions are recorded (schedulers compute explanation-only tables then).
+    pub fn is_recording(&self) -> bool {
+        self.record.is_some()
+    }
+
+    /// How the scheduler decides, for the records: its placement rule (insertion or append)
+    /// to evaluate every processor with, its priority per task (if it orders tasks by one),
+    /// and the rule that usually picks the processor. Nothing when not recording.
+    pub fn explain_with(&mut self, insertion: bool, priority: Option<&[f64]>, rule: &'static str) {
+        if let Some(r) = &mut self.record {
+            r.insertion = insertion;
+            r.priority = priority.map(<[f64]>::to_vec).unwrap_or_default();
+            r.rule = rule;
+            r.default_rule = rule;
+        }
+    }
+
+    /// The rule of the next placement only (CPOP: "critical-path processor").
+    pub fn explain_rule(&mut self, rule: &'static str) {
+        if let Some(r) = &mut self.record {
+            r.rule = rule;
+        }
+    }
+
+    /// A per-task table for the records, computed only when recording.
+    pub fn explain_table(&mut self, name: impl Into<String>, values: impl FnOnce() -> Vec<f64>) {
+        if let Some(r) = &mut self.record {
+            r.out.tables.push(Table {
+                name: name.into(),
+                values: values(),
+            });
+        }
+    }
+
+    /// CPOP's critical path (tasks from entry to exit) and its processor.
+    pub fn explain_critical_path(
+        &mut self,
+        tasks: impl FnOnce() -> Vec<usize>,
+        proc: Option<usize>,
+    ) {
+        if let Some(r) = &mut self.record {
+            r.out.critical_path = Some((tasks(), proc));
+        }
+    }
+
+    /// Records the placement of `task` on `proc` at `start`, as the scheduler saw it
+    /// (kept out of line: the placement loop stays as small as without recording).
+    #[cold]
+    #[inline(never)]
+    fn note(&mut self, task: usize, proc: usize, start: f64) {
+        let Some(mut r) = self.record.take() else {
+            return;
+        };
+        let candidates = self
+            .problem
+            .feasible_procs(task)
+            .map(|p| {
+                let (s, f) = self.eft(task, p, r.insertion);
+                Candidate {
+                    proc: p,
+                    data_ready: self.data_ready(task, p),
+                    start: s,
+                    finish: f,
+                    gap: s < self.available(p),
+                }
+            })
+            .collect();
+        let mut ready = r.ready.clone();
+        crate::util::sort_ord(&mut ready);
+        let step = r.out.decisions.len();
+        r.out.decisions.push(Decision {
+            step,
+            task,
+            priority: r.priority.get(task).copied(),
+            ready,
+            candidates,
+            proc,
+            start,
+            finish: start + self.problem.exec(task, proc),
+            rule: r.rule,
+        });
+        r.rule = r.default_rule;
+        r.ready.retain(|&t| t != task);
+        for &d in self.problem.succ_deps(task) {
+            let s = self.problem.deps[d].dst;
+            r.missing[s] -= 1;
+            if r.missing[s] == 0 {
+                r.ready.push(s);
+            }
+        }
+        self.record = Some(r);
     }
 
     pub fn is_placed(&self, task: usize) -> bool {
@@ -138,6 +256,9 @@ impl<'a> Builder<'a> {
     /// Places `task` on `proc` at `start`.
     pub fn place(&mut self, task: usize, proc: usize, start: f64) {
         debug_assert!(self.slots[task].is_none(), "task placed twice");
+        if self.record.is_some() {
+            self.note(task, proc, start);
+        }
         let end = start + self.problem.exec(task, proc);
         let tl = &mut self.timelines[proc];
         // After every interval that starts no later (ties: in placement order).
@@ -151,6 +272,12 @@ impl<'a> Builder<'a> {
         let (s, f) = self.eft(task, proc, insertion);
         self.place(task, proc, s);
         f
+    }
+
+    /// The finished schedule and what was recorded (empty when not recording).
+    pub fn finish_explained(mut self) -> (Schedule, Explanation) {
+        let out = self.record.take().map(|r| r.out).unwrap_or_default();
+        (self.finish(), out)
     }
 
     /// The finished schedule. Panics if a task was left unplaced: a scheduler bug, not a

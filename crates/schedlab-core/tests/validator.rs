@@ -146,6 +146,18 @@ proptest! {
             if let Err(e) = check::check_plan(&problem, &plan) {
                 prop_assert!(false, "{}: invalid plan: {e}", variant);
             }
+            // Recording the decisions changes nothing, and records each placement.
+            let (same, why) = spec.build(&options).unwrap().explain(&problem, seed);
+            prop_assert_eq!(&same, &plan, "{}: recording changed the plan", variant);
+            prop_assert_eq!(why.decisions.len(), problem.n_tasks());
+            let mut placed = vec![false; problem.n_tasks()];
+            for d in &why.decisions {
+                let slot = plan.slots[d.task];
+                prop_assert_eq!((d.proc, d.start, d.finish), (slot.proc, slot.start, slot.end));
+                prop_assert!(!placed[d.task] && d.ready.contains(&d.task), "{}: step {}", variant, d.step);
+                prop_assert!(d.candidates.iter().any(|c| c.proc == d.proc));
+                placed[d.task] = true;
+            }
             for (i, noise) in noises(&problem).iter().enumerate() {
                 let exec = simulate(&problem, &plan, noise, seed).unwrap();
                 if let Err(e) = check::check_execution(&problem, &plan, &exec) {

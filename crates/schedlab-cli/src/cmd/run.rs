@@ -1,5 +1,6 @@
 //! `schedlab run`: schedule a scenario with one scheduler and execute the plan.
 
+use schedlab_core::explain::Explanation;
 use schedlab_core::run::{self, RunResult};
 use schedlab_core::sched;
 use schedlab_core::Problem;
@@ -18,9 +19,17 @@ pub fn exec(a: &RunArgs) -> CliResult<()> {
     let (_, problem) = io::load(&a.input.file, a.input.processors)?;
     let noise = a.noise_args.noise(a.noise);
     let result = run::run(&problem, &a.scheduler, &options, &noise, a.noise_args.seed)?;
+    // The same plan again, recorded (deterministic: a test checks the plans are equal).
+    let why = a.explain.then(|| {
+        let s = sched::build(&a.scheduler, &options).expect("built above");
+        s.explain(&problem, a.noise_args.seed).1
+    });
     // Written straight from typed rows (keys in the sorted order a `Value` map had, so the
     // output is unchanged): 10,000 rows as `Value` maps cost more than the scheduling.
     let v = Output {
+        critical_path: why.as_ref().and_then(|e| critical_path(&problem, e)),
+        decisions: why.as_ref().map(|e| decisions(&problem, e)),
+        ranks: why.as_ref().map(|e| tables(&problem, e)),
         makespan: result.metrics.makespan,
         metrics: metrics_json(&problem, &result),
         noise: serde_json::to_value(&noise)?,
@@ -30,17 +39,30 @@ pub fn exec(a: &RunArgs) -> CliResult<()> {
         scheduler: &a.scheduler,
         seed: a.noise_args.seed,
     };
-    io::emit_as(a.out.format, &v, |_| table::run(&problem, &result))
+    io::emit_as(a.out.format, &v, |_| {
+        let mut out = table::run(&problem, &result);
+        if let Some(e) = &why {
+            out.push_str(&table::decisions(&problem, e));
+        }
+        out
+    })
 }
 
-/// `schedlab run`'s JSON; fields in alphabetical order, as before.
+/// `schedlab run`'s JSON; fields in alphabetical order, as before (the explanation's only
+/// with `--explain`).
 #[derive(Serialize)]
 struct Output<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    critical_path: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decisions: Option<Vec<Value>>,
     makespan: f64,
     metrics: Value,
     noise: Value,
     options: Value,
     plan: Vec<Row<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ranks: Option<Value>,
     schedule: Vec<Row<'a>>,
     scheduler: &'a str,
     seed: u64,
@@ -79,6 +101,62 @@ fn schedule_rows<'a>(problem: &'a Problem, result: &RunResult, planned: bool) ->
             task: &problem.task_names[t],
         })
         .collect()
+}
+
+/// Each placement, by task and processor names.
+fn decisions(problem: &Problem, e: &Explanation) -> Vec<Value> {
+    let task = |t: usize| problem.task_names[t].as_str();
+    let proc = |p: usize| problem.proc_names[p].as_str();
+    e.decisions
+        .iter()
+        .map(|d| {
+            json!({
+                "step": d.step,
+                "task": task(d.task),
+                "priority": d.priority,
+                "ready": d.ready.iter().map(|&t| task(t)).collect::<Vec<_>>(),
+                "candidates": d.candidates.iter().map(|c| json!({
+                    "processor": proc(c.proc),
+                    "data_ready": c.data_ready,
+                    "start": c.start,
+                    "finish": c.finish,
+                    "gap": c.gap,
+                })).collect::<Vec<_>>(),
+                "chosen": proc(d.proc),
+                "start": d.start,
+                "finish": d.finish,
+                "rule": d.rule,
+            })
+        })
+        .collect()
+}
+
+/// The scheduler's per-task tables: `{TASK: {"rank_u": x, "rank_d": y, ...}}`.
+fn tables(problem: &Problem, e: &Explanation) -> Value {
+    Value::Object(
+        problem
+            .task_names
+            .iter()
+            .enumerate()
+            .map(|(t, name)| {
+                let row = e
+                    .tables
+                    .iter()
+                    .map(|tb| (tb.name.clone(), json!(tb.values[t])))
+                    .collect();
+                (name.clone(), Value::Object(row))
+            })
+            .collect(),
+    )
+}
+
+/// CPOP's critical path and its processor.
+fn critical_path(problem: &Problem, e: &Explanation) -> Option<Value> {
+    let (tasks, proc) = e.critical_path.as_ref()?;
+    Some(json!({
+        "tasks": tasks.iter().map(|&t| problem.task_names[t].as_str()).collect::<Vec<_>>(),
+        "processor": proc.map(|p| problem.proc_names[p].as_str()),
+    }))
 }
 
 fn metrics_json(problem: &Problem, result: &RunResult) -> Value {

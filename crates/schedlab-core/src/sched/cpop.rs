@@ -15,7 +15,7 @@ use super::{
     COMM_AVERAGE,
 };
 use crate::problem::Problem;
-use crate::schedule::{Builder, Schedule};
+use crate::schedule::Builder;
 use crate::util::OrdF64;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
@@ -65,7 +65,8 @@ impl Cpop {
 }
 
 impl Scheduler for Cpop {
-    fn schedule(&self, problem: &Problem, _seed: u64) -> Schedule {
+    fn plan(&self, b: &mut Builder, _seed: u64) {
+        let problem: &Problem = b.problem;
         let n = problem.n_tasks();
         let up = ranks::upward(problem, self.comm_average);
         let down = ranks::downward(problem, self.comm_average);
@@ -84,8 +85,14 @@ impl Scheduler for Cpop {
             .filter(|(total, _)| total.is_finite())
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
             .map(|(_, p)| p);
+        b.explain_with(self.insertion, Some(&prio), "earliest finish time");
+        b.explain_table("rank_u", || up.clone());
+        b.explain_table("rank_d", || down.clone());
+        b.explain_critical_path(
+            || problem.topo.iter().copied().filter(|&t| on_cp[t]).collect(),
+            cp_proc,
+        );
 
-        let mut b = Builder::new(problem);
         let mut missing: Vec<usize> = (0..n).map(|t| problem.pred_deps(t).len()).collect();
         let mut ready: BinaryHeap<(OrdF64, Reverse<usize>)> = (0..n)
             .filter(|&t| missing[t] == 0)
@@ -94,6 +101,7 @@ impl Scheduler for Cpop {
         while let Some((_, Reverse(t))) = ready.pop() {
             match cp_proc {
                 Some(p) if on_cp[t] => {
+                    b.explain_rule("critical-path processor");
                     b.place_earliest(t, p, self.insertion);
                 }
                 _ => {
@@ -108,6 +116,5 @@ impl Scheduler for Cpop {
                 }
             }
         }
-        b.finish()
     }
 }

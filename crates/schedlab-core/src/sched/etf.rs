@@ -9,7 +9,7 @@
 
 use super::{mapping, ranks, Scheduler, SchedulerSpec};
 use crate::problem::Problem;
-use crate::schedule::Schedule;
+use crate::schedule::Builder;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "etf",
@@ -24,9 +24,15 @@ pub const SPEC: SchedulerSpec = SchedulerSpec::new(
 pub struct Etf;
 
 impl Scheduler for Etf {
-    fn schedule(&self, problem: &Problem, _seed: u64) -> Schedule {
+    fn plan(&self, b: &mut Builder, _seed: u64) {
+        let problem: &Problem = b.problem;
+        b.explain_with(
+            false,
+            None,
+            "earliest start time (ties: higher static level)",
+        );
         let sl = ranks::snap(&ranks::static_level(problem));
-        mapping::batch(problem, |cands| {
+        mapping::batch(b, |cands| {
             let mut best = 0;
             for (i, c) in cands.iter().enumerate().skip(1) {
                 let b = &cands[best];

@@ -6,7 +6,7 @@
 
 use super::{mapping, Scheduler, SchedulerSpec};
 use crate::problem::Problem;
-use crate::schedule::Schedule;
+use crate::schedule::Builder;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "fastest_node",
@@ -21,7 +21,9 @@ pub const SPEC: SchedulerSpec = SchedulerSpec::new(
 pub struct FastestNode;
 
 impl Scheduler for FastestNode {
-    fn schedule(&self, problem: &Problem, _seed: u64) -> Schedule {
+    fn plan(&self, b: &mut Builder, _seed: u64) {
+        let problem: &Problem = b.problem;
+        b.explain_with(false, None, "the fastest processor for the whole graph");
         let procs: Vec<usize> = (0..problem.n_procs()).collect();
         let total = |p: &usize| {
             (0..problem.n_tasks())
@@ -35,7 +37,7 @@ impl Scheduler for FastestNode {
                 }
         };
         let home = procs[mapping::argmin(&procs, total)];
-        mapping::immediate(problem, |_, t| {
+        mapping::immediate(b, |_, t| {
             if problem.can_run(t, home) {
                 home
             } else {

@@ -14,7 +14,7 @@ use super::{
     comm_average, ranks, CommAverage, OptionSpec, Options, Scheduler, SchedulerSpec, COMM_AVERAGE,
 };
 use crate::problem::Problem;
-use crate::schedule::{Builder, Schedule};
+use crate::schedule::Builder;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "heft",
@@ -49,9 +49,12 @@ pub struct Heft {
 }
 
 impl Scheduler for Heft {
-    fn schedule(&self, problem: &Problem, _seed: u64) -> Schedule {
+    fn plan(&self, b: &mut Builder, _seed: u64) {
+        let problem: &Problem = b.problem;
         let rank = ranks::upward(problem, self.comm_average);
-        let mut b = Builder::new(problem);
+        b.explain_with(self.insertion, Some(&rank), "earliest finish time");
+        b.explain_table("rank_u", || rank.clone());
+        b.explain_table("rank_d", || ranks::downward(problem, self.comm_average));
         // Decreasing upward rank is a topological order when every mean cost is > 0; with
         // zero costs two tasks can tie, so a task whose predecessors are not all placed waits.
         let order = ranks::by_decreasing(&rank);
@@ -59,6 +62,5 @@ impl Scheduler for Heft {
             let (p, s, _) = b.best_eft(t, self.insertion);
             b.place(t, p, s);
         }
-        b.finish()
     }
 }

@@ -5,7 +5,7 @@
 //! ready, so that each selection step costs O(|ready| m).
 
 use crate::problem::Problem;
-use crate::schedule::{Builder, Schedule};
+use crate::schedule::Builder;
 
 /// What a selection rule sees of one ready task.
 #[derive(Debug, Clone, Copy)]
@@ -21,13 +21,10 @@ pub struct Candidate {
 
 /// Batch mode: repeatedly evaluates every ready task and lets `select` pick the one to
 /// place and the processor. Complexity O(n |ready| m + e m).
-pub fn batch(
-    problem: &Problem,
-    mut select: impl FnMut(&[Candidate]) -> (usize, usize),
-) -> Schedule {
+pub fn batch(b: &mut Builder, mut select: impl FnMut(&[Candidate]) -> (usize, usize)) {
+    let problem: &Problem = b.problem;
     let n = problem.n_tasks();
     let m = problem.n_procs();
-    let mut b = Builder::new(problem);
     let mut missing: Vec<usize> = (0..n).map(|t| problem.pred_deps(t).len()).collect();
     let mut ready: Vec<usize> = (0..n).filter(|&t| missing[t] == 0).collect();
     let mut drt: Vec<Vec<f64>> = vec![Vec::new(); n];
@@ -75,18 +72,16 @@ pub fn batch(
             }
         }
     }
-    b.finish()
 }
 
 /// Immediate mode: tasks in topological order (Kahn, lowest index first), each placed on
 /// the processor `choose` returns. Complexity O(e m + n m).
-pub fn immediate(problem: &Problem, mut choose: impl FnMut(&Builder, usize) -> usize) -> Schedule {
-    let mut b = Builder::new(problem);
+pub fn immediate(b: &mut Builder, mut choose: impl FnMut(&Builder, usize) -> usize) {
+    let problem: &Problem = b.problem;
     for &t in &problem.topo {
-        let p = choose(&b, t);
+        let p = choose(b, t);
         b.place_earliest(t, p, false);
     }
-    b.finish()
 }
 
 /// Index of the minimum of `key` over `items` (first on ties).

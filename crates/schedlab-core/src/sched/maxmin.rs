@@ -5,8 +5,7 @@
 //! best processor, so long tasks do not end up last. Complexity: O(n |ready| m + e m).
 
 use super::{mapping, Scheduler, SchedulerSpec};
-use crate::problem::Problem;
-use crate::schedule::Schedule;
+use crate::schedule::Builder;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "maxmin",
@@ -21,8 +20,13 @@ pub const SPEC: SchedulerSpec = SchedulerSpec::new(
 pub struct MaxMin;
 
 impl Scheduler for MaxMin {
-    fn schedule(&self, problem: &Problem, _seed: u64) -> Schedule {
-        mapping::batch(problem, |c| {
+    fn plan(&self, b: &mut Builder, _seed: u64) {
+        b.explain_with(
+            false,
+            None,
+            "max-min: the ready task whose soonest finish is latest, where it finishes soonest",
+        );
+        mapping::batch(b, |c| {
             let i = mapping::argmin(c, |c| -c.best.2);
             (i, c[i].best.0)
         })

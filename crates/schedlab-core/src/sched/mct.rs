@@ -6,8 +6,7 @@
 //! Complexity: O(e m + n m).
 
 use super::{mapping, Scheduler, SchedulerSpec};
-use crate::problem::Problem;
-use crate::schedule::Schedule;
+use crate::schedule::Builder;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "mct",
@@ -22,7 +21,8 @@ pub const SPEC: SchedulerSpec = SchedulerSpec::new(
 pub struct Mct;
 
 impl Scheduler for Mct {
-    fn schedule(&self, problem: &Problem, _seed: u64) -> Schedule {
-        mapping::immediate(problem, |b, t| b.best_eft(t, false).0)
+    fn plan(&self, b: &mut Builder, _seed: u64) {
+        b.explain_with(false, None, "minimum completion time");
+        mapping::immediate(b, |b, t| b.best_eft(t, false).0)
     }
 }

@@ -6,7 +6,7 @@
 
 use super::{mapping, Scheduler, SchedulerSpec};
 use crate::problem::Problem;
-use crate::schedule::Schedule;
+use crate::schedule::Builder;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "met",
@@ -21,8 +21,10 @@ pub const SPEC: SchedulerSpec = SchedulerSpec::new(
 pub struct Met;
 
 impl Scheduler for Met {
-    fn schedule(&self, problem: &Problem, _seed: u64) -> Schedule {
-        mapping::immediate(problem, |b, t| {
+    fn plan(&self, b: &mut Builder, _seed: u64) {
+        let problem: &Problem = b.problem;
+        b.explain_with(false, None, "minimum execution time");
+        mapping::immediate(b, |b, t| {
             let procs: Vec<usize> = problem.feasible_procs(t).collect();
             let i = mapping::argmin(&procs, |&p| problem.exec(t, p));
             let fastest = problem.exec(t, procs[i]);

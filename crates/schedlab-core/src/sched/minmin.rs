@@ -6,8 +6,7 @@
 //! processor. Complexity: O(n |ready| m + e m).
 
 use super::{mapping, Scheduler, SchedulerSpec};
-use crate::problem::Problem;
-use crate::schedule::Schedule;
+use crate::schedule::Builder;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "minmin",
@@ -22,8 +21,13 @@ pub const SPEC: SchedulerSpec = SchedulerSpec::new(
 pub struct MinMin;
 
 impl Scheduler for MinMin {
-    fn schedule(&self, problem: &Problem, _seed: u64) -> Schedule {
-        mapping::batch(problem, |c| {
+    fn plan(&self, b: &mut Builder, _seed: u64) {
+        b.explain_with(
+            false,
+            None,
+            "min-min: the ready task that can finish soonest, where it finishes soonest",
+        );
+        mapping::batch(b, |c| {
             let i = mapping::argmin(c, |c| c.best.2);
             (i, c[i].best.0)
         })

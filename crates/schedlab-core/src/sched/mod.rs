@@ -5,8 +5,9 @@
 //! app and the tests iterate it, so adding a scheduler is one file plus one line there.
 
 use crate::error::{Error, Result};
+use crate::explain::Explanation;
 use crate::problem::Problem;
-use crate::schedule::Schedule;
+use crate::schedule::{Builder, Schedule};
 
 /// The priorities (ranks, levels, PEFT's table) live below the schedulers, in
 /// [`crate::ranks`], so that the online layer can use them without importing a scheduler.
@@ -30,7 +31,22 @@ pub mod sufferage;
 /// A static scheduler: maps a problem to a complete plan. Deterministic for a given `seed`
 /// (only randomised algorithms read it).
 pub trait Scheduler {
-    fn schedule(&self, problem: &Problem, seed: u64) -> Schedule;
+    /// Places every task of `b.problem` through `b`, which records why when asked.
+    fn plan(&self, b: &mut Builder, seed: u64);
+
+    /// The plan.
+    fn schedule(&self, problem: &Problem, seed: u64) -> Schedule {
+        let mut b = Builder::new(problem);
+        self.plan(&mut b, seed);
+        b.finish()
+    }
+
+    /// The plan (the same as [`Scheduler::schedule`]'s) and why each task went where it did.
+    fn explain(&self, problem: &Problem, seed: u64) -> (Schedule, Explanation) {
+        let mut b = Builder::recording(problem);
+        self.plan(&mut b, seed);
+        b.finish_explained()
+    }
 }
 
 pub use crate::registry::{Entry, OptionSpec, Options, Values};

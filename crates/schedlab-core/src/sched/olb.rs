@@ -6,7 +6,7 @@
 
 use super::{mapping, Scheduler, SchedulerSpec};
 use crate::problem::Problem;
-use crate::schedule::Schedule;
+use crate::schedule::Builder;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "olb",
@@ -21,8 +21,10 @@ pub const SPEC: SchedulerSpec = SchedulerSpec::new(
 pub struct Olb;
 
 impl Scheduler for Olb {
-    fn schedule(&self, problem: &Problem, _seed: u64) -> Schedule {
-        mapping::immediate(problem, |b, t| {
+    fn plan(&self, b: &mut Builder, _seed: u64) {
+        let problem: &Problem = b.problem;
+        b.explain_with(false, None, "the processor free soonest");
+        mapping::immediate(b, |b, t| {
             let procs: Vec<usize> = problem.feasible_procs(t).collect();
             let first_free = procs
                 .iter()

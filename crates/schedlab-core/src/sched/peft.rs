@@ -14,7 +14,7 @@ use super::{
     COMM_AVERAGE,
 };
 use crate::problem::Problem;
-use crate::schedule::{Builder, Schedule};
+use crate::schedule::Builder;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "peft",
@@ -37,7 +37,8 @@ pub struct Peft {
 }
 
 impl Scheduler for Peft {
-    fn schedule(&self, problem: &Problem, _seed: u64) -> Schedule {
+    fn plan(&self, b: &mut Builder, _seed: u64) {
+        let problem: &Problem = b.problem;
         let n = problem.n_tasks();
         let m = problem.n_procs();
         let oct = ranks::optimistic_cost_table(problem, self.comm_average);
@@ -50,7 +51,19 @@ impl Scheduler for Peft {
             })
             .collect();
         let snapped = ranks::snap(&rank);
-        let mut b = Builder::new(problem);
+        b.explain_with(
+            self.insertion,
+            Some(&rank),
+            "earliest optimistic finish (finish + OCT)",
+        );
+        b.explain_table("rank_oct", || rank.clone());
+        if b.is_recording() {
+            // The optimistic cost table, a column per processor.
+            for p in 0..m {
+                let name = format!("oct:{}", problem.proc_names[p]);
+                b.explain_table(name, || (0..n).map(|t| oct[t * m + p]).collect());
+            }
+        }
         let mut missing: Vec<usize> = (0..n).map(|t| problem.pred_deps(t).len()).collect();
         let key = |t: usize| (crate::util::OrdF64(snapped[t]), std::cmp::Reverse(t));
         let mut ready: BinaryHeap<_> = (0..n).filter(|&t| missing[t] == 0).map(key).collect();
@@ -71,6 +84,5 @@ impl Scheduler for Peft {
                 }
             }
         }
-        b.finish()
     }
 }

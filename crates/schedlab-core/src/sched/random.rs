@@ -8,7 +8,7 @@ use rand::{RngExt, SeedableRng};
 
 use super::{Scheduler, SchedulerSpec};
 use crate::problem::Problem;
-use crate::schedule::{Builder, Schedule};
+use crate::schedule::Builder;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "random",
@@ -23,10 +23,11 @@ pub const SPEC: SchedulerSpec = SchedulerSpec::new(
 pub struct Random;
 
 impl Scheduler for Random {
-    fn schedule(&self, problem: &Problem, seed: u64) -> Schedule {
+    fn plan(&self, b: &mut Builder, seed: u64) {
+        let problem: &Problem = b.problem;
+        b.explain_with(false, None, "a random processor (seeded)");
         let mut rng = StdRng::seed_from_u64(seed);
         let n = problem.n_tasks();
-        let mut b = Builder::new(problem);
         let mut missing: Vec<usize> = (0..n).map(|t| problem.pred_deps(t).len()).collect();
         let mut ready: Vec<usize> = (0..n).filter(|&t| missing[t] == 0).collect();
         while !ready.is_empty() {
@@ -41,6 +42,5 @@ impl Scheduler for Random {
                 }
             }
         }
-        b.finish()
     }
 }

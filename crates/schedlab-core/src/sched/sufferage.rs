@@ -7,8 +7,7 @@
 //! Complexity: O(n |ready| m + e m).
 
 use super::{mapping, Scheduler, SchedulerSpec};
-use crate::problem::Problem;
-use crate::schedule::Schedule;
+use crate::schedule::Builder;
 
 pub const SPEC: SchedulerSpec = SchedulerSpec::new(
     "sufferage",
@@ -23,8 +22,13 @@ pub const SPEC: SchedulerSpec = SchedulerSpec::new(
 pub struct Sufferage;
 
 impl Scheduler for Sufferage {
-    fn schedule(&self, problem: &Problem, _seed: u64) -> Schedule {
-        mapping::batch(problem, |c| {
+    fn plan(&self, b: &mut Builder, _seed: u64) {
+        b.explain_with(
+            false,
+            None,
+            "sufferage: the ready task that loses most without its best processor",
+        );
+        mapping::batch(b, |c| {
             // A task with a single feasible processor suffers infinitely: it goes first.
             let i = mapping::argmin(c, |c| -(c.second_finish - c.best.2));
             (i, c[i].best.0)
