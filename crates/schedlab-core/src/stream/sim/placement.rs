@@ -54,16 +54,9 @@ impl Sim {
             }
             k = e;
         }
-        let fractional = alloc.order.len() != alloc.rates.iter().filter(|&&r| r > 0.0).count();
-        let free: Vec<usize> = if fractional {
-            (0..m).filter(|&p| !taken[p]).collect()
-        } else {
-            Vec::new()
-        };
-        self.taken = taken;
-        if !fractional {
+        let Some(free) = self.free_machines(alloc, taken) else {
             return;
-        }
+        };
         let mean_free = if free.is_empty() {
             0.0
         } else {
@@ -119,16 +112,9 @@ impl Sim {
         }
         self.group_jobs = jobs;
         self.group_machines = machines;
-        let fractional = alloc.order.len() != alloc.rates.iter().filter(|&&r| r > 0.0).count();
-        let free: Vec<usize> = if fractional {
-            (0..m).filter(|&p| !taken[p]).collect()
-        } else {
-            Vec::new()
-        };
-        self.taken = taken;
-        if !fractional {
+        let Some(free) = self.free_machines(alloc, taken) else {
             return;
-        }
+        };
         let sharing: Vec<usize> = (0..self.active.len())
             .filter(|&i| alloc.rates[i] > 0.0 && alloc.rates[i] < 1.0 - 1e-12)
             .collect();
@@ -160,6 +146,15 @@ impl Sim {
 
     /// g = max(jobs, machines) equal slices; in slice k, job j runs on machine (j + k) mod g
     /// when that machine exists: each job visits each machine for one slice.
+    /// The machines not `taken` when some jobs have a fractional rate (they share those),
+    /// None when none has; `taken` goes back to the scratch.
+    fn free_machines(&mut self, alloc: &Alloc, taken: Vec<bool>) -> Option<Vec<usize>> {
+        let fractional = alloc.order.len() != alloc.rates.iter().filter(|&&r| r > 0.0).count();
+        let free = fractional.then(|| (0..taken.len()).filter(|&p| !taken[p]).collect());
+        self.taken = taken;
+        free
+    }
+
     fn rotate(&mut self, jobs: &[usize], machines: &[usize], t: f64, dt: f64) {
         let g = jobs.len().max(machines.len());
         let slice = dt / g as f64;
