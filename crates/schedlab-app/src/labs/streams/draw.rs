@@ -240,7 +240,13 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
         .y_label_area_size(52)
         .build_cartesian_2d(first..x1, (lo - pad)..(hi + pad))
         .map_err(|e| e.to_string())?;
-    crate::kit::chart::mesh(&mut chart, "training iteration", "mean job latency", fg)?;
+    // Iterations are counts: whole-number labels (not 200.0, 205.0).
+    crate::kit::chart::mesh_axes(
+        &mut chart,
+        ("training iteration", crate::kit::chart::Axis::Count),
+        ("mean job latency", crate::kit::chart::Axis::Value),
+        fg,
+    )?;
     type Series = (&'static str, RGBColor, fn(&CurvePoint) -> f64, u32);
     let series: [Series; 3] = [
         ("heft_rt", RGBColor(207, 34, 46), |p| p.heft, 1),

@@ -175,5 +175,23 @@ mod learned {
                 && out.contains("learned")
                 && out.matches("<circle").count() >= 5
         );
+        // A fine-tuning run starts at the model's iteration count: the axis labels are
+        // whole iterations.
+        let later: Vec<CurvePoint> = (200..=240)
+            .map(|i| CurvePoint {
+                iteration: i,
+                ..pts[0]
+            })
+            .collect();
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (600, 240)).into_drawing_area();
+            draw_learning_curve(&root, &later, false).unwrap();
+        }
+        assert!(out.lines().any(|l| l.trim() == "220"), "{out}");
+        assert!(
+            !out.contains("220.0") && !out.contains("200.0"),
+            "no fractional iteration labels"
+        );
     }
 }
