@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+use crate::explain::Explanation;
 use crate::metrics::Metrics;
 use crate::problem::Problem;
 use crate::sched::{self, Options};
@@ -33,8 +34,31 @@ pub fn run(
     noise: &Noise,
     seed: u64,
 ) -> Result<RunResult> {
-    let scheduler = sched::build(scheduler_id, options)?;
-    let plan = scheduler.schedule(problem, seed);
+    let plan = sched::build(scheduler_id, options)?.schedule(problem, seed);
+    execute(problem, scheduler_id, plan, noise, seed)
+}
+
+/// [`run`], with why each task went where it did (the plan is the same: recording only
+/// watches it being made).
+pub fn run_explained(
+    problem: &Problem,
+    scheduler_id: &str,
+    options: &Options,
+    noise: &Noise,
+    seed: u64,
+) -> Result<(RunResult, Explanation)> {
+    let (plan, why) = sched::build(scheduler_id, options)?.explain(problem, seed);
+    Ok((execute(problem, scheduler_id, plan, noise, seed)?, why))
+}
+
+/// Executes `plan` once under `noise` with `seed` and measures it.
+fn execute(
+    problem: &Problem,
+    scheduler_id: &str,
+    plan: Schedule,
+    noise: &Noise,
+    seed: u64,
+) -> Result<RunResult> {
     let execution = simulate(problem, &plan, noise, seed)?;
     let metrics = Metrics::compute(problem, &execution);
     Ok(RunResult {

@@ -87,8 +87,6 @@ impl<'a> Builder<'a> {
             record: Some(Box::new(Recorder {
                 missing,
                 ready,
-                rule: "",
-                default_rule: "",
                 ..Recorder::default()
             })),
             ..Builder::new(problem)

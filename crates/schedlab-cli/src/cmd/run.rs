@@ -18,12 +18,16 @@ pub fn exec(a: &RunArgs) -> CliResult<()> {
     sched::find(&a.scheduler)?.build(&options)?;
     let (_, problem) = io::load(&a.input.file, a.input.processors)?;
     let noise = a.noise_args.noise(a.noise);
-    let result = run::run(&problem, &a.scheduler, &options, &noise, a.noise_args.seed)?;
-    // The same plan again, recorded (deterministic: a test checks the plans are equal).
-    let why = a.explain.then(|| {
-        let s = sched::build(&a.scheduler, &options).expect("built above");
-        s.explain(&problem, a.noise_args.seed).1
-    });
+    let seed = a.noise_args.seed;
+    let (result, why) = if a.explain {
+        let (r, why) = run::run_explained(&problem, &a.scheduler, &options, &noise, seed)?;
+        (r, Some(why))
+    } else {
+        (
+            run::run(&problem, &a.scheduler, &options, &noise, seed)?,
+            None,
+        )
+    };
     // Written straight from typed rows (keys in the sorted order a `Value` map had, so the
     // output is unchanged): 10,000 rows as `Value` maps cost more than the scheduling.
     let v = Output {
