@@ -10,6 +10,14 @@
 
 use serde::Serialize;
 
+/// Ready tasks kept per decision (the lowest-numbered; [`Decision::ready_total`] counts
+/// them all): a graph of thousands of independent tasks would otherwise record n²/2.
+pub const MAX_READY_RECORDED: usize = 64;
+
+/// Task × processor pairs a recorded run may have: every decision keeps every processor,
+/// so this bounds the records (and `--explain`'s output, about 500 bytes of JSON a pair).
+pub const MAX_RECORDED_PAIRS: usize = 250_000;
+
 /// One processor as a decision saw it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Candidate {
@@ -33,8 +41,10 @@ pub struct Decision {
     /// The task's priority, for schedulers that order tasks by one.
     pub priority: Option<f64>,
     /// The tasks ready at this step (every predecessor placed), the chosen one included,
-    /// in task order.
+    /// in task order: the first [`MAX_READY_RECORDED`] (and the chosen one).
     pub ready: Vec<usize>,
+    /// How many tasks were ready.
+    pub ready_total: usize,
     /// Every processor that can run the task.
     pub candidates: Vec<Candidate>,
     /// Where it went.
@@ -82,8 +92,12 @@ pub(crate) struct Recorder {
     /// The rule of the next placement, and the scheduler's usual rule.
     pub rule: &'static str,
     pub default_rule: &'static str,
-    /// Predecessors not yet placed, per task, and the ready tasks.
+    /// Predecessors not yet placed, per task; the ready tasks, and each one's position
+    /// among them (removal in O(1)).
     pub missing: Vec<usize>,
     pub ready: Vec<usize>,
+    pub ready_pos: Vec<usize>,
+    /// Scratch for the selection of the ready tasks kept.
+    pub scratch: Vec<usize>,
     pub out: Explanation,
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::explain::Explanation;
+use crate::explain::{Explanation, MAX_RECORDED_PAIRS};
 use crate::metrics::Metrics;
 use crate::problem::Problem;
 use crate::sched::{self, Options};
@@ -47,6 +47,14 @@ pub fn run_explained(
     noise: &Noise,
     seed: u64,
 ) -> Result<(RunResult, Explanation)> {
+    let pairs = problem.n_tasks().saturating_mul(problem.n_procs());
+    if pairs > MAX_RECORDED_PAIRS {
+        return Err(crate::Error::Limit {
+            what: "tasks × processors to explain (each decision records every processor)",
+            found: pairs,
+            limit: MAX_RECORDED_PAIRS,
+        });
+    }
     let (plan, why) = sched::build(scheduler_id, options)?.explain(problem, seed);
     Ok((execute(problem, scheduler_id, plan, noise, seed)?, why))
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::explain::{Candidate, Decision, Explanation, Recorder, Table};
+use crate::explain::{Candidate, Decision, Explanation, Recorder, Table, MAX_READY_RECORDED};
 use crate::problem::Problem;
 
 /// Where and when one task runs.
@@ -80,13 +80,18 @@ impl<'a> Builder<'a> {
         let missing: Vec<usize> = (0..problem.n_tasks())
             .map(|t| problem.pred_deps(t).len())
             .collect();
-        let ready = (0..problem.n_tasks())
+        let ready: Vec<usize> = (0..problem.n_tasks())
             .filter(|&t| missing[t] == 0)
             .collect();
+        let mut ready_pos = vec![usize::MAX; problem.n_tasks()];
+        for (i, &t) in ready.iter().enumerate() {
+            ready_pos[t] = i;
+        }
         Builder {
             record: Some(Box::new(Recorder {
                 missing,
                 ready,
+                ready_pos,
                 ..Recorder::default()
             })),
             ..Builder::new(problem)
@@ -160,14 +165,25 @@ impl<'a> Builder<'a> {
                 }
             })
             .collect();
-        let mut ready = r.ready.clone();
-        crate::util::sort_ord(&mut ready);
+        // Selected in a scratch vector, then copied at its length: a truncated clone of
+        // the whole set would keep the whole set's capacity in every decision.
+        let mut scratch = std::mem::take(&mut r.scratch);
+        scratch.clear();
+        scratch.extend_from_slice(&r.ready);
+        crate::util::smallest_sorted(&mut scratch, MAX_READY_RECORDED, |a, b| a.cmp(b));
+        let mut ready = scratch.clone();
+        r.scratch = scratch;
+        if !ready.contains(&task) {
+            ready.push(task);
+            crate::util::sort_ord(&mut ready);
+        }
         let step = r.out.decisions.len();
         r.out.decisions.push(Decision {
             step,
             task,
             priority: r.priority.get(task).copied(),
             ready,
+            ready_total: r.ready.len(),
             candidates,
             proc,
             start,
@@ -175,11 +191,18 @@ impl<'a> Builder<'a> {
             rule: r.rule,
         });
         r.rule = r.default_rule;
-        r.ready.retain(|&t| t != task);
+        let at = r.ready_pos[task];
+        if at < r.ready.len() {
+            r.ready.swap_remove(at);
+            if let Some(&moved) = r.ready.get(at) {
+                r.ready_pos[moved] = at;
+            }
+        }
         for &d in self.problem.succ_deps(task) {
             let s = self.problem.deps[d].dst;
             r.missing[s] -= 1;
             if r.missing[s] == 0 {
+                r.ready_pos[s] = r.ready.len();
                 r.ready.push(s);
             }
         }

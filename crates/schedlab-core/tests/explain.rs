@@ -104,3 +104,47 @@ fn cpop_records_its_critical_path_and_processor() {
         );
     }
 }
+
+/// 3,000 independent tasks are all ready at once: each decision keeps a bounded ready list
+/// (with the count and the chosen task), not the whole set (n²/2 entries before).
+#[test]
+fn wide_graphs_record_a_bounded_ready_set() {
+    use schedlab_core::explain::{MAX_READY_RECORDED, MAX_RECORDED_PAIRS};
+    let wide = |tasks: usize, procs: usize| {
+        let json = serde_json::json!({
+            "version": 1,
+            "processors": (0..procs).map(|p| serde_json::json!({"name": format!("P{p}"), "kind": "cpu"})).collect::<Vec<_>>(),
+            "network": {"bandwidth": 1.0},
+            "tasks": (0..tasks).map(|t| serde_json::json!({"name": format!("t{t}"), "cost": 1.0 + (t % 7) as f64})).collect::<Vec<_>>(),
+        });
+        schedlab_core::Scenario::from_json(&json.to_string()).unwrap()
+    };
+    let p = schedlab_core::Problem::new(&wide(3_000, 2)).unwrap();
+    let (plan, why) = sched::build("heft", &Options::new())
+        .unwrap()
+        .explain(&p, 0);
+    assert_eq!(
+        plan,
+        sched::build("heft", &Options::new())
+            .unwrap()
+            .schedule(&p, 0)
+    );
+    assert_eq!(why.decisions[0].ready_total, 3_000);
+    for (k, d) in why.decisions.iter().enumerate() {
+        assert_eq!(d.ready_total, 3_000 - k);
+        assert!(d.ready.len() <= MAX_READY_RECORDED + 1 && d.ready.contains(&d.task));
+        assert!(d.ready.windows(2).all(|w| w[0] < w[1]));
+    }
+    // Past the recorded-pairs bound, explaining is refused with one line; running is not.
+    let big = schedlab_core::Problem::new(&wide(1_000, 256)).unwrap();
+    const { assert!(1_000 * 256 > MAX_RECORDED_PAIRS) };
+    let noise = schedlab_core::Noise::default();
+    let e = schedlab_core::run::run_explained(&big, "heft", &Options::new(), &noise, 0)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "tasks × processors to explain (each decision records every processor): 256000 exceeds the limit of 250000"
+    );
+    assert!(schedlab_core::run::run(&big, "heft", &Options::new(), &noise, 0).is_ok());
+}

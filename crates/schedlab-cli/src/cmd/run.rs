@@ -119,6 +119,7 @@ fn decisions(problem: &Problem, e: &Explanation) -> Vec<Value> {
                 "task": task(d.task),
                 "priority": d.priority,
                 "ready": d.ready.iter().map(|&t| task(t)).collect::<Vec<_>>(),
+                "ready_total": d.ready_total,
                 "candidates": d.candidates.iter().map(|c| json!({
                     "processor": proc(c.proc),
                     "data_ready": c.data_ready,
