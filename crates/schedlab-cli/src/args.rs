@@ -361,6 +361,11 @@ pub struct ServeArgs {
     pub routers: Vec<String>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Add why each request went where it did: per routing decision, the instances the
+    /// router looked at (outstanding requests and tokens, cached prefix blocks, predicted
+    /// TTFT), the one chosen and the reason; re-routes and rebalancing moves too.
+    #[arg(long)]
+    pub explain: bool,
     #[command(flatten)]
     pub out: FormatArgs,
 }

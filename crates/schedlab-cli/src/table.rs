@@ -259,3 +259,44 @@ pub fn decisions(problem: &Problem, e: &Explanation) -> String {
     out.push_str(&render(&rows));
     out
 }
+
+/// `serve --explain` as a table per router: each request's routing (or move), the
+/// instances looked at as `instance:predicted TTFT ms/cached blocks` with the chosen one
+/// starred, and the reason.
+pub fn routing(router: &str, records: &[schedlab_core::serve::sim::RouteRecord]) -> String {
+    let mut rows = vec![[
+        "request",
+        "t (ms)",
+        "from",
+        "looked at (TTFT ms/cached blocks)",
+        "reason",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for r in records {
+        let looked: Vec<String> = r
+            .candidates
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}{}:{}/{}",
+                    c.instance,
+                    if c.instance == r.chosen { "*" } else { "" },
+                    num(c.predicted_ttft_ms),
+                    c.cached_blocks
+                )
+            })
+            .collect();
+        rows.push(vec![
+            r.request.to_string(),
+            num(r.time_ms),
+            r.from.map_or_else(|| "-".into(), |f| f.to_string()),
+            looked.join(" "),
+            r.reason.to_string(),
+        ]);
+    }
+    format!(
+        "\n{router}: why each request went where it did\n{}",
+        render(&rows)
+    )
+}

@@ -96,6 +96,67 @@ fn run_explain_adds_the_ranks_and_each_decision_by_name() {
 }
 
 #[test]
+fn serve_explain_says_why_each_request_went_where_it_did() {
+    let base = [
+        "serve",
+        "--synthetic",
+        "--requests",
+        "300",
+        "--instances",
+        "3",
+        "--routers",
+        "dualmap,least_loaded",
+    ];
+    let plain = ok_json(&base);
+    assert!(plain[0].get("routing").is_none());
+    let mut args = base.to_vec();
+    args.push("--explain");
+    let v = ok_json(&args);
+    for (row, p) in v.as_array().unwrap().iter().zip(plain.as_array().unwrap()) {
+        // The metrics are the unrecorded run's.
+        assert_eq!(row["ttft_p50_ms"], p["ttft_p50_ms"]);
+        let routing = row["routing"].as_array().unwrap();
+        let first = routing.iter().filter(|r| r.get("from").is_none()).count();
+        assert_eq!(first, 300, "every request routed once on arrival");
+        let r0 = &routing[0];
+        assert_eq!(r0["request"], 0);
+        let chosen = r0["chosen"].as_u64().unwrap();
+        let cands = r0["candidates"].as_array().unwrap();
+        assert!(cands.iter().any(|c| c["instance"] == chosen));
+        for key in [
+            "outstanding_requests",
+            "outstanding_tokens",
+            "cached_blocks",
+            "predicted_ttft_ms",
+        ] {
+            assert!(cands[0].get(key).is_some(), "{key}");
+        }
+    }
+    assert_eq!(
+        v[0]["routing"][0]["candidates"].as_array().unwrap().len(),
+        2,
+        "DualMap's two candidates"
+    );
+    assert_eq!(
+        v[1]["routing"][0]["candidates"].as_array().unwrap().len(),
+        3,
+        "least loaded sees all"
+    );
+    assert!(v[0]["routing"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("affinity"));
+    let mut args = args.clone();
+    args.extend(["--format", "table"]);
+    let text = String::from_utf8(schedlab(&args).stdout).unwrap();
+    assert!(
+        text.contains("dualmap: why each request went where it did"),
+        "{text}"
+    );
+    assert!(text.contains("fewest outstanding requests"), "{text}");
+}
+
+#[test]
 fn noise_is_seeded_and_keeps_the_plan() {
     let args = [
         "run",

@@ -47,6 +47,18 @@ pub fn run_explained(
     noise: &Noise,
     seed: u64,
 ) -> Result<(RunResult, Explanation)> {
+    let (plan, why) = explain_plan(problem, scheduler_id, options, seed)?;
+    Ok((execute(problem, scheduler_id, plan, noise, seed)?, why))
+}
+
+/// The plan of `scheduler_id` for `problem` with its decision records; refused with
+/// [`crate::Error::Limit`] above [`MAX_RECORDED_PAIRS`] task × processor pairs.
+pub fn explain_plan(
+    problem: &Problem,
+    scheduler_id: &str,
+    options: &Options,
+    seed: u64,
+) -> Result<(Schedule, Explanation)> {
     let pairs = problem.n_tasks().saturating_mul(problem.n_procs());
     if pairs > MAX_RECORDED_PAIRS {
         return Err(crate::Error::Limit {
@@ -55,8 +67,7 @@ pub fn run_explained(
             limit: MAX_RECORDED_PAIRS,
         });
     }
-    let (plan, why) = sched::build(scheduler_id, options)?.explain(problem, seed);
-    Ok((execute(problem, scheduler_id, plan, noise, seed)?, why))
+    Ok(sched::build(scheduler_id, options)?.explain(problem, seed))
 }
 
 /// Executes `plan` once under `noise` with `seed` and measures it.

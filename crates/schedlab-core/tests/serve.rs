@@ -9,7 +9,8 @@ mod sweep;
 use proptest::prelude::*;
 use schedlab_core::serve::router::{Router, ROUTERS};
 use schedlab_core::serve::sim::{
-    capacity, check, simulate, ScaleAction, ScaleEvent, ServeConfig, ServeMetrics,
+    capacity, check, simulate, simulate_explained, ScaleAction, ScaleEvent, ServeConfig,
+    ServeMetrics,
 };
 use schedlab_core::serve::{
     parse_trace, synthetic, Request, SyntheticSpec, Workload, BLOCK_TOKENS,
@@ -126,6 +127,81 @@ fn affinity_routers_keep_prefixes_together_and_dualmap_wins_on_mooncake() {
     // DualMap's TTFT: better median than pure balancing, attainment at least pure affinity's.
     assert!(hit["dualmap"].2 < hit["least_loaded"].2, "{hit:?}");
     assert!(hit["dualmap"].1 >= hit["consistent_hash"].1, "{hit:?}");
+}
+
+#[test]
+fn dualmap_says_why_each_request_went_where_it_did() {
+    // A tight SLO on the conversation trace: DualMap keeps most requests on their cached
+    // candidate, falls back when the affine one is at risk, and moves queued requests.
+    let w = trace("conversation_trace.jsonl").window(0.0, 300_000.0);
+    let c = ServeConfig {
+        instances: 4,
+        slo_ms: 400.0,
+        ..ServeConfig::default()
+    };
+    let (run, records) = simulate_explained(&w, &c, Router::DualMap).unwrap();
+    let count = |p: &str| records.iter().filter(|r| r.reason.starts_with(p)).count();
+    assert!(
+        count("affinity") > 0 && count("SLO fallback") > 0,
+        "{}",
+        records.len()
+    );
+    assert_eq!(count("rebalancing move"), run.moves);
+    for r in records.iter().filter(|r| r.from.is_none()) {
+        // DualMap looks at its two hashed candidates, and says what it saw of each.
+        assert_eq!(r.candidates.len(), 2, "{r:?}");
+        assert!(r
+            .candidates
+            .iter()
+            .all(|s| s.predicted_ttft_ms >= c.prefill_base_ms));
+    }
+    // A fallback is taken only when the affine candidate's predicted TTFT passes 0.8 × SLO
+    // and the other is predicted faster.
+    for r in records
+        .iter()
+        .filter(|r| r.reason.starts_with("SLO fallback"))
+    {
+        let chosen = r
+            .candidates
+            .iter()
+            .find(|s| s.instance == r.chosen)
+            .unwrap();
+        let other = r
+            .candidates
+            .iter()
+            .find(|s| s.instance != r.chosen)
+            .unwrap();
+        assert!(
+            other.predicted_ttft_ms > 0.8 * c.slo_ms
+                && chosen.predicted_ttft_ms < other.predicted_ttft_ms,
+            "{r:?}"
+        );
+    }
+    // Least loaded looks at every instance and takes the one with the fewest outstanding.
+    let (_, ll) = simulate_explained(&w, &c, Router::parse("least_loaded").unwrap()).unwrap();
+    for r in &ll {
+        assert_eq!(r.candidates.len(), 4);
+        let min = r
+            .candidates
+            .iter()
+            .map(|s| s.outstanding_requests)
+            .min()
+            .unwrap();
+        let chosen = r
+            .candidates
+            .iter()
+            .find(|s| s.instance == r.chosen)
+            .unwrap();
+        assert_eq!(chosen.outstanding_requests, min);
+    }
+    // Too many to record is refused, not truncated.
+    let big = ServeConfig {
+        instances: 64,
+        ..ServeConfig::default()
+    };
+    let err =
+        simulate_explained(&trace("conversation_trace.jsonl"), &big, Router::DualMap).unwrap_err();
+    assert!(err.to_string().contains("to explain"), "{err}");
 }
 
 #[test]
@@ -249,6 +325,18 @@ proptest! {
             let run = simulate(&w, &c, Router::parse(&id).unwrap()).unwrap();
             if let Err(e) = check(&w, &c, &run) {
                 prop_assert!(false, "{}: {}", id, e);
+            }
+            // Recording reads the router's view and changes nothing; every request is routed
+            // once on arrival (and again per move), to an instance the router looked at.
+            let (same, records) = simulate_explained(&w, &c, Router::parse(&id).unwrap()).unwrap();
+            prop_assert_eq!(&same, &run, "{}: recording changed the run", id);
+            prop_assert_eq!(records.iter().filter(|r| r.from.is_none()).count(), 150);
+            for r in &records {
+                prop_assert!(r.candidates.iter().any(|s| s.instance == r.chosen), "{}: {:?}", id, r);
+            }
+            for (q, rr) in run.requests.iter().enumerate() {
+                let last = records.iter().rev().find(|r| r.request == q).unwrap();
+                prop_assert_eq!(last.chosen, rr.instance);
             }
             let m = ServeMetrics::compute(&w, &c, &run);
             prop_assert!((0.0..=1.0).contains(&m.slo_attainment) && (0.0..=1.0).contains(&m.cache_hit_rate));

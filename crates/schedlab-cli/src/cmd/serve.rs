@@ -5,7 +5,7 @@
 
 use schedlab_core::serve::lab::{self, ServingSettings};
 use schedlab_core::serve::router::Router;
-use schedlab_core::serve::sim::{capacity, ScaleAction, ScaleEvent};
+use schedlab_core::serve::sim::{capacity, simulate_explained, ScaleAction, ScaleEvent};
 use schedlab_core::serve::{parse_trace, SyntheticSpec};
 use serde_json::json;
 
@@ -23,8 +23,15 @@ pub fn exec(a: &ServeArgs) -> CliResult<()> {
         None
     };
     let mut rows = Vec::new();
+    let mut routing = Vec::new();
     for r in &lab.runs {
         let mut v = r.row();
+        if a.explain {
+            let router = Router::parse(&r.router)?;
+            let (_, records) = simulate_explained(&lab.workload, &lab.config, router)?;
+            v["routing"] = serde_json::to_value(&records)?;
+            routing.push((r.router.clone(), records));
+        }
         if capacity_mode {
             let router = Router::parse(&r.router)?;
             let (rate, scale) = capacity(&lab.workload, &lab.config, router, a.target)?;
@@ -40,7 +47,11 @@ pub fn exec(a: &ServeArgs) -> CliResult<()> {
         b.finish_and_clear();
     }
     io::emit_as(a.out.format, &rows, |rows| {
-        table::serve(rows, capacity_mode)
+        let mut out = table::serve(rows, capacity_mode);
+        for (router, records) in &routing {
+            out.push_str(&table::routing(router, records));
+        }
+        out
     })
 }
 

@@ -247,6 +247,13 @@ impl RouterState {
 
     /// The instance for a request with these blocks and tokens.
     pub fn route(&mut self, view: &dyn View, blocks: &[u64], tokens: u32) -> usize {
+        self.route_why(view, blocks, tokens).0
+    }
+
+    /// The instance for a request, with which instances the router looked at and why it
+    /// chose this one (issue 12's routing records; the choice is [`RouterState::route`]'s).
+    pub fn route_why(&mut self, view: &dyn View, blocks: &[u64], tokens: u32) -> (usize, Why) {
+        let why = |looked: Looked, reason: &'static str| Why { looked, reason };
         let alive = view.alive();
         let least = |by_tokens: bool| {
             *alive
@@ -268,19 +275,42 @@ impl RouterState {
             Router::RoundRobin => {
                 let i = alive[self.next % alive.len()];
                 self.next = self.next.wrapping_add(1);
-                i
+                (i, why(Looked::Chosen, "next in turn"))
             }
-            Router::Random => alive[self.rng.random_range(0..alive.len())],
-            Router::LeastLoaded { tokens } => least(tokens),
-            Router::ConsistentHash => self.ring_a.lookup(prefix_key(blocks)).unwrap_or(alive[0]),
+            Router::Random => (
+                alive[self.rng.random_range(0..alive.len())],
+                why(Looked::Chosen, "drawn at random"),
+            ),
+            Router::LeastLoaded { tokens } => (
+                least(tokens),
+                why(
+                    Looked::All,
+                    if tokens {
+                        "fewest outstanding prefill tokens"
+                    } else {
+                        "fewest outstanding requests"
+                    },
+                ),
+            ),
+            Router::ConsistentHash => (
+                self.ring_a.lookup(prefix_key(blocks)).unwrap_or(alive[0]),
+                why(
+                    Looked::Chosen,
+                    "affinity: the prefix's owner on the hash ring",
+                ),
+            ),
             Router::P2c => {
                 let a = alive[self.rng.random_range(0..alive.len())];
                 let b = alive[self.rng.random_range(0..alive.len())];
-                if view.outstanding_requests(b) < view.outstanding_requests(a) {
+                let pick = if view.outstanding_requests(b) < view.outstanding_requests(a) {
                     b
                 } else {
                     a
-                }
+                };
+                (
+                    pick,
+                    why(Looked::Two(a, b), "the less loaded of two random instances"),
+                )
             }
             Router::CacheAware => {
                 let loads: Vec<usize> = alive
@@ -292,7 +322,13 @@ impl RouterState {
                     *loads.iter().min().unwrap_or(&0),
                 );
                 if mx as f64 > 1.5 * mn as f64 + 8.0 {
-                    return least(false);
+                    return (
+                        least(false),
+                        why(
+                            Looked::All,
+                            "load threshold: imbalanced, so the least loaded",
+                        ),
+                    );
                 }
                 let (best, hits) = alive
                     .iter()
@@ -300,9 +336,18 @@ impl RouterState {
                     .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
                     .expect("at least one instance");
                 if blocks.is_empty() || (hits as f64) < 0.5 * blocks.len() as f64 {
-                    least(false)
+                    (
+                        least(false),
+                        why(
+                            Looked::All,
+                            "the best cached match covers under half the prompt: the least loaded",
+                        ),
+                    )
                 } else {
-                    best
+                    (
+                        best,
+                        why(Looked::All, "affinity: the longest cached prefix"),
+                    )
                 }
             }
             Router::DualMap => {
@@ -313,19 +358,53 @@ impl RouterState {
                     } else {
                         (a, b)
                     };
+                let looked = Looked::Two(a, b);
                 let ta = view.predicted_ttft(affine, blocks, tokens);
                 if ta <= DUALMAP_SLO_FACTOR * view.slo_ms() {
-                    return affine;
+                    return (
+                        affine,
+                        why(
+                            looked,
+                            "affinity: the cache-affine candidate is within the SLO headroom",
+                        ),
+                    );
                 }
                 let tb = view.predicted_ttft(other, blocks, tokens);
                 if tb < ta {
-                    other
+                    (
+                        other,
+                        why(looked, "SLO fallback: the affine candidate is at risk, the other is predicted faster"),
+                    )
                 } else {
-                    affine
+                    (
+                        affine,
+                        why(
+                            looked,
+                            "SLO at risk on both: the affine candidate is still predicted faster",
+                        ),
+                    )
                 }
             }
         }
     }
+}
+
+/// Which instances a routing decision looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Looked {
+    /// Only the one it chose (round robin, random, the hash ring's owner).
+    Chosen,
+    /// Two (DualMap's hashed pair, power of two choices' draws).
+    Two(usize, usize),
+    /// Every instance alive.
+    All,
+}
+
+/// Why a router chose its instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Why {
+    pub looked: Looked,
+    pub reason: &'static str,
 }
 
 #[cfg(test)]

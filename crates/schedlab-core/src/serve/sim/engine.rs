@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::serve::cache::Lru;
-use crate::serve::router::{prefix_key, Router, RouterState, View, DUALMAP_SLO_FACTOR};
+use crate::serve::router::{prefix_key, Looked, Router, RouterState, View, DUALMAP_SLO_FACTOR};
 use crate::serve::{limits, Workload, BLOCK_TOKENS};
 use crate::sim::{EventQueue, NOISE_FLOOR};
 use crate::util::derive_seed;
@@ -209,6 +209,39 @@ pub struct ServeRun {
     pub load_imbalance: f64,
 }
 
+/// One instance as a routing decision saw it (issue 12).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Seen {
+    pub instance: usize,
+    /// Requests queued, in prefill or decoding there.
+    pub outstanding_requests: usize,
+    /// Prefill tokens queued or running there (their uncached part).
+    pub outstanding_tokens: f64,
+    /// Blocks of the request's prompt cached there, from the first.
+    pub cached_blocks: usize,
+    /// Its queueing plus its own prefill there.
+    pub predicted_ttft_ms: f64,
+}
+
+/// Why a request went where it did: a routing decision on arrival, a re-route off a
+/// removed instance, or a move by DualMap's rebalancing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RouteRecord {
+    pub request: usize,
+    pub time_ms: f64,
+    /// The instances the router looked at, as it saw them.
+    pub candidates: Vec<Seen>,
+    pub chosen: usize,
+    /// The instance it left (moves and re-routes), None for a first routing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<usize>,
+    pub reason: &'static str,
+}
+
+/// Routing records a run may keep (requests × instances looked at): bounds
+/// `serve --explain`'s output.
+pub const MAX_ROUTE_RECORDS: usize = 250_000;
+
 #[derive(Debug, Clone, Copy)]
 enum Ev {
     Scale(usize),
@@ -275,6 +308,52 @@ impl View for State<'_> {
 }
 
 impl State<'_> {
+    /// Instance `i` as a router sees it for request `r`.
+    fn seen(&self, i: usize, r: usize) -> Seen {
+        let req = &self.w.requests[r];
+        Seen {
+            instance: i,
+            outstanding_requests: self.outstanding_requests(i),
+            outstanding_tokens: self.outstanding_tokens(i),
+            cached_blocks: self.cached_prefix(i, &req.blocks),
+            predicted_ttft_ms: self.predicted_ttft(i, &req.blocks, req.input_tokens),
+        }
+    }
+
+    /// Routes request `r` (recording why when `EXPLAIN`, `from` the instance it left).
+    fn route<const EXPLAIN: bool>(
+        &self,
+        rs: &mut RouterState,
+        r: usize,
+        from: Option<usize>,
+        log: &mut Vec<RouteRecord>,
+    ) -> usize {
+        let req = &self.w.requests[r];
+        if !EXPLAIN {
+            return rs.route(self, &req.blocks, req.input_tokens);
+        }
+        let (i, why) = rs.route_why(self, &req.blocks, req.input_tokens);
+        let candidates = match why.looked {
+            Looked::Chosen => vec![self.seen(i, r)],
+            Looked::Two(a, b) if a == b => vec![self.seen(a, r)],
+            Looked::Two(a, b) => vec![self.seen(a, r), self.seen(b, r)],
+            Looked::All => self.alive.iter().map(|&x| self.seen(x, r)).collect(),
+        };
+        log.push(RouteRecord {
+            request: r,
+            time_ms: self.now,
+            candidates,
+            chosen: i,
+            from,
+            reason: if from.is_some() {
+                "re-routed: its instance was removed"
+            } else {
+                why.reason
+            },
+        });
+        i
+    }
+
     fn wait(&self, i: usize) -> f64 {
         let s = &self.inst[i];
         (s.running_end - self.now).max(0.0) * (s.running.is_some() as u8 as f64) + s.queued_ms
@@ -349,7 +428,7 @@ impl State<'_> {
 
     /// DualMap's hotspot rebalancing: when `i` is predicted past the SLO headroom, move its
     /// newest queued requests to their other candidate when that one is predicted faster.
-    fn rebalance(&mut self, i: usize) {
+    fn rebalance<const EXPLAIN: bool>(&mut self, i: usize, log: &mut Vec<RouteRecord>) {
         if self.wait(i) <= DUALMAP_SLO_FACTOR * self.c.slo_ms {
             return;
         }
@@ -382,6 +461,22 @@ impl State<'_> {
             let here = ahead + self.est_ms[r];
             let there = self.predicted_ttft(other, &req.blocks, req.input_tokens);
             if there + 1.0 < here {
+                if EXPLAIN {
+                    log.push(RouteRecord {
+                        request: r,
+                        time_ms: self.now,
+                        candidates: vec![
+                            Seen {
+                                predicted_ttft_ms: here,
+                                ..self.seen(i, r)
+                            },
+                            self.seen(other, r),
+                        ],
+                        chosen: other,
+                        from: Some(i),
+                        reason: "rebalancing move: predicted faster on its other candidate",
+                    });
+                }
                 let r = self.dequeue_at(i, pos);
                 self.enqueue(r, other);
                 self.runs[r].moved = true;
@@ -396,6 +491,43 @@ impl State<'_> {
 /// Routes and serves `workload` on the cluster `config` with `router`; deterministic in
 /// the inputs and the seed.
 pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Result<ServeRun> {
+    run::<false>(workload, config, router, &mut Vec::new())
+}
+
+/// [`simulate`] with a record of every routing decision, re-route and rebalancing move
+/// (the same run: recording reads the router's view, never changes it); refused when the
+/// records could pass [`MAX_ROUTE_RECORDS`] instances looked at.
+pub fn simulate_explained(
+    workload: &Workload,
+    config: &ServeConfig,
+    router: Router,
+) -> Result<(ServeRun, Vec<RouteRecord>)> {
+    let instances = config.instances
+        + config
+            .scaling
+            .iter()
+            .filter(|e| e.action == ScaleAction::Add)
+            .count();
+    let most = workload.requests.len().saturating_mul(instances.max(2));
+    if most > MAX_ROUTE_RECORDS {
+        return Err(Error::Limit {
+            what: "requests × instances to explain (each routing records what it looked at)",
+            found: most,
+            limit: MAX_ROUTE_RECORDS,
+        });
+    }
+    let mut log = Vec::new();
+    let out = run::<true>(workload, config, router, &mut log)?;
+    Ok((out, log))
+}
+
+/// The simulator; `EXPLAIN` is a constant so the unrecorded run carries no recording code.
+fn run<const EXPLAIN: bool>(
+    workload: &Workload,
+    config: &ServeConfig,
+    router: Router,
+    log: &mut Vec<RouteRecord>,
+) -> Result<ServeRun> {
     workload.validate()?;
     config.validate()?;
     let n = workload.requests.len();
@@ -503,11 +635,11 @@ pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Re
                 if router == Router::DualMap {
                     st.candidates[r] = rs.candidates(key);
                 }
-                let i = rs.route(&st, &req.blocks, req.input_tokens);
+                let i = st.route::<EXPLAIN>(&mut rs, r, None, log);
                 st.enqueue(r, i);
                 st.try_prefill(i);
                 if router == Router::DualMap && config.rebalance {
-                    st.rebalance(i);
+                    st.rebalance::<EXPLAIN>(i, log);
                 }
             }
             Ev::PrefillDone(i) => {
@@ -588,7 +720,7 @@ pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Re
                         if router == Router::DualMap {
                             st.candidates[r] = rs.candidates(prefix_key(&req.blocks));
                         }
-                        let j = rs.route(&st, &req.blocks, req.input_tokens);
+                        let j = st.route::<EXPLAIN>(&mut rs, r, Some(instance), log);
                         st.enqueue(r, j);
                         st.runs[r].moved = true;
                         st.try_prefill(j);

@@ -11,6 +11,7 @@ mod metrics;
 pub use capacity::capacity;
 pub use check::check;
 pub use engine::{
-    simulate, ReqRun, ScaleAction, ScaleEvent, ScaleRecord, ServeConfig, ServeRun, MAX_INSTANCES,
+    simulate, simulate_explained, ReqRun, RouteRecord, ScaleAction, ScaleEvent, ScaleRecord, Seen,
+    ServeConfig, ServeRun, MAX_INSTANCES, MAX_ROUTE_RECORDS,
 };
 pub use metrics::ServeMetrics;
