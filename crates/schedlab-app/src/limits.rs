@@ -12,8 +12,9 @@ pub const MAX_SAMPLES: usize = 200;
 /// Jobs the Streams lab runs (job streams; DAG-job streams).
 pub const MAX_UI_JOBS: usize = 20_000;
 pub const MAX_UI_DAG_JOBS: usize = 2_000;
-/// Decisions are recorded for the step-through view up to this many jobs.
-pub const MAX_RECORDED_JOBS: usize = 2_000;
+/// Decisions are recorded for the step-through view up to this many jobs (the core's
+/// bound for `stream --explain`).
+pub use schedlab_core::stream::lab::MAX_RECORDED_JOBS;
 /// Requests the Serving lab keeps from an uploaded trace (its first ones).
 pub const MAX_UI_REQUESTS: usize = 10_000;
 

@@ -442,6 +442,10 @@ pub struct StreamArgs {
     pub policies: Vec<String>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Add why each job ran when it did: at every event, the jobs in the system, what the
+    /// policy compared (remaining work, attained service, …) and the rate it gave each.
+    #[arg(long)]
+    pub explain: bool,
     #[command(flatten)]
     pub out: FormatArgs,
 }

@@ -300,3 +300,34 @@ pub fn routing(router: &str, records: &[schedlab_core::serve::sim::RouteRecord])
         render(&rows)
     )
 }
+
+/// `stream --explain` as a table per policy: at each event, the jobs in the system in the
+/// policy's order (running ones starred with their rate) and what it compared.
+pub fn stream_decisions(
+    policy: &str,
+    decisions: &[schedlab_core::stream::sim::Decision],
+) -> String {
+    let mut rows = vec![[
+        "t",
+        "until",
+        "jobs in the system (* running at rate): what the policy compares",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for d in decisions {
+        let jobs: Vec<String> = d
+            .rows
+            .iter()
+            .map(|q| {
+                let run = if q.rate > 0.0 {
+                    format!("*{}", num(q.rate))
+                } else {
+                    String::new()
+                };
+                format!("J{}{run}: {}", q.job, q.key)
+            })
+            .collect();
+        rows.push(vec![num(d.time), num(d.until), jobs.join("; ")]);
+    }
+    format!("\n{policy}: the decision at each event\n{}", render(&rows))
+}

@@ -494,6 +494,84 @@ fn bad_input_exits_2_with_one_error_line() {
 }
 
 #[test]
+fn stream_explain_records_each_decision_with_what_the_policy_compared() {
+    let args = [
+        "stream",
+        "--jobs",
+        "60",
+        "--machines",
+        "1",
+        "--load",
+        "0.9",
+        "--policies",
+        "srpt,fcfs",
+        "--seed",
+        "3",
+        "--explain",
+    ];
+    let v = ok_json(&args);
+    let plain = ok_json(&args[..args.len() - 1]);
+    assert!(plain[0].get("decisions").is_none());
+    assert_eq!(
+        v[0]["mean_flow_time"], plain[0]["mean_flow_time"],
+        "recording changes nothing"
+    );
+    let remaining = |q: &Value| -> f64 {
+        let key = q["key"].as_str().unwrap();
+        key.split_whitespace()
+            .find_map(|w| w.parse().ok())
+            .unwrap_or_else(|| panic!("{key}"))
+    };
+    let decisions = v[0]["decisions"].as_array().unwrap();
+    assert!(
+        decisions.len() >= 60,
+        "an arrival or completion per decision at least"
+    );
+    let mut busy = 0;
+    for d in decisions {
+        assert!(d["until"].as_f64() >= d["time"].as_f64());
+        let rows = d["rows"].as_array().unwrap();
+        let running: Vec<&Value> = rows
+            .iter()
+            .filter(|q| q["rate"].as_f64() > Some(0.0))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        busy += 1;
+        // SRPT on one machine: exactly one job runs, the one with the least remaining work.
+        assert_eq!(running.len(), 1, "{d}");
+        let least = rows.iter().map(remaining).fold(f64::INFINITY, f64::min);
+        assert!(remaining(running[0]) <= least, "{d}");
+    }
+    assert!(busy > 30);
+    let mut table = args.to_vec();
+    table.extend(["--format", "table"]);
+    let text = String::from_utf8(schedlab(&table).stdout).unwrap();
+    assert!(text.contains("srpt: the decision at each event"), "{text}");
+    assert!(fails(&[
+        "stream",
+        "--jobs",
+        "5000",
+        "--policies",
+        "srpt",
+        "--explain"
+    ])
+    .contains("jobs to explain"));
+    assert!(fails(&[
+        "stream",
+        "--mix",
+        "ds3",
+        "--jobs",
+        "5",
+        "--policies",
+        "heft_rt",
+        "--explain"
+    ])
+    .contains("not for DAG mixes"));
+}
+
+#[test]
 fn stream_compares_policies_on_one_stream() {
     let v = ok_json(&[
         "stream",

@@ -3,7 +3,7 @@
 //! carries) and the core's lab API runs them, so a link opened with `schedlab open` and
 //! the same flags give the same rows.
 
-use schedlab_core::stream::lab::{self, JobMix, StreamsSettings};
+use schedlab_core::stream::lab::{self, Detail, JobMix, StreamsSettings};
 use schedlab_core::stream::{trace, Info};
 
 use crate::args::{InfoArg, MixArg, StreamArgs};
@@ -15,9 +15,31 @@ const DEFAULT_LOAD: f64 = 0.8;
 
 pub fn exec(a: &StreamArgs) -> CliResult<()> {
     let settings = settings(a)?;
-    let rows: Vec<_> = lab::run(&settings)?.iter().map(|r| r.row()).collect();
+    let runs = if a.explain {
+        lab::run_explained(&settings)?
+    } else {
+        lab::run(&settings)?
+    };
+    let mut rows = Vec::new();
+    for r in &runs {
+        let mut v = r.row();
+        if let (true, Detail::Flow(run)) = (a.explain, &r.detail) {
+            v["decisions"] = serde_json::to_value(&run.decisions)?;
+        }
+        rows.push(v);
+    }
     let ratio = !settings.mix.is_dag();
-    io::emit_as(a.out.format, &rows, |rows| table::stream(rows, ratio))
+    io::emit_as(a.out.format, &rows, |rows| {
+        let mut out = table::stream(rows, ratio);
+        if a.explain {
+            for r in &runs {
+                if let Detail::Flow(run) = &r.detail {
+                    out.push_str(&table::stream_decisions(&r.policy, &run.decisions));
+                }
+            }
+        }
+        out
+    })
 }
 
 /// The lab's settings the flags describe (the trace read into them).

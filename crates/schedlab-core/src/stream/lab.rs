@@ -446,6 +446,35 @@ impl Runner {
     }
 }
 
+/// Jobs a stream may have for its decisions to be recorded ([`run_explained`], the page's
+/// step-through): each decision keeps every job in the system.
+pub const MAX_RECORDED_JOBS: usize = 2_000;
+
+/// [`run`] with every decision recorded (each run's `StreamRun::decisions`): the jobs in
+/// the system at each event, what the policy compared and the rate it gave each. Job
+/// streams of up to [`MAX_RECORDED_JOBS`] jobs; DAG mixes are refused (their task-level
+/// decisions are not recorded).
+pub fn run_explained(settings: &StreamsSettings) -> Result<Vec<PolicyRun>> {
+    let mut r = Runner::new(settings, true)?;
+    match r.input() {
+        Input::Dag(_) => {
+            return Err(Error::config(
+                "decisions are recorded for job streams (single, chain), not for DAG mixes",
+            ))
+        }
+        Input::Flow(s) if s.jobs.len() > MAX_RECORDED_JOBS => {
+            return Err(Error::Limit {
+                what: "jobs to explain (each decision records every job in the system)",
+                found: s.jobs.len(),
+                limit: MAX_RECORDED_JOBS,
+            })
+        }
+        Input::Flow(_) => {}
+    }
+    while !r.advance(usize::MAX / 2)? {}
+    Ok(r.finish().1)
+}
+
 /// Runs every policy of the settings on the same stream, in one go.
 pub fn run(settings: &StreamsSettings) -> Result<Vec<PolicyRun>> {
     let mut r = Runner::new(settings, false)?;

@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod eval;
+pub mod explain;
 pub mod export;
 pub mod gantt;
 pub mod layout;
