@@ -77,6 +77,19 @@ fn run_explain_adds_the_ranks_and_each_decision_by_name() {
         serde_json::json!(["n1", "n2", "n9", "n10"])
     );
     assert_eq!(cpop["critical_path"]["processor"], "P2");
+    // MinMin keeps the completion-time matrix it compared, by task and processor name.
+    let minmin = ok_json(&[
+        "run",
+        &preset("topcuoglu2002"),
+        "--scheduler",
+        "minmin",
+        "--explain",
+    ]);
+    assert_eq!(
+        minmin["decisions"][0]["scores"],
+        serde_json::json!({"n1": {"P1": 14.0, "P2": 16.0, "P3": 9.0}})
+    );
+    assert!(v["decisions"][0].get("scores").is_none(), "HEFT keeps none");
     let out = schedlab(&[
         "run",
         &preset("topcuoglu2002"),

@@ -32,6 +32,36 @@ pub struct Candidate {
     pub gap: bool,
 }
 
+/// Completion-time rows recorded in a whole run ([`Score`]), beyond which decisions keep
+/// none: the matrix of a long run of wide ready sets would otherwise grow as n × |ready| × m.
+pub const MAX_RECORDED_SCORES: usize = 2_000_000;
+
+/// One ready task's row of the completion-time matrix a batch-mode mapping heuristic
+/// (MinMin, MaxMin, Sufferage) compared at a decision: its earliest completion on every
+/// processor (infinite where it cannot run).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    pub task: usize,
+    pub finish: Vec<f64>,
+}
+
+impl Score {
+    /// The earliest completion and its processor; the earliest on any other processor.
+    pub fn best(&self) -> (usize, f64, f64) {
+        let mut best = (0, f64::INFINITY);
+        let mut second = f64::INFINITY;
+        for (p, &f) in self.finish.iter().enumerate() {
+            if f < best.1 {
+                second = best.1;
+                best = (p, f);
+            } else if f < second {
+                second = f;
+            }
+        }
+        (best.0, best.1, second)
+    }
+}
+
 /// One placement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decision {
@@ -53,6 +83,10 @@ pub struct Decision {
     pub finish: f64,
     /// Why there ("earliest finish time", "critical-path processor", …).
     pub rule: &'static str,
+    /// The completion-time matrix the rule compared (MinMin, MaxMin, Sufferage): a row per
+    /// ready task, the first [`MAX_READY_RECORDED`] and the chosen one; empty for the others.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<Score>,
 }
 
 /// A named value per task (`rank_u`, `rank_d`, `rank_oct`, `oct:P1`…).
@@ -99,5 +133,8 @@ pub(crate) struct Recorder {
     pub ready_pos: Vec<usize>,
     /// Scratch for the selection of the ready tasks kept.
     pub scratch: Vec<usize>,
+    /// The next decision's completion-time rows, and how many more a run may keep.
+    pub scores: Vec<Score>,
+    pub scores_used: usize,
     pub out: Explanation,
 }

@@ -2,7 +2,10 @@
 
 use serde::Serialize;
 
-use crate::explain::{Candidate, Decision, Explanation, Recorder, Table, MAX_READY_RECORDED};
+use crate::explain::{
+    Candidate, Decision, Explanation, Recorder, Score, Table, MAX_READY_RECORDED,
+    MAX_RECORDED_SCORES,
+};
 use crate::problem::Problem;
 
 /// Where and when one task runs.
@@ -132,6 +135,16 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The completion-time rows of the next decision (while the run's budget lasts).
+    pub fn explain_scores(&mut self, rows: impl FnOnce() -> Vec<Score>) {
+        if let Some(r) = &mut self.record {
+            if r.scores_used < MAX_RECORDED_SCORES {
+                r.scores = rows();
+                r.scores_used += r.scores.len();
+            }
+        }
+    }
+
     /// CPOP's critical path (tasks from entry to exit) and its processor.
     pub fn explain_critical_path(
         &mut self,
@@ -189,6 +202,7 @@ impl<'a> Builder<'a> {
             start,
             finish: start + self.problem.exec(task, proc),
             rule: r.rule,
+            scores: std::mem::take(&mut r.scores),
         });
         r.rule = r.default_rule;
         let at = r.ready_pos[task];

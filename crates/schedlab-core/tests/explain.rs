@@ -148,3 +148,36 @@ fn wide_graphs_record_a_bounded_ready_set() {
     );
     assert!(schedlab_core::run::run(&big, "heft", &Options::new(), &noise, 0).is_ok());
 }
+
+#[test]
+fn the_mapping_heuristics_record_the_completion_time_matrix_they_compared() {
+    let p = common::problem("topcuoglu2002");
+    for id in ["minmin", "maxmin", "sufferage"] {
+        let s = sched::build(id, &Options::new()).unwrap();
+        let (plan, why) = s.explain(&p, 0);
+        assert_eq!(plan, s.schedule(&p, 0), "{id}");
+        for d in &why.decisions {
+            // A row per ready task, the chosen one's minimum where it went.
+            assert_eq!(d.scores.len(), d.ready_total, "{id} step {}", d.step);
+            let chosen = d.scores.iter().find(|s| s.task == d.task).unwrap();
+            let (proc, finish, _) = chosen.best();
+            assert_eq!((proc, finish), (d.proc, d.finish), "{id} step {}", d.step);
+            for other in &d.scores {
+                let (_, f, second) = other.best();
+                match id {
+                    "minmin" => assert!(finish <= f, "{id} step {}", d.step),
+                    "maxmin" => assert!(finish >= f, "{id} step {}", d.step),
+                    _ => {
+                        let (_, cf, cs) = chosen.best();
+                        assert!(cs - cf >= second - f, "{id} step {}", d.step);
+                    }
+                }
+            }
+        }
+    }
+    // The list schedulers keep no matrix.
+    let (_, heft) = sched::build("heft", &Options::new())
+        .unwrap()
+        .explain(&p, 0);
+    assert!(heft.decisions.iter().all(|d| d.scores.is_empty()));
+}

@@ -114,7 +114,7 @@ fn decisions(problem: &Problem, e: &Explanation) -> Vec<Value> {
     e.decisions
         .iter()
         .map(|d| {
-            json!({
+            let mut v = json!({
                 "step": d.step,
                 "task": task(d.task),
                 "priority": d.priority,
@@ -131,7 +131,26 @@ fn decisions(problem: &Problem, e: &Explanation) -> Vec<Value> {
                 "start": d.start,
                 "finish": d.finish,
                 "rule": d.rule,
-            })
+            });
+            if !d.scores.is_empty() {
+                // The completion-time matrix the rule compared: {TASK: {PROC: finish}}.
+                v["scores"] = Value::Object(
+                    d.scores
+                        .iter()
+                        .map(|s| {
+                            let row = s
+                                .finish
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, f)| f.is_finite())
+                                .map(|(p, f)| (proc(p).to_string(), json!(f)))
+                                .collect();
+                            (task(s.task).to_string(), Value::Object(row))
+                        })
+                        .collect(),
+                );
+            }
+            v
         })
         .collect()
 }

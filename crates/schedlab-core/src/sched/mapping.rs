@@ -4,6 +4,7 @@
 //! Data-ready times are computed once per (ready task, processor), when a task becomes
 //! ready, so that each selection step costs O(|ready| m).
 
+use crate::explain::{Score, MAX_READY_RECORDED};
 use crate::problem::Problem;
 use crate::schedule::Builder;
 
@@ -60,6 +61,26 @@ pub fn batch(b: &mut Builder, mut select: impl FnMut(&[Candidate]) -> (usize, us
         }
         let (i, p) = select(&cands);
         let t = cands[i].task;
+        if b.is_recording() {
+            let row = |b: &Builder, t: usize| Score {
+                task: t,
+                finish: (0..m)
+                    .map(|p| match problem.can_run(t, p) {
+                        true => drt[t][p].max(b.available(p)) + problem.exec(t, p),
+                        false => f64::INFINITY,
+                    })
+                    .collect(),
+            };
+            let mut rows: Vec<Score> = cands
+                .iter()
+                .take(MAX_READY_RECORDED)
+                .map(|c| row(b, c.task))
+                .collect();
+            if i >= MAX_READY_RECORDED {
+                rows.push(row(b, t));
+            }
+            b.explain_scores(|| rows);
+        }
         let start = drt[t][p].max(b.available(p));
         b.place(t, p, start);
         drt[t] = Vec::new();

@@ -131,6 +131,36 @@ pub fn decision_table(problem: &Problem, d: &Decision) -> Table {
     table
 }
 
+/// The completion-time matrix decision `d`'s rule compared (MinMin, MaxMin, Sufferage): a
+/// row per ready task with its earliest completion on every processor, the best, and the
+/// sufferage (how much later it would finish without its best processor); None for
+/// schedulers that keep no matrix.
+pub fn score_table(problem: &Problem, d: &Decision) -> Option<Table> {
+    if d.scores.is_empty() {
+        return None;
+    }
+    let mut columns = vec![Column::new("task", "task", "", Screen::Short)];
+    for p in &problem.proc_names {
+        columns.push(Column::new(p, p, "", Screen::Short));
+    }
+    columns.push(Column::new("soonest", "soonest", "", Screen::Short));
+    columns.push(Column::new("sufferage", "sufferage", "", Screen::Short));
+    let mut table = Table::new(columns);
+    for s in &d.scores {
+        let (_, best, second) = s.best();
+        let mut row: Vec<Cell> = vec![problem.task_names[s.task].as_str().into()];
+        row.extend(
+            s.finish
+                .iter()
+                .map(|&f| Cell::from(f.is_finite().then_some(f))),
+        );
+        row.push(best.into());
+        row.push((second - best).into());
+        table.push(row);
+    }
+    Some(table)
+}
+
 /// The row of `decision_table(d)` that was chosen.
 pub fn chosen_row(d: &Decision) -> Option<usize> {
     d.candidates.iter().position(|c| c.proc == d.proc)
@@ -208,6 +238,17 @@ mod tests {
         assert!(s.contains("n1 (priority 108) goes to P3: 0 – 9"), "{s}");
         assert!(formula("heft").unwrap().contains("rank_u"));
         assert!(formula("minmin").is_none());
+    }
+
+    #[test]
+    fn minmin_shows_the_completion_time_matrix_it_compared() {
+        let (problem, why) = topcuoglu("minmin");
+        let d = &why.decisions[0];
+        let t = score_table(&problem, d).unwrap();
+        // One ready task (n1) at the first step: its cost on each processor is its finish.
+        assert_eq!(t.screen_rows(), [["n1", "14", "16", "9", "9", "5"]]);
+        let (p, heft) = topcuoglu("heft");
+        assert!(score_table(&p, &heft.decisions[0]).is_none());
     }
 
     #[test]
