@@ -161,6 +161,27 @@ pub fn App() -> impl IntoView {
                 Selection::None => {}
             },
             "Escape" => ctx.selected.set(Selection::None),
+            " " if !ctrl => {
+                let on_button = ev
+                    .target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                    .is_some_and(|el| {
+                        el.closest("button, a, summary, label")
+                            .ok()
+                            .flatten()
+                            .is_some()
+                    });
+                let play = document()
+                    .query_selector(".transport button.primary")
+                    .ok()
+                    .flatten();
+                if let (false, Some(b)) = (on_button, play) {
+                    ev.prevent_default();
+                    if let Ok(b) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b) {
+                        b.click();
+                    }
+                }
+            }
             _ => {}
         }
     });

@@ -42,20 +42,20 @@ fn by_id(host: &web_sys::HtmlElement, id: &str) -> web_sys::HtmlElement {
 }
 
 #[wasm_bindgen_test]
-async fn the_metrics_table_shows_rows_ids_and_the_selected_row() {
+async fn the_metrics_table_shows_rows_ids_and_escaped_text() {
     let el = host();
-    let selected = RwSignal::new(Some(1usize));
     let rows = RwSignal::new(vec![
         Row {
             swatch: Some("#ff0000".into()),
             testid: Some("row-0".into()),
+            class: Some("running"),
             ..Row::new(vec![
                 Cell::new("fifo"),
                 Cell::new("1.5").id("mean-0".into()),
             ])
         },
         Row::new(vec![
-            Cell::new("srpt"),
+            Cell::new("<img src=x onerror=alert(1)>"),
             Cell::new("0.9").id("mean-1".into()).class("small"),
         ]),
     ]);
@@ -64,7 +64,7 @@ async fn the_metrics_table_shows_rows_ids_and_the_selected_row() {
             Header::from("policy"),
             Header::titled("mean", "mean flow time"),
         ];
-        view! { <MetricsTable header=header rows=rows selected=Signal::from(selected) testid="table"/> }
+        view! { <MetricsTable header=header rows=rows testid="table"/> }
     });
     settle().await;
     let table = by_id(&el, "table");
@@ -78,21 +78,19 @@ async fn the_metrics_table_shows_rows_ids_and_the_selected_row() {
     );
     assert_eq!(by_id(&el, "mean-0").text_content().unwrap(), "1.5");
     assert_eq!(by_id(&el, "mean-1").class_name(), "small");
+    assert!(by_id(&el, "row-0").class_list().contains("running"));
     assert!(by_id(&el, "row-0")
         .query_selector(".swatch")
         .unwrap()
         .is_some());
+    // A name from a link or a file is text, never markup.
     let trs = table.query_selector_all("tbody tr").unwrap();
     let second: web_sys::Element = trs.get(1).unwrap().unchecked_into();
-    assert!(second.class_list().contains("selected"));
-    assert_eq!(
-        second.get_attribute("aria-selected").as_deref(),
-        Some("true")
-    );
-    selected.set(Some(0));
-    settle().await;
-    assert!(!second.class_list().contains("selected"));
-    assert!(by_id(&el, "row-0").class_list().contains("selected"));
+    assert!(second.query_selector("img").unwrap().is_none());
+    assert!(second
+        .text_content()
+        .unwrap()
+        .starts_with("<img src=x onerror=alert(1)>"));
     // New rows replace the old ones.
     rows.set(vec![Row::new(vec![
         Cell::new("ps"),

@@ -8,7 +8,7 @@ use crate::browser;
 
 /// Parses a number field; empty, invalid or infinite gives None.
 pub fn num(s: &str) -> Option<f64> {
-    s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+    schedlab_core::util::parse_f64(s.trim()).filter(|v| v.is_finite())
 }
 
 /// What a number field shows.

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use crate::browser;
 use crate::ctx::Ctx;
 
-/// A button-styled label around a hidden `<input type=file>`.
+/// A button-styled label around a visually hidden `<input type=file>` that keeps its place
+/// in the tab order (Tab reaches it, Space or Enter opens the picker, the label shows focus).
 #[component]
 pub fn FileUpload(
     /// The button's text.
@@ -45,7 +46,7 @@ pub fn FileUpload(
     view! {
         <label class="button" title=title>
             {label}
-            <input type="file" class="hidden" accept=accept multiple=multiple node_ref=input data-testid=testid aria-label=aria on:change=on_change/>
+            <input type="file" class="file-input" accept=accept multiple=multiple node_ref=input data-testid=testid aria-label=aria on:change=on_change/>
         </label>
     }
 }

@@ -113,45 +113,63 @@ pub fn from_table(t: &Table, row_id: Option<&str>) -> (Vec<Header>, Vec<Row>) {
     (header, rows)
 }
 
-/// A table of `rows` under `header`. `selected` marks one row (class `selected`,
-/// `aria-selected`).
+/// The header and body of the table as HTML (every text escaped): one string for the
+/// table's `innerHTML` instead of a view per cell, which kept a Leptos view instantiation
+/// per table shape in the bundle (`schedlab_app::kit::html`).
+fn inner(header: &[Header], rows: &[Row]) -> String {
+    use schedlab_app::kit::html::escape;
+    use std::fmt::Write;
+    let attr = |out: &mut String, name: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            let _ = write!(out, " {name}=\"{}\"", escape(v));
+        }
+    };
+    let mut out = String::from("<thead><tr>");
+    for h in header {
+        out.push_str("<th");
+        attr(&mut out, "title", &h.title);
+        let _ = write!(out, ">{}</th>", escape(&h.text));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in rows {
+        out.push_str("<tr");
+        attr(&mut out, "data-testid", &row.testid);
+        attr(&mut out, "title", &row.title);
+        attr(&mut out, "class", &row.class.map(String::from));
+        out.push('>');
+        for (k, c) in row.cells.iter().enumerate() {
+            out.push_str("<td");
+            attr(&mut out, "data-testid", &c.testid);
+            attr(&mut out, "class", &c.class.map(String::from));
+            out.push('>');
+            if let (0, Some(color)) = (k, &row.swatch) {
+                let _ = write!(
+                    out,
+                    "<span class=\"swatch\" style=\"background:{}\"></span>",
+                    escape(color)
+                );
+            }
+            out.push_str(&escape(&c.text));
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody>");
+    out
+}
+
+/// A table of `rows` under `header`.
 #[component]
 pub fn MetricsTable(
     #[prop(into)] header: Signal<Vec<Header>>,
     #[prop(into)] rows: Signal<Vec<Row>>,
-    #[prop(optional)] selected: Option<Signal<Option<usize>>>,
     #[prop(optional)] testid: Option<&'static str>,
     /// The table's CSS class (default `metrics`).
     #[prop(optional)]
     class: Option<&'static str>,
 ) -> impl IntoView {
-    let is_selected = move |i: usize| selected.is_some_and(|s| s.get() == Some(i));
     view! {
-        <table class=class.unwrap_or("metrics") data-testid=testid>
-            <thead><tr>
-                {move || header.get().into_iter().map(|h| view! { <th title=h.title>{h.text}</th> }).collect_view()}
-            </tr></thead>
-            <tbody>
-                {move || rows.get().into_iter().enumerate().map(|(i, row)| {
-                    let swatch = row.swatch;
-                    let class = row.class;
-                    view! {
-                        <tr data-testid=row.testid title=row.title class=class
-                            class:selected=move || is_selected(i)
-                            aria-selected=move || selected.map(|_| is_selected(i).to_string())>
-                            {row.cells.into_iter().enumerate().map(|(k, c)| {
-                                let sw = if k == 0 { swatch.clone() } else { None };
-                                view! {
-                                    <td data-testid=c.testid class=c.class>
-                                        {sw.map(|color| view! { <span class="swatch" style=format!("background:{color}")></span> })}
-                                        {c.text}
-                                    </td>
-                                }
-                            }).collect_view()}
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <table class=class.unwrap_or("metrics") data-testid=testid
+            inner_html=move || header.with(|h| rows.with(|r| inner(h, r)))></table>
     }
 }

@@ -145,7 +145,7 @@ pub fn TransportBar(t: Transport) -> impl IntoView {
             })}
             <label class="field"><span>"Speed"</span>
                 <select data-testid=id("speed") aria-label="Playback speed" prop:value=move || t.play.speed.get().to_string() on:change=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() { t.set_speed(v); }
+                    if let Some(v) = schedlab_core::util::parse_f64(&event_target_value(&ev)) { t.set_speed(v); }
                 }>
                     {SPEEDS.iter().map(|v| view! { <option value=v.to_string()>{format!("{v}×")}</option> }).collect_view()}
                 </select>
@@ -153,7 +153,7 @@ pub fn TransportBar(t: Transport) -> impl IntoView {
             <input type="range" class="scrub" data-testid=id("scrub") aria-label="Timeline" min="0" step="any"
                 prop:max=move || t.t_max.get().to_string()
                 prop:value=move || t.play.playhead.get().to_string()
-                on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { t.seek(v); } }/>
+                on:input=move |ev| { if let Some(v) = schedlab_core::util::parse_f64(&event_target_value(&ev)) { t.seek(v); } }/>
             <span class="time" data-testid=id("playhead")>{move || (t.format)(t.play.playhead.get(), t.t_max.get())}</span>
         </div>
     }

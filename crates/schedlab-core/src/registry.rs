@@ -153,7 +153,10 @@ impl Parsed {
 
     /// A number option, given or its default (NaN for an option the entry lacks).
     pub fn number(&self, key: &str) -> f64 {
-        let given = self.options.get(key).and_then(|v| v.parse::<f64>().ok());
+        let given = self
+            .options
+            .get(key)
+            .and_then(|v| crate::util::parse_f64(v));
         match (given, self.spec(key).map(|s| s.values)) {
             (Some(v), _) => v,
             (None, Some(Values::Positive(d))) => d,
@@ -224,7 +227,9 @@ pub fn check_option(
     };
     let ok = match spec.values {
         Values::OneOf(v) => v.contains(&value),
-        Values::Positive(_) => value.parse::<f64>().is_ok_and(|q| q.is_finite() && q > 0.0),
+        Values::Positive(_) => {
+            crate::util::parse_f64(value).is_some_and(|q| q.is_finite() && q > 0.0)
+        }
         Values::Whole { min, max, .. } => value
             .parse::<usize>()
             .is_ok_and(|d| (min..=max).contains(&d)),

@@ -1,9 +1,11 @@
 //! The DAG lab: a task graph on a heterogeneous platform, scheduled by the registry's
 //! schedulers. `editor.rs` is the SVG graph editor, `panels.rs` the controls, inspector and
-//! platform editor, `gantt.rs` the canvases, `metrics.rs` the table, `export.rs` its files
+//! platform editor, `gantt.rs` the canvases, `metrics.rs` the table, `explain.rs` the
+//! scheduler's decisions, `export.rs` its files
 //! (header tools, Export menu, import).
 
 pub mod editor;
+pub mod explain;
 pub mod export;
 pub mod gantt;
 pub mod metrics;
@@ -17,6 +19,7 @@ use schedlab_app::state::Panel;
 use crate::components::RunProgress;
 use crate::ctx::{Ctx, DagGeneration};
 use editor::DagEditor;
+use explain::ExplainPanel;
 use gantt::{ChartsPanel, GanttPanel};
 use metrics::MetricsPanel;
 use panels::{Controls, Inspector, PlatformEditor};
@@ -79,6 +82,7 @@ pub fn DagLab() -> impl IntoView {
                     on_stop=Callback::new(move |_| run::stop(ctx, generation))/>
                 <GanttPanel/>
                 <MetricsPanel/>
+                <ExplainPanel/>
                 <ChartsPanel/>
             </section>
         </main>

@@ -164,10 +164,10 @@ pub fn StreamsControls() -> impl IntoView {
                             prop:value=move || { s().speeds.iter().map(|v| format_time(*v)).collect::<Vec<_>>().join(",") }
                             on:change=move |ev| {
                                 let text = event_target_value(&ev);
-                                let parsed: Result<Vec<f64>, _> = text.split(',').map(str::trim).filter(|x| !x.is_empty()).map(|x| x.parse::<f64>()).collect();
+                                let parsed: Option<Vec<f64>> = text.split(',').map(str::trim).filter(|x| !x.is_empty()).map(schedlab_core::util::parse_f64).collect();
                                 match parsed {
-                                    Ok(v) => set(move |s| s.speeds = v),
-                                    Err(_) => ctx.banner.set(Some(format!("speeds must be numbers separated by commas (got '{text}')"))),
+                                    Some(v) => set(move |s| s.speeds = v),
+                                    None => ctx.banner.set(Some(format!("speeds must be numbers separated by commas (got '{text}')"))),
                                 }
                             }/>
                     </label>

@@ -346,7 +346,10 @@ mod tests {
         for n in &names {
             assert!(t.contains(n), "{n} missing from {t:?}");
         }
-        let numbers: Vec<&String> = t.iter().filter(|s| s.parse::<f64>().is_ok()).collect();
+        let numbers: Vec<&String> = t
+            .iter()
+            .filter(|s| schedlab_core::util::parse_f64(s).is_some())
+            .collect();
         assert!(!numbers.is_empty());
         assert!(
             numbers.iter().all(|s| s.parse::<i64>().is_ok()),
@@ -371,7 +374,7 @@ mod tests {
         assert!(out.matches("<rect").count() > 5);
         assert!(texts(&out)
             .iter()
-            .filter(|s| s.parse::<f64>().is_ok())
+            .filter(|s| schedlab_core::util::parse_f64(s).is_some())
             .filter(|s| !s.contains('.'))
             .any(|s| s == "1"));
     }

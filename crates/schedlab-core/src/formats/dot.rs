@@ -393,9 +393,7 @@ fn parse(text: &str) -> std::result::Result<Graph, String> {
 }
 
 fn number(what: &str, v: &str) -> Result<f64> {
-    v.trim()
-        .parse::<f64>()
-        .ok()
+    crate::util::parse_f64(v.trim())
         .filter(|x| x.is_finite())
         .ok_or_else(|| Error::format(FMT, format!("{what}: '{v}' is not a number")))
 }

@@ -212,7 +212,7 @@ pub(crate) fn num(
     what: &str,
     tok: &str,
 ) -> Result<f64> {
-    let v: f64 = tok.parse().map_err(|_| {
+    let v: f64 = crate::util::parse_f64(tok).ok_or_else(|| {
         Error::format(
             format,
             format!("{file}:{line}: {what} '{tok}' is not a number"),

@@ -22,7 +22,13 @@ pub struct Candidate {
 
 /// Batch mode: repeatedly evaluates every ready task and lets `select` pick the one to
 /// place and the processor. Complexity O(n |ready| m + e m).
-pub fn batch(b: &mut Builder, mut select: impl FnMut(&[Candidate]) -> (usize, usize)) {
+pub fn batch(b: &mut Builder, select: impl FnMut(&[Candidate]) -> (usize, usize)) {
+    batch_dyn(b, &mut { select });
+}
+
+/// [`batch`] behind one instantiation: MinMin, MaxMin, Sufferage and ETF differ only in
+/// `select`, so the WebAssembly bundle keeps one copy of the loop, not four.
+fn batch_dyn(b: &mut Builder, select: &mut dyn FnMut(&[Candidate]) -> (usize, usize)) {
     let problem: &Problem = b.problem;
     let n = problem.n_tasks();
     let m = problem.n_procs();

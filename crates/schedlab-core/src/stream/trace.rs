@@ -126,7 +126,7 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
                 .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
                 .filter(|c| !c.is_empty())
                 .collect();
-            let parse = |s: &str| s.parse::<f64>().ok();
+            let parse = crate::util::parse_f64;
             match (cols.first().and_then(|c| parse(c)), cols.len()) {
                 (None, _) if !header_seen && rows.is_empty() => {
                     header_seen = true;

@@ -10,6 +10,7 @@ use schedlab_core::explain::{Decision, Explanation};
 use schedlab_core::run;
 use schedlab_core::Problem;
 
+use crate::kit::html;
 use crate::kit::table::{short, Cell, Column, Screen, Table};
 use crate::state::AppState;
 
@@ -190,6 +191,107 @@ pub fn summary(problem: &Problem, d: &Decision) -> String {
     )
 }
 
+/// Rank-table rows put on the page (a graph of thousands of tasks lists its first ones).
+pub const MAX_RANK_ROWS: usize = 200;
+
+/// The explain panel's body as HTML ([`crate::kit::html`]): the priority formula, CPOP's
+/// critical path, the rank table (sorted by `sort`: column and descending, with the row
+/// of decision `step` marked), the decision stepper (`data-step` buttons), the decision's
+/// summary, its per-processor table with the winner marked and, for the mapping
+/// heuristics, the completion-time matrix it compared.
+pub fn panel_html(
+    problem: &Problem,
+    why: &Explanation,
+    scheduler: &str,
+    step: usize,
+    sort: Option<(usize, bool)>,
+) -> String {
+    let n = why.decisions.len();
+    let k = step.min(n.saturating_sub(1));
+    let mut ranks = rank_table(problem, why);
+    if let Some((by, desc)) = sort {
+        ranks = sorted(ranks, by, desc);
+    }
+    let current = ranks
+        .rows
+        .iter()
+        .position(|r| r.first() == Some(&Cell::from(k + 1)));
+    let mut out = html::para(
+        "formula",
+        "",
+        formula(scheduler).unwrap_or(
+            "Tasks in the order the scheduler placed them, each with the processor it chose.",
+        ),
+    );
+    if let Some(p) = critical_path(problem, why) {
+        out.push_str(&html::para(
+            "",
+            "critical-path",
+            &format!("Critical path: {p}"),
+        ));
+    }
+    out.push_str(&html::table(
+        &ranks,
+        html::Marks {
+            testid: "rank-table",
+            row_id: "rank-row",
+            selected: current,
+            sortable: true,
+            max_rows: MAX_RANK_ROWS,
+            ..html::Marks::default()
+        },
+    ));
+    let Some(d) = why.decisions.get(k) else {
+        return out;
+    };
+    out.push_str("<div class=\"stepper\">");
+    out.push_str(&html::button(
+        "decision-prev",
+        "step",
+        k.saturating_sub(1),
+        k == 0,
+        "◀ Prev decision",
+    ));
+    out.push_str(&format!(
+        "<span data-testid=\"decision-step\">Decision {} of {n}</span>",
+        k + 1
+    ));
+    out.push_str(&html::button(
+        "decision-next",
+        "step",
+        k + 1,
+        k + 1 >= n,
+        "Next decision ▶",
+    ));
+    out.push_str("</div>");
+    out.push_str(&html::para("", "decision-summary", &summary(problem, d)));
+    out.push_str(&html::table(
+        &decision_table(problem, d),
+        html::Marks {
+            testid: "decision-table",
+            row_id: "decision-row",
+            winner: chosen_row(d),
+            ..html::Marks::default()
+        },
+    ));
+    if let Some(t) = score_table(problem, d) {
+        out.push_str(&html::para(
+            "hint",
+            "",
+            "The completion-time matrix the rule compared: each ready task's earliest finish on every processor.",
+        ));
+        out.push_str(&html::table(
+            &t,
+            html::Marks {
+                testid: "score-table",
+                winner: d.scores.iter().position(|s| s.task == d.task),
+                ..html::Marks::default()
+            },
+        ));
+    }
+    out
+}
+
 /// CPOP's critical path, as people read it ("n1 → n2 → n9 → n10 on P2").
 pub fn critical_path(problem: &Problem, why: &Explanation) -> Option<String> {
     let (path, proc) = why.critical_path.as_ref()?;
@@ -249,6 +351,35 @@ mod tests {
         assert_eq!(t.screen_rows(), [["n1", "14", "16", "9", "9", "5"]]);
         let (p, heft) = topcuoglu("heft");
         assert!(score_table(&p, &heft.decisions[0]).is_none());
+    }
+
+    #[test]
+    fn the_panel_marks_the_current_decision_and_its_winner() {
+        let (problem, why) = topcuoglu("heft");
+        let html = panel_html(&problem, &why, "heft", 1, None);
+        assert!(
+            html.contains(r#"<tr data-testid="rank-row-1" class="selected"><td>2</td><td>n3</td>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"data-testid="decision-prev" data-step="0">"#));
+        assert!(html.contains(r#"data-testid="decision-next" data-step="2">"#));
+        assert!(html.contains("Decision 2 of 10"));
+        assert!(html.contains("n3 (priority 80) goes to P3"), "{html}");
+        assert_eq!(html.matches("class=\"winner\"").count(), 1);
+        // The first decision cannot go back; the last cannot go on; past the end is the last.
+        assert!(panel_html(&problem, &why, "heft", 0, None).contains(r#"data-step="0" disabled>"#));
+        let last = panel_html(&problem, &why, "heft", 99, None);
+        assert!(last.contains("Decision 10 of 10") && last.contains(r#"data-step="10" disabled>"#));
+        // Sorted by name, the current decision's row follows its task.
+        let by_name = panel_html(&problem, &why, "heft", 1, Some((1, false)));
+        assert!(
+            by_name
+                .contains(r#"<tr data-testid="rank-row-3" class="selected"><td>2</td><td>n3</td>"#),
+            "{by_name}"
+        );
+        let minmin = topcuoglu("minmin");
+        assert!(panel_html(&minmin.0, &minmin.1, "minmin", 0, None)
+            .contains("data-testid=\"score-table\""));
     }
 
     #[test]

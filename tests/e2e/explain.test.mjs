@@ -1,0 +1,72 @@
+// The DAG lab's explain panel (issue 12): HEFT's ranks and decisions on the paper example.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, shot, byTestId } from './lib.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const text = (page, id) => byTestId(page, id).textContent();
+
+test('explain HEFT: rank 108 for n1, finishes 14/16/9 with P3 chosen, a stepper in rank order', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'preset-select').selectOption('topcuoglu2002');
+  await byTestId(page, 'scheduler-select').selectOption('heft');
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  // Closed by default: nothing recorded, no tables.
+  assert.equal(await byTestId(page, 'rank-table').count(), 0);
+  await byTestId(page, 'explain-toggle').click();
+  await byTestId(page, 'rank-table').waitFor();
+  assert.match(await byTestId(page, 'explain-panel').textContent(), /rank_u\(i\) = w̄\(i\)/);
+  const first = await byTestId(page, 'rank-row-0').locator('td').allTextContents();
+  assert.deepEqual(first.slice(0, 4), ['1', 'n1', '108', '108']);
+  assert.equal(await byTestId(page, 'rank-table').locator('tbody tr').count(), 10);
+  // The first decision: n1 on every processor, the earliest finish (P3) marked.
+  const finishes = [];
+  for (let i = 0; i < 3; i++) finishes.push(await text(page, `decision-finish-${i}`));
+  assert.deepEqual(finishes, ['14', '16', '9']);
+  assert.match(await byTestId(page, 'decision-row-2').getAttribute('class'), /winner/);
+  assert.match(await text(page, 'decision-row-2'), /P3/);
+  assert.match(await text(page, 'decision-summary'), /n1 \(priority 108\) goes to P3: 0 – 9/);
+  assert.equal(await text(page, 'decision-step'), 'Decision 1 of 10');
+  assert.equal(await byTestId(page, 'decision-prev').isDisabled(), true);
+  // Next decision: HEFT's second-highest rank (n3), selected in the task graph.
+  await byTestId(page, 'decision-next').click();
+  assert.equal(await text(page, 'decision-step'), 'Decision 2 of 10');
+  assert.match(await text(page, 'decision-summary'), /n3 \(priority 80\)/);
+  const sel = await page.locator('[data-testid="dag-node"][data-name="n3"]').getAttribute('class');
+  assert.match(sel, /selected/);
+  assert.match(await byTestId(page, 'rank-row-1').getAttribute('class'), /selected/);
+  await shot(page, 'explain-heft');
+  // Sort by task name: n1, n10, n2, …; the current decision's row stays marked.
+  await byTestId(page, 'rank-table').locator('th button', { hasText: 'task' }).click();
+  const names = await byTestId(page, 'rank-table').locator('tbody tr td:nth-child(2)').allTextContents();
+  assert.deepEqual(names.slice(0, 3), ['n1', 'n10', 'n2']);
+  assert.match(await byTestId(page, 'rank-row-3').getAttribute('class'), /selected/, 'n3 stays the current decision');
+  // Again: the other way round.
+  await byTestId(page, 'rank-table').locator('th button', { hasText: 'task' }).click();
+  const back = await byTestId(page, 'rank-table').locator('tbody tr td:nth-child(2)').allTextContents();
+  assert.deepEqual(back.slice(0, 3), ['n9', 'n8', 'n7']);
+  // By keyboard: the stepper keeps the focus while the panel redraws.
+  await byTestId(page, 'decision-next').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(100);
+  assert.equal(await text(page, 'decision-step'), 'Decision 3 of 10');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'decision-next');
+  // MinMin: the completion-time matrix it compared; the chosen task's row is marked and it
+  // has the smallest soonest finish.
+  await byTestId(page, 'scheduler-select').selectOption('minmin');
+  await byTestId(page, 'score-table').waitFor();
+  const rows = await byTestId(page, 'score-table').locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({ winner: tr.classList.contains('winner'), cells: [...tr.cells].map((td) => td.textContent) })));
+  const soonest = rows.map((r) => Number(r.cells[4]));
+  const win = rows.find((r) => r.winner);
+  assert.ok(win, JSON.stringify(rows));
+  assert.equal(Number(win.cells[4]), Math.min(...soonest));
+  assert.match(await text(page, 'decision-summary'), new RegExp(`${win.cells[0]} goes to`));
+  // CPOP: its critical path and processor.
+  await byTestId(page, 'scheduler-select').selectOption('cpop');
+  await page.waitForFunction(() => /Critical path: n1 → n2 → n9 → n10 on P2/.test(document.querySelector('[data-testid=explain-panel]')?.textContent ?? ''));
+  assert.deepEqual(page.errors, []);
+});
