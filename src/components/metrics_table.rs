@@ -158,7 +158,7 @@ fn inner(header: &[Header], rows: &[Row]) -> String {
     out
 }
 
-/// A table of `rows` under `header`.
+/// A table of `rows` under `header`, scrolling inside its box when wider than the page.
 #[component]
 pub fn MetricsTable(
     #[prop(into)] header: Signal<Vec<Header>>,
@@ -169,7 +169,9 @@ pub fn MetricsTable(
     class: Option<&'static str>,
 ) -> impl IntoView {
     view! {
-        <table class=class.unwrap_or("metrics") data-testid=testid
-            inner_html=move || header.with(|h| rows.with(|r| inner(h, r)))></table>
+        <div class="table-scroll">
+            <table class=class.unwrap_or("metrics") data-testid=testid
+                inner_html=move || header.with(|h| rows.with(|r| inner(h, r)))></table>
+        </div>
     }
 }

@@ -152,9 +152,10 @@ pub fn TransportBar(t: Transport) -> impl IntoView {
             </label>
             <input type="range" class="scrub" data-testid=id("scrub") aria-label="Timeline" min="0" step="any"
                 prop:max=move || t.t_max.get().to_string()
-                prop:value=move || t.play.playhead.get().to_string()
+                prop:value=move || t.play.playhead.get().min(t.t_max.get()).to_string()
                 on:input=move |ev| { if let Some(v) = schedlab_core::util::parse_f64(&event_target_value(&ev)) { t.seek(v); } }/>
-            <span class="time" data-testid=id("playhead")>{move || (t.format)(t.play.playhead.get(), t.t_max.get())}</span>
+            // "Not placed yet" is the end: shown as the end, never "inf".
+            <span class="time" data-testid=id("playhead")>{move || { let tm = t.t_max.get(); (t.format)(t.play.playhead.get().min(tm), tm) }}</span>
         </div>
     }
 }

@@ -1,0 +1,89 @@
+// Classroom details (issue 13): Space plays, file pickers by keyboard, the headline says
+// what it is, numbers rounded on screen and exact in data-value, no "inf" playhead, tables
+// inside the viewport on a phone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, shot, byTestId } from './lib.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('Space plays and pauses; the playhead reads as the end, never inf', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'preset-select').selectOption('topcuoglu2002');
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  assert.equal(await byTestId(page, 'playhead').textContent(), 't = 80 / 80');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('[data-testid=play]')?.textContent === 'Pause');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('[data-testid=play]')?.textContent.includes('Play'));
+  // Space in a field types, it does not play.
+  await byTestId(page, 'seed').focus();
+  await page.keyboard.press('Space');
+  assert.match(await byTestId(page, 'play').textContent(), /Play/);
+  assert.deepEqual(page.errors, []);
+});
+
+test('Import… is reachable by Tab and shows where the focus is', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'makespan').waitFor();
+  let found = false;
+  for (let i = 0; i < 25 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = await page.evaluate(() => document.activeElement?.type === 'file');
+  }
+  assert.ok(found, 'Tab reaches the file input');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement.closest('label')).outlineStyle);
+  assert.equal(outline, 'solid');
+});
+
+test('under noise the headline names the run drawn and the mean ± std of the samples', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'preset-select').selectOption('topcuoglu2002');
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  await byTestId(page, 'noise-sigma').fill('0.3');
+  await byTestId(page, 'noise-sigma').press('Enter');
+  await page.waitForFunction(() => /mean over 20 samples \d+(\.\d+)? ± \d/.test(document.querySelector('.headline')?.textContent ?? ''));
+  const headline = await page.locator('.headline').textContent();
+  assert.match(headline, /Makespan of the run drawn \(seed \d+\)/);
+  const shown = await byTestId(page, 'makespan').textContent();
+  const exact = Number(await byTestId(page, 'makespan').getAttribute('data-value'));
+  assert.ok(shown.length <= 9, `rounded for reading: ${shown}`);
+  assert.ok(Math.abs(Number(shown) - exact) < 1e-4);
+  // The playhead followed the new end (not left at 80).
+  const t = await byTestId(page, 'playhead').textContent();
+  const [, at, end] = t.match(/t = ([\d.]+) \/ ([\d.]+)/);
+  assert.equal(at, end, t);
+  assert.deepEqual(page.errors, []);
+});
+
+test('on a phone no table is wider than the viewport', async () => {
+  for (const lab of ['dag', 'streams', 'serving']) {
+    const page = await openPage(browser, undefined, { width: 390, height: 844 });
+    await byTestId(page, 'makespan').waitFor();
+    if (lab !== 'dag') {
+      await byTestId(page, `lab-${lab}`).click();
+      await page.waitForTimeout(1500);
+    } else {
+      await byTestId(page, 'explain-toggle').click();
+      await byTestId(page, 'rank-table').waitFor();
+    }
+    // A wide table scrolls inside its box: the box stays within the viewport.
+    const wide = await page.evaluate(() => [...document.querySelectorAll('table')]
+      .map((t) => {
+        let box = t;
+        for (let e = t.parentElement; e; e = e.parentElement) {
+          if (getComputedStyle(e).overflowX === 'auto') { box = e; break; }
+        }
+        return box.getBoundingClientRect().right;
+      })
+      .filter((right) => right > window.innerWidth + 1).length);
+    const page_w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(page_w <= 391, `${lab}: the page is ${page_w} px wide`);
+    assert.equal(wide, 0, `${lab}: tables wider than the viewport`);
+    await shot(page, `phone-${lab}`);
+    await page.close();
+  }
+});
