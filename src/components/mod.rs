@@ -1,11 +1,13 @@
 //! Components shared by the labs, each taking plain values and signals (no lab's types):
-//! the canvas every Gantt and chart is drawn on ([`canvas`]), the playback bar
+//! the canvas every Gantt and chart is drawn on ([`canvas`]), the frame of the explain
+//! panels ([`explain_box`]), the playback bar
 //! ([`transport`]), the metrics table ([`metrics_table`]), the file picker
 //! ([`file_upload`]), the form fields ([`fields`]), deferred work that only the latest
 //! request runs ([`latest`]), and a background run's progress bar with Stop and the panel
 //! of a worker that died ([`run_progress`]).
 
 pub mod canvas;
+pub mod explain_box;
 pub mod fields;
 pub mod file_upload;
 pub mod latest;
@@ -14,6 +16,7 @@ pub mod run_progress;
 pub mod transport;
 
 pub use canvas::{area, fit_canvas, GanttCanvas};
+pub use explain_box::ExplainBox;
 pub use file_upload::FileUpload;
 pub use latest::{run_latest, series_testid};
 pub use metrics_table::{from_table, Cell, Header, MetricsTable, Row};

@@ -67,7 +67,7 @@ test('on a phone no table is wider than the viewport', async () => {
       await byTestId(page, `lab-${lab}`).click();
       await page.waitForTimeout(1500);
     } else {
-      await byTestId(page, 'explain-toggle').click();
+      await byTestId(page, 'explain-panel-toggle').click();
       await byTestId(page, 'rank-table').waitFor();
     }
     // A wide table scrolls inside its box: the box stays within the viewport.

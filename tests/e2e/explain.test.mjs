@@ -16,7 +16,7 @@ test('explain HEFT: rank 108 for n1, finishes 14/16/9 with P3 chosen, a stepper 
   await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
   // Closed by default: nothing recorded, no tables.
   assert.equal(await byTestId(page, 'rank-table').count(), 0);
-  await byTestId(page, 'explain-toggle').click();
+  await byTestId(page, 'explain-panel-toggle').click();
   await byTestId(page, 'rank-table').waitFor();
   assert.match(await byTestId(page, 'explain-panel').textContent(), /rank_u\(i\) = w̄\(i\)/);
   const first = await byTestId(page, 'rank-row-0').locator('td').allTextContents();
@@ -68,5 +68,29 @@ test('explain HEFT: rank 108 for n1, finishes 14/16/9 with P3 chosen, a stepper 
   // CPOP: its critical path and processor.
   await byTestId(page, 'scheduler-select').selectOption('cpop');
   await page.waitForFunction(() => /Critical path: n1 → n2 → n9 → n10 on P2/.test(document.querySelector('[data-testid=explain-panel]')?.textContent ?? ''));
+  assert.deepEqual(page.errors, []);
+});
+
+test('explain a route: DualMap looked at two instances and says why; round robin at one', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'lab-serving').click();
+  await byTestId(page, 'serving-row-1').waitFor();
+  await byTestId(page, 'route-explain-toggle').click();
+  await byTestId(page, 'route-table').waitFor();
+  const step = await text(page, 'route-step');
+  const [, n] = step.match(/Decision 1 of (\d+)/);
+  assert.ok(Number(n) >= 600, step);
+  assert.match(await text(page, 'route-summary'), /^Request 0 arrived at 0.0 ms .* to I\d — affinity/);
+  assert.equal(await byTestId(page, 'route-table').locator('tbody tr').count(), 2);
+  assert.equal(await byTestId(page, 'route-table').locator('tr.winner').count(), 1);
+  // The decision in force at the playhead (at the end: the last one).
+  await byTestId(page, 'route-at').click();
+  assert.equal(await text(page, 'route-step'), `Decision ${n} of ${n}`);
+  // Round robin: one instance looked at, in turn.
+  await byTestId(page, 'route-router-1').click();
+  await byTestId(page, 'route-prev').waitFor();
+  assert.match(await text(page, 'route-summary'), /next in turn/);
+  assert.equal(await byTestId(page, 'route-table').locator('tbody tr').count(), 1);
+  await shot(page, 'explain-route');
   assert.deepEqual(page.errors, []);
 });

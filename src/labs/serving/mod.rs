@@ -1,9 +1,10 @@
 //! The Serving lab: LLM requests routed across model instances with prefix KV caches.
 //! Settings live in the editor's state (links, autosave, undo); runs and drawings in
 //! `schedlab_app::labs::serving`. `controls.rs` holds the settings form, `view.rs` the pictures
-//! and table, `export.rs` the Export menu.
+//! and table, `explain.rs` why each request went where it did, `export.rs` the Export menu.
 
 pub mod controls;
+pub mod explain;
 pub mod export;
 pub mod view;
 
@@ -17,6 +18,7 @@ use crate::components::RunProgress;
 use crate::ctx::Ctx;
 use crate::worker::{self, Failure};
 use controls::ServingControls;
+use explain::ServingExplain;
 use schedlab_app::jobs::{Job, Outcome};
 use view::{ServingCharts, ServingGantt, ServingMetrics, ServingTransport};
 
@@ -93,6 +95,7 @@ pub fn ServingLab() -> impl IntoView {
                     })/>
                 {move || (0..columns()).map(|i| view! { <ServingGantt column=i/> }).collect_view()}
                 <ServingMetrics/>
+                <ServingExplain/>
                 <ServingCharts/>
             </section>
         </main>

@@ -128,6 +128,18 @@ pub fn para(class: &str, testid: &str, text: &str) -> String {
     out
 }
 
+/// One of a group of buttons (`data-{action}="{value}"`), `aria-pressed` and class
+/// `active` when it is the current one.
+pub fn choice(testid: &str, action: &str, value: usize, pressed: bool, label: &str) -> String {
+    format!(
+        "<button data-testid=\"{}\" data-{}=\"{value}\" aria-pressed=\"{pressed}\"{}>{}</button>",
+        escape(testid),
+        escape(action),
+        if pressed { " class=\"active\"" } else { "" },
+        escape(label)
+    )
+}
+
 /// A button that asks for `action` (`data-{action}="{value}"`), disabled when `disabled`.
 pub fn button(testid: &str, action: &str, value: usize, disabled: bool, label: &str) -> String {
     format!(

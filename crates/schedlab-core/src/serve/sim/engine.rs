@@ -320,18 +320,19 @@ impl State<'_> {
         }
     }
 
-    /// Routes request `r` (recording why when `EXPLAIN`, `from` the instance it left).
-    fn route<const EXPLAIN: bool>(
+    /// Routes request `r` (recording why into `log` when there is one; `from`: the
+    /// instance it left).
+    fn route(
         &self,
         rs: &mut RouterState,
         r: usize,
         from: Option<usize>,
-        log: &mut Vec<RouteRecord>,
+        log: Option<&mut Vec<RouteRecord>>,
     ) -> usize {
         let req = &self.w.requests[r];
-        if !EXPLAIN {
+        let Some(log) = log else {
             return rs.route(self, &req.blocks, req.input_tokens);
-        }
+        };
         let (i, why) = rs.route_why(self, &req.blocks, req.input_tokens);
         let candidates = match why.looked {
             Looked::Chosen => vec![self.seen(i, r)],
@@ -428,7 +429,7 @@ impl State<'_> {
 
     /// DualMap's hotspot rebalancing: when `i` is predicted past the SLO headroom, move its
     /// newest queued requests to their other candidate when that one is predicted faster.
-    fn rebalance<const EXPLAIN: bool>(&mut self, i: usize, log: &mut Vec<RouteRecord>) {
+    fn rebalance(&mut self, i: usize, mut log: Option<&mut Vec<RouteRecord>>) {
         if self.wait(i) <= DUALMAP_SLO_FACTOR * self.c.slo_ms {
             return;
         }
@@ -461,7 +462,7 @@ impl State<'_> {
             let here = ahead + self.est_ms[r];
             let there = self.predicted_ttft(other, &req.blocks, req.input_tokens);
             if there + 1.0 < here {
-                if EXPLAIN {
+                if let Some(log) = log.as_deref_mut() {
                     log.push(RouteRecord {
                         request: r,
                         time_ms: self.now,
@@ -491,7 +492,7 @@ impl State<'_> {
 /// Routes and serves `workload` on the cluster `config` with `router`; deterministic in
 /// the inputs and the seed.
 pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Result<ServeRun> {
-    run::<false>(workload, config, router, &mut Vec::new())
+    run(workload, config, router, None)
 }
 
 /// [`simulate`] with a record of every routing decision, re-route and rebalancing move
@@ -517,16 +518,17 @@ pub fn simulate_explained(
         });
     }
     let mut log = Vec::new();
-    let out = run::<true>(workload, config, router, &mut log)?;
+    let out = run(workload, config, router, Some(&mut log))?;
     Ok((out, log))
 }
 
-/// The simulator; `EXPLAIN` is a constant so the unrecorded run carries no recording code.
-fn run<const EXPLAIN: bool>(
+/// The simulator, recording into `log` when given: one branch per routing when not (the
+/// page and the CLI share one copy of the engine; docs/performance.md measures the cost).
+fn run(
     workload: &Workload,
     config: &ServeConfig,
     router: Router,
-    log: &mut Vec<RouteRecord>,
+    mut log: Option<&mut Vec<RouteRecord>>,
 ) -> Result<ServeRun> {
     workload.validate()?;
     config.validate()?;
@@ -635,11 +637,11 @@ fn run<const EXPLAIN: bool>(
                 if router == Router::DualMap {
                     st.candidates[r] = rs.candidates(key);
                 }
-                let i = st.route::<EXPLAIN>(&mut rs, r, None, log);
+                let i = st.route(&mut rs, r, None, log.as_deref_mut());
                 st.enqueue(r, i);
                 st.try_prefill(i);
                 if router == Router::DualMap && config.rebalance {
-                    st.rebalance::<EXPLAIN>(i, log);
+                    st.rebalance(i, log.as_deref_mut());
                 }
             }
             Ev::PrefillDone(i) => {
@@ -720,7 +722,7 @@ fn run<const EXPLAIN: bool>(
                         if router == Router::DualMap {
                             st.candidates[r] = rs.candidates(prefix_key(&req.blocks));
                         }
-                        let j = st.route::<EXPLAIN>(&mut rs, r, Some(instance), log);
+                        let j = st.route(&mut rs, r, Some(instance), log.as_deref_mut());
                         st.enqueue(r, j);
                         st.runs[r].moved = true;
                         st.try_prefill(j);
