@@ -1,13 +1,16 @@
 //! [`ExplainBox`]: the frame of every lab's explain panel. A toggle button, and when open a
 //! body of HTML text (`schedlab_app::kit::html`) whose buttons carry `data-step`,
-//! `data-sort`, `data-col` or `data-at`; one delegated click handler hands (action, value)
+//! `data-sort`, `data-col`, `data-at`, `data-task`, `data-proc`,
+//! `data-undo`, `data-reset` or `data-hint`; one delegated click handler hands (action, value)
 //! to the lab and puts the keyboard focus back on the same button after the body redraws.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The actions a panel's buttons may carry.
-const ACTIONS: [&str; 4] = ["step", "sort", "col", "at"];
+const ACTIONS: [&str; 9] = [
+    "step", "sort", "col", "at", "task", "proc", "undo", "reset", "hint",
+];
 
 #[component]
 pub fn ExplainBox(

@@ -94,3 +94,27 @@ test('explain a route: DualMap looked at two instances and says why; round robin
   await shot(page, 'explain-route');
   assert.deepEqual(page.errors, []);
 });
+
+test('be the scheduler: a task that is not ready is refused; following HEFT ends at 80', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'preset-select').selectOption('topcuoglu2002');
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  await byTestId(page, 'manual-panel-toggle').click();
+  await byTestId(page, 'manual-task-n7').click();
+  assert.equal(await text(page, 'manual-message'), 'n7 is not ready: it waits for n3');
+  await byTestId(page, 'manual-hint').click();
+  for (let i = 0; i < 10; i++) {
+    const hint = await text(page, 'manual-heft');
+    const [, task, proc] = hint.match(/HEFT would place (\S+) .* on (\S+), where/);
+    await byTestId(page, `manual-task-${task}`).click();
+    await byTestId(page, `manual-proc-${proc}`).click();
+    if (i < 9) assert.match(await text(page, 'manual-progress'), new RegExp(`^${i + 1} of 10 tasks placed`));
+  }
+  assert.match(await text(page, 'manual-result'), /your makespan is 80; HEFT's is 80 .* no schedule can beat 41/);
+  assert.equal(await byTestId(page, 'manual-gantt').locator('.bar').count(), 10);
+  await shot(page, 'be-the-scheduler');
+  // Undo takes the last move back.
+  await byTestId(page, 'manual-undo').click();
+  assert.match(await text(page, 'manual-progress'), /^9 of 10 tasks placed/);
+  assert.deepEqual(page.errors, []);
+});

@@ -1,13 +1,14 @@
 //! The DAG lab: a task graph on a heterogeneous platform, scheduled by the registry's
 //! schedulers. `editor.rs` is the SVG graph editor, `panels.rs` the controls, inspector and
 //! platform editor, `gantt.rs` the canvases, `metrics.rs` the table, `explain.rs` the
-//! scheduler's decisions, `export.rs` its files
+//! scheduler's decisions, `manual.rs` "be the scheduler", `export.rs` its files
 //! (header tools, Export menu, import).
 
 pub mod editor;
 pub mod explain;
 pub mod export;
 pub mod gantt;
+pub mod manual;
 pub mod metrics;
 pub mod panels;
 pub mod run;
@@ -21,6 +22,7 @@ use crate::ctx::{Ctx, DagGeneration};
 use editor::DagEditor;
 use explain::ExplainPanel;
 use gantt::{ChartsPanel, GanttPanel};
+use manual::ManualPanel;
 use metrics::MetricsPanel;
 use panels::{Controls, Inspector, PlatformEditor};
 
@@ -83,6 +85,7 @@ pub fn DagLab() -> impl IntoView {
                 <GanttPanel/>
                 <MetricsPanel/>
                 <ExplainPanel/>
+                <ManualPanel/>
                 <ChartsPanel/>
             </section>
         </main>

@@ -9,7 +9,7 @@ use schedlab_app::labs::streams::{self, StreamsResult};
 
 use crate::browser;
 use crate::components::{
-    area, from_table, series_testid, Cell, GanttCanvas, Header, MetricsTable, Row, Transport,
+    area, from_table, series_testid, ExplainBox, GanttCanvas, Header, MetricsTable, Row, Transport,
     TransportBar,
 };
 use crate::ctx::Ctx;
@@ -108,76 +108,28 @@ pub fn StreamsTransport() -> impl IntoView {
     view! { <TransportBar t=transport/> }
 }
 
+/// "Why this choice": the decision in force at the playhead, for any compared policy
+/// (`streams::step_html` in the shared [`ExplainBox`], open by default).
 #[component]
 pub fn StepThrough() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let column = RwSignal::new(0usize);
-    let view_at = move || {
+    let open = RwSignal::new(true);
+    let body = Signal::derive(move || {
         let t = ctx.streams_play.playhead.get();
         let c = column.get();
         ctx.streams.with(|r| {
-            let r = r.as_ref()?;
-            let col = r.columns.get(c.min(r.columns.len().saturating_sub(1)))?;
-            let (at, rows) = streams::step_view(r, c.min(r.columns.len() - 1), t)?;
-            Some((
-                col.rule.clone(),
-                at,
-                rows,
-                r.dag,
-                col.decisions.is_empty() && !r.dag,
-            ))
-        })
-    };
-    let policies = move || {
-        ctx.streams.with(|r| {
             r.as_ref()
-                .map(|r| {
-                    r.columns
-                        .iter()
-                        .map(|c| c.policy.clone())
-                        .collect::<Vec<_>>()
-                })
+                .map(|r| streams::step_html(r, c, t))
                 .unwrap_or_default()
         })
-    };
-    let header: Vec<Header> = vec![
-        "job".into(),
-        "state".into(),
-        "what the policy compares".into(),
-    ];
-    view! {
-        <section class="step-through" data-testid="step-through" aria-label="Why this choice">
-            <h3>"Why this choice"
-                {move || (policies().len() > 1).then(|| view! {
-                    <select aria-label="Policy to explain" on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { column.set(v); } }>
-                        {policies().into_iter().enumerate().map(|(i, p)| view! { <option value=i.to_string()>{p}</option> }).collect_view()}
-                    </select>
-                })}
-            </h3>
-            {move || match view_at() {
-                None => view! { <p class="hint">"Move the playhead to a moment with jobs in the system (‹ Prev / Next › step through events)."</p> }.into_any(),
-                Some((_, _, _, _, true)) => view! { <p class="hint">"Decisions are recorded for streams of up to 2,000 jobs."</p> }.into_any(),
-                Some((rule, at, rows, _, _)) if rows.is_empty() => view! {
-                    <p class="rule" data-testid="step-rule">{rule}</p>
-                    <p class="hint">{format!("No job is in the system at t = {}.", format_time(at))}</p>
-                }.into_any(),
-                Some((rule, at, rows, dag, _)) => {
-                    let rows: Vec<Row> = rows.into_iter().take(40).map(|row| Row {
-                        cells: vec![Cell::new(row.label), Cell::new(row.status), Cell::new(row.key)],
-                        testid: Some("step-row".into()),
-                        title: None,
-                        class: row.running.then_some("running"),
-                        swatch: Some(palette::hex(palette::task_color(row.job))),
-                    }).collect();
-                    view! {
-                        <p class="rule" data-testid="step-rule">{rule}</p>
-                        <p class="hint">{if dag { format!("Jobs in the system at t = {}", format_time(at)) } else { format!("Decision taken at t = {}, in force until the next event", format_time(at)) }}</p>
-                        <MetricsTable header=header.clone() rows=rows class="metrics step-table"/>
-                    }.into_any()
-                }
-            }}
-        </section>
-    }
+    });
+    let on_action = Callback::new(move |(action, v): (&'static str, usize)| {
+        if action == "col" {
+            column.set(v);
+        }
+    });
+    view! { <ExplainBox testid="step-through" title="Why this choice" open=open body=body on_action=on_action/> }
 }
 
 /// The metrics table (the kit's table model of the result), a row per policy with its

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod export;
 pub mod gantt;
 pub mod layout;
+pub mod manual;
 pub mod presets;
 
 pub use crate::state::AppState as Settings;

@@ -19,4 +19,4 @@ pub use export::{jobs_json, metrics_csv, metrics_table};
 pub use rules::{add_policy, job_cap, set_mix, use_learned, use_trace};
 pub use run::{run_all, run_all as run, Column, Runner, StreamsResult};
 pub use schedlab_core::stream::lab::{policy_entries, Input, JobMix, StreamsSettings};
-pub use step::{event_times, flows_by, segment_at, step_view, StepRow};
+pub use step::{event_times, flows_by, segment_at, step_html, step_view, StepRow};

@@ -106,6 +106,92 @@ pub fn step_view(r: &StreamsResult, column: usize, t: f64) -> Option<(f64, Vec<S
     Some((t, rows))
 }
 
+/// Rows of the step-through table put on the page.
+pub const MAX_STEP_ROWS: usize = 40;
+
+/// The "Why this choice" body as HTML (`crate::kit::html`): the policy picker when several
+/// are compared (`data-col` buttons), the rule, when the decision was taken, and the jobs
+/// in the system with what the policy compared, the running ones first.
+pub fn step_html(r: &StreamsResult, column: usize, t: f64) -> String {
+    use crate::kit::color as palette;
+    use crate::kit::html::{self, escape};
+    use std::fmt::Write;
+    let column = column.min(r.columns.len().saturating_sub(1));
+    let mut out = String::new();
+    if r.columns.len() > 1 {
+        out.push_str("<div class=\"stepper\">");
+        for (i, c) in r.columns.iter().enumerate() {
+            out.push_str(&html::choice(
+                &format!("step-policy-{i}"),
+                "col",
+                i,
+                i == column,
+                &c.policy,
+            ));
+        }
+        out.push_str("</div>");
+    }
+    let Some((at, rows)) = step_view(r, column, t) else {
+        return out
+            + &html::para(
+                "hint",
+                "",
+                "Move the playhead to a moment with jobs in the system (‹ Prev / Next › step through events).",
+            );
+    };
+    let col = &r.columns[column];
+    if col.decisions.is_empty() && !r.dag {
+        return out
+            + &html::para(
+                "hint",
+                "",
+                "Decisions are recorded for streams of up to 2,000 jobs.",
+            );
+    }
+    out.push_str(&html::para("rule", "step-rule", &col.rule));
+    if rows.is_empty() {
+        return out
+            + &html::para(
+                "hint",
+                "",
+                &format!("No job is in the system at t = {}.", format_time(at)),
+            );
+    }
+    out.push_str(&html::para(
+        "hint",
+        "",
+        &if r.dag {
+            format!("Jobs in the system at t = {}", format_time(at))
+        } else {
+            format!(
+                "Decision taken at t = {}, in force until the next event",
+                format_time(at)
+            )
+        },
+    ));
+    out.push_str("<div class=\"table-scroll\"><table class=\"metrics step-table\"><thead><tr><th>job</th><th>state</th><th>what the policy compares</th></tr></thead><tbody>");
+    for row in rows.iter().take(MAX_STEP_ROWS) {
+        let _ = write!(
+            out,
+            "<tr data-testid=\"step-row\"{}><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td><td>{}</td><td>{}</td></tr>",
+            if row.running { " class=\"running\"" } else { "" },
+            palette::hex(palette::task_color(row.job)),
+            escape(&row.label),
+            escape(&row.status),
+            escape(&row.key)
+        );
+    }
+    out.push_str("</tbody></table></div>");
+    if rows.len() > MAX_STEP_ROWS {
+        out.push_str(&html::para(
+            "hint",
+            "",
+            &format!("… and {} more jobs", rows.len() - MAX_STEP_ROWS),
+        ));
+    }
+    out
+}
+
 /// Times where something happens (arrivals, completions, decisions), for stepping.
 pub fn event_times(r: &StreamsResult) -> Vec<f64> {
     let mut v: Vec<f64> = r.arrivals.clone();
