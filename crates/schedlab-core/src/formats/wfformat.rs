@@ -176,11 +176,17 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
         });
     }
 
-    let known: HashSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+    // Tasks by id: their position in the file (one map type for every lookup by id keeps
+    // the WebAssembly bundle to a few hash-map instantiations).
+    let pos: HashMap<&str, usize> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
     let mut edge_set: BTreeMap<(String, String), ()> = BTreeMap::new();
     for t in &tasks {
         for p in &t.parents {
-            if !known.contains(p.as_str()) {
+            if !pos.contains_key(p.as_str()) {
                 return Err(err(
                     file,
                     format!("task '{}' has unknown parent '{p}'", t.id),
@@ -189,7 +195,7 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
             edge_set.insert((p.clone(), t.id.clone()), ());
         }
         for c in &t.children {
-            if !known.contains(c.as_str()) {
+            if !pos.contains_key(c.as_str()) {
                 return Err(err(
                     file,
                     format!("task '{}' has unknown child '{c}'", t.id),
@@ -198,14 +204,8 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
             edge_set.insert((t.id.clone(), c.clone()), ());
         }
     }
-    let by_id: HashMap<&str, &WfTask> = tasks.iter().map(|t| (t.id.as_str(), t)).collect();
     let mut edges = Vec::with_capacity(edge_set.len());
     // Keep the file's task order for edges: sort by (parent position, child position).
-    let pos: HashMap<&str, usize> = tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
     let mut pairs: Vec<(String, String)> = edge_set.into_keys().collect();
     crate::util::sort_dyn(&mut pairs, &|x, y| {
         (pos[x.0.as_str()], pos[x.1.as_str()]).cmp(&(pos[y.0.as_str()], pos[y.1.as_str()]))
@@ -214,28 +214,26 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
     // walks the smaller side, so a task with 100,000 files and 1,000 children costs
     // 100,000 + 1,000 × (the children's files), not their product. Matches are summed in
     // the child's input order, as always.
-    let out_sets: HashMap<&str, HashSet<&str>> = tasks
+    let out_sets: Vec<HashSet<&str>> = tasks
+        .iter()
+        .map(|t| t.outputs.iter().map(String::as_str).collect())
+        .collect();
+    let in_maps: Vec<HashMap<&str, Vec<usize>>> = tasks
         .iter()
         .map(|t| {
-            (
-                t.id.as_str(),
-                t.outputs.iter().map(String::as_str).collect(),
-            )
+            let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (k, f) in t.inputs.iter().enumerate() {
+                m.entry(f.as_str()).or_default().push(k);
+            }
+            m
         })
         .collect();
-    let mut in_maps: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
-    for t in &tasks {
-        let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (k, f) in t.inputs.iter().enumerate() {
-            m.entry(f.as_str()).or_default().push(k);
-        }
-        in_maps.insert(t.id.as_str(), m);
-    }
     let mut hits: Vec<usize> = Vec::new();
     let mut work = 0usize;
     for (a, b) in pairs {
-        let outs = &out_sets[a.as_str()];
-        let child = by_id[b.as_str()];
+        let (pa, pb) = (pos[a.as_str()], pos[b.as_str()]);
+        let outs = &out_sets[pa];
+        let child = &tasks[pb];
         hits.clear();
         work += child.inputs.len().min(outs.len());
         if work > MAX_FILE_MATCHES {
@@ -249,7 +247,7 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
                 (0..child.inputs.len()).filter(|&k| outs.contains(child.inputs[k].as_str())),
             );
         } else {
-            let ins = &in_maps[b.as_str()];
+            let ins = &in_maps[pb];
             for f in outs {
                 if let Some(ks) = ins.get(f) {
                     hits.extend_from_slice(ks);
