@@ -1,15 +1,15 @@
 //! [`ExplainBox`]: the frame of every lab's explain panel. A toggle button, and when open a
 //! body of HTML text (`schedlab_app::kit::html`) whose buttons carry `data-step`,
 //! `data-sort`, `data-col`, `data-at`, `data-task`, `data-proc`,
-//! `data-undo`, `data-reset` or `data-hint`; one delegated click handler hands (action, value)
+//! `data-undo`, `data-reset`, `data-hint`, `data-csv` or `data-use`; one delegated click handler hands (action, value)
 //! to the lab and puts the keyboard focus back on the same button after the body redraws.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The actions a panel's buttons may carry.
-const ACTIONS: [&str; 9] = [
-    "step", "sort", "col", "at", "task", "proc", "undo", "reset", "hint",
+const ACTIONS: [&str; 11] = [
+    "step", "sort", "col", "at", "task", "proc", "undo", "reset", "hint", "csv", "use",
 ];
 
 #[component]

@@ -87,3 +87,35 @@ test('on a phone no table is wider than the viewport', async () => {
     await page.close();
   }
 });
+
+test('the textbook table typed in gives the textbook waiting and turnaround times per job', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'lab-streams').click();
+  await byTestId(page, 'streams-row-1').waitFor();
+  await byTestId(page, 'streams-typed-toggle').click();
+  await byTestId(page, 'streams-jobs-text').fill('Process,Arrival,Burst\nP1,0,8\nP2,1,4\nP3,2,9\nP4,3,5');
+  await byTestId(page, 'streams-jobs-use').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=streams-trace]')?.textContent.includes('4 arrivals'));
+  await byTestId(page, 'streams-per-job-toggle').click();
+  await byTestId(page, 'jobs-table').waitFor();
+  const col = async (id) => {
+    const out = [];
+    for (let i = 0; i < 5; i++) out.push(await byTestId(page, `${id}-${i}`).textContent());
+    return out;
+  };
+  // SRPT (shortest remaining time first): waiting 9, 0, 15, 2 (mean 6.5), turnaround mean 13.
+  await page.waitForFunction(() => document.querySelector('[data-testid=job-waiting-0]')?.textContent === '9');
+  assert.deepEqual(await col('job-waiting'), ['9', '0', '15', '2', '6.5']);
+  assert.deepEqual(await col('job-turnaround'), ['17', '4', '24', '7', '13']);
+  assert.match(await byTestId(page, 'job-row-0').textContent(), /^P1/);
+  // FCFS: waiting 0, 7, 10, 18 (mean 8.75).
+  await byTestId(page, 'jobs-policy-1').click();
+  assert.deepEqual(await col('job-waiting'), ['0', '7', '10', '18', '8.75']);
+  // A bad line is refused with its line number; the jobs stay.
+  await byTestId(page, 'streams-jobs-text').fill('P1,0,8\nP2,one,4');
+  await byTestId(page, 'streams-jobs-use').click();
+  assert.match(await byTestId(page, 'error-banner').textContent(), /typed jobs:2: /);
+  assert.match(await byTestId(page, 'streams-trace').textContent(), /4 arrivals/);
+  await shot(page, 'streams-per-job');
+  assert.deepEqual(page.errors, []);
+});

@@ -102,6 +102,7 @@ fn a_trace_with_fewer_sizes_than_arrivals_is_refused_by_every_generator() {
     let bad = Trace {
         arrivals: vec![0.0, 1.0],
         sizes: Some(vec![1.0, -2.0]),
+        names: None,
     };
     assert_eq!(
         err(generate(&trace_spec(bad, Mix::Single { mean_size: 1.0 }))),
@@ -110,12 +111,14 @@ fn a_trace_with_fewer_sizes_than_arrivals_is_refused_by_every_generator() {
     let unsorted = Trace {
         arrivals: vec![0.0, 2.0, 1.0],
         sizes: None,
+        names: None,
     };
     assert!(err(unsorted.validate()).contains("arrival 2 (1)"));
     // A sound trace with sizes still replays them.
     let good = Trace {
         arrivals: vec![0.0, 1.0, 2.0],
         sizes: Some(vec![3.0, 1.0, 2.0]),
+        names: None,
     };
     let s = generate(&trace_spec(good, Mix::Single { mean_size: 1.0 })).unwrap();
     assert_eq!(

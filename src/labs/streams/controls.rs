@@ -10,7 +10,7 @@ use schedlab_app::state::MAX_COMPARE;
 use schedlab_core::stream::{trace, Info};
 
 use crate::components::fields::{num, num_field, range_field, seed_field, NumField};
-use crate::components::{series_testid, FileUpload};
+use crate::components::{series_testid, ExplainBox, FileUpload};
 use crate::ctx::Ctx;
 
 /// Applies a settings change as one undoable edit; a refusal shows in the banner.
@@ -26,6 +26,30 @@ fn set_with(ctx: Ctx, f: impl FnOnce(&mut StreamsSettings) + 'static) {
             Ok(())
         })
     });
+}
+
+/// The "Type jobs" box: a text area and its button (HTML text in an [`ExplainBox`]).
+const TYPED_JOBS: &str = "<textarea data-testid=\"streams-jobs-text\" aria-label=\"Jobs, one per line: name, arrival, burst\" rows=\"5\" placeholder=\"P1,0,8&#10;P2,1,4&#10;P3,2,9\"></textarea><button data-testid=\"streams-jobs-use\" data-use=\"0\">Use these jobs</button>";
+
+/// Takes a typed job table (`name,arrival,burst` per line, or `arrival,burst`): single
+/// tasks with those arrivals and bursts, carried in the link.
+fn load_typed(ctx: Ctx, text: &str) {
+    match trace::parse("typed jobs", text) {
+        Ok(t) if t.sizes.is_none() => ctx.banner.set(Some(
+            "typed jobs: give each job a burst (name,arrival,burst)".into(),
+        )),
+        Ok(t) => {
+            let n = t.arrivals.len();
+            set_with(ctx, move |s| {
+                s.mix = JobMix::Single;
+                streams::use_trace(s, t);
+            });
+            ctx.notice.set(Some(format!("{n} typed jobs")));
+        }
+        Err(e) => ctx
+            .banner
+            .set(Some(format!("Could not read the jobs: {e}"))),
+    }
 }
 
 /// Takes the arrivals of an uploaded trace (CSV or JSON lines).
@@ -47,6 +71,7 @@ fn load_trace(ctx: Ctx, files: Vec<(String, String)>) {
 #[component]
 pub fn StreamsControls() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let typed_open = RwSignal::new(false);
     let settings = Memo::new(move |_| ctx.editor.with(|e| e.state.streams.clone()));
     let s = move || settings.get();
     let mixes = [
@@ -126,6 +151,13 @@ pub fn StreamsControls() -> impl IntoView {
                     <FileUpload label="Trace…" title="CSV arrival[,size] or JSON lines with timestamp (a Mooncake trace works)"
                         aria="Upload an arrival trace" testid="streams-trace-input" on_files=Callback::new(move |f| load_trace(ctx, f))/>
                 </div>
+                <ExplainBox testid="streams-typed" title="Type jobs" open=typed_open body=Signal::stored(TYPED_JOBS.to_string())
+                    on_action=Callback::new(move |(a, _): (&'static str, usize)| if a == "use" {
+                        let text = document().query_selector("[data-testid=streams-jobs-text]").ok().flatten()
+                            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlTextAreaElement>(e).ok())
+                            .map(|t| t.value()).unwrap_or_default();
+                        load_typed(ctx, &text);
+                    })/>
                 <Show when=move || !is_dag()>
                     {num_field(NumField { label: "Mean size", aria: "Mean job size", testid: None, title: None, min: "0.01", max: None, step: "0.5" },
                             Signal::derive(move || s().mean_size.to_string()),

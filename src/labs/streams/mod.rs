@@ -16,7 +16,9 @@ use crate::components::RunProgress;
 use crate::ctx::Ctx;
 use controls::StreamsControls;
 use run::start_run;
-use view::{StepThrough, StreamsCharts, StreamsGantt, StreamsMetrics, StreamsTransport};
+use view::{
+    StepThrough, StreamsCharts, StreamsGantt, StreamsJobs, StreamsMetrics, StreamsTransport,
+};
 
 /// The whole lab.
 #[component]
@@ -47,6 +49,7 @@ pub fn StreamsLab() -> impl IntoView {
                     on_stop=Callback::new(move |_| run::stop_run(ctx, generation))/>
                 {move || (0..columns()).map(|i| view! { <StreamsGantt column=i/> }).collect_view()}
                 <StreamsMetrics/>
+                <StreamsJobs/>
                 {move || dag_mix.get().then(|| view! { <train::TrainPanel/> })}
                 <StepThrough/>
                 <StreamsCharts/>

@@ -132,6 +132,33 @@ pub fn StepThrough() -> impl IntoView {
     view! { <ExplainBox testid="step-through" title="Why this choice" open=open body=body on_action=on_action/> }
 }
 
+/// Per job: start, response, completion, turnaround and waiting for any compared policy,
+/// with their means, and the CSV (`streams::jobs_html` in the shared [`ExplainBox`]).
+#[component]
+pub fn StreamsJobs() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let column = RwSignal::new(0usize);
+    let open = RwSignal::new(false);
+    let body = Signal::derive(move || {
+        let c = column.get();
+        ctx.streams.with(|r| {
+            r.as_ref()
+                .map(|r| streams::jobs_html(r, c))
+                .unwrap_or_default()
+        })
+    });
+    let on_action = Callback::new(move |(action, v): (&'static str, usize)| match action {
+        "col" => column.set(v),
+        "csv" => ctx.streams.with_untracked(|r| {
+            if let Some(r) = r {
+                crate::browser::download("jobs.csv", "text/csv", &streams::jobs_table(r, v).csv());
+            }
+        }),
+        _ => {}
+    });
+    view! { <ExplainBox testid="streams-per-job" title="Per job" open=open body=body on_action=on_action/> }
+}
+
 /// The metrics table (the kit's table model of the result), a row per policy with its
 /// series colour.
 fn metric_rows(r: &StreamsResult) -> (Vec<Header>, Vec<Row>) {

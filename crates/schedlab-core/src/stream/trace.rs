@@ -4,10 +4,12 @@
 //! - JSON lines, one object per job with `arrival` or `timestamp` (a Mooncake trace's
 //!   `timestamp`, in ms, works as is) and an optional `size`;
 //! - CSV or whitespace-separated columns `arrival[,size]`, with an optional header line and
-//!   `#` comments.
+//!   `#` comments; or a classroom job table `name,arrival,burst` (`P1,0,8`), the same with
+//!   a name first.
 //!
-//! Arrivals are sorted (stably) and shifted so the first is at 0. Every line is checked:
-//! a bad one is reported with its line number.
+//! Arrivals are sorted (stably) and shifted so the first is at 0, except in a named job
+//! table, whose times stay as typed (a teacher's P1 arriving at 2 completes when her table
+//! says). Every line is checked: a bad one is reported with its line number.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +26,13 @@ pub struct Trace {
     /// Sizes per arrival (in the same order), if the trace gives them for every line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sizes: Option<Vec<f64>>,
+    /// The jobs' names (a classroom table's `P1`, `P2`, …), in the same order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub names: Option<Vec<String>>,
 }
+
+/// Characters a job name may have.
+pub const MAX_NAME_CHARS: usize = 32;
 
 impl Trace {
     /// Checks a trace however it was made (parsed, decoded from a link, built in code):
@@ -75,6 +83,24 @@ impl Trace {
                 )));
             }
         }
+        if let Some(names) = &self.names {
+            if names.len() != self.arrivals.len() {
+                return Err(Error::invalid(format!(
+                    "trace: {} arrivals but {} names",
+                    self.arrivals.len(),
+                    names.len()
+                )));
+            }
+            if let Some((i, n)) = names.iter().enumerate().find(|(_, n)| {
+                n.is_empty()
+                    || n.chars().count() > MAX_NAME_CHARS
+                    || n.chars().any(char::is_control)
+            }) {
+                return Err(Error::invalid(format!(
+                    "trace: job name {i} ({n:?}) must have 1 to {MAX_NAME_CHARS} printable characters"
+                )));
+            }
+        }
         Ok(())
     }
 }
@@ -86,6 +112,7 @@ fn bad(name: &str, line: usize, msg: impl std::fmt::Display) -> Error {
 /// Parses a trace file's text (`name` is used in error messages).
 pub fn parse(name: &str, text: &str) -> Result<Trace> {
     let mut rows: Vec<(f64, Option<f64>)> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     let first = text
         .lines()
         .map(str::trim)
@@ -127,6 +154,32 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
                 .filter(|c| !c.is_empty())
                 .collect();
             let parse = crate::util::parse_f64;
+            // A classroom row: a name, then the arrival (and burst).
+            let named = cols.len() >= 2 && parse(cols[0]).is_none() && parse(cols[1]).is_some();
+            if named == names.is_empty() && !rows.is_empty() {
+                return Err(bad(
+                    name,
+                    ln,
+                    "mixes rows with and without a job name: give every row a name or none",
+                ));
+            }
+            let cols: &[&str] = if named {
+                let n = cols[0];
+                if n.chars().count() > MAX_NAME_CHARS {
+                    return Err(bad(
+                        name,
+                        ln,
+                        format!("the job name is longer than {MAX_NAME_CHARS} characters"),
+                    ));
+                }
+                if names.iter().any(|x| x == n) {
+                    return Err(bad(name, ln, format!("the job name '{n}' is used twice")));
+                }
+                names.push(n.to_string());
+                &cols[1..]
+            } else {
+                &cols
+            };
             match (cols.first().and_then(|c| parse(c)), cols.len()) {
                 (None, _) if !header_seen && rows.is_empty() => {
                     header_seen = true;
@@ -170,22 +223,53 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
     if rows.is_empty() {
         return Err(bad(name, 1, "the trace has no arrivals"));
     }
-    crate::util::sort_dyn(&mut rows, &|a, b| a.0.total_cmp(&b.0));
-    let t0 = rows[0].0;
+    // In arrival order, stably (through the one shared sort of positions).
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    crate::util::sort_positions(&mut order, &|a, b| rows[a].0.total_cmp(&rows[b].0));
+    let t0 = if names.is_empty() {
+        rows[order[0]].0
+    } else {
+        0.0
+    };
     let sizes = if rows.iter().all(|r| r.1.is_some()) {
-        Some(rows.iter().map(|r| r.1.unwrap_or(0.0)).collect())
+        Some(order.iter().map(|&i| rows[i].1.unwrap_or(0.0)).collect())
     } else {
         None
     };
     Ok(Trace {
-        arrivals: rows.iter().map(|r| r.0 - t0).collect(),
+        arrivals: order.iter().map(|&i| rows[i].0 - t0).collect(),
         sizes,
+        names: (!names.is_empty()).then(|| order.iter().map(|&i| names[i].clone()).collect()),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_classroom_table_keeps_its_names_and_times() {
+        let t = parse("typed", "Process,Arrival,Burst\nP1,2,8\nP2 1 4\nP3;5;9\n").unwrap();
+        assert_eq!(t.arrivals, vec![1.0, 2.0, 5.0], "sorted, not shifted");
+        assert_eq!(t.sizes, Some(vec![4.0, 8.0, 9.0]));
+        assert_eq!(
+            t.names.as_deref(),
+            Some(&["P2".to_string(), "P1".into(), "P3".into()][..])
+        );
+        t.validate().unwrap();
+        let err = |text: &str| parse("typed", text).unwrap_err().to_string();
+        assert!(
+            err("P1,0,8\n3,4\n").contains("typed:2: mixes rows"),
+            "{}",
+            err("P1,0,8\n3,4\n")
+        );
+        assert!(err("P1,0,8\nP1,3,4\n").contains("'P1' is used twice"));
+        assert!(err("P1,0,x\n").contains("'x' is not a size"));
+        assert!(err(&format!("{},0,1\n", "P".repeat(40))).contains("longer than 32"));
+        let mut bad_names = t.clone();
+        bad_names.names = Some(vec!["a".into()]);
+        assert!(bad_names.validate().is_err());
+    }
 
     #[test]
     fn csv_with_header_and_sizes() {

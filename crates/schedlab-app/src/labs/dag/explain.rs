@@ -36,15 +36,13 @@ pub fn formula(scheduler: &str) -> Option<&'static str> {
              processor where it finishes earliest (in an idle gap if one fits)."
         }
         "cpop" => {
-            "priority = rank_u + rank_d, rank_d(i) = max over predecessors j of (rank_d(j) + w̄(j) + \
-             c̄(j,i)). The tasks whose priority equals the entry task's form the critical path, all \
-             placed on the one processor that runs the path fastest; the others where they finish \
+            "priority = rank_u + rank_d. Tasks with the entry task's priority form the critical \
+             path, all on the processor that runs it fastest; the others go where they finish \
              earliest."
         }
         "peft" => {
-            "OCT(i,p) = max over successors j of min over processors q of (OCT(j,q) + w(j,q) + \
-             c̄(i,j) if q ≠ p); rank_oct(i) = mean of OCT(i,·). Tasks go by decreasing rank_oct; \
-             each to the processor minimising EFT(i,p) + OCT(i,p)."
+            "OCT(i,p) = max over successors j of min over q of (OCT(j,q) + w(j,q) + c̄(i,j) if \
+             q ≠ p); rank_oct = mean OCT. Each task goes where EFT + OCT is least."
         }
         _ => return None,
     })

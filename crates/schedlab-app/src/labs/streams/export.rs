@@ -3,7 +3,7 @@
 use schedlab_core::stream::lab::{Input, StreamsSettings};
 
 use super::run::StreamsResult;
-use crate::kit::table::{Column, Screen, Table};
+use crate::kit::table::{Cell, Column, Screen, Table};
 
 /// The metrics table: a row per policy, the screen's columns rounded (with the test ids the
 /// page's cells carry), every metric exact in the CSV. Flow times read mean, percentiles up,
@@ -52,6 +52,119 @@ pub fn metrics_table(r: &StreamsResult) -> Table {
 }
 
 /// The metrics table as CSV (one row per policy).
+/// Per job under policy `column` (job streams): arrival, size, first start, response
+/// (first start − arrival), completion, turnaround (completion − arrival) and waiting
+/// (turnaround − the time it ran), then a row of their means: the classroom table. DAG
+/// jobs give completion and turnaround only (their tasks start on several processors).
+pub fn jobs_table(r: &StreamsResult, column: usize) -> Table {
+    let mut t = Table::new(vec![
+        Column::new("job", "job", "", Screen::Short),
+        Column::new("arrival", "arrival", "", Screen::Short),
+        Column::new("size", "size", "", Screen::Short),
+        Column::new("start", "start", "", Screen::Short).id("job-start"),
+        Column::new("response", "response", "", Screen::Short).id("job-response"),
+        Column::new("completion", "completion", "", Screen::Short).id("job-completion"),
+        Column::new("turnaround", "turnaround", "", Screen::Short).id("job-turnaround"),
+        Column::new("waiting", "waiting", "", Screen::Short).id("job-waiting"),
+    ]);
+    let Some(c) = r.columns.get(column) else {
+        return t;
+    };
+    let n = r.arrivals.len().min(c.completion.len());
+    let mut first = vec![f64::INFINITY; n];
+    let mut ran = vec![0.0f64; n];
+    if !r.dag {
+        for s in &c.segments {
+            if s.job < n {
+                first[s.job] = first[s.job].min(s.start);
+                ran[s.job] += s.end - s.start;
+            }
+        }
+    }
+    let mut sums = [0.0f64; 5];
+    for j in 0..n {
+        let turnaround = c.completion[j] - r.arrivals[j];
+        let (start, response, waiting) = if r.dag {
+            (None, None, None)
+        } else {
+            (
+                Some(first[j]),
+                Some(first[j] - r.arrivals[j]),
+                Some(turnaround - ran[j]),
+            )
+        };
+        for (k, v) in [
+            start,
+            response,
+            Some(c.completion[j]),
+            Some(turnaround),
+            waiting,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            sums[k] += v.unwrap_or(0.0);
+        }
+        t.push(vec![
+            r.job_labels[j].as_str().into(),
+            r.arrivals[j].into(),
+            r.sizes[j].into(),
+            start.into(),
+            response.into(),
+            c.completion[j].into(),
+            turnaround.into(),
+            waiting.into(),
+        ]);
+    }
+    if n > 0 {
+        let mean = |k: usize| sums[k] / n as f64;
+        t.push(vec![
+            "mean".into(),
+            Cell::Missing,
+            Cell::Missing,
+            (!r.dag).then(|| mean(0)).into(),
+            (!r.dag).then(|| mean(1)).into(),
+            mean(2).into(),
+            mean(3).into(),
+            (!r.dag).then(|| mean(4)).into(),
+        ]);
+    }
+    t
+}
+
+/// The per-job panel's body as HTML: a button per compared policy (`data-col`), the table
+/// of [`jobs_table`] (its first 200 jobs on screen) and a CSV button (`data-csv`).
+pub fn jobs_html(r: &StreamsResult, column: usize) -> String {
+    use crate::kit::html;
+    let column = column.min(r.columns.len().saturating_sub(1));
+    let mut out = String::from("<div class=\"stepper\">");
+    for (i, c) in r.columns.iter().enumerate() {
+        out.push_str(&html::choice(
+            &format!("jobs-policy-{i}"),
+            "col",
+            i,
+            i == column,
+            &c.policy,
+        ));
+    }
+    out.push_str(&html::button("jobs-csv", "csv", column, false, "CSV"));
+    out.push_str("</div>");
+    out.push_str(&html::para(
+        "hint",
+        "",
+        "response = first start − arrival · turnaround = completion − arrival · waiting = turnaround − time run; the last row is the mean.",
+    ));
+    out + &html::table(
+        &jobs_table(r, column),
+        html::Marks {
+            testid: "jobs-table",
+            row_id: "job-row",
+            max_rows: 201,
+            ..html::Marks::default()
+        },
+    )
+}
+
 pub fn metrics_csv(r: &StreamsResult) -> String {
     metrics_table(r).csv()
 }

@@ -15,7 +15,7 @@ pub use crate::limits::{MAX_RECORDED_JOBS, MAX_UI_DAG_JOBS, MAX_UI_JOBS};
 pub use draw::{
     draw_gantt, draw_learning_curve, draw_queue, gantt_height, geometry, MAX_DRAWN_SEGMENTS,
 };
-pub use export::{jobs_json, metrics_csv, metrics_table};
+pub use export::{jobs_html, jobs_json, jobs_table, metrics_csv, metrics_table};
 pub use rules::{add_policy, job_cap, set_mix, use_learned, use_trace};
 pub use run::{run_all, run_all as run, Column, Runner, StreamsResult};
 pub use schedlab_core::stream::lab::{policy_entries, Input, JobMix, StreamsSettings};

@@ -49,7 +49,7 @@ pub struct StreamsResult {
 /// Runs the settings' policies a few events at a time (the engine's
 /// [`lab::Runner`] behind the page's own bounds), then lays the result out for drawing.
 #[derive(Debug, Clone)]
-pub struct Runner(lab::Runner);
+pub struct Runner(lab::Runner, Option<Vec<String>>);
 
 /// Marks where a job leaves a machine unfinished and does not go on right there.
 fn preemption_marks(segments: &[Segment], completion: &[f64]) -> Vec<(usize, f64)> {
@@ -116,8 +116,14 @@ impl Runner {
     pub fn new(settings: &StreamsSettings) -> Result<Runner, String> {
         crate::limits::check_streams(settings)?;
         let record = settings.jobs <= MAX_RECORDED_JOBS;
+        // A typed job table's names label its jobs (job streams replay the trace in order).
+        let names = settings
+            .trace
+            .as_ref()
+            .and_then(|t| t.names.clone())
+            .filter(|_| !settings.mix.is_dag());
         lab::Runner::new(settings, record)
-            .map(Runner)
+            .map(|r| Runner(r, names))
             .map_err(|e| e.to_string())
     }
 
@@ -133,6 +139,7 @@ impl Runner {
 
     /// The finished result (call after [`Runner::advance`] returned true).
     pub fn result(self) -> StreamsResult {
+        let names = self.1;
         let (input, runs) = self.0.finish();
         let columns: Vec<Column> = runs.into_iter().map(column).collect();
         let t_max = columns
@@ -151,7 +158,14 @@ impl Runner {
                     .collect(),
                 arrivals: s.jobs.iter().map(|j| j.arrival).collect(),
                 sizes: s.jobs.iter().map(|j| j.size()).collect(),
-                job_labels: (0..s.jobs.len()).map(|j| format!("J{}", j + 1)).collect(),
+                job_labels: (0..s.jobs.len())
+                    .map(|j| {
+                        names
+                            .as_ref()
+                            .and_then(|n| n.get(j).cloned())
+                            .unwrap_or_else(|| format!("J{}", j + 1))
+                    })
+                    .collect(),
                 columns,
                 t_max,
                 dag: false,

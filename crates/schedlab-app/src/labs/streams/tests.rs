@@ -42,6 +42,42 @@ mod flow {
         assert!(full.contains("J1"));
     }
 
+    /// The textbook SRTF example (Silberschatz et al., "Operating System Concepts", §5.3):
+    /// P1 0 8, P2 1 4, P3 2 9, P4 3 5, typed as a classroom table.
+    fn textbook(policies: &[&str]) -> StreamsResult {
+        let t = schedlab_core::stream::trace::parse("typed", "P1,0,8\nP2,1,4\nP3,2,9\nP4,3,5\n")
+            .unwrap();
+        let mut s = StreamsSettings {
+            machines: 1,
+            policies: policies.iter().map(|p| p.to_string()).collect(),
+            ..StreamsSettings::default()
+        };
+        use_trace(&mut s, t);
+        run_all(&s).unwrap()
+    }
+
+    #[test]
+    fn a_typed_table_gives_the_textbook_waiting_and_turnaround_times() {
+        let r = textbook(&["srpt", "fcfs", "rr:4"]);
+        assert_eq!(r.job_labels, ["P1", "P2", "P3", "P4"]);
+        let column = |k: usize, key: &str| -> Vec<String> {
+            let t = jobs_table(&r, k);
+            let at = t.screen_headers().iter().position(|h| h == key).unwrap();
+            t.screen_rows().iter().map(|row| row[at].clone()).collect()
+        };
+        // SRTF: waiting 9, 0, 15, 2 (mean 6.5); turnaround 17, 4, 24, 7 (mean 13).
+        assert_eq!(column(0, "waiting"), ["9", "0", "15", "2", "6.5"]);
+        assert_eq!(column(0, "turnaround"), ["17", "4", "24", "7", "13"]);
+        assert_eq!(column(0, "response"), ["0", "0", "15", "2", "4.25"]);
+        // FCFS: waiting 0, 7, 10, 18 (mean 8.75).
+        assert_eq!(column(1, "waiting"), ["0", "7", "10", "18", "8.75"]);
+        assert_eq!(column(1, "completion"), ["8", "12", "21", "26", "16.75"]);
+        // RR, q = 4: P1 0-4, P2 4-8, P3 8-12, P4 12-16, P1 16-20, P3 20-24, P4 24-25, P3 25-26.
+        assert_eq!(column(2, "completion"), ["20", "8", "26", "25", "19.75"]);
+        let csv = jobs_table(&r, 0).csv();
+        assert!(csv.starts_with("job,arrival,size,start,response,completion,turnaround,waiting\nP1,0,8,0,0,17,17,9\n"), "{csv}");
+    }
+
     #[test]
     fn long_streams_draw_one_pixel_column_at_a_time() {
         let s = StreamsSettings {
