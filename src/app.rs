@@ -64,7 +64,8 @@ pub fn App() -> impl IntoView {
         streams_play: Play::new(0.0, 1.0),
         streams_progress: RwSignal::new(None),
         serving: RwSignal::new(None),
-        serving_play: Play::new(0.0, 1.0),
+        // At infinity: not placed yet, so the first run shows its end.
+        serving_play: Play::new(f64::INFINITY, 1.0),
         serving_progress: RwSignal::new(None),
         dag_progress: RwSignal::new(None),
         worker_died: RwSignal::new(None),

@@ -119,3 +119,21 @@ test('the textbook table typed in gives the textbook waiting and turnaround time
   await shot(page, 'streams-per-job');
   assert.deepEqual(page.errors, []);
 });
+
+test('after a trace upload the Serving playhead follows the run to its new end', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'lab-serving').click();
+  await byTestId(page, 'serving-row-1').waitFor();
+  const before = await byTestId(page, 'serving-playhead').textContent();
+  const file = new globalThis.URL('../../../shared/data/mooncake/synthetic_trace.jsonl', import.meta.url).pathname;
+  await byTestId(page, 'serving-trace-input').setInputFiles(file);
+  await page.waitForFunction((b) => {
+    const t = document.querySelector('[data-testid=serving-playhead]')?.textContent ?? '';
+    const m = t.match(/t = ([\d.]+) s \/ ([\d.]+) s/);
+    return t !== b && m && m[1] === m[2];
+  }, before, { timeout: 30000 });
+  const [, at, end] = (await byTestId(page, 'serving-playhead').textContent()).match(/t = ([\d.]+) s \/ ([\d.]+) s/);
+  assert.equal(at, end);
+  assert.ok(Number(end) > 100, `the trace's end, not the synthetic run's: ${end}`);
+  assert.deepEqual(page.errors, []);
+});

@@ -22,19 +22,18 @@ use explain::ServingExplain;
 use schedlab_app::jobs::{Job, Outcome};
 use view::{ServingCharts, ServingGantt, ServingMetrics, ServingTransport};
 
-/// What a finished run does on screen: the result (keeping the playhead when only the
-/// scaling changed, as when an instance is added during playback), or the banner with
+/// What a finished run does on screen: the result (the playhead kept inside the run, as
+/// when an instance is added during playback, or following the end), or the banner with
 /// the last good result kept.
 fn finish(ctx: Ctx, t0: f64, r: Result<Outcome, Failure>) {
     ctx.serving_progress.set(None);
     match r {
         Ok(Outcome::Serving(r)) => {
             browser::record("servingRunMs", browser::now_ms() - t0);
-            let keep = ctx.serving_play.playhead.get_untracked();
             let r = Arc::new(r);
-            if !(keep > 0.0 && keep < r.t_max) {
-                ctx.serving_play.playhead.set(r.t_max);
-            }
+            // A playhead inside the last run stays (an instance added during playback); one
+            // at its end follows to the new end (a new trace, more requests).
+            ctx.serving_play.new_run(r.t_max);
             ctx.serving.set(Some(r));
         }
         Ok(_) => {}
