@@ -153,6 +153,21 @@ pub fn jobs(seed: u64) -> Stream {
     }
 }
 
+/// The problem as a file the labs read: the DAG exercises' scenario (schedlab JSON, for
+/// the DAG lab's Import… or `schedlab run --explain`), the job exercises' table
+/// (`P1,0,8` lines, for the Streams lab's Type jobs).
+pub fn problem_text(ex: &Exercise) -> String {
+    match ex.kind {
+        Kind::HeftMakespan | Kind::RankU | Kind::FirstProcessor => dag(ex.seed).to_json(),
+        Kind::FcfsWait | Kind::SrptWait | Kind::RrWait => jobs(ex.seed)
+            .jobs
+            .iter()
+            .enumerate()
+            .map(|(j, job)| format!("P{},{},{}\n", j + 1, short(job.arrival), short(job.size())))
+            .collect(),
+    }
+}
+
 /// The exercise, posed: its problem, question, answer and explanation.
 pub fn pose(ex: &Exercise) -> Result<Posed, String> {
     match ex.kind {
@@ -475,6 +490,31 @@ mod tests {
         assert!(check(&Answer::Number(1.0), "one")
             .unwrap_err()
             .contains("not a number"));
+    }
+
+    #[test]
+    fn the_problem_files_read_back_as_the_same_problem() {
+        for seed in 0..50 {
+            let text = problem_text(&Exercise {
+                kind: Kind::HeftMakespan,
+                seed,
+            });
+            assert_eq!(Scenario::from_json(&text).unwrap(), dag(seed));
+            let table = problem_text(&Exercise {
+                kind: Kind::FcfsWait,
+                seed,
+            });
+            let t = schedlab_core::stream::trace::parse("typed", &table).unwrap();
+            let s = jobs(seed);
+            assert_eq!(
+                t.arrivals,
+                s.jobs.iter().map(|j| j.arrival).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                t.sizes.unwrap(),
+                s.jobs.iter().map(|j| j.size()).collect::<Vec<_>>()
+            );
+        }
     }
 
     #[test]

@@ -136,6 +136,26 @@ pub enum Command {
     /// Run what a share link (or an exported state or scenario file) shows: the rows of
     /// `compare`, `stream` or `serve` for the lab on screen, with the page's numbers.
     Open(OpenArgs),
+    /// A seeded predict-then-reveal exercise: its problem (a scenario or a job table the
+    /// labs read) and question; `--answer` checks an answer, `--reveal` prints the answer.
+    Exercise(ExerciseArgs),
+}
+
+#[derive(Args)]
+pub struct ExerciseArgs {
+    /// heft_makespan, rank_u, first_processor, fcfs_wait, srpt_wait or rr_wait.
+    #[arg(long)]
+    pub kind: String,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// An answer to check (a number within 0.01, or a processor name).
+    #[arg(long)]
+    pub answer: Option<String>,
+    /// Print the expected answer too.
+    #[arg(long)]
+    pub reveal: bool,
+    #[command(flatten)]
+    pub out: FormatArgs,
 }
 
 #[derive(Args)]

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Command::Train(a) => cmd::train::exec(a),
         Command::Eval(a) => cmd::eval::exec(a),
         Command::Open(a) => cmd::open::exec(a),
+        Command::Exercise(a) => cmd::exercise::exec(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -170,6 +170,60 @@ fn serve_explain_says_why_each_request_went_where_it_did() {
 }
 
 #[test]
+fn exercise_poses_a_seeded_problem_checks_an_answer_and_reveals_it() {
+    let v = ok_json(&["exercise", "--kind", "fcfs_wait", "--seed", "3", "--reveal"]);
+    let table = v["problem"].as_str().unwrap();
+    assert_eq!(table.lines().count(), 5);
+    // FCFS by hand on the printed table: each job waits for the ones before it.
+    let (mut t, mut waited) = (0.0f64, 0.0);
+    for line in table.lines() {
+        let f: Vec<f64> = line
+            .split(',')
+            .skip(1)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        t = t.max(f[0]);
+        waited += t - f[0];
+        t += f[1];
+    }
+    let answer = v["answer"].as_f64().unwrap();
+    assert!((answer - waited / 5.0).abs() < 1e-9, "{answer}");
+    let right = ok_json(&[
+        "exercise",
+        "--kind",
+        "fcfs_wait",
+        "--seed",
+        "3",
+        "--answer",
+        &format!("{answer}"),
+    ]);
+    assert_eq!(right["right"], true);
+    assert!(right.get("answer").is_none(), "not revealed unless asked");
+    let wrong = ok_json(&[
+        "exercise",
+        "--kind",
+        "fcfs_wait",
+        "--seed",
+        "3",
+        "--answer",
+        "999",
+    ]);
+    assert_eq!(wrong["right"], false);
+    // The DAG exercises embed their scenario, which `run` reads.
+    let dag = ok_json(&[
+        "exercise",
+        "--kind",
+        "heft_makespan",
+        "--seed",
+        "7",
+        "--reveal",
+    ]);
+    assert_eq!(dag["problem"]["tasks"].as_array().unwrap().len(), 6);
+    assert!(fails(&["exercise", "--kind", "nope"]).contains("unknown exercise kind 'nope'"));
+    assert!(fails(&["exercise", "--kind", "rank_u", "--answer", "many"]).contains("not a number"));
+}
+
+#[test]
 fn noise_is_seeded_and_keeps_the_plan() {
     let args = [
         "run",

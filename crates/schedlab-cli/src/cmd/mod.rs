@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod eval;
+pub mod exercise;
 pub mod export;
 pub mod gen;
 pub mod import;
