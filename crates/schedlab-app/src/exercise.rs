@@ -77,7 +77,7 @@ pub struct Posed {
     pub explanation: String,
 }
 
-/// Numbers within this of the answer are right (answers have at most 2 decimals).
+/// Numbers within this of the answer are right (an answer rounded to 2 decimals is).
 pub const TOLERANCE: f64 = 0.01;
 
 /// A seeded 6-task DAG on 2 or 3 processors: integer costs 2–20, each task after the

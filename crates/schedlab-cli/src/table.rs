@@ -324,7 +324,7 @@ pub fn stream_decisions(
                 } else {
                     String::new()
                 };
-                format!("J{}{run}: {}", q.job, q.key)
+                format!("J{}{run}: {}", q.job + 1, q.key)
             })
             .collect();
         rows.push(vec![num(d.time), num(d.until), jobs.join("; ")]);

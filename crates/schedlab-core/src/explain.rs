@@ -84,7 +84,8 @@ pub struct Decision {
     /// Why there ("earliest finish time", "critical-path processor", …).
     pub rule: &'static str,
     /// The completion-time matrix the rule compared (MinMin, MaxMin, Sufferage): a row per
-    /// ready task, the first [`MAX_READY_RECORDED`] and the chosen one; empty for the others.
+    /// ready task, the first [`MAX_READY_RECORDED`] and the chosen one; empty for the other
+    /// schedulers (ETF included).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub scores: Vec<Score>,
 }

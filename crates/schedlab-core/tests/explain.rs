@@ -175,9 +175,9 @@ fn the_mapping_heuristics_record_the_completion_time_matrix_they_compared() {
             }
         }
     }
-    // The list schedulers keep no matrix.
-    let (_, heft) = sched::build("heft", &Options::new())
-        .unwrap()
-        .explain(&p, 0);
-    assert!(heft.decisions.iter().all(|d| d.scores.is_empty()));
+    // The list schedulers keep no matrix, nor ETF (it picks by earliest start).
+    for id in ["heft", "etf"] {
+        let (_, why) = sched::build(id, &Options::new()).unwrap().explain(&p, 0);
+        assert!(why.decisions.iter().all(|d| d.scores.is_empty()), "{id}");
+    }
 }

@@ -797,3 +797,24 @@ fn scaling_remap_work_is_bounded_up_front() {
         .iter()
         .any(|s| s.prefixes_remapped.unwrap_or(0) > 0));
 }
+
+#[test]
+fn explaining_a_stream_is_bounded_in_the_rows_it_keeps() {
+    use schedlab_core::stream::lab::{run_explained, StreamsSettings};
+    // 2,000 jobs at once under round robin: every quantum records every job in the system.
+    let s = StreamsSettings {
+        jobs: 2000,
+        machines: 1,
+        policies: vec!["rr:1".into()],
+        trace: Some(Trace {
+            arrivals: vec![0.0; 2000],
+            sizes: Some(vec![2.0; 2000]),
+            names: None,
+        }),
+        ..StreamsSettings::default()
+    };
+    let e = run_explained(&s).unwrap_err().to_string();
+    assert!(e.contains("decision rows to record"), "{e}");
+    // The same stream without the records runs.
+    assert!(schedlab_core::stream::lab::run(&s).is_ok());
+}

@@ -32,7 +32,7 @@ impl Scheduler for Etf {
             "earliest start time (ties: higher static level)",
         );
         let sl = ranks::snap(&ranks::static_level(problem));
-        mapping::batch(b, |cands| {
+        mapping::batch(b, false, |cands| {
             let mut best = 0;
             for (i, c) in cands.iter().enumerate().skip(1) {
                 let b = &cands[best];

@@ -22,13 +22,19 @@ pub struct Candidate {
 
 /// Batch mode: repeatedly evaluates every ready task and lets `select` pick the one to
 /// place and the processor. Complexity O(n |ready| m + e m).
-pub fn batch(b: &mut Builder, select: impl FnMut(&[Candidate]) -> (usize, usize)) {
-    batch_dyn(b, &mut { select });
+/// `scores`: record the completion-time matrix `select` compares (MinMin, MaxMin,
+/// Sufferage; ETF picks by earliest start, so it records none).
+pub fn batch(b: &mut Builder, scores: bool, select: impl FnMut(&[Candidate]) -> (usize, usize)) {
+    batch_dyn(b, scores, &mut { select });
 }
 
 /// [`batch`] behind one instantiation: MinMin, MaxMin, Sufferage and ETF differ only in
 /// `select`, so the WebAssembly bundle keeps one copy of the loop, not four.
-fn batch_dyn(b: &mut Builder, select: &mut dyn FnMut(&[Candidate]) -> (usize, usize)) {
+fn batch_dyn(
+    b: &mut Builder,
+    scores: bool,
+    select: &mut dyn FnMut(&[Candidate]) -> (usize, usize),
+) {
     let problem: &Problem = b.problem;
     let n = problem.n_tasks();
     let m = problem.n_procs();
@@ -67,7 +73,7 @@ fn batch_dyn(b: &mut Builder, select: &mut dyn FnMut(&[Candidate]) -> (usize, us
         }
         let (i, p) = select(&cands);
         let t = cands[i].task;
-        if b.is_recording() {
+        if scores && b.is_recording() {
             let row = |b: &Builder, t: usize| Score {
                 task: t,
                 finish: (0..m)

@@ -26,7 +26,7 @@ impl Scheduler for MaxMin {
             None,
             "max-min: the ready task whose soonest finish is latest, where it finishes soonest",
         );
-        mapping::batch(b, |c| {
+        mapping::batch(b, true, |c| {
             let i = mapping::argmin(c, |c| -c.best.2);
             (i, c[i].best.0)
         })

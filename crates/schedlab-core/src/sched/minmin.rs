@@ -27,7 +27,7 @@ impl Scheduler for MinMin {
             None,
             "min-min: the ready task that can finish soonest, where it finishes soonest",
         );
-        mapping::batch(b, |c| {
+        mapping::batch(b, true, |c| {
             let i = mapping::argmin(c, |c| c.best.2);
             (i, c[i].best.0)
         })

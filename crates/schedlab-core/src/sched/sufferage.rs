@@ -28,7 +28,7 @@ impl Scheduler for Sufferage {
             None,
             "sufferage: the ready task that loses most without its best processor",
         );
-        mapping::batch(b, |c| {
+        mapping::batch(b, true, |c| {
             // A task with a single feasible processor suffers infinitely: it goes first.
             let i = mapping::argmin(c, |c| -(c.second_finish - c.best.2));
             (i, c[i].best.0)

@@ -336,6 +336,9 @@ pub struct Runner {
     current: Option<Sim>,
     reference: Option<f64>,
     record: bool,
+    /// Refuse a run whose records hit the bound (`stream --explain`); the page keeps the
+    /// prefix instead.
+    strict: bool,
 }
 
 impl Runner {
@@ -369,6 +372,7 @@ impl Runner {
             current: None,
             reference: None,
             record,
+            strict: false,
         })
     }
 
@@ -414,7 +418,15 @@ impl Runner {
                     let done = sim.run_for(stream, left)?;
                     left = left.saturating_sub((sim.events() - before).max(1));
                     if done {
-                        let run = self.current.take().expect("running").finish();
+                        let sim = self.current.take().expect("running");
+                        if self.strict && sim.recording_stopped() {
+                            return Err(Error::Limit {
+                                what: "decision rows to record (jobs in the system at each event)",
+                                found: super::sim::MAX_RECORDED_ROWS + 1,
+                                limit: super::sim::MAX_RECORDED_ROWS,
+                            });
+                        }
+                        let run = sim.finish();
                         let metrics = StreamMetrics::compute(stream, &run);
                         self.done.push(PolicyRun {
                             policy: id.clone(),
@@ -456,6 +468,7 @@ pub const MAX_RECORDED_JOBS: usize = 2_000;
 /// decisions are not recorded).
 pub fn run_explained(settings: &StreamsSettings) -> Result<Vec<PolicyRun>> {
     let mut r = Runner::new(settings, true)?;
+    r.strict = true;
     match r.input() {
         Input::Dag(_) => {
             return Err(Error::config(

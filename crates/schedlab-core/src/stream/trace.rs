@@ -9,7 +9,8 @@
 //!
 //! Arrivals are sorted (stably) and shifted so the first is at 0, except in a named job
 //! table, whose times stay as typed (a teacher's P1 arriving at 2 completes when her table
-//! says). Every line is checked: a bad one is reported with its line number.
+//! says). Names are labels: they need not be unique (no check that would grow with the
+//! square of a million-line file). Every line is checked: a bad one is reported with its line number.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +22,7 @@ pub const MAX_ENTRIES: usize = super::MAX_JOBS;
 /// A parsed trace.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
-    /// Arrival times, sorted, the first at 0.
+    /// Arrival times, sorted; the first at 0, except in a named table (times as typed).
     pub arrivals: Vec<f64>,
     /// Sizes per arrival (in the same order), if the trace gives them for every line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,9 +173,6 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
                         format!("the job name is longer than {MAX_NAME_CHARS} characters"),
                     ));
                 }
-                if names.iter().any(|x| x == n) {
-                    return Err(bad(name, ln, format!("the job name '{n}' is used twice")));
-                }
                 names.push(n.to_string());
                 &cols[1..]
             } else {
@@ -263,7 +261,6 @@ mod tests {
             "{}",
             err("P1,0,8\n3,4\n")
         );
-        assert!(err("P1,0,8\nP1,3,4\n").contains("'P1' is used twice"));
         assert!(err("P1,0,x\n").contains("'x' is not a size"));
         assert!(err(&format!("{},0,1\n", "P".repeat(40))).contains("longer than 32"));
         let mut bad_names = t.clone();

@@ -51,11 +51,13 @@ pub fn metrics_table(r: &StreamsResult) -> Table {
     t
 }
 
-/// The metrics table as CSV (one row per policy).
 /// Per job under policy `column` (job streams): arrival, size, first start, response
 /// (first start − arrival), completion, turnaround (completion − arrival) and waiting
-/// (turnaround − the time it ran), then a row of their means: the classroom table. DAG
-/// jobs give completion and turnaround only (their tasks start on several processors).
+/// (turnaround − the time it ran), then a row of their means: the classroom table. Start
+/// is the first time the job is on a machine in the drawn schedule: for policies that share
+/// a machine (PS, LAS ties) the drawing serialises the shares, so start and response are
+/// the drawing's; time spent switching in counts as run. DAG jobs give completion and
+/// turnaround only (their tasks start on several processors).
 pub fn jobs_table(r: &StreamsResult, column: usize) -> Table {
     let mut t = Table::new(vec![
         Column::new("job", "job", "", Screen::Short),
@@ -165,6 +167,7 @@ pub fn jobs_html(r: &StreamsResult, column: usize) -> String {
     )
 }
 
+/// The metrics table as CSV (one row per policy).
 pub fn metrics_csv(r: &StreamsResult) -> String {
     metrics_table(r).csv()
 }

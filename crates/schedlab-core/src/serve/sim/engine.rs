@@ -497,7 +497,8 @@ pub fn simulate(workload: &Workload, config: &ServeConfig, router: Router) -> Re
 
 /// [`simulate`] with a record of every routing decision, re-route and rebalancing move
 /// (the same run: recording reads the router's view, never changes it); refused when the
-/// records could pass [`MAX_ROUTE_RECORDS`] instances looked at.
+/// routing decisions alone could look at more than [`MAX_ROUTE_RECORDS`] instances (moves
+/// and re-routes add at most 8 two-instance records per arrival: memory stays linear).
 pub fn simulate_explained(
     workload: &Workload,
     config: &ServeConfig,

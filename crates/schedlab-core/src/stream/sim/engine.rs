@@ -60,6 +60,9 @@ pub struct QueueRow {
     pub key: String,
 }
 
+/// Job rows (one per job in the system at each decision) a recorded run keeps at most.
+pub const MAX_RECORDED_ROWS: usize = 2_000_000;
+
 /// The decision in force during an interval.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decision {
@@ -125,6 +128,9 @@ pub struct Sim {
     /// Scratch for the next `moving`.
     movers: Vec<usize>,
     record: bool,
+    /// Rows of the decisions kept so far, and whether recording stopped at the bound.
+    recorded_rows: usize,
+    recording_stopped: bool,
     decisions: Vec<Decision>,
 }
 
@@ -199,6 +205,8 @@ impl Sim {
             moving: Vec::new(),
             movers: Vec::new(),
             record: false,
+            recorded_rows: 0,
+            recording_stopped: false,
             decisions: Vec::new(),
         })
     }
@@ -380,7 +388,14 @@ impl Sim {
                 self.jobs
             )));
         }
+        // Recorded while the rows kept stay under [`MAX_RECORDED_ROWS`] (a round robin of
+        // 2,000 jobs at once would otherwise keep gigabytes); then recording stops.
+        if self.record && self.recorded_rows + self.active.len() > MAX_RECORDED_ROWS {
+            self.record = false;
+            self.recording_stopped = true;
+        }
         if self.record {
+            self.recorded_rows += self.active.len();
             self.decisions.push(Decision {
                 time: now,
                 until: now + dt,
@@ -501,6 +516,11 @@ impl Sim {
         self.scratch = Some(alloc);
         self.progress = progress;
         Ok(self.is_done())
+    }
+
+    /// Whether recording stopped at [`MAX_RECORDED_ROWS`] (the decisions are a prefix).
+    pub fn recording_stopped(&self) -> bool {
+        self.recording_stopped
     }
 
     /// The decisions recorded so far (see [`Sim::record_decisions`]).

@@ -8,5 +8,5 @@ mod engine;
 mod metrics;
 
 pub use check::check;
-pub use engine::{simulate, Decision, QueueRow, Segment, Sim, StreamRun};
+pub use engine::{simulate, Decision, QueueRow, Segment, Sim, StreamRun, MAX_RECORDED_ROWS};
 pub use metrics::{reference_flow, StreamMetrics};
