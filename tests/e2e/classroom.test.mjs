@@ -137,3 +137,19 @@ test('after a trace upload the Serving playhead follows the run to its new end',
   assert.ok(Number(end) > 100, `the trace's end, not the synthetic run's: ${end}`);
   assert.deepEqual(page.errors, []);
 });
+
+test('the whole conversation trace runs in the Serving lab', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'lab-serving').click();
+  await byTestId(page, 'serving-row-1').waitFor();
+  const file = new globalThis.URL('../../../shared/data/mooncake/conversation_trace.jsonl', import.meta.url).pathname;
+  await byTestId(page, 'serving-trace-input').setInputFiles(file);
+  await page.waitForFunction(() => /12031 requests/.test(document.querySelector('[data-testid=serving-trace]')?.textContent ?? ''), null, { timeout: 30000 });
+  // The run finishes in the worker and the playhead follows to the trace's end.
+  await page.waitForFunction(() => {
+    const m = (document.querySelector('[data-testid=serving-playhead]')?.textContent ?? '').match(/t = ([\d.]+) s \/ ([\d.]+) s/);
+    return m && m[1] === m[2] && Number(m[2]) > 900;
+  }, null, { timeout: 60000 });
+  assert.equal(await byTestId(page, 'error-banner').count(), 0);
+  assert.deepEqual(page.errors, []);
+});

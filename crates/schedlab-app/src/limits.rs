@@ -15,8 +15,10 @@ pub const MAX_UI_DAG_JOBS: usize = 2_000;
 /// Decisions are recorded for the step-through view up to this many jobs (the core's
 /// bound for `stream --explain`).
 pub use schedlab_core::stream::lab::MAX_RECORDED_JOBS;
-/// Requests the Serving lab keeps from an uploaded trace (its first ones).
-pub const MAX_UI_REQUESTS: usize = 10_000;
+/// Requests the Serving lab keeps from an uploaded trace (its first ones): the whole of
+/// every Mooncake trace in ../shared/data (the conversation trace has 12,031), run in the
+/// background worker, so the page's numbers are the CLI's.
+pub const MAX_UI_REQUESTS: usize = 20_000;
 
 /// The Streams lab's settings, as the page may run them.
 pub fn check_streams(s: &StreamsSettings) -> Result<(), String> {

@@ -106,3 +106,21 @@ fn adding_an_instance_at_the_playhead_reports_the_remapped_prefixes() {
     scale_at(&mut s, 10.0, false);
     assert!(run_all(&s).is_err(), "cannot remove the last instance");
 }
+
+#[test]
+fn the_whole_conversation_trace_is_kept_for_the_page() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/mooncake/conversation_trace.jsonl"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let w = schedlab_core::serve::parse_trace("conversation_trace.jsonl", &text).unwrap();
+    let mut s = ServingSettings::default();
+    use_trace(&mut s, w);
+    assert_eq!(
+        s.trace.as_ref().unwrap().requests.len(),
+        12_031,
+        "kept whole"
+    );
+    crate::limits::check_serving(&s).unwrap();
+}
