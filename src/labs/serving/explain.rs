@@ -57,11 +57,17 @@ pub fn ServingExplain() -> impl IntoView {
         "at" => {
             let t = ctx.serving_play.playhead.get_untracked();
             let k = ctx.serving.with_untracked(|r| {
-                r.as_ref()
-                    .and_then(|r| match &*log(r, column.get_untracked()) {
+                r.as_ref().and_then(|r| {
+                    match &*log(
+                        r,
+                        column
+                            .get_untracked()
+                            .min(r.columns.len().saturating_sub(1)),
+                    ) {
                         Ok(l) => Some(at(l, t)),
                         Err(_) => None,
-                    })
+                    }
+                })
             });
             if let Some(k) = k {
                 step.set(k);

@@ -74,6 +74,7 @@ pub fn candidates_table(d: &RouteRecord) -> Table {
 /// stepper (`data-step`, and `data-at` for the decision at the playhead), the request and
 /// the reason, and what the router saw of each candidate with the chosen one marked.
 pub fn panel_html(r: &ServingResult, column: usize, records: &[RouteRecord], k: usize) -> String {
+    let column = column.min(r.columns.len().saturating_sub(1));
     let mut out = String::new();
     if r.columns.len() > 1 {
         out.push_str("<div class=\"stepper\">");

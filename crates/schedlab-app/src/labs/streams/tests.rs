@@ -74,6 +74,16 @@ mod flow {
         assert_eq!(column(1, "completion"), ["8", "12", "21", "26", "16.75"]);
         // RR, q = 4: P1 0-4, P2 4-8, P3 8-12, P4 12-16, P1 16-20, P3 20-24, P4 24-25, P3 25-26.
         assert_eq!(column(2, "completion"), ["20", "8", "26", "25", "19.75"]);
+        // On screen a long stream shows its first 200 jobs and still the mean row.
+        let s = StreamsSettings {
+            jobs: 300,
+            policies: vec!["fcfs".into()],
+            ..StreamsSettings::default()
+        };
+        let long = run_all(&s).unwrap();
+        let html = jobs_html(&long, 0);
+        assert!(html.contains("data-testid=\"job-row-199\"") && !html.contains("job-row-201"));
+        assert!(html.contains("<td>mean</td>"), "the mean row stays");
         let csv = jobs_table(&r, 0).csv();
         assert!(csv.starts_with("job,arrival,size,start,response,completion,turnaround,waiting\nP1,0,8,0,0,17,17,9\n"), "{csv}");
     }
