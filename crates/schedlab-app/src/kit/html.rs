@@ -140,6 +140,16 @@ pub fn choice(testid: &str, action: &str, value: usize, pressed: bool, label: &s
     )
 }
 
+/// A group of [`choice`] buttons, one per label, asking for `data-col` (the label's
+/// position), with test ids `{prefix}-{i}` and `current` pressed: the picker of a compared
+/// policy or router.
+pub fn choices<'a>(prefix: &str, labels: impl Iterator<Item = &'a str>, current: usize) -> String {
+    labels
+        .enumerate()
+        .map(|(i, l)| choice(&format!("{prefix}-{i}"), "col", i, i == current, l))
+        .collect()
+}
+
 /// A button that asks for `action` (`data-{action}="{value}"`), disabled when `disabled`.
 pub fn button(testid: &str, action: &str, value: usize, disabled: bool, label: &str) -> String {
     format!(

@@ -78,15 +78,11 @@ pub fn panel_html(r: &ServingResult, column: usize, records: &[RouteRecord], k: 
     let mut out = String::new();
     if r.columns.len() > 1 {
         out.push_str("<div class=\"stepper\">");
-        for (i, c) in r.columns.iter().enumerate() {
-            out.push_str(&html::choice(
-                &format!("route-router-{i}"),
-                "col",
-                i,
-                i == column,
-                &c.router,
-            ));
-        }
+        out.push_str(&html::choices(
+            "route-router",
+            r.columns.iter().map(|c| c.router.as_str()),
+            column,
+        ));
         out.push_str("</div>");
     }
     if let Some(c) = r.columns.get(column) {

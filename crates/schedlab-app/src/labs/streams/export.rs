@@ -140,15 +140,11 @@ pub fn jobs_html(r: &StreamsResult, column: usize) -> String {
     use crate::kit::html;
     let column = column.min(r.columns.len().saturating_sub(1));
     let mut out = String::from("<div class=\"stepper\">");
-    for (i, c) in r.columns.iter().enumerate() {
-        out.push_str(&html::choice(
-            &format!("jobs-policy-{i}"),
-            "col",
-            i,
-            i == column,
-            &c.policy,
-        ));
-    }
+    out.push_str(&html::choices(
+        "jobs-policy",
+        r.columns.iter().map(|c| c.policy.as_str()),
+        column,
+    ));
     out.push_str(&html::button("jobs-csv", "csv", column, false, "CSV"));
     out.push_str("</div>");
     out.push_str(&html::para(

@@ -120,15 +120,11 @@ pub fn step_html(r: &StreamsResult, column: usize, t: f64) -> String {
     let mut out = String::new();
     if r.columns.len() > 1 {
         out.push_str("<div class=\"stepper\">");
-        for (i, c) in r.columns.iter().enumerate() {
-            out.push_str(&html::choice(
-                &format!("step-policy-{i}"),
-                "col",
-                i,
-                i == column,
-                &c.policy,
-            ));
-        }
+        out.push_str(&html::choices(
+            "step-policy",
+            r.columns.iter().map(|c| c.policy.as_str()),
+            column,
+        ));
         out.push_str("</div>");
     }
     let Some((at, rows)) = step_view(r, column, t) else {
