@@ -686,6 +686,26 @@ pub fn check_sigma(what: &str, v: f64) -> CliResult<()> {
     Ok(())
 }
 
+/// A comma-separated list as clap split it, with the commas inside parentheses put back:
+/// `heft,rule:priority=max(rank_u,rank_d)` is two schedulers, not three.
+pub fn rejoin_parens(items: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = 0i64;
+    for item in items {
+        if open > 0 {
+            if let Some(last) = out.last_mut() {
+                last.push(',');
+                last.push_str(item);
+            }
+        } else {
+            out.push(item.clone());
+        }
+        open += item.matches('(').count() as i64 - item.matches(')').count() as i64;
+        open = open.max(0);
+    }
+    out
+}
+
 /// Parses a list of ids (policies, routers) into `(id, parsed)` pairs.
 pub fn parse_ids<T, E: std::fmt::Display>(
     ids: &[String],

@@ -259,6 +259,58 @@ fn noise_is_seeded_and_keeps_the_plan() {
 }
 
 #[test]
+fn rules_run_compare_and_refuse_with_a_position() {
+    let topcuoglu = preset("topcuoglu2002");
+    let v = ok_json(&["run", &topcuoglu, "--scheduler", "rule:priority=rank_u"]);
+    assert_eq!(v["makespan"], 80.0, "HEFT written as a rule");
+    let heft = ok_json(&["run", &topcuoglu, "--scheduler", "heft"]);
+    assert_eq!(v["schedule"], heft["schedule"]);
+    // Commas inside a rule's parentheses do not split the list.
+    let rows = ok_json(&[
+        "compare",
+        &topcuoglu,
+        "--schedulers",
+        "heft,rule:priority=max(rank_u,rank_d),rule:-rank_u:placement=est",
+        "--format",
+        "json",
+    ]);
+    let names: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["scheduler"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "heft",
+            "rule:priority=max(rank_u,rank_d)",
+            "rule:-rank_u:placement=est"
+        ]
+    );
+    let e = fails(&[
+        "run",
+        &topcuoglu,
+        "--scheduler",
+        "rule:priority=rank_u + rnk_u",
+    ]);
+    assert_eq!(
+        e,
+        "error: priority rule: unknown variable 'rnk_u' at 10 (did you mean 'rank_u'?)\n"
+    );
+    let e = fails(&[
+        "run",
+        &topcuoglu,
+        "--scheduler",
+        "rule:priority=1/out_degree",
+    ]);
+    assert_eq!(
+        e,
+        "error: priority rule '1/out_degree': division by zero at 2 (task n10)\n"
+    );
+}
+
+#[test]
 fn set_options_reach_the_scheduler() {
     let v = ok_json(&[
         "run",

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod problem;
 pub mod ranks;
 pub mod registry;
+pub mod rule;
 pub mod run;
 pub mod scenario;
 pub mod sched;

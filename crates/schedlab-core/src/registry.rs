@@ -31,6 +31,9 @@ pub enum Values {
         min: usize,
         max: usize,
     },
+    /// A user-written rule ([`crate::rule`]), with its default. Only its length is checked
+    /// here; the family parses it against its own variables when it builds the entry.
+    Rule(&'static str),
 }
 
 impl Values {
@@ -40,6 +43,7 @@ impl Values {
             Values::OneOf(v) => v.join("|"),
             Values::Positive(_) => "number>0".into(),
             Values::Whole { min, max, .. } => format!("{min}..{max}"),
+            Values::Rule(_) => "rule".into(),
         }
     }
 
@@ -49,6 +53,7 @@ impl Values {
             Values::OneOf(v) => v.first().copied().unwrap_or("").into(),
             Values::Positive(d) => d.to_string(),
             Values::Whole { default, .. } => default.to_string(),
+            Values::Rule(d) => d.to_string(),
         }
     }
 }
@@ -147,6 +152,7 @@ impl Parsed {
         match (self.options.get(key), self.spec(key).map(|s| s.values)) {
             (Some(v), _) => v,
             (None, Some(Values::OneOf(v))) => v.first().copied().unwrap_or(""),
+            (None, Some(Values::Rule(d))) => d,
             _ => "",
         }
     }
@@ -233,6 +239,9 @@ pub fn check_option(
         Values::Whole { min, max, .. } => value
             .parse::<usize>()
             .is_ok_and(|d| (min..=max).contains(&d)),
+        Values::Rule(_) => {
+            !value.trim().is_empty() && value.chars().count() <= crate::rule::MAX_RULE_CHARS
+        }
     };
     if ok {
         return Ok(());
@@ -245,6 +254,10 @@ pub fn check_option(
         Values::Positive(_) => format!("{noun} '{text}': '{value}' is not a positive number"),
         Values::Whole { min, max, .. } => format!(
             "{noun} '{text}': the {key} after ':' must be a whole number from {min} to {max}"
+        ),
+        Values::Rule(_) => format!(
+            "{noun} '{id}': the {key} rule must be an expression of at most {} characters",
+            crate::rule::MAX_RULE_CHARS
         ),
     }))
 }
@@ -259,7 +272,15 @@ pub fn parse<M>(
     let entry = find(entries, noun, scope, text)?;
     let mut options = Options::new();
     for (i, arg) in text.split(':').skip(1).enumerate() {
-        let (key, value) = match arg.split_once('=') {
+        // `key=value`, unless the '=' belongs to a rule given positionally (`rule:a==b`,
+        // `rule:a<=b`): a rule option's value is taken whole.
+        let named = arg.split_once('=').filter(|(k, v)| {
+            entry.options.iter().any(|o| o.key == *k)
+                || !(matches!(entry.options.get(i), Some(o) if matches!(o.values, Values::Rule(_)))
+                    && (v.starts_with('=')
+                        || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
+        });
+        let (key, value) = match named {
             Some(kv) => kv,
             None => match entry.options.get(i) {
                 Some(o) => (o.key, arg),

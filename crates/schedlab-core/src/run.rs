@@ -34,7 +34,7 @@ pub fn run(
     noise: &Noise,
     seed: u64,
 ) -> Result<RunResult> {
-    let plan = sched::build(scheduler_id, options)?.schedule(problem, seed);
+    let plan = sched::build(scheduler_id, options)?.try_schedule(problem, seed)?;
     execute(problem, scheduler_id, plan, noise, seed)
 }
 
@@ -67,7 +67,7 @@ pub fn explain_plan(
             limit: MAX_RECORDED_PAIRS,
         });
     }
-    Ok(sched::build(scheduler_id, options)?.explain(problem, seed))
+    sched::build(scheduler_id, options)?.try_explain(problem, seed)
 }
 
 /// Executes `plan` once under `noise` with `seed` and measures it.
@@ -134,7 +134,7 @@ pub fn compare(
 ) -> Result<Vec<CompareRow>> {
     let mut rows = Vec::new();
     for (id, options) in schedulers {
-        let plan = sched::build(id, options)?.schedule(problem, seed);
+        let plan = sched::build(id, options)?.try_schedule(problem, seed)?;
         for &sigma in noise_levels {
             let noise = Noise {
                 exec_sigma: sigma,
@@ -230,7 +230,9 @@ impl NoiseSettings {
 
 /// The options of `options` that scheduler `id` accepts (none for an unknown id).
 pub fn options_for(id: &str, options: &Options) -> Options {
-    let Ok(spec) = sched::find(id) else {
+    // A spelling (`rule:priority=rank_u`) carries its own options; the shared ones still
+    // apply to its entry's other keys ([`sched::resolve`]).
+    let Ok(spec) = sched::find(id.split(':').next().unwrap_or(id)) else {
         return Options::new();
     };
     options
@@ -298,7 +300,7 @@ pub fn evaluate_shown(
     let mut out = Vec::new();
     for id in schedulers {
         let scheduler = sched::build(id, &options_for(id, options))?;
-        let plan = scheduler.schedule(problem, noise.seed);
+        let plan = scheduler.try_schedule(problem, noise.seed)?;
         let execution = simulate(problem, &plan, &model, noise.seed)?;
         let metrics = Metrics::compute(problem, &execution);
         // Inserted one by one: collecting into a map instantiates a sort per iterator type.
@@ -341,7 +343,8 @@ pub fn evaluate_samples(
     let model = noise.noise();
     let mut out = Vec::with_capacity(schedulers.len());
     for id in schedulers {
-        let plan = sched::build(id, &options_for(id, options))?.schedule(problem, noise.seed);
+        let plan =
+            sched::build(id, &options_for(id, options))?.try_schedule(problem, noise.seed)?;
         let shown = if model.is_none() {
             Some(Metrics::compute(
                 problem,
@@ -414,7 +417,8 @@ pub fn robustness(
 ) -> Result<Vec<Curve>> {
     let mut curves = Vec::new();
     for id in schedulers {
-        let plan = sched::build(id, &options_for(id, options))?.schedule(problem, noise.seed);
+        let plan =
+            sched::build(id, &options_for(id, options))?.try_schedule(problem, noise.seed)?;
         let mut points = Vec::new();
         for &sigma in sigmas {
             let model = Noise {

@@ -66,6 +66,9 @@ pub struct Builder<'a> {
     /// The decisions, when recorded ([`Builder::recording`]); None costs one branch per
     /// placement.
     record: Option<Box<Recorder>>,
+    /// The first error a scheduler reported ([`Builder::fail`]): a user-written rule that
+    /// divides by zero. The plan still completes; [`Builder::finish_checked`] refuses it.
+    error: Option<crate::Error>,
 }
 
 impl<'a> Builder<'a> {
@@ -75,6 +78,7 @@ impl<'a> Builder<'a> {
             slots: vec![None; problem.n_tasks()],
             timelines: vec![Vec::new(); problem.n_procs()],
             record: None,
+            error: None,
         }
     }
 
@@ -249,6 +253,12 @@ impl<'a> Builder<'a> {
         self.timelines[proc].last().map_or(0.0, |iv| iv.1)
     }
 
+    /// Busy time placed on `proc` so far, and how many tasks.
+    pub fn load(&self, proc: usize) -> (f64, usize) {
+        let tl = &self.timelines[proc];
+        (tl.iter().map(|iv| iv.1 - iv.0).sum(), tl.len())
+    }
+
     /// Earliest start of a `duration`-long job on `proc` no earlier than `ready`: in the first
     /// idle gap that fits (`insertion`) or after the last placed task (append).
     pub fn earliest_start(&self, proc: usize, ready: f64, duration: f64, insertion: bool) -> f64 {
@@ -307,6 +317,33 @@ impl<'a> Builder<'a> {
         let (s, f) = self.eft(task, proc, insertion);
         self.place(task, proc, s);
         f
+    }
+
+    /// Reports an error that makes the plan meaningless (the first one is kept); the
+    /// scheduler still places every task, so that the builder's invariants hold.
+    pub fn fail(&mut self, error: crate::Error) {
+        self.error.get_or_insert(error);
+    }
+
+    /// Whether [`Builder::fail`] was called.
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// The finished schedule, or the error a scheduler reported.
+    pub fn finish_checked(mut self) -> crate::Result<Schedule> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(self.finish()),
+        }
+    }
+
+    /// [`Builder::finish_explained`], or the error a scheduler reported.
+    pub fn finish_explained_checked(mut self) -> crate::Result<(Schedule, Explanation)> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(self.finish_explained()),
+        }
     }
 
     /// The finished schedule and what was recorded (empty when not recording).

@@ -14,21 +14,16 @@ pub fn exec(a: &CompareArgs) -> CliResult<()> {
     check_sigma("--comm-noise", a.noise_args.comm_noise)?;
     let sets = parse_sets(&a.set)?;
     let mut schedulers = Vec::new();
-    for id in &a.schedulers {
-        let spec = sched::find(id)?;
-        let opts: Options = sets
-            .iter()
-            .filter(|(k, _)| spec.options.iter().any(|o| o.key == k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+    let mut takes: Vec<&'static str> = Vec::new();
+    for id in crate::args::rejoin_parens(&a.schedulers) {
+        // A spelling (`rule:priority=max(rank_u,rank_d)`) keeps its own options over --set.
+        let (spec, opts): (_, Options) = sched::resolve(&id, &sets)?;
         spec.build(&opts)?;
-        schedulers.push((id.clone(), opts));
+        takes.extend(spec.options.iter().map(|o| o.key));
+        schedulers.push((id, opts));
     }
     for k in sets.keys() {
-        if !schedulers
-            .iter()
-            .any(|(id, _)| sched::find(id).is_ok_and(|s| s.options.iter().any(|o| o.key == k)))
-        {
+        if !takes.contains(&k.as_str()) {
             return Err(Fail::new(format!(
                 "no chosen scheduler has the option '{k}'"
             )));

@@ -15,7 +15,7 @@ pub fn exec(a: &RunArgs) -> CliResult<()> {
     check_sigma("--noise", a.noise)?;
     check_sigma("--comm-noise", a.noise_args.comm_noise)?;
     let options = parse_sets(&a.set)?;
-    sched::find(&a.scheduler)?.build(&options)?;
+    sched::build(&a.scheduler, &options)?;
     let (_, problem) = io::load(&a.input.file, a.input.processors)?;
     let noise = a.noise_args.noise(a.noise);
     let seed = a.noise_args.seed;

@@ -26,6 +26,7 @@ pub mod minmin;
 pub mod olb;
 pub mod peft;
 pub mod random;
+pub mod rule;
 pub mod sufferage;
 
 /// A static scheduler: maps a problem to a complete plan. Deterministic for a given `seed`
@@ -46,6 +47,22 @@ pub trait Scheduler {
         let mut b = Builder::recording(problem);
         self.plan(&mut b, seed);
         b.finish_explained()
+    }
+
+    /// The plan, or the error the scheduler reported (only a user-written [`rule`] fails:
+    /// a division by zero, a logarithm of 0). Every run the CLI and the page make goes
+    /// through this or [`Scheduler::try_explain`].
+    fn try_schedule(&self, problem: &Problem, seed: u64) -> Result<Schedule> {
+        let mut b = Builder::new(problem);
+        self.plan(&mut b, seed);
+        b.finish_checked()
+    }
+
+    /// [`Scheduler::explain`], or the error the scheduler reported.
+    fn try_explain(&self, problem: &Problem, seed: u64) -> Result<(Schedule, Explanation)> {
+        let mut b = Builder::recording(problem);
+        self.plan(&mut b, seed);
+        b.finish_explained_checked()
     }
 }
 
@@ -82,7 +99,26 @@ pub static REGISTRY: &[SchedulerSpec] = &[
     fastest::SPEC,
     random::SPEC,
     learned::SPEC,
+    rule::SPEC,
 ];
+
+/// A scheduler given as a spelling (`heft`, `rule:priority=rank_u:placement=est`) with
+/// options from elsewhere (`--set`, the page's shared options): its entry and its options,
+/// those of the spelling over the others, only the keys the entry takes.
+pub fn resolve(text: &str, options: &Options) -> Result<(&'static SchedulerSpec, Options)> {
+    let (spec, own) = if text.contains(':') {
+        parse(text)?
+    } else {
+        (find(text)?, Options::new())
+    };
+    let mut out: Options = options
+        .iter()
+        .filter(|(k, _)| spec.options.iter().any(|o| o.key == k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    out.extend(own);
+    Ok((spec, out))
+}
 
 /// Looks a scheduler up by id.
 pub fn find(id: &str) -> Result<&'static SchedulerSpec> {
@@ -103,8 +139,13 @@ pub fn parse(text: &str) -> Result<(&'static SchedulerSpec, Options)> {
     Ok((spec, parsed.options))
 }
 
-/// Builds a scheduler by id with options.
+/// Builds a scheduler by id with options, or from a spelling with options
+/// ([`resolve`]: the spelling's own options win).
 pub fn build(id: &str, options: &Options) -> Result<Box<dyn Scheduler>> {
+    if id.contains(':') {
+        let (spec, options) = resolve(id, options)?;
+        return spec.build(&options);
+    }
     find(id)?.build(options)
 }
 
