@@ -139,6 +139,37 @@ pub enum Command {
     /// A seeded predict-then-reveal exercise: its problem (a scenario or a job table the
     /// labs read) and question; `--answer` checks an answer, `--reveal` prints the answer.
     Exercise(ExerciseArgs),
+    /// Search for a small instance on which a scheduler is worst against a baseline
+    /// (simulated annealing, after PISA): the ratio and the instance, which `schedlab run`
+    /// reproduces; `--all` searches every pair of the registry.
+    Adversary(AdversaryArgs),
+}
+
+#[derive(Args)]
+pub struct AdversaryArgs {
+    /// The scheduler to break (an id or a spelling: `heft`, `rule:priority=rank_d`).
+    #[arg(long, required_unless_present = "all")]
+    pub scheduler: Option<String>,
+    /// What it is compared with.
+    #[arg(long, required_unless_present = "all")]
+    pub baseline: Option<String>,
+    /// Every (scheduler, baseline) pair of the registry (user rules aside): a matrix of the
+    /// worst ratios found.
+    #[arg(long, conflicts_with_all = ["scheduler", "baseline"])]
+    pub all: bool,
+    /// Annealing steps.
+    #[arg(long, default_value_t = 2000, value_parser = count::<1, 10_000_000>)]
+    pub iterations: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Tasks in the instances searched (2..30).
+    #[arg(long, default_value_t = 4)]
+    pub tasks: usize,
+    /// Processors in the instances searched (1..8).
+    #[arg(long, default_value_t = 3)]
+    pub processors: usize,
+    #[command(flatten)]
+    pub out: FormatArgs,
 }
 
 #[derive(Args)]

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         Command::Eval(a) => cmd::eval::exec(a),
         Command::Open(a) => cmd::open::exec(a),
         Command::Exercise(a) => cmd::exercise::exec(a),
+        Command::Adversary(a) => cmd::adversary::exec(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -752,3 +752,81 @@ fn stream_compares_policies_on_one_stream() {
     assert!(fails(&["stream", "--policies", "srpt", "--load=-1"]).contains("load must be"));
     fails(&["stream", "--policies", "srpt", "--mix", "dag"]);
 }
+
+#[test]
+fn adversary_finds_an_instance_that_schedlab_run_reproduces() {
+    let args = |seed: &str| {
+        ok_json(&[
+            "adversary",
+            "--scheduler",
+            "heft",
+            "--baseline",
+            "fastest_node",
+            "--iterations",
+            "20000",
+            "--seed",
+            seed,
+        ])
+    };
+    let v = args("1");
+    let ratio = v["ratio"].as_f64().unwrap();
+    // PISA's finding: HEFT can be several times worse than running everything on the
+    // fastest processor.
+    assert!(ratio >= 2.0, "HEFT vs FastestNode: {ratio}");
+    assert_eq!(v, args("1"), "the same seed gives the same search");
+    assert_ne!(
+        v["scenario"],
+        args("2")["scenario"],
+        "another seed searches elsewhere"
+    );
+    // The instance is a schedlab scenario on which `schedlab run` gives exactly that ratio.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("worst.json");
+    std::fs::write(&file, serde_json::to_string(&v["scenario"]).unwrap()).unwrap();
+    let file = file.to_string_lossy().into_owned();
+    let heft = ok_json(&["run", &file, "--scheduler", "heft"])["makespan"]
+        .as_f64()
+        .unwrap();
+    let fastest = ok_json(&["run", &file, "--scheduler", "fastest_node"])["makespan"]
+        .as_f64()
+        .unwrap();
+    assert_eq!(heft / fastest, ratio);
+    assert_eq!(
+        (heft, fastest),
+        (
+            v["makespans"]["scheduler"].as_f64().unwrap(),
+            v["makespans"]["baseline"].as_f64().unwrap()
+        )
+    );
+    // The history only climbs, from the starting chain to the ratio reported.
+    let h: Vec<f64> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[1].as_f64().unwrap())
+        .collect();
+    assert!(h.windows(2).all(|w| w[1] > w[0]) && *h.last().unwrap() == ratio);
+    // A rule can be the scheduler searched, and bad input is refused with one line.
+    let r = ok_json(&[
+        "adversary",
+        "--scheduler",
+        "rule:priority=-rank_u",
+        "--baseline",
+        "heft",
+        "--iterations",
+        "300",
+    ]);
+    assert!(r["ratio"].as_f64().unwrap() > 1.0);
+    let e = fails(&["adversary", "--scheduler", "heft", "--baseline", "nope"]);
+    assert!(e.starts_with("error: unknown scheduler 'nope'"), "{e}");
+    let e = fails(&[
+        "adversary",
+        "--scheduler",
+        "heft",
+        "--baseline",
+        "cpop",
+        "--tasks",
+        "99",
+    ]);
+    assert!(e.contains("2 to 30 tasks"), "{e}");
+}

@@ -5,6 +5,7 @@
 //! Architecture invariant: no IO, no clock, no threads, no OS randomness. Every result is a
 //! pure function of its inputs and seed, identical natively and in WebAssembly.
 
+pub mod adversary;
 pub mod check;
 pub mod dist;
 pub mod error;

@@ -1,6 +1,7 @@
 //! One module per command, each with `exec(&Args) -> CliResult<()>`. A command uses the
 //! shared modules (`args`, `io`, `table`, `error`), never another command.
 
+pub mod adversary;
 pub mod compare;
 pub mod eval;
 pub mod exercise;

@@ -34,16 +34,21 @@ pub mod sufferage;
 pub trait Scheduler {
     /// Places every task of `b.problem` through `b`, which records why when asked.
     fn plan(&self, b: &mut Builder, seed: u64);
+}
 
+/// What every scheduler gets from [`Scheduler::plan`], written once on the trait object
+/// rather than as default methods: a default method is compiled once per scheduler into
+/// its vtable (14 copies of each in the WebAssembly bundle), these once.
+impl dyn Scheduler + '_ {
     /// The plan.
-    fn schedule(&self, problem: &Problem, seed: u64) -> Schedule {
+    pub fn schedule(&self, problem: &Problem, seed: u64) -> Schedule {
         let mut b = Builder::new(problem);
         self.plan(&mut b, seed);
         b.finish()
     }
 
     /// The plan (the same as [`Scheduler::schedule`]'s) and why each task went where it did.
-    fn explain(&self, problem: &Problem, seed: u64) -> (Schedule, Explanation) {
+    pub fn explain(&self, problem: &Problem, seed: u64) -> (Schedule, Explanation) {
         let mut b = Builder::recording(problem);
         self.plan(&mut b, seed);
         b.finish_explained()
@@ -52,14 +57,14 @@ pub trait Scheduler {
     /// The plan, or the error the scheduler reported (only a user-written [`rule`] fails:
     /// a division by zero, a logarithm of 0). Every run the CLI and the page make goes
     /// through this or [`Scheduler::try_explain`].
-    fn try_schedule(&self, problem: &Problem, seed: u64) -> Result<Schedule> {
+    pub fn try_schedule(&self, problem: &Problem, seed: u64) -> Result<Schedule> {
         let mut b = Builder::new(problem);
         self.plan(&mut b, seed);
         b.finish_checked()
     }
 
     /// [`Scheduler::explain`], or the error the scheduler reported.
-    fn try_explain(&self, problem: &Problem, seed: u64) -> Result<(Schedule, Explanation)> {
+    pub fn try_explain(&self, problem: &Problem, seed: u64) -> Result<(Schedule, Explanation)> {
         let mut b = Builder::recording(problem);
         self.plan(&mut b, seed);
         b.finish_explained_checked()

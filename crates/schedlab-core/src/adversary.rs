@@ -1,0 +1,387 @@
+//! Adversarial search for DAG instances (after PISA, Coleman & Krishnamachari, IPDPS 2025):
+//! simulated annealing over small instances that maximises makespan(A) ÷ makespan(B) for a
+//! scheduler A against a baseline B (any registry spelling, user rules included).
+//!
+//! An instance is `tasks` tasks with a cost each (saga's model: execution time = cost ÷
+//! processor speed), dependencies with a data size, and `processors` processors with a
+//! speed and a bandwidth per pair (communication time = data ÷ bandwidth, 0 on one
+//! processor). As in PISA (saga's `pisa/changes.py`), every weight lies in [0.1, 1] and a
+//! change moves it by a uniform step of at most ±0.1, clamped; here weights are kept on a
+//! grid of hundredths, so an instance reads well in the editor and its JSON is exact.
+//! Dependencies go from a lower to a higher task index: every DAG is one of these up to a
+//! renaming of its tasks, so no instance is out of reach. The search starts from a chain
+//! with unit weights, as PISA's do.
+//!
+//! One step applies one of PISA's six changes, chosen uniformly: change a task's cost, a
+//! dependency's data, a processor's speed or a link's bandwidth, add a dependency, remove
+//! one (a change that cannot apply, such as removing from a graph without dependencies,
+//! changes a task's cost instead). The acceptance is PISA's as saga implements it: a
+//! change that raises the ratio is kept; one that lowers it, with probability
+//! exp(−(new ÷ current) ÷ T). T starts at [`START_TEMPERATURE`] and is multiplied by
+//! [`COOLING`] per step (PISA's 100 and 0.99); where PISA stops at [`MIN_TEMPERATURE`]
+//! (about 690 steps), this search restarts from its best instance at the start
+//! temperature, so it can run as long as it is let. Each step's randomness is derived from
+//! the seed and the step number, so a [`Search`] is plain data: it serialises, resumes in
+//! another process (the page's worker) and gives the same result as one long run.
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::problem::Problem;
+use crate::scenario::{Edge, Link, LinkBandwidth, Network, ProcKind, Processor, Scenario, Task};
+use crate::sched::{self, Options, Scheduler};
+
+/// PISA's cooling rate per step.
+pub const COOLING: f64 = 0.99;
+/// Temperature a search (and each restart) starts at.
+pub const START_TEMPERATURE: f64 = 100.0;
+/// Below this the search restarts from its best instance.
+pub const MIN_TEMPERATURE: f64 = 0.1;
+/// Bounds of an instance's size: small instances are the point (PISA: about 4 × 4).
+pub const MAX_TASKS: usize = 30;
+pub const MAX_PROCESSORS: usize = 8;
+/// The plan seed (randomised schedulers): `schedlab run`'s default `--seed`, so that
+/// `schedlab run` on the instance found gives the same makespans.
+pub const PLAN_SEED: u64 = 1;
+
+/// What to search for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The scheduler to break (a spelling: `heft`, `rule:priority=rank_d`).
+    pub scheduler: String,
+    /// What it is compared with.
+    pub baseline: String,
+    pub tasks: usize,
+    pub processors: usize,
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            scheduler: "heft".into(),
+            baseline: "fastest_node".into(),
+            tasks: 4,
+            processors: 3,
+            seed: 1,
+        }
+    }
+}
+
+/// Smallest and largest weight, in hundredths (PISA's 0.1 and 1), and the largest change.
+const MIN_W: i32 = 10;
+const MAX_W: i32 = 100;
+const DELTA: i32 = 10;
+
+/// A small instance in the search's own compact form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instance {
+    /// Task costs (in hundredths, 10..=100).
+    pub costs: Vec<u8>,
+    /// Dependencies (from, to, data in hundredths), from < to, no duplicates.
+    pub deps: Vec<(u8, u8, u8)>,
+    /// Processor speeds (hundredths).
+    pub speeds: Vec<u8>,
+    /// Bandwidth of each pair p < q, in the order (0,1), (0,2), …, (1,2), … (hundredths).
+    pub links: Vec<u8>,
+}
+
+fn w(h: u8) -> f64 {
+    f64::from(h) / 100.0
+}
+
+impl Instance {
+    /// A chain of `tasks` unit tasks on `processors` unit processors, unit links.
+    pub fn chain(tasks: usize, processors: usize) -> Instance {
+        Instance {
+            costs: vec![100; tasks],
+            deps: (1..tasks).map(|t| ((t - 1) as u8, t as u8, 100)).collect(),
+            speeds: vec![100; processors],
+            links: vec![100; processors * processors.saturating_sub(1) / 2],
+        }
+    }
+
+    /// The instance as a schedlab scenario (what the editor, `schedlab run` and links read).
+    pub fn scenario(&self, name: &str) -> Scenario {
+        let m = self.speeds.len();
+        let proc_name = |p: usize| format!("P{}", p + 1);
+        let mut links = Vec::new();
+        let mut k = 0;
+        for p in 0..m {
+            for q in p + 1..m {
+                links.push(Link {
+                    a: proc_name(p),
+                    b: proc_name(q),
+                    bandwidth: LinkBandwidth::Value(w(self.links[k])),
+                    latency: None,
+                });
+                k += 1;
+            }
+        }
+        Scenario {
+            version: crate::scenario::FORMAT_VERSION,
+            name: name.into(),
+            description: "found by schedlab's adversarial search (simulated annealing, after PISA)"
+                .into(),
+            source: String::new(),
+            processors: (0..m)
+                .map(|p| Processor {
+                    name: proc_name(p),
+                    kind: ProcKind::default(),
+                    speed: w(self.speeds[p]),
+                })
+                .collect(),
+            network: Network {
+                bandwidth: Some(1.0),
+                latency: 0.0,
+                links,
+            },
+            tasks: self
+                .costs
+                .iter()
+                .enumerate()
+                .map(|(t, &c)| Task {
+                    name: format!("t{}", t + 1),
+                    cost: Some(w(c)),
+                    costs: None,
+                })
+                .collect(),
+            edges: self
+                .deps
+                .iter()
+                .map(|&(a, b, d)| Edge {
+                    from: format!("t{}", a + 1),
+                    to: format!("t{}", b + 1),
+                    data: w(d),
+                })
+                .collect(),
+        }
+    }
+
+    /// One of PISA's six changes, drawn from `rng`; a change that cannot apply (no
+    /// dependency to remove, none left to add) becomes a task-cost change.
+    fn perturb(&mut self, rng: &mut StdRng) {
+        let step = |rng: &mut StdRng, w: &mut u8| {
+            let d = rng.random_range(-DELTA..=DELTA);
+            *w = (i32::from(*w) + d).clamp(MIN_W, MAX_W) as u8;
+        };
+        let draw = |rng: &mut StdRng| rng.random_range(MIN_W..=MAX_W) as u8;
+        let n = self.costs.len();
+        let mut kind = rng.random_range(0..6u8);
+        let possible = n * n.saturating_sub(1) / 2;
+        if (kind == 1 || kind == 5) && self.deps.is_empty()
+            || kind == 3 && self.links.is_empty()
+            || kind == 4 && self.deps.len() >= possible
+        {
+            kind = 0;
+        }
+        match kind {
+            0 => {
+                let t = rng.random_range(0..n);
+                step(rng, &mut self.costs[t]);
+            }
+            1 => {
+                let d = rng.random_range(0..self.deps.len());
+                step(rng, &mut self.deps[d].2);
+            }
+            2 => {
+                let p = rng.random_range(0..self.speeds.len());
+                step(rng, &mut self.speeds[p]);
+            }
+            3 => {
+                let l = rng.random_range(0..self.links.len());
+                step(rng, &mut self.links[l]);
+            }
+            4 => {
+                // The k-th absent pair (a < b), so every absent dependency is equally likely.
+                let mut k = rng.random_range(0..possible - self.deps.len());
+                'find: for a in 0..n {
+                    for b in a + 1..n {
+                        if self
+                            .deps
+                            .iter()
+                            .any(|d| (d.0 as usize, d.1 as usize) == (a, b))
+                        {
+                            continue;
+                        }
+                        if k == 0 {
+                            let data = draw(rng);
+                            self.deps.push((a as u8, b as u8, data));
+                            break 'find;
+                        }
+                        k -= 1;
+                    }
+                }
+                self.deps.sort_unstable();
+            }
+            _ => {
+                let d = rng.random_range(0..self.deps.len());
+                self.deps.remove(d);
+            }
+        }
+    }
+}
+
+/// A search in progress: plain data (see the module documentation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Search {
+    pub settings: Settings,
+    /// Steps taken.
+    pub iteration: u64,
+    pub temperature: f64,
+    pub current: Instance,
+    pub current_ratio: f64,
+    pub best: Instance,
+    pub best_ratio: f64,
+    /// (iteration, best ratio) each time the best improved: the page's chart.
+    pub history: Vec<(u64, f64)>,
+    /// Perturbed instances on which A or B failed (a rule dividing by zero): skipped.
+    pub skipped: u64,
+}
+
+/// The two schedulers, built once.
+pub struct Pair {
+    a: Box<dyn Scheduler>,
+    b: Box<dyn Scheduler>,
+}
+
+impl Pair {
+    pub fn new(settings: &Settings) -> Result<Pair> {
+        Ok(Pair {
+            a: sched::build(&settings.scheduler, &Options::new())?,
+            b: sched::build(&settings.baseline, &Options::new())?,
+        })
+    }
+
+    /// makespan(A), makespan(B) on `s`.
+    pub fn makespans(&self, s: &Scenario) -> Result<(f64, f64)> {
+        let p = Problem::new(s)?;
+        let a = self.a.try_schedule(&p, PLAN_SEED)?.makespan();
+        let b = self.b.try_schedule(&p, PLAN_SEED)?.makespan();
+        Ok((a, b))
+    }
+
+    fn ratio(&self, inst: &Instance) -> Result<f64> {
+        let (a, b) = self.makespans(&inst.scenario("adversary"))?;
+        Ok(if b > 0.0 { a / b } else { 1.0 })
+    }
+}
+
+impl Search {
+    /// A new search; refused when a scheduler is unknown, a rule does not parse or fails on
+    /// the starting chain, or the size is out of bounds.
+    pub fn new(settings: Settings) -> Result<(Search, Pair)> {
+        if !(2..=MAX_TASKS).contains(&settings.tasks) {
+            return Err(Error::config(format!(
+                "the adversary's instances have 2 to {MAX_TASKS} tasks (got {})",
+                settings.tasks
+            )));
+        }
+        if !(1..=MAX_PROCESSORS).contains(&settings.processors) {
+            return Err(Error::config(format!(
+                "the adversary's instances have 1 to {MAX_PROCESSORS} processors (got {})",
+                settings.processors
+            )));
+        }
+        let pair = Pair::new(&settings)?;
+        let start = Instance::chain(settings.tasks, settings.processors);
+        let ratio = pair.ratio(&start)?;
+        Ok((
+            Search {
+                settings,
+                iteration: 0,
+                temperature: START_TEMPERATURE,
+                current: start.clone(),
+                current_ratio: ratio,
+                best: start,
+                best_ratio: ratio,
+                history: vec![(0, ratio)],
+                skipped: 0,
+            },
+            pair,
+        ))
+    }
+
+    /// Takes `steps` annealing steps.
+    pub fn step(&mut self, pair: &Pair, steps: u64) {
+        for _ in 0..steps {
+            self.iteration += 1;
+            let mut rng =
+                StdRng::seed_from_u64(crate::util::derive_seed(self.settings.seed, self.iteration));
+            let mut next = self.current.clone();
+            next.perturb(&mut rng);
+            let accept_draw: f64 = rng.random();
+            match pair.ratio(&next) {
+                Ok(r) => {
+                    let keep = r > self.current_ratio
+                        || accept_draw < (-(r / self.current_ratio) / self.temperature).exp();
+                    if keep {
+                        self.current = next;
+                        self.current_ratio = r;
+                    }
+                    if r > self.best_ratio {
+                        self.best = self.current.clone();
+                        self.best_ratio = r;
+                        self.history.push((self.iteration, r));
+                    }
+                }
+                Err(_) => self.skipped += 1,
+            }
+            self.temperature *= COOLING;
+            if self.temperature < MIN_TEMPERATURE {
+                self.temperature = START_TEMPERATURE;
+                self.current = self.best.clone();
+                self.current_ratio = self.best_ratio;
+            }
+        }
+    }
+
+    /// The worst instance found, as a scenario named after the pair.
+    pub fn best_scenario(&self) -> Scenario {
+        self.best.scenario(&format!(
+            "{} vs {}: {:.2}×",
+            self.settings.scheduler, self.settings.baseline, self.best_ratio
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perturbations_keep_instances_valid_and_in_bounds() {
+        let mut inst = Instance::chain(6, 3);
+        let mut rng = StdRng::seed_from_u64(3);
+        for _ in 0..2_000 {
+            inst.perturb(&mut rng);
+            assert!(inst.deps.iter().all(|d| d.0 < d.1 && (d.1 as usize) < 6));
+            let mut pairs: Vec<_> = inst.deps.iter().map(|d| (d.0, d.1)).collect();
+            pairs.dedup();
+            assert_eq!(pairs.len(), inst.deps.len(), "duplicate dependency");
+            let all = inst.costs.iter().chain(&inst.speeds).chain(&inst.links);
+            assert!(all
+                .chain(inst.deps.iter().map(|d| &d.2))
+                .all(|&h| (10..=100).contains(&h)));
+            Problem::new(&inst.scenario("x")).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_search_is_resumable_and_deterministic() {
+        let settings = Settings::default();
+        let (mut one, pair) = Search::new(settings.clone()).unwrap();
+        one.step(&pair, 300);
+        let (mut two, pair2) = Search::new(settings).unwrap();
+        for _ in 0..3 {
+            two.step(&pair2, 100);
+            // Through JSON, as the page's worker would carry it.
+            two = serde_json::from_str(&serde_json::to_string(&two).unwrap()).unwrap();
+        }
+        assert_eq!(one, two);
+        assert!(one.best_ratio >= one.history[0].1);
+    }
+}
