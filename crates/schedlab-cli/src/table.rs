@@ -7,10 +7,19 @@ use schedlab_core::Problem;
 use serde_json::Value;
 
 fn num(v: f64) -> String {
-    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e12 {
+    let s = if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e12 {
         format!("{v:.0}")
     } else {
         format!("{v:.4}")
+    };
+    unsigned_zero(s)
+}
+
+/// "-0" and "-0.0000" (a −0.0 from a sum, or a tiny negative rounded away) read as 0.
+fn unsigned_zero(s: String) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
     }
 }
 
@@ -151,8 +160,8 @@ pub fn stream(rows: &[Value], ratio: bool) -> String {
     .filter(|k| ratio || !matches!(*k, "competitive_ratio" | "preemptions"))
     .collect();
     keyed(rows, "policy", &keys, |x| match x {
-        Some(x) if x.fract() == 0.0 => format!("{x:.0}"),
-        Some(x) => format!("{x:.4}"),
+        Some(x) if x.fract() == 0.0 => unsigned_zero(format!("{x:.0}")),
+        Some(x) => unsigned_zero(format!("{x:.4}")),
         None => String::new(),
     })
 }
@@ -330,4 +339,17 @@ pub fn stream_decisions(
         rows.push(vec![num(d.time), num(d.until), jobs.join("; ")]);
     }
     format!("\n{policy}: the decision at each event\n{}", render(&rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_read_without_a_negative_zero() {
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(-0.00001), "0.0000");
+        assert_eq!(num(-1.5), "-1.5000");
+        assert_eq!(num(80.0), "80");
+    }
 }

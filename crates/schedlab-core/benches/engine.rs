@@ -112,7 +112,7 @@ fn streams(c: &mut Criterion) {
         ("ps", Policy::Ps),
     ] {
         g.bench_function(format!("{id}_100k_jobs_4_machines_rho0.9"), |b| {
-            b.iter(|| sim::simulate(&s, p).unwrap())
+            b.iter(|| sim::simulate(&s, p.clone()).unwrap())
         });
     }
     // Related machines and context switches on the same stream.
@@ -240,7 +240,7 @@ fn serving(c: &mut Criterion) {
     for id in ["dualmap", "round_robin", "cache_aware"] {
         let r = Router::parse(id).unwrap();
         g.bench_function(format!("{id}_100k_requests_16_instances"), |b| {
-            b.iter(|| simulate(&big, &cfg16, r).unwrap())
+            b.iter(|| simulate(&big, &cfg16, r.clone()).unwrap())
         });
     }
     let cfg8 = ServeConfig::default();

@@ -91,7 +91,11 @@ impl Metrics {
             speedup,
             efficiency: speedup / m as f64,
             mean_utilisation: utilisation.iter().sum::<f64>() / m as f64,
-            total_comm_time: exec.transfers.iter().map(|t| t.end - t.start).sum(),
+            // A fold from +0: an empty f64 sum is −0.0, printed "-0".
+            total_comm_time: exec
+                .transfers
+                .iter()
+                .fold(0.0, |a, t| a + (t.end - t.start)),
             utilisation,
             idle_time,
         }

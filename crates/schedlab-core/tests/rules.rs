@@ -191,3 +191,121 @@ fn rule_spellings_and_shared_options_combine() {
         assert_eq!(o["priority"], &text[5..], "{text}");
     }
 }
+
+mod streams {
+    use schedlab_core::stream::{self, policy::Policy, sim, Arrivals, Info, Mix, StreamSpec};
+
+    fn stream(info: Info, machines: usize, seed: u64) -> stream::Stream {
+        stream::generate(&StreamSpec {
+            jobs: 400,
+            machines,
+            speeds: Vec::new(),
+            context_switch: 0.0,
+            arrivals: Arrivals::GammaLoad { rho: 0.9, cv: 1.5 },
+            mix: Mix::Chain {
+                ops: 3,
+                mean_op: 1.0,
+            },
+            info,
+            estimate_noise: 0.3,
+            deadline_slack: Some(4.0),
+            seed,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn srpt_and_fcfs_written_as_rules_are_srpt_and_fcfs() {
+        for seed in 0..6 {
+            for machines in [1, 3] {
+                let s = stream(Info::Clairvoyant, machines, seed);
+                let run = |p: &str| sim::simulate(&s, Policy::parse(p).unwrap()).unwrap();
+                let srpt = run("srpt");
+                assert_eq!(
+                    run("rule:remaining").completion,
+                    srpt.completion,
+                    "seed {seed}"
+                );
+                assert_eq!(
+                    run("rule").segments,
+                    srpt.segments,
+                    "the default rule is SRPT"
+                );
+                assert_eq!(run("rule:arrival").completion, run("fcfs").completion);
+                assert_eq!(
+                    run("rule:op_remaining").completion,
+                    run("op_srpt").completion
+                );
+                assert_eq!(run("rule:deadline").completion, run("edf").completion);
+                // Another rule, another schedule, still valid.
+                let other = run("rule:age - 2 * attained");
+                sim::check(&s, &other).unwrap();
+                assert_ne!(other.completion, srpt.completion);
+            }
+        }
+    }
+
+    #[test]
+    fn a_rule_sees_only_what_the_information_model_gives() {
+        let s = stream(Info::NonClairvoyant, 1, 1);
+        let e = sim::simulate(&s, Policy::parse("rule:remaining").unwrap()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("reads remaining, which needs job sizes"),
+            "{e}"
+        );
+        let e = sim::simulate(&s, Policy::parse("rule:estimate").unwrap()).unwrap_err();
+        assert!(e.to_string().contains("needs sizes or estimates"), "{e}");
+        // attained and age are always known: LAS-like and FCFS-like rules run.
+        sim::simulate(&s, Policy::parse("rule:attained - 0.1 * age").unwrap()).unwrap();
+        let e = Policy::parse("rule:remaning").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "policy rule: unknown variable 'remaning' at 1 (did you mean 'remaining'?)"
+        );
+        // A rule that fails at run time fails the run, naming the job and the time.
+        let s = stream(Info::Clairvoyant, 1, 1);
+        let e = sim::simulate(&s, Policy::parse("rule:1 / attained").unwrap()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("policy rule '1 / attained': division by zero at 3 (job 0 at t = "),
+            "{e}"
+        );
+    }
+}
+
+mod serving {
+    use schedlab_core::serve::parse_trace;
+    use schedlab_core::serve::router::Router;
+    use schedlab_core::serve::sim::{check, simulate, ServeConfig};
+
+    #[test]
+    fn least_loaded_written_as_a_rule_is_least_loaded_on_a_real_trace() {
+        let path = format!(
+            "{}/../../../shared/data/mooncake/synthetic_trace.jsonl",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let w = parse_trace("synthetic", &std::fs::read_to_string(path).unwrap()).unwrap();
+        let c = ServeConfig::default();
+        let run = |r: &str| simulate(&w, &c, Router::parse(r).unwrap()).unwrap();
+        let ll = run("least_loaded");
+        assert_eq!(run("rule:outstanding").requests, ll.requests);
+        assert_eq!(run("rule").requests, ll.requests, "the default rule");
+        assert_eq!(
+            run("rule:queued_tokens").requests,
+            run("least_loaded:tokens").requests
+        );
+        // A cache-minded rule routes differently and stays valid.
+        let affine = run("rule:ttft - 50 * cached");
+        check(&w, &c, &affine).unwrap();
+        assert_ne!(affine.requests, ll.requests);
+        // Errors: a position at parse time; the instance at run time.
+        let e = Router::parse("rule:score=ttft/").unwrap_err().to_string();
+        assert!(e.starts_with("router rule: expected a number"), "{e}");
+        let e = simulate(&w, &c, Router::parse("rule:1/outstanding").unwrap()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "router rule '1/outstanding': division by zero at 2 (instance 0)"
+        );
+    }
+}

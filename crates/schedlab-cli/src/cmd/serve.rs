@@ -123,7 +123,7 @@ fn settings(a: &ServeArgs) -> CliResult<ServingSettings> {
         batch_limit: a.batch_limit,
         slow,
         window,
-        routers: a.routers.clone(),
+        routers: crate::args::rejoin_parens(&a.routers),
         scaling,
         seed: a.seed,
         trace,

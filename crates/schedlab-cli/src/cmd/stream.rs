@@ -74,7 +74,7 @@ fn settings(a: &StreamArgs) -> CliResult<StreamsSettings> {
         context_switch: a.context_switch,
         exec_noise: a.exec_noise,
         deadline_slack: a.deadline_slack,
-        policies: a.policies.clone(),
+        policies: crate::args::rejoin_parens(&a.policies),
         seed: a.seed,
         trace,
         learned: None,

@@ -180,7 +180,7 @@ pub fn run(settings: &ServingSettings) -> Result<LabRun> {
     let mut runs = Vec::new();
     for id in &settings.routers {
         let r = Router::parse(id)?;
-        let run = simulate(&workload, &config, r)?;
+        let run = simulate(&workload, &config, r.clone())?;
         let metrics = ServeMetrics::compute(&workload, &config, &run);
         runs.push(RouterRun {
             router: id.clone(),

@@ -10,13 +10,17 @@
 //! | `consistent_hash` | a hash ring on the prompt prefix: pure cache affinity |
 //! | `p2c` | power of two random choices on outstanding requests |
 //! | `cache_aware` | SGLang's router: the longest cached prefix, unless the load is imbalanced (max > 1.5 × min + 8 outstanding requests) or the best match covers under half the prompt: then the least loaded |
+//! | `rule` | your score over [`ROUTE_VARS`] per alive instance, lowest wins (`rule:outstanding` is least loaded) |
 //! | `dualmap` | two hash rings give two candidates; the cache-affine one unless its predicted TTFT passes 0.8 × SLO, then the one predicted faster; hotspot rebalancing moves queued requests between their own two candidates |
+
+use std::sync::Arc;
 
 use rand::rngs::StdRng;
 use rand::RngExt;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::registry::{self, Entry, OptionSpec, Parsed, Values};
+use crate::rule::{Rule, Var};
 
 /// Blocks of the prompt hashed into the routing key (the prefix that identifies a
 /// conversation or a shared system prompt).
@@ -24,16 +28,64 @@ pub const KEY_BLOCKS: usize = 4;
 /// Virtual nodes per instance on a hash ring.
 pub const VNODES: usize = 64;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Router {
     RoundRobin,
     Random,
-    LeastLoaded { tokens: bool },
+    LeastLoaded {
+        tokens: bool,
+    },
     ConsistentHash,
     P2c,
     CacheAware,
     DualMap,
+    /// A user-written score over [`ROUTE_VARS`], lowest wins.
+    Rule(Arc<Rule>),
 }
+
+/// What a router rule may read, per alive instance, for the request being routed.
+pub const ROUTE_VARS: &[Var] = &[
+    Var {
+        name: "outstanding",
+        help: "requests queued, in prefill or decoding on the instance",
+    },
+    Var {
+        name: "queued_tokens",
+        help: "prefill tokens outstanding on the instance (uncached part)",
+    },
+    Var {
+        name: "cached",
+        help: "blocks of this prompt cached on the instance, from the first",
+    },
+    Var {
+        name: "blocks",
+        help: "blocks in this prompt",
+    },
+    Var {
+        name: "hit",
+        help: "cached ÷ blocks (0 for an empty prompt)",
+    },
+    Var {
+        name: "ttft",
+        help: "predicted time to first token on the instance, ms (queueing + prefill)",
+    },
+    Var {
+        name: "slo",
+        help: "the TTFT SLO, ms",
+    },
+    Var {
+        name: "tokens",
+        help: "prompt tokens of this request",
+    },
+    Var {
+        name: "index",
+        help: "the instance's number, from 0",
+    },
+    Var {
+        name: "instances",
+        help: "instances alive",
+    },
+];
 
 /// How a registry entry makes its router from a parsed spelling.
 pub type Make = fn(&Parsed) -> Result<Router>;
@@ -105,6 +157,22 @@ pub static ROUTERS: &[Entry<Make>] = &[
         &[],
         |_| Ok(Router::CacheAware),
     ),
+    Entry::new(
+        "rule",
+        "Custom rule",
+        "your score per instance, lowest wins",
+        "",
+        &[OptionSpec {
+            key: "score",
+            values: Values::Rule("outstanding"),
+            help: "an instance's score over the router variables (lowest wins), e.g. ttft - 20 * cached",
+        }],
+        |p| {
+            let rule = Rule::parse(p.word("score"), ROUTE_VARS)
+                .map_err(|e| Error::config(format!("router rule: {e}")))?;
+            Ok(Router::Rule(Arc::new(rule)))
+        },
+    ),
 ];
 
 impl Router {
@@ -124,6 +192,7 @@ impl Router {
             Router::P2c => "p2c",
             Router::CacheAware => "cache_aware",
             Router::DualMap => "dualmap",
+            Router::Rule(_) => "rule",
         }
     }
 
@@ -138,6 +207,7 @@ impl Router {
             Router::P2c => "Power of two choices: the less loaded of two random instances",
             Router::CacheAware => "Cache-aware (SGLang): the longest cached prefix unless the load is imbalanced",
             Router::DualMap => "DualMap: two hashed candidates; the cache-affine one unless the TTFT SLO is at risk",
+            Router::Rule(_) => "Custom rule: your score per instance, lowest wins",
         }
     }
 }
@@ -215,6 +285,8 @@ pub struct RouterState {
     pub ring_a: Ring,
     pub ring_b: Ring,
     pub rng: StdRng,
+    /// The first error of a rule router (a division by zero): the run fails with it.
+    pub error: Option<Error>,
 }
 
 /// DualMap: TTFT headroom before the router leaves the cache-affine candidate.
@@ -229,6 +301,7 @@ impl RouterState {
             ring_a: Ring::new(0xA11CE, alive),
             ring_b: Ring::new(0xB0B5EED, alive),
             rng: StdRng::seed_from_u64(seed),
+            error: None,
         }
     }
 
@@ -271,7 +344,42 @@ impl RouterState {
                 })
                 .expect("at least one instance")
         };
-        match self.router {
+        match &self.router {
+            Router::Rule(rule) => {
+                let mut best = (alive[0], f64::INFINITY);
+                for (k, &i) in alive.iter().enumerate() {
+                    let blocks_n = blocks.len() as f64;
+                    let cached = view.cached_prefix(i, blocks) as f64;
+                    let vars = [
+                        view.outstanding_requests(i) as f64,
+                        view.outstanding_tokens(i),
+                        cached,
+                        blocks_n,
+                        if blocks_n > 0.0 {
+                            cached / blocks_n
+                        } else {
+                            0.0
+                        },
+                        view.predicted_ttft(i, blocks, tokens),
+                        view.slo_ms(),
+                        f64::from(tokens),
+                        i as f64,
+                        alive.len() as f64,
+                    ];
+                    match rule.eval(&vars) {
+                        Ok(v) if k == 0 || v < best.1 => best = (i, v),
+                        Ok(_) => {}
+                        Err(e) => {
+                            let text = rule.text().to_string();
+                            self.error.get_or_insert_with(|| {
+                                Error::config(format!("router rule '{text}': {e} (instance {i})"))
+                            });
+                            return (least(false), why(Looked::All, "your rule failed"));
+                        }
+                    }
+                }
+                (best.0, why(Looked::All, "your rule: the lowest score"))
+            }
             Router::RoundRobin => {
                 let i = alive[self.next % alive.len()];
                 self.next = self.next.wrapping_add(1);
@@ -281,7 +389,7 @@ impl RouterState {
                 alive[self.rng.random_range(0..alive.len())],
                 why(Looked::Chosen, "drawn at random"),
             ),
-            Router::LeastLoaded { tokens } => (
+            &Router::LeastLoaded { tokens } => (
                 least(tokens),
                 why(
                     Looked::All,

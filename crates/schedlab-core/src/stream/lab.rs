@@ -406,7 +406,7 @@ impl Runner {
                     let id = &self.policies[self.done.len()].0;
                     let policy = Policy::parse(id)?;
                     if self.current.is_none() {
-                        let sim = Sim::new(stream, policy)?;
+                        let sim = Sim::new(stream, policy.clone())?;
                         self.current = Some(if self.record {
                             sim.record_decisions()
                         } else {

@@ -12,9 +12,13 @@
 //! | `las` | least attained service first (SETF), ties share | nothing |
 //! | `mlfq` | multi-level feedback queue: quantum doubles per level, lower levels first | nothing |
 //! | `edf` | preemptive, earliest deadline first | deadlines |
+//! | `rule` | your priority rule over [`JOB_VARS`], lowest first, re-evaluated at each arrival and completion (`rule:remaining` is SRPT) | what the rule reads |
+
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::registry::{self, Entry, OptionSpec, Parsed, Values};
+use crate::rule::{Rule, Var};
 use crate::stream::Info;
 
 /// What the simulator tracks of an active job; policies read what their information
@@ -59,18 +63,109 @@ pub struct Alloc {
     keys: Vec<(f64, f64, u64)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Policy {
     Fcfs,
     Sjf,
     Srpt,
     SrptEstimate,
     OpSrpt,
-    Rr { quantum: f64 },
+    Rr {
+        quantum: f64,
+    },
     Ps,
     Las,
-    Mlfq { quantum: f64, levels: usize },
+    Mlfq {
+        quantum: f64,
+        levels: usize,
+    },
     Edf,
+    /// A user-written priority over [`JOB_VARS`], lowest first.
+    Rule(Arc<Rule>),
+}
+
+/// What a job-priority rule may read, per waiting job, at the time of the decision.
+pub const JOB_VARS: &[Var] = &[
+    Var {
+        name: "remaining",
+        help: "work left in the job (clairvoyant streams only)",
+    },
+    Var {
+        name: "size",
+        help: "the job's whole work (clairvoyant streams only)",
+    },
+    Var {
+        name: "op_remaining",
+        help: "work left in the current operation (revealed or clairvoyant streams)",
+    },
+    Var {
+        name: "estimate",
+        help: "estimated work left (streams with estimates)",
+    },
+    Var {
+        name: "attained",
+        help: "service received so far",
+    },
+    Var {
+        name: "arrival",
+        help: "when the job arrived",
+    },
+    Var {
+        name: "age",
+        help: "time since the job arrived",
+    },
+    Var {
+        name: "waiting",
+        help: "time since arrival not spent running (age − attained on a unit-speed machine)",
+    },
+    Var {
+        name: "deadline",
+        help: "the job's deadline (streams with deadlines)",
+    },
+    Var {
+        name: "running",
+        help: "1 if the job ran in the previous interval, else 0",
+    },
+    Var {
+        name: "now",
+        help: "the time of the decision",
+    },
+];
+
+/// The variables a job rule reads, and what the information model must give for each.
+const NEEDS: &[(usize, &str)] = &[
+    (0, "job sizes"),
+    (1, "job sizes"),
+    (2, "operation lengths"),
+    (3, "sizes or estimates"),
+];
+
+fn job_vars(a: &Active, now: f64) -> [f64; 11] {
+    let age = (now - a.arrival).max(0.0);
+    [
+        a.remaining,
+        a.remaining + a.attained,
+        a.op_remaining,
+        a.estimate_remaining,
+        a.attained,
+        a.arrival,
+        age,
+        (age - a.attained).max(0.0),
+        a.deadline.unwrap_or(f64::INFINITY),
+        if a.running { 1.0 } else { 0.0 },
+        now,
+    ]
+}
+
+fn eval_job(rule: &Rule, a: &Active, now: f64) -> Result<f64> {
+    rule.eval(&job_vars(a, now)).map_err(|e| {
+        Error::config(format!(
+            "policy rule '{}': {e} (job {} at t = {})",
+            rule.text(),
+            a.job,
+            crate::util::show(now)
+        ))
+    })
 }
 
 /// The position of the job with the smallest `key` (the first of equal keys).
@@ -186,6 +281,22 @@ pub static POLICIES: &[Entry<Make>] = &[
     Entry::new("edf", "EDF", "the earliest deadlines run", "", &[], |_| {
         Ok(Policy::Edf)
     }),
+    Entry::new(
+        "rule",
+        "Custom rule",
+        "your priority rule, lowest runs first, re-evaluated at each arrival and completion",
+        "",
+        &[OptionSpec {
+            key: "priority",
+            values: Values::Rule("remaining"),
+            help: "a job's priority over the job variables (lowest runs first), e.g. remaining or age - 2 * attained",
+        }],
+        |p| {
+            let rule = Rule::parse(p.word("priority"), JOB_VARS)
+                .map_err(|e| Error::config(format!("policy rule: {e}")))?;
+            Ok(Policy::Rule(Arc::new(rule)))
+        },
+    ),
 ];
 
 const LEVELS: OptionSpec = OptionSpec {
@@ -229,6 +340,7 @@ impl Policy {
             Policy::Las => "las",
             Policy::Mlfq { .. } => "mlfq",
             Policy::Edf => "edf",
+            Policy::Rule(_) => "rule",
         }
     }
 
@@ -250,6 +362,29 @@ impl Policy {
                 fail("operation lengths")
             }
             Policy::Edf if !has_deadlines => Err(Error::config("EDF needs jobs with deadlines")),
+            Policy::Rule(r) => {
+                let given = |i: usize| match i {
+                    0 | 1 => info == Info::Clairvoyant,
+                    2 => matches!(info, Info::Revealed | Info::Clairvoyant),
+                    _ => !matches!(info, Info::NonClairvoyant | Info::Revealed),
+                };
+                for &(i, what) in NEEDS {
+                    if r.uses(i) && !given(i) {
+                        return Err(Error::config(format!(
+                            "policy rule '{}' reads {}, which needs {what}: the {info:?} information model does not give them",
+                            r.text(),
+                            JOB_VARS[i].name
+                        )));
+                    }
+                }
+                if r.uses(8) && !has_deadlines {
+                    return Err(Error::config(format!(
+                        "policy rule '{}' reads deadline: these jobs have none",
+                        r.text()
+                    )));
+                }
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
@@ -258,15 +393,29 @@ impl Policy {
     /// (on machines of different speeds the first gets the fastest machine), and the time
     /// until the policy wants to decide again on its own (quantum end, LAS catching up),
     /// `INFINITY` if never.
-    pub fn allocate(&self, active: &[Active], machines: usize) -> Alloc {
+    pub fn allocate(&self, active: &[Active], machines: usize, now: f64) -> Result<Alloc> {
         let mut out = Alloc::default();
-        self.allocate_into(active, machines, &mut out);
-        out
+        self.allocate_into(active, machines, now, &mut out)?;
+        Ok(out)
     }
 
     /// [`Policy::allocate`] into `out`, reusing its vectors (the simulator keeps one
     /// across events: allocating them at every event was a third of a WebAssembly run).
-    pub fn allocate_into(&self, active: &[Active], machines: usize, out: &mut Alloc) {
+    /// A rule that fails on some job (division by zero) fails the run.
+    pub fn allocate_into(
+        &self,
+        active: &[Active],
+        machines: usize,
+        now: f64,
+        out: &mut Alloc,
+    ) -> Result<()> {
+        if let Policy::Rule(rule) = self {
+            out.keys.clear();
+            for a in active {
+                out.keys
+                    .push((eval_job(rule, a, now)?, a.arrival, a.job as u64));
+            }
+        }
         out.horizon = self.allocate_inner(
             active,
             machines,
@@ -296,6 +445,7 @@ impl Policy {
             }
             _ => groups.extend(0..order.len()),
         }
+        Ok(())
     }
 
     fn allocate_inner(
@@ -332,7 +482,12 @@ impl Policy {
             _ => {
                 // The `m` smallest keys get a machine. Keys are computed once per job (not
                 // per comparison): with thousands of jobs waiting this loop is the run.
-                if m == 1 {
+                if let Policy::Rule(_) = self {
+                    // Keys computed (fallibly) by `allocate_into`.
+                    order.extend(0..n);
+                    let keys = &*keys;
+                    crate::util::smallest_sorted(order, m, |a, b| key_cmp(&keys[*a], &keys[*b]));
+                } else if m == 1 {
                     // One machine (the usual case): the minimum, in one pass, a loop per
                     // policy (WebAssembly at opt-level z keeps a `match` inside the loop).
                     let id = |a: &Active| a.job as u64;
@@ -385,8 +540,8 @@ impl Policy {
             ),
             Policy::Rr { .. } => (a.queue_seq as f64, 0.0, id),
             Policy::Mlfq { .. } => (a.level as f64, a.queue_seq as f64, id),
-            // Not priority policies (they share).
-            Policy::Ps | Policy::Las => (0.0, 0.0, id),
+            // Not priority policies (they share); a rule's keys are computed beforehand.
+            Policy::Ps | Policy::Las | Policy::Rule(_) => (0.0, 0.0, id),
         }
     }
 
@@ -399,9 +554,13 @@ impl Policy {
         }
     }
 
-    /// What the policy compares for this job, as shown in the step-through view.
-    pub fn key_text(&self, a: &Active) -> String {
+    /// What the policy compares for this job at `now`, as shown in the step-through view.
+    pub fn key_text(&self, a: &Active, now: f64) -> String {
         match self {
+            Policy::Rule(r) => match eval_job(r, a, now) {
+                Ok(v) => format!("rule {v:.3}"),
+                Err(_) => "rule fails".into(),
+            },
             Policy::Fcfs => format!("arrived {:.3}", a.arrival),
             Policy::Sjf if a.running => "running (not preempted)".into(),
             Policy::Sjf => format!("size {:.3}", a.estimate_remaining + a.attained),

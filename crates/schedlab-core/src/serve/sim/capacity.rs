@@ -16,7 +16,7 @@ pub fn capacity(w: &Workload, c: &ServeConfig, router: Router, target: f64) -> R
     }
     let ok = |scale: f64| -> Result<bool> {
         let s = w.scaled(scale);
-        let run = simulate(&s, c, router)?;
+        let run = simulate(&s, c, router.clone())?;
         Ok(ServeMetrics::compute(&s, c, &run).slo_attainment >= target)
     };
     let (mut lo, mut hi);

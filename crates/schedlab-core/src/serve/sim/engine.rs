@@ -587,7 +587,7 @@ fn run(
         cache_samples: Vec::new(),
         moves: 0,
     };
-    let mut rs = RouterState::new(router, &st.alive, derive_seed(config.seed, 50));
+    let mut rs = RouterState::new(router.clone(), &st.alive, derive_seed(config.seed, 50));
     let mut scaling = config.scaling.clone();
     crate::util::sort_dyn(&mut scaling, &|a, b| a.time_ms.total_cmp(&b.time_ms));
     // Scaling events first at equal times (pushed first, the queue is FIFO on ties).
@@ -641,6 +641,9 @@ fn run(
                     st.candidates[r] = rs.candidates(key);
                 }
                 let i = st.route(&mut rs, r, None, log.as_deref_mut());
+                if let Some(e) = rs.error.take() {
+                    return Err(e);
+                }
                 st.enqueue(r, i);
                 st.try_prefill(i);
                 if router == Router::DualMap && config.rebalance {
@@ -726,6 +729,9 @@ fn run(
                             st.candidates[r] = rs.candidates(prefix_key(&req.blocks));
                         }
                         let j = st.route(&mut rs, r, Some(instance), log.as_deref_mut());
+                        if let Some(e) = rs.error.take() {
+                            return Err(e);
+                        }
                         st.enqueue(r, j);
                         st.runs[r].moved = true;
                         st.try_prefill(j);

@@ -159,7 +159,7 @@ impl Sim {
         // catch-up: past this budget the simulation is not progressing (computed once: it
         // reads every job). Documented in docs/streams.md, "Limits".
         let total_ops: usize = stream.jobs.iter().map(|j| j.ops.len()).sum();
-        let expiries = quantum_expiries(stream, policy)?;
+        let expiries = quantum_expiries(stream, &policy)?;
         let max_events =
             limits::EVENTS_PER_ITEM * (n + total_ops) + 4 * expiries as usize + limits::EVENTS_BASE;
         let class_of_rank = classes
@@ -263,7 +263,7 @@ impl Sim {
         }
         let n = stream.jobs.len();
         let m = stream.machines;
-        let policy = self.policy;
+        let policy = self.policy.clone();
         let now = self.now;
         // Admit arrivals at `now`.
         let mut changed = false;
@@ -307,7 +307,7 @@ impl Sim {
         }
         // Taken out of an Option: nothing is made or dropped per event.
         let mut alloc = self.scratch.take().unwrap_or_default();
-        policy.allocate_into(&self.active, m, &mut alloc);
+        policy.allocate_into(&self.active, m, now, &mut alloc)?;
         let rates = &alloc.rates;
         // Preemptions: a job that had a machine and lost it while unfinished.
         std::mem::swap(&mut self.full, &mut self.full_prev);
@@ -409,7 +409,7 @@ impl Sim {
                         attained: a.attained,
                         rate: rates[i],
                         rank: alloc.order.iter().position(|&k| k == i),
-                        key: policy.key_text(a),
+                        key: policy.key_text(a, now),
                     })
                     .collect(),
             });
@@ -548,12 +548,12 @@ impl Sim {
 /// so j sees at most about min(size, others' work × speed ratio) ÷ (quantum − context
 /// switch) expiries, plus one per MLFQ level; a lone job steps at most
 /// `LONE_STEP_QUANTA` quanta before its next event and skips longer stretches.
-fn quantum_expiries(stream: &Stream, policy: Policy) -> Result<f64> {
+fn quantum_expiries(stream: &Stream, policy: &Policy) -> Result<f64> {
     let q0 = policy.quantum(0);
     if !q0.is_finite() {
         return Ok(0.0);
     }
-    let levels = match policy {
+    let levels = match *policy {
         Policy::Mlfq { levels, .. } => levels,
         _ => 1,
     };

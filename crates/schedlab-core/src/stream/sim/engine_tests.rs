@@ -52,7 +52,7 @@ fn the_streams_labs_most_crowded_run_fits_its_budget() {
     // the lab offers.
     let s = stream(20_000, 1.5);
     for p in [Policy::Srpt, Policy::Fcfs, Policy::Ps] {
-        let mut sim = Sim::new(&s, p).unwrap();
+        let mut sim = Sim::new(&s, p.clone()).unwrap();
         run(&mut sim, &s).unwrap();
         eprintln!("{p:?}: {} reads of {}", sim.work(), sim.max_work);
     }
