@@ -148,11 +148,21 @@ pub enum Command {
 #[derive(Args)]
 pub struct AdversaryArgs {
     /// The scheduler to break (an id or a spelling: `heft`, `rule:priority=rank_d`).
-    #[arg(long, required_unless_present = "all")]
+    #[arg(long, required_unless_present_any = ["all", "stream"])]
     pub scheduler: Option<String>,
     /// What it is compared with.
-    #[arg(long, required_unless_present = "all")]
+    #[arg(long, required_unless_present_any = ["all", "stream"])]
     pub baseline: Option<String>,
+    /// Search job sets for one machine instead: an online policy's total flow time against
+    /// the optimum (clairvoyant SRPT), the empirical competitive ratio.
+    #[arg(long, requires = "policy", conflicts_with_all = ["scheduler", "baseline", "all"])]
+    pub stream: bool,
+    /// The online policy (with --stream): `fcfs`, `rr:0.5`, `rule:age - attained`, …
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// Most jobs in the sets searched (with --stream, 2..12).
+    #[arg(long, default_value_t = 5)]
+    pub jobs: usize,
     /// Every (scheduler, baseline) pair of the registry (user rules aside): a matrix of the
     /// worst ratios found.
     #[arg(long, conflicts_with_all = ["scheduler", "baseline"])]

@@ -830,3 +830,53 @@ fn adversary_finds_an_instance_that_schedlab_run_reproduces() {
     ]);
     assert!(e.contains("2 to 30 tasks"), "{e}");
 }
+
+#[test]
+fn stream_adversary_finds_a_job_set_that_schedlab_stream_reproduces() {
+    let v = ok_json(&[
+        "adversary",
+        "--stream",
+        "--policy",
+        "fcfs",
+        "--iterations",
+        "3000",
+    ]);
+    let ratio = v["ratio"].as_f64().unwrap();
+    assert!(ratio > 1.5, "FCFS against the optimum: {ratio}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jobs.csv");
+    std::fs::write(&file, v["trace"].as_str().unwrap()).unwrap();
+    let file = file.to_string_lossy().into_owned();
+    let rows = ok_json(&[
+        "stream",
+        "--trace",
+        &file,
+        "--machines",
+        "1",
+        "--info",
+        "clairvoyant",
+        "--policies",
+        "fcfs,srpt",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(rows[0]["competitive_ratio"].as_f64(), Some(ratio));
+    assert_eq!(rows[0]["total_flow_time"], v["flow_times"]["policy"]);
+    assert_eq!(rows[1]["total_flow_time"], v["flow_times"]["optimum"]);
+    assert_eq!(
+        v["jobs"].as_array().unwrap().len(),
+        rows[0]["jobs"].as_u64().unwrap() as usize
+    );
+    // SRPT is the optimum: the search never finds it beaten.
+    let srpt = ok_json(&[
+        "adversary",
+        "--stream",
+        "--policy",
+        "srpt",
+        "--iterations",
+        "500",
+    ]);
+    assert_eq!(srpt["ratio"], 1.0);
+    let e = fails(&["adversary", "--stream", "--policy", "fcfs", "--jobs", "40"]);
+    assert!(e.contains("2 to 12 jobs"), "{e}");
+}

@@ -225,21 +225,92 @@ impl Instance {
     }
 }
 
-/// A search in progress: plain data (see the module documentation).
+/// What an annealing search perturbs: a DAG [`Instance`] or a stream [`JobSet`].
+pub trait Candidate: Clone {
+    /// One random change.
+    fn perturb(&mut self, rng: &mut StdRng);
+}
+
+impl Candidate for Instance {
+    fn perturb(&mut self, rng: &mut StdRng) {
+        Instance::perturb(self, rng);
+    }
+}
+
+/// The annealing itself, over any [`Candidate`]: plain data (see the module
+/// documentation), resumable step by step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Search {
-    pub settings: Settings,
+pub struct Anneal<I> {
+    pub seed: u64,
     /// Steps taken.
     pub iteration: u64,
     pub temperature: f64,
-    pub current: Instance,
+    pub current: I,
     pub current_ratio: f64,
-    pub best: Instance,
+    pub best: I,
     pub best_ratio: f64,
     /// (iteration, best ratio) each time the best improved: the page's chart.
     pub history: Vec<(u64, f64)>,
-    /// Perturbed instances on which A or B failed (a rule dividing by zero): skipped.
+    /// Perturbed candidates the ratio could not be computed on (a rule dividing by zero):
+    /// skipped.
     pub skipped: u64,
+}
+
+impl<I: Candidate> Anneal<I> {
+    pub fn new(start: I, ratio: f64, seed: u64) -> Anneal<I> {
+        Anneal {
+            seed,
+            iteration: 0,
+            temperature: START_TEMPERATURE,
+            current: start.clone(),
+            current_ratio: ratio,
+            best: start,
+            best_ratio: ratio,
+            history: vec![(0, ratio)],
+            skipped: 0,
+        }
+    }
+
+    /// Takes `steps` annealing steps, `ratio` scoring each candidate.
+    pub fn step(&mut self, steps: u64, ratio: &dyn Fn(&I) -> Result<f64>) {
+        for _ in 0..steps {
+            self.iteration += 1;
+            let mut rng =
+                StdRng::seed_from_u64(crate::util::derive_seed(self.seed, self.iteration));
+            let mut next = self.current.clone();
+            next.perturb(&mut rng);
+            let accept_draw: f64 = rng.random();
+            match ratio(&next) {
+                Ok(r) => {
+                    let keep = r > self.current_ratio
+                        || accept_draw < (-(r / self.current_ratio) / self.temperature).exp();
+                    if keep {
+                        self.current = next;
+                        self.current_ratio = r;
+                    }
+                    if r > self.best_ratio {
+                        self.best = self.current.clone();
+                        self.best_ratio = r;
+                        self.history.push((self.iteration, r));
+                    }
+                }
+                Err(_) => self.skipped += 1,
+            }
+            self.temperature *= COOLING;
+            if self.temperature < MIN_TEMPERATURE {
+                self.temperature = START_TEMPERATURE;
+                self.current = self.best.clone();
+                self.current_ratio = self.best_ratio;
+            }
+        }
+    }
+}
+
+/// A DAG search in progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Search {
+    pub settings: Settings,
+    pub state: Anneal<Instance>,
 }
 
 /// The two schedulers, built once.
@@ -289,17 +360,11 @@ impl Search {
         let pair = Pair::new(&settings)?;
         let start = Instance::chain(settings.tasks, settings.processors);
         let ratio = pair.ratio(&start)?;
+        let seed = settings.seed;
         Ok((
             Search {
                 settings,
-                iteration: 0,
-                temperature: START_TEMPERATURE,
-                current: start.clone(),
-                current_ratio: ratio,
-                best: start,
-                best_ratio: ratio,
-                history: vec![(0, ratio)],
-                skipped: 0,
+                state: Anneal::new(start, ratio, seed),
             },
             pair,
         ))
@@ -307,44 +372,153 @@ impl Search {
 
     /// Takes `steps` annealing steps.
     pub fn step(&mut self, pair: &Pair, steps: u64) {
-        for _ in 0..steps {
-            self.iteration += 1;
-            let mut rng =
-                StdRng::seed_from_u64(crate::util::derive_seed(self.settings.seed, self.iteration));
-            let mut next = self.current.clone();
-            next.perturb(&mut rng);
-            let accept_draw: f64 = rng.random();
-            match pair.ratio(&next) {
-                Ok(r) => {
-                    let keep = r > self.current_ratio
-                        || accept_draw < (-(r / self.current_ratio) / self.temperature).exp();
-                    if keep {
-                        self.current = next;
-                        self.current_ratio = r;
-                    }
-                    if r > self.best_ratio {
-                        self.best = self.current.clone();
-                        self.best_ratio = r;
-                        self.history.push((self.iteration, r));
-                    }
-                }
-                Err(_) => self.skipped += 1,
-            }
-            self.temperature *= COOLING;
-            if self.temperature < MIN_TEMPERATURE {
-                self.temperature = START_TEMPERATURE;
-                self.current = self.best.clone();
-                self.current_ratio = self.best_ratio;
-            }
-        }
+        self.state.step(steps, &|i| pair.ratio(i));
     }
 
     /// The worst instance found, as a scenario named after the pair.
     pub fn best_scenario(&self) -> Scenario {
-        self.best.scenario(&format!(
+        self.state.best.scenario(&format!(
             "{} vs {}: {:.2}×",
-            self.settings.scheduler, self.settings.baseline, self.best_ratio
+            self.settings.scheduler, self.settings.baseline, self.state.best_ratio
         ))
+    }
+}
+
+/// Jobs in a stream search: at most this many (PISA-sized: a handful).
+pub const MAX_JOBS: usize = 12;
+
+/// A small job set for one machine: arrivals in tenths (0 to 5), sizes in hundredths (0.1
+/// to 1), single-operation jobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobSet {
+    pub arrivals: Vec<u8>,
+    pub sizes: Vec<u8>,
+    /// Most jobs a perturbation may grow the set to.
+    pub max_jobs: u8,
+}
+
+impl JobSet {
+    /// `jobs` unit jobs arriving together.
+    pub fn start(jobs: usize) -> JobSet {
+        JobSet {
+            arrivals: vec![0; jobs],
+            sizes: vec![100; jobs],
+            max_jobs: jobs as u8,
+        }
+    }
+
+    /// The set as a named job table (`J1,0,1`), sorted by arrival: what the Streams lab's
+    /// "Type jobs" and `schedlab stream --trace` read.
+    pub fn table(&self) -> String {
+        let mut idx: Vec<usize> = (0..self.arrivals.len()).collect();
+        idx.sort_by_key(|&i| (self.arrivals[i], i));
+        let mut out = String::from("name,arrival,burst\n");
+        for (k, &i) in idx.iter().enumerate() {
+            out.push_str(&format!(
+                "J{},{},{}\n",
+                k + 1,
+                f64::from(self.arrivals[i]) / 10.0,
+                w(self.sizes[i])
+            ));
+        }
+        out
+    }
+
+    /// The set as a clairvoyant one-machine stream (a policy reads only what it reads).
+    pub fn stream(&self) -> Result<crate::stream::Stream> {
+        let trace = crate::stream::trace::parse("adversary", &self.table())?;
+        crate::stream::generate(&crate::stream::StreamSpec {
+            jobs: trace.arrivals.len(),
+            machines: 1,
+            speeds: Vec::new(),
+            context_switch: 0.0,
+            arrivals: crate::stream::Arrivals::Trace(trace),
+            mix: crate::stream::Mix::Single { mean_size: 1.0 },
+            info: crate::stream::Info::Clairvoyant,
+            estimate_noise: 0.0,
+            deadline_slack: None,
+            seed: 1,
+        })
+    }
+}
+
+impl Candidate for JobSet {
+    /// Move an arrival by up to ±0.5, resize a job by up to ±0.1, add a job, remove one.
+    fn perturb(&mut self, rng: &mut StdRng) {
+        let n = self.arrivals.len();
+        let mut kind = rng.random_range(0..4u8);
+        if kind == 2 && n >= usize::from(self.max_jobs) || kind == 3 && n <= 2 {
+            kind = 1;
+        }
+        match kind {
+            0 => {
+                let j = rng.random_range(0..n);
+                let d = rng.random_range(-5i32..=5);
+                self.arrivals[j] = (i32::from(self.arrivals[j]) + d).clamp(0, 50) as u8;
+            }
+            1 => {
+                let j = rng.random_range(0..n);
+                let d = rng.random_range(-DELTA..=DELTA);
+                self.sizes[j] = (i32::from(self.sizes[j]) + d).clamp(MIN_W, MAX_W) as u8;
+            }
+            2 => {
+                self.arrivals.push(rng.random_range(0..=50u8));
+                self.sizes.push(rng.random_range(MIN_W..=MAX_W) as u8);
+            }
+            _ => {
+                let j = rng.random_range(0..n);
+                self.arrivals.remove(j);
+                self.sizes.remove(j);
+            }
+        }
+    }
+}
+
+/// A stream search: a policy's total flow time against the optimum on one machine
+/// (clairvoyant SRPT, optimal for total flow time with preemption: Schrage 1968), the
+/// empirical competitive ratio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StreamSearch {
+    pub policy: String,
+    pub state: Anneal<JobSet>,
+}
+
+/// Total flow times of `policy` and of SRPT on `jobs`.
+pub fn flow_times(policy: &crate::stream::policy::Policy, jobs: &JobSet) -> Result<(f64, f64)> {
+    use crate::stream::{policy::Policy, sim};
+    let s = jobs.stream()?;
+    let flow = |p: Policy| -> Result<f64> {
+        let run = sim::simulate(&s, p)?;
+        Ok(run
+            .completion
+            .iter()
+            .zip(&s.jobs)
+            .fold(0.0, |a, (c, j)| a + (c - j.arrival)))
+    };
+    Ok((flow(policy.clone())?, flow(Policy::Srpt)?))
+}
+
+impl StreamSearch {
+    pub fn new(policy: &str, jobs: usize, seed: u64) -> Result<StreamSearch> {
+        if !(2..=MAX_JOBS).contains(&jobs) {
+            return Err(Error::config(format!(
+                "the stream adversary's job sets have 2 to {MAX_JOBS} jobs (got {jobs})"
+            )));
+        }
+        let p = crate::stream::policy::Policy::parse(policy)?;
+        let start = JobSet::start(jobs);
+        let (a, b) = flow_times(&p, &start)?;
+        Ok(StreamSearch {
+            policy: policy.to_string(),
+            state: Anneal::new(start, a / b, seed),
+        })
+    }
+
+    pub fn step(&mut self, steps: u64) -> Result<()> {
+        let p = crate::stream::policy::Policy::parse(&self.policy)?;
+        self.state
+            .step(steps, &|j| flow_times(&p, j).map(|(a, b)| a / b));
+        Ok(())
     }
 }
 
@@ -382,6 +556,27 @@ mod tests {
             two = serde_json::from_str(&serde_json::to_string(&two).unwrap()).unwrap();
         }
         assert_eq!(one, two);
-        assert!(one.best_ratio >= one.history[0].1);
+        assert!(one.state.best_ratio >= one.state.history[0].1);
+    }
+
+    #[test]
+    fn srpt_is_never_beaten_and_fcfs_is_found_out() {
+        // SRPT is optimal for total flow time on one machine: no policy's ratio is below 1,
+        // and SRPT's own is exactly 1, on every job set the search visits.
+        let mut s = StreamSearch::new("srpt", 5, 2).unwrap();
+        s.step(400).unwrap();
+        assert_eq!(s.state.best_ratio, 1.0);
+        for p in ["fcfs", "ps", "las", "rr:0.1", "mlfq"] {
+            let mut s = StreamSearch::new(p, 5, 3).unwrap();
+            s.step(1500).unwrap();
+            assert!(s.state.history.iter().all(|h| h.1 >= 1.0 - 1e-12), "{p}");
+            let (a, b) = flow_times(
+                &crate::stream::policy::Policy::parse(p).unwrap(),
+                &s.state.best,
+            )
+            .unwrap();
+            assert_eq!(a / b, s.state.best_ratio, "{p}: the ratio reproduces");
+            assert!(s.state.best_ratio > 1.2, "{p}: {}", s.state.best_ratio);
+        }
     }
 }

@@ -4,8 +4,9 @@
 //! ratio is reported. `--all` searches every pair of the registry and prints the matrix
 //! docs/adversary.md shows.
 
-use schedlab_core::adversary::{Search, Settings};
+use schedlab_core::adversary::{flow_times, Search, Settings, StreamSearch};
 use schedlab_core::sched::REGISTRY;
+use schedlab_core::stream::policy::Policy;
 use serde_json::{json, Value};
 
 use crate::args::AdversaryArgs;
@@ -19,7 +20,49 @@ fn search(settings: Settings, iterations: usize) -> CliResult<Search> {
     Ok(s)
 }
 
+/// `--stream`: the worst job set found for a policy against SRPT.
+fn stream(a: &AdversaryArgs, policy: &str) -> CliResult<()> {
+    let mut s = StreamSearch::new(policy, a.jobs, a.seed)?;
+    s.step(a.iterations as u64)?;
+    let p = Policy::parse(policy)?;
+    let (flow, optimum) = flow_times(&p, &s.state.best)?;
+    let table = s.state.best.table();
+    let jobs: Vec<Value> = table
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let num = |k: usize| f.get(k).and_then(|v| v.parse::<f64>().ok());
+            Some(json!({"name": f.first()?, "arrival": num(1)?, "size": num(2)?}))
+        })
+        .collect();
+    let v = json!({
+        "policy": policy,
+        "ratio": s.state.best_ratio,
+        "flow_times": {"policy": flow, "optimum": optimum},
+        "iterations": s.state.iteration,
+        "seed": a.seed,
+        "history": s.state.history,
+        "jobs": jobs,
+        "trace": table,
+    });
+    io::emit_as(a.out.format, &v, |v| {
+        format!(
+            "{policy} against the optimum (SRPT, one machine): total flow time {} vs {}, ratio {:.4} after {} iterations (seed {})\nthe jobs (`schedlab stream --trace FILE --machines 1 --info clairvoyant --policies {policy},srpt` reproduces it):\n{}",
+            v["flow_times"]["policy"],
+            v["flow_times"]["optimum"],
+            v["ratio"].as_f64().unwrap_or(f64::NAN),
+            v["iterations"],
+            v["seed"],
+            v["trace"].as_str().unwrap_or_default()
+        )
+    })
+}
+
 pub fn exec(a: &AdversaryArgs) -> CliResult<()> {
+    if a.stream {
+        return stream(a, a.policy.as_deref().unwrap_or_default());
+    }
     let settings = |scheduler: &str, baseline: &str| Settings {
         scheduler: scheduler.to_string(),
         baseline: baseline.to_string(),
@@ -39,7 +82,7 @@ pub fn exec(a: &AdversaryArgs) -> CliResult<()> {
         for &x in &ids {
             for &y in ids.iter().filter(|&&y| y != x) {
                 let s = search(settings(x, y), a.iterations)?;
-                rows.push(json!({"scheduler": x, "baseline": y, "ratio": s.best_ratio}));
+                rows.push(json!({"scheduler": x, "baseline": y, "ratio": s.state.best_ratio}));
             }
         }
         let v = json!({
@@ -61,12 +104,12 @@ pub fn exec(a: &AdversaryArgs) -> CliResult<()> {
     let v = json!({
         "scheduler": x,
         "baseline": y,
-        "ratio": s.best_ratio,
+        "ratio": s.state.best_ratio,
         "makespans": {"scheduler": ma, "baseline": mb},
-        "iterations": s.iteration,
+        "iterations": s.state.iteration,
         "seed": a.seed,
-        "history": s.history,
-        "skipped": s.skipped,
+        "history": s.state.history,
+        "skipped": s.state.skipped,
         "scenario": scenario,
     });
     io::emit_as(a.out.format, &v, |v| {
