@@ -254,8 +254,46 @@ fn serving(c: &mut Criterion) {
     g.finish();
 }
 
+/// Issue 14's budgets: a priority rule over 1,000 tasks (≤ 1 ms), an annealing step on a
+/// 10-task instance (≤ 100 µs).
+fn rules(c: &mut Criterion) {
+    use schedlab_core::adversary::{Search, Settings};
+    use schedlab_core::rule::Rule;
+    use schedlab_core::sched::rule::{RuleScheduler, PRIORITY_VARS};
+    let mut g = c.benchmark_group("rules");
+    g.sample_size(20);
+    let p = problem(1_000);
+    let text = "if out_degree > 2 then rank_u + 0.5 * rank_d else max(rank_u, mean_cost * level)";
+    let rule = Rule::parse(text, PRIORITY_VARS).unwrap();
+    let vars: Vec<[f64; 15]> = (0..1_000)
+        .map(|t| std::array::from_fn(|k| (t * 7 + k * 13) as f64 % 17.0))
+        .collect();
+    g.bench_function("eval_1000_tasks", |b| {
+        b.iter(|| vars.iter().map(|v| rule.eval(v).unwrap()).sum::<f64>())
+    });
+    let options: Options = [("priority".to_string(), text.to_string())].into();
+    let sched = RuleScheduler::new(&options).unwrap();
+    g.bench_function("priorities_1000_tasks_with_ranks", |b| {
+        b.iter(|| sched.priorities(&p).unwrap())
+    });
+    let settings = Settings {
+        tasks: 10,
+        ..Settings::default()
+    };
+    let (search, pair) = Search::new(settings).unwrap();
+    g.bench_function("anneal_100_steps_10_tasks", |b| {
+        b.iter(|| {
+            let mut s = search.clone();
+            s.step(&pair, 100);
+            s.state.best_ratio
+        })
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
+    rules,
     serving,
     heft_scaling,
     all_schedulers,
