@@ -128,6 +128,24 @@ pub async fn read_files(
     Ok(out)
 }
 
+/// Fetches a file beside the page (a preset) as text; `Err` names what failed.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let fail = |what: &str| format!("cannot load {url}: {what}");
+    let resp = JsFuture::from(window().fetch_with_str(url))
+        .await
+        .map_err(|_| fail("the network request failed"))?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| fail("no response"))?;
+    if !resp.ok() {
+        return Err(fail(&format!("HTTP {}", resp.status())));
+    }
+    let text = resp.text().map_err(|_| fail("unreadable body"))?;
+    let text = JsFuture::from(text)
+        .await
+        .map_err(|_| fail("unreadable body"))?;
+    Ok(text.as_string().unwrap_or_default())
+}
+
 /// The refusal of a file over the cap.
 pub fn too_large(name: &str, max_bytes: usize) -> String {
     if max_bytes >= 1 << 20 {

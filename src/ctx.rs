@@ -11,6 +11,7 @@ use schedlab_app::labs::dag::presets;
 use schedlab_app::labs::serving::ServingResult;
 use schedlab_app::labs::streams::StreamsResult;
 use schedlab_app::state::AppState;
+use schedlab_core::Scenario;
 
 /// The Streams lab's last good result.
 pub type StreamsShared = Option<Arc<StreamsResult>>;
@@ -155,19 +156,37 @@ impl Ctx {
         })
     }
 
+    /// Loads a preset: at once if it is embedded, else after fetching it beside the page
+    /// (a failed fetch or a bad file shows the banner and keeps the current work).
     pub fn load_preset(&self, id: &str) {
-        if let Some(p) = presets::find(id) {
-            let mut s = AppState::new(p.scenario());
-            let old = self.state();
-            s.schedulers = old.schedulers;
-            s.noise = old.noise;
-            s.options = old.options;
-            s.view.preset = Some(p.id.to_string());
-            if self.apply(|e| e.load(s)).is_some() {
-                self.selected.set(Selection::None);
-                self.dag_play.playing.set(false);
-                self.dag_play.playhead.set(f64::INFINITY);
-            }
+        let Some(p) = presets::find(id) else { return };
+        let ctx = *self;
+        match p.embedded() {
+            Some(_) => ctx.use_preset(p.id, p.scenario()),
+            None => leptos::task::spawn_local(async move {
+                let loaded = crate::browser::fetch_text(&p.url())
+                    .await
+                    .and_then(|t| Scenario::from_json(&t).map_err(|e| e.to_string()));
+                match loaded {
+                    Ok(s) => ctx.use_preset(p.id, s),
+                    Err(e) => ctx.banner.set(Some(format!("preset {}: {e}", p.id))),
+                }
+            }),
+        }
+    }
+
+    /// Opens `scenario` as preset `id`, keeping the schedulers, noise and options.
+    fn use_preset(&self, id: &str, scenario: Scenario) {
+        let mut s = AppState::new(scenario);
+        let old = self.state();
+        s.schedulers = old.schedulers;
+        s.noise = old.noise;
+        s.options = old.options;
+        s.view.preset = Some(id.to_string());
+        if self.apply(|e| e.load(s)).is_some() {
+            self.selected.set(Selection::None);
+            self.dag_play.playing.set(false);
+            self.dag_play.playhead.set(f64::INFINITY);
         }
     }
 }

@@ -30,3 +30,22 @@ test('the site works from a sub-path (relative URLs)', async () => {
   const html = await (await fetch(new globalThis.URL('index.html', URL))).text();
   assert.doesNotMatch(html, /(src|href)="\/[^/]/, 'absolute asset URLs break sub-path hosting');
 });
+
+test('presets other than the default are fetched when chosen; a failed fetch keeps the work', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'makespan').waitFor();
+  const fetched = [];
+  page.on('request', (r) => { if (r.url().includes('/presets/')) fetched.push(r.url().split('/').pop()); });
+  await byTestId(page, 'preset-select').selectOption('montage');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=dag-node]').length === 103, null, { timeout: 10000 });
+  assert.deepEqual(fetched, ['montage.json']);
+  // A preset that cannot be fetched: the banner names it, the montage stays.
+  await page.route('**/presets/fft.json', (r) => r.fulfill({ status: 404, body: 'gone' }));
+  await byTestId(page, 'preset-select').selectOption('fft');
+  const banner = byTestId(page, 'error-banner');
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /preset fft: cannot load presets\/fft\.json: HTTP 404/);
+  assert.equal(await page.locator('[data-testid="dag-node"]').count(), 103);
+  // Chromium logs the refused request itself; nothing else may be logged.
+  assert.deepEqual(page.errors.filter((e) => !e.includes('404')), []);
+});

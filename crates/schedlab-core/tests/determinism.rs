@@ -14,7 +14,9 @@ use serde_json::json;
 fn native_runs_match_the_shared_fingerprint() {
     let p = common::problem("topcuoglu2002");
     let mut rows = Vec::new();
-    for spec in REGISTRY {
+    // Every entry the page has too: user rules are CLI-only for now (their parser does not
+    // fit the bundle budget yet; `rule` is HEFT's plan by default, tests/rules.rs).
+    for spec in REGISTRY.iter().filter(|s| s.id != "rule") {
         for (sigma, seed) in [(0.0, 1u64), (0.3, 42)] {
             let r = run::run(
                 &p,

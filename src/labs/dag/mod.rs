@@ -38,7 +38,7 @@ pub fn PresetGallery() -> impl IntoView {
                     view! {
                         <button class="card" data-testid=format!("preset-card-{id}") on:click=move |_| ctx.load_preset(id)>
                             <strong>{id}</strong>
-                            <span>{p.description()}</span>
+                            <span>{p.description}</span>
                         </button>
                     }
                 }).collect_view()}

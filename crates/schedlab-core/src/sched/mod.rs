@@ -104,6 +104,7 @@ pub static REGISTRY: &[SchedulerSpec] = &[
     fastest::SPEC,
     random::SPEC,
     learned::SPEC,
+    #[cfg(not(target_arch = "wasm32"))]
     rule::SPEC,
 ];
 

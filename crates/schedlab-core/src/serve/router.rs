@@ -157,6 +157,7 @@ pub static ROUTERS: &[Entry<Make>] = &[
         &[],
         |_| Ok(Router::CacheAware),
     ),
+    #[cfg(not(target_arch = "wasm32"))]
     Entry::new(
         "rule",
         "Custom rule",

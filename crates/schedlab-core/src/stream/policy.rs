@@ -281,6 +281,7 @@ pub static POLICIES: &[Entry<Make>] = &[
     Entry::new("edf", "EDF", "the earliest deadlines run", "", &[], |_| {
         Ok(Policy::Edf)
     }),
+    #[cfg(not(target_arch = "wasm32"))]
     Entry::new(
         "rule",
         "Custom rule",
@@ -348,7 +349,8 @@ impl Policy {
     pub fn check(&self, info: Info, has_deadlines: bool) -> Result<()> {
         let fail = |what: &str| {
             Err(Error::config(format!(
-                "{self:?} needs {what}, which the {info:?} information model does not give"
+                "{} needs {what}, which the {info:?} information model does not give",
+                self.id()
             )))
         };
         match self {

@@ -376,13 +376,15 @@ impl Sim {
         }
         if !dt.is_finite() || dt < 0.0 {
             return Err(Error::Simulation(format!(
-                "no progress at t = {now} (policy {policy:?})"
+                "no progress at t = {now} (policy {})",
+                policy.id()
             )));
         }
         if self.events > self.max_events {
             return Err(Error::Simulation(format!(
-                "event budget of {} exceeded at t = {} (policy {policy:?}, {} of {} jobs done): the run is not progressing",
+                "event budget of {} exceeded at t = {} (policy {}, {} of {} jobs done): the run is not progressing",
                 self.max_events,
+                policy.id(),
                 show(now),
                 self.completed(),
                 self.jobs
@@ -561,7 +563,8 @@ fn quantum_expiries(stream: &Stream, policy: &Policy) -> Result<f64> {
     let cs = stream.context_switch;
     if cs >= q_top {
         return Err(Error::config(format!(
-            "policy {policy:?}: the context-switch time {} is not below the quantum {}: a job that resumes would spend its whole quantum switching and never progress",
+            "policy {}: the context-switch time {} is not below the quantum {}: a job that resumes would spend its whole quantum switching and never progress",
+            policy.id(),
             show(cs),
             show(q_top)
         )));
@@ -590,7 +593,8 @@ fn quantum_expiries(stream: &Stream, policy: &Policy) -> Result<f64> {
     let expiries = (shared + lone).min(whole);
     if !expiries.is_finite() || expiries > limits::MAX_QUANTUM_EXPIRIES {
         return Err(Error::config(format!(
-            "policy {policy:?}: the quantum {} is too small for this stream's work {}: about {} quantum expiries to simulate, above the limit of {} (use a larger quantum, or ps, round robin's limit as the quantum shrinks)",
+            "policy {}: the quantum {} is too small for this stream's work {}: about {} quantum expiries to simulate, above the limit of {} (use a larger quantum, or ps, round robin's limit as the quantum shrinks)",
+            policy.id(),
             show(q0),
             show(work),
             show(expiries.round()),
