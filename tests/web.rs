@@ -138,10 +138,10 @@ async fn the_app_mounts_schedules_and_lists_every_scheduler() {
 async fn a_broken_link_shows_the_banner_and_keeps_the_saved_work() {
     // Saved work: the default preset without its exit task (the page embeds only the
     // default; the others are fetched).
-    let mut saved =
-        schedlab_app::state::AppState::new(schedlab_app::labs::dag::presets::ALL[0].scenario());
-    let exit = saved.scenario.tasks.pop().unwrap().name;
-    saved.scenario.edges.retain(|e| e.to != exit);
+    let mut scenario = schedlab_app::labs::dag::presets::ALL[0].scenario();
+    let exit = scenario.tasks.pop().unwrap().name;
+    scenario.edges.retain(|e| e.to != exit);
+    let mut saved = schedlab_app::state::AppState::new(scenario);
     saved.schedulers = vec!["peft".into()];
     schedlab_web::browser::save_autosave(&schedlab_app::link::encode(&saved));
     schedlab_web::browser::set_fragment("s1.this-is-not-a-link");
