@@ -163,6 +163,13 @@ pub struct AdversaryArgs {
     /// Most jobs in the sets searched (with --stream, 2..12).
     #[arg(long, default_value_t = 5)]
     pub jobs: usize,
+    /// The job sets searched (with --stream): single (one operation each, clairvoyant) or
+    /// uniform-tests (a test of --test, then the work, revealed when the test ends).
+    #[arg(long, default_value = "single")]
+    pub instances: String,
+    /// The test's length (with --instances uniform-tests).
+    #[arg(long, default_value_t = 1.0)]
+    pub test: f64,
     /// Every (scheduler, baseline) pair of the registry (user rules aside): a matrix of the
     /// worst ratios found.
     #[arg(long, conflicts_with_all = ["scheduler", "baseline"])]
@@ -488,6 +495,15 @@ pub struct StreamArgs {
     /// Operations per job (chain).
     #[arg(long, default_value_t = 3, value_parser = count::<1, CHAIN_OPS>)]
     pub ops: usize,
+    /// Operations per job drawn per job (chain): uniform:MIN:MAX, geometric:MEAN, fixed:K.
+    #[arg(long, value_name = "DIST")]
+    pub ops_dist: Option<String>,
+    /// Operation sizes (chain; mean --mean-size): exp, uniform, bimodal, pareto:ALPHA.
+    #[arg(long, value_name = "DIST")]
+    pub op_size: Option<String>,
+    /// A uniform obligatory test before each job's operations (chain): uniform:LENGTH.
+    #[arg(long, value_name = "uniform:LENGTH")]
+    pub tests: Option<String>,
     #[arg(long, value_enum, default_value_t = InfoArg::Clairvoyant)]
     pub info: InfoArg,
     /// Relative σ of size estimates (--info estimated).

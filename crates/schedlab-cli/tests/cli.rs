@@ -880,3 +880,78 @@ fn stream_adversary_finds_a_job_set_that_schedlab_stream_reproduces() {
     let e = fails(&["adversary", "--stream", "--policy", "fcfs", "--jobs", "40"]);
     assert!(e.contains("2 to 12 jobs"), "{e}");
 }
+
+#[test]
+fn stream_revealed_model_flags_and_the_uniform_tests_adversary() {
+    let rows = ok_json(&[
+        "stream",
+        "--mix",
+        "chain",
+        "--info",
+        "revealed",
+        "--ops-dist",
+        "uniform:1:6",
+        "--op-size",
+        "pareto:1.5",
+        "--tests",
+        "uniform:1",
+        "--jobs",
+        "500",
+        "--policies",
+        "op_srpt,vchunk,ps",
+    ]);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["instance"]["m"], 7);
+    for r in rows {
+        assert!(r["competitive_ratio"].as_f64().unwrap() >= 1.0, "{r}");
+    }
+    let e = fails(&["stream", "--ops-dist", "uniform:1:6", "--policies", "fcfs"]);
+    assert!(e.contains("use the chain mix"), "{e}");
+    let e = fails(&[
+        "stream",
+        "--mix",
+        "chain",
+        "--tests",
+        "1",
+        "--policies",
+        "fcfs",
+    ]);
+    assert!(e.contains("--tests expects uniform:LENGTH"), "{e}");
+    // The worst uniform-test instance found for LAS, reproduced by `schedlab stream`.
+    let v = ok_json(&[
+        "adversary",
+        "--stream",
+        "--instances",
+        "uniform-tests",
+        "--test",
+        "1",
+        "--policy",
+        "las",
+        "--jobs",
+        "6",
+        "--iterations",
+        "2000",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jobs.csv");
+    std::fs::write(&file, v["trace"].as_str().unwrap()).unwrap();
+    let file = file.to_string_lossy().into_owned();
+    let rows = ok_json(&[
+        "stream",
+        "--trace",
+        &file,
+        "--machines",
+        "1",
+        "--mix",
+        "chain",
+        "--tests",
+        "uniform:1",
+        "--info",
+        "revealed",
+        "--policies",
+        "las",
+    ]);
+    assert_eq!(rows[0]["competitive_ratio"], v["ratio"]);
+    assert!(v["ratio"].as_f64().unwrap() > 2.0, "{}", v["ratio"]);
+}

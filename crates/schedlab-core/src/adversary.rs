@@ -395,15 +395,21 @@ pub struct JobSet {
     pub sizes: Vec<u8>,
     /// Most jobs a perturbation may grow the set to.
     pub max_jobs: u8,
+    /// A uniform obligatory test before every job (the paper's special case): the jobs
+    /// are then test-then-work chains under the revealed model, `sizes` the work after
+    /// the test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<f64>,
 }
 
 impl JobSet {
     /// `jobs` unit jobs arriving together.
-    pub fn start(jobs: usize) -> JobSet {
+    pub fn start(jobs: usize, test: Option<f64>) -> JobSet {
         JobSet {
             arrivals: vec![0; jobs],
             sizes: vec![100; jobs],
             max_jobs: jobs as u8,
+            test,
         }
     }
 
@@ -424,17 +430,31 @@ impl JobSet {
         out
     }
 
-    /// The set as a clairvoyant one-machine stream (a policy reads only what it reads).
+    /// The set as a one-machine stream: clairvoyant single-operation jobs (a policy reads
+    /// only what it reads), or with a test, test-then-work jobs under the revealed model.
     pub fn stream(&self) -> Result<crate::stream::Stream> {
+        use crate::stream::{Info, Mix, OpCount, OpSize};
         let trace = crate::stream::trace::parse("adversary", &self.table())?;
+        let (mix, info) = match self.test {
+            None => (Mix::Single { mean_size: 1.0 }, Info::Clairvoyant),
+            Some(t) => (
+                Mix::Ops {
+                    count: OpCount::Fixed { ops: 1 },
+                    size: OpSize::Exp,
+                    mean_op: 1.0,
+                    test: Some(t),
+                },
+                Info::Revealed,
+            ),
+        };
         crate::stream::generate(&crate::stream::StreamSpec {
             jobs: trace.arrivals.len(),
             machines: 1,
             speeds: Vec::new(),
             context_switch: 0.0,
             arrivals: crate::stream::Arrivals::Trace(trace),
-            mix: crate::stream::Mix::Single { mean_size: 1.0 },
-            info: crate::stream::Info::Clairvoyant,
+            mix,
+            info,
             estimate_noise: 0.0,
             deadline_slack: None,
             seed: 1,
@@ -483,30 +503,38 @@ pub struct StreamSearch {
     pub state: Anneal<JobSet>,
 }
 
-/// Total flow times of `policy` and of SRPT on `jobs`.
+/// Total flow times of `policy` and of the optimum on `jobs`, computed as the Streams lab
+/// computes its competitive ratio (`StreamMetrics`, `reference_flow`: clairvoyant SRPT on
+/// the jobs' whole lengths), so `schedlab stream` on the job table reports the same ratio,
+/// bit for bit.
 pub fn flow_times(policy: &crate::stream::policy::Policy, jobs: &JobSet) -> Result<(f64, f64)> {
-    use crate::stream::{policy::Policy, sim};
+    use crate::stream::sim::{self, reference_flow, StreamMetrics};
     let s = jobs.stream()?;
-    let flow = |p: Policy| -> Result<f64> {
-        let run = sim::simulate(&s, p)?;
-        Ok(run
-            .completion
-            .iter()
-            .zip(&s.jobs)
-            .fold(0.0, |a, (c, j)| a + (c - j.arrival)))
-    };
-    Ok((flow(policy.clone())?, flow(Policy::Srpt)?))
+    let run = sim::simulate(&s, policy.clone())?;
+    Ok((
+        StreamMetrics::compute(&s, &run).total_flow_time,
+        reference_flow(&s)?,
+    ))
 }
 
 impl StreamSearch {
-    pub fn new(policy: &str, jobs: usize, seed: u64) -> Result<StreamSearch> {
+    /// `test`: search uniform-test instances (every job a test of this length, then its
+    /// work) instead of single-operation jobs.
+    pub fn new(policy: &str, jobs: usize, test: Option<f64>, seed: u64) -> Result<StreamSearch> {
         if !(2..=MAX_JOBS).contains(&jobs) {
             return Err(Error::config(format!(
                 "the stream adversary's job sets have 2 to {MAX_JOBS} jobs (got {jobs})"
             )));
         }
+        if let Some(t) = test {
+            if !(t.is_finite() && (0.01..=100.0).contains(&t)) {
+                return Err(Error::config(format!(
+                    "the test length must be from 0.01 to 100 (got {t})"
+                )));
+            }
+        }
         let p = crate::stream::policy::Policy::parse(policy)?;
-        let start = JobSet::start(jobs);
+        let start = JobSet::start(jobs, test);
         let (a, b) = flow_times(&p, &start)?;
         Ok(StreamSearch {
             policy: policy.to_string(),
@@ -563,11 +591,11 @@ mod tests {
     fn srpt_is_never_beaten_and_fcfs_is_found_out() {
         // SRPT is optimal for total flow time on one machine: no policy's ratio is below 1,
         // and SRPT's own is exactly 1, on every job set the search visits.
-        let mut s = StreamSearch::new("srpt", 5, 2).unwrap();
+        let mut s = StreamSearch::new("srpt", 5, None, 2).unwrap();
         s.step(400).unwrap();
         assert_eq!(s.state.best_ratio, 1.0);
         for p in ["fcfs", "ps", "las", "rr:0.1", "mlfq"] {
-            let mut s = StreamSearch::new(p, 5, 3).unwrap();
+            let mut s = StreamSearch::new(p, 5, None, 3).unwrap();
             s.step(1500).unwrap();
             assert!(s.state.history.iter().all(|h| h.1 >= 1.0 - 1e-12), "{p}");
             let (a, b) = flow_times(
@@ -578,5 +606,22 @@ mod tests {
             assert_eq!(a / b, s.state.best_ratio, "{p}: the ratio reproduces");
             assert!(s.state.best_ratio > 1.2, "{p}: {}", s.state.best_ratio);
         }
+    }
+
+    #[test]
+    fn operation_srpt_stays_within_2_on_uniform_tests_and_the_others_do_not() {
+        // The paper's theorem: a ratio above 2 would be a bug.
+        let mut s = StreamSearch::new("op_srpt", 6, Some(1.0), 4).unwrap();
+        s.step(3000).unwrap();
+        assert!(
+            s.state.history.iter().all(|h| h.1 <= 2.0 + 1e-12),
+            "{:?}",
+            s.state.history
+        );
+        assert!(s.state.best_ratio > 1.2, "{}", s.state.best_ratio);
+        // Least attained service cannot tell a job in its test from one in its work.
+        let mut s = StreamSearch::new("las", 6, Some(1.0), 4).unwrap();
+        s.step(3000).unwrap();
+        assert!(s.state.best_ratio > 2.5, "las: {}", s.state.best_ratio);
     }
 }

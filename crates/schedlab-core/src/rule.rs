@@ -5,8 +5,9 @@
 //! true, 0 for false), `and`, `or`, `not`, `if … then … else …`, and the functions `min`,
 //! `max` (two or more arguments), `abs`, `log` (natural), `sqrt` and `exp`. No loops, no
 //! assignment, no IO: a rule is parsed once into a flat tree and evaluated by a few lines of
-//! match, the same bits natively and in WebAssembly (only IEEE-754 `+ - * /`, `sqrt`, and
-//! std's `ln`/`exp`).
+//! match, the same bits natively and in WebAssembly (IEEE-754 `+ - * /` and `sqrt`, and
+//! `log`/`exp` from the pure-Rust `libm` crate, as in [`crate::dist`]: std's bind to the
+//! platform's libm, which differs in the last bit between glibc and WebAssembly).
 //!
 //! Hand-written instead of a crate (ARCHITECTURE.md, Dependencies): the grammar is 7
 //! precedence levels; `evalexpr` and `fasteval` carry strings, maps and their own number
@@ -576,13 +577,13 @@ impl Rule {
                     Func::Abs => x.abs(),
                     Func::Log => {
                         domain(x > 0.0, "log of a number that is not above 0")?;
-                        x.ln()
+                        libm::log(x)
                     }
                     Func::Sqrt => {
                         domain(x >= 0.0, "sqrt of a negative number")?;
                         x.sqrt()
                     }
-                    Func::Exp => x.exp(),
+                    Func::Exp => libm::exp(x),
                 }
             }
         })

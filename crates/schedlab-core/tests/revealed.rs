@@ -68,3 +68,192 @@ fn the_bound_is_nearly_reached_and_non_clairvoyance_pays_more() {
     assert!(op > 1.0 && op <= 2.0, "{op}");
     assert!(ps > op, "processor sharing {ps} vs operation SRPT {op}");
 }
+
+mod model {
+    use schedlab_core::stream::lab::{JobMix, StreamsSettings};
+    use schedlab_core::stream::policy::{chunks, Policy};
+    use schedlab_core::stream::{
+        self, sim, Arrivals, Info, Instance, Mix, OpCount, OpSize, StreamSpec,
+    };
+
+    fn spec(count: OpCount, size: OpSize, test: Option<f64>, jobs: usize) -> StreamSpec {
+        StreamSpec {
+            jobs,
+            machines: 1,
+            speeds: Vec::new(),
+            context_switch: 0.0,
+            arrivals: Arrivals::Load { rho: 0.8 },
+            mix: Mix::Ops {
+                count,
+                size,
+                mean_op: 2.0,
+                test,
+            },
+            info: Info::Revealed,
+            estimate_noise: 0.0,
+            deadline_slack: None,
+            seed: 7,
+        }
+    }
+
+    fn mean(v: impl Iterator<Item = f64>) -> f64 {
+        let (s, n) = v.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+        s / n as f64
+    }
+
+    #[test]
+    fn operation_counts_and_sizes_follow_their_distributions() {
+        let s = stream::generate(&spec(
+            OpCount::parse("uniform:1:6").unwrap(),
+            OpSize::Exp,
+            None,
+            20_000,
+        ))
+        .unwrap();
+        let counts: Vec<usize> = s.jobs.iter().map(|j| j.ops.len()).collect();
+        assert!(
+            (1..=6).all(|k| counts.contains(&k)) && counts.iter().all(|&k| (1..=6).contains(&k))
+        );
+        assert!((mean(counts.iter().map(|&k| k as f64)) - 3.5).abs() < 0.05);
+        assert!((mean(s.jobs.iter().flat_map(|j| j.ops.iter().copied())) - 2.0).abs() < 0.05);
+        let g = stream::generate(&spec(
+            OpCount::parse("geometric:3").unwrap(),
+            OpSize::Uniform,
+            None,
+            20_000,
+        ))
+        .unwrap();
+        assert!((mean(g.jobs.iter().map(|j| j.ops.len() as f64)) - 3.0).abs() < 0.08);
+        assert!(g
+            .jobs
+            .iter()
+            .flat_map(|j| &j.ops)
+            .all(|&o| o > 0.0 && o <= 4.0));
+        let b = stream::generate(&spec(
+            OpCount::Fixed { ops: 2 },
+            OpSize::Bimodal,
+            None,
+            5_000,
+        ))
+        .unwrap();
+        assert!(b
+            .jobs
+            .iter()
+            .flat_map(|j| &j.ops)
+            .all(|&o| o == 0.5 || o == 8.0));
+        let p = stream::generate(&spec(
+            OpCount::Fixed { ops: 1 },
+            OpSize::parse("pareto:3").unwrap(),
+            None,
+            20_000,
+        ))
+        .unwrap();
+        let ops: Vec<f64> = p.jobs.iter().map(|j| j.ops[0]).collect();
+        assert!(
+            ops.iter().all(|&o| o >= 2.0 * 2.0 / 3.0 * (1.0 - 1e-12)),
+            "Pareto's scale is the minimum"
+        );
+        assert!((mean(ops.iter().copied()) - 2.0).abs() < 0.1);
+        // Uniform obligatory tests: every job starts with the same known test.
+        let t = stream::generate(&spec(
+            OpCount::Fixed { ops: 3 },
+            OpSize::Exp,
+            Some(0.5),
+            1_000,
+        ))
+        .unwrap();
+        assert!(t.jobs.iter().all(|j| j.ops.len() == 4 && j.ops[0] == 0.5));
+        // The same spec, the same stream.
+        assert_eq!(
+            t,
+            stream::generate(&spec(
+                OpCount::Fixed { ops: 3 },
+                OpSize::Exp,
+                Some(0.5),
+                1_000
+            ))
+            .unwrap()
+        );
+    }
+
+    #[test]
+    fn virtual_chunks_and_the_instance_parameters() {
+        // Budget 1 (the first operation); 0.5 does not fit in what is left (0): a chunk
+        // of max(2, 0.5) = 2; 0.4 fits; 3 does not: max(4, 3) = 4; 1 fits.
+        assert_eq!(chunks(&[1.0, 0.5, 0.4, 3.0, 1.0]), [1, 2, 2]);
+        // The first chunk is exactly the first operation; the next doubles to 8 and holds
+        // the four 1s.
+        assert_eq!(chunks(&[4.0, 1.0, 1.0, 1.0, 1.0]), [1, 4]);
+        assert!(chunks(&[]).is_empty());
+        for family in ["uniform:1:6", "geometric:4", "fixed:5"] {
+            for size in ["exp", "bimodal", "pareto:1.5"] {
+                let s = stream::generate(&spec(
+                    OpCount::parse(family).unwrap(),
+                    OpSize::parse(size).unwrap(),
+                    Some(1.0),
+                    400,
+                ))
+                .unwrap();
+                let i = Instance::of(&s);
+                assert!(
+                    i.m1 <= i.m && i.m2 <= i.m && i.m <= i.m1 * i.m2,
+                    "{family} {size}: {i:?}"
+                );
+                // vchunk runs and passes the validator; it never sees more than the revealed model gives.
+                for p in ["vchunk", "op_srpt", "las"] {
+                    let run = sim::simulate(&s, Policy::parse(p).unwrap()).unwrap();
+                    sim::check(&s, &run).unwrap_or_else(|e| panic!("{p} {family} {size}: {e}"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_lab_settings_build_the_revealed_model_and_refuse_what_does_not_apply() {
+        let s = StreamsSettings {
+            mix: JobMix::Chain,
+            info: Info::Revealed,
+            jobs: 300,
+            ops_dist: Some("uniform:1:6".into()),
+            op_size: Some("pareto:1.5".into()),
+            test: Some(1.0),
+            policies: vec!["vchunk".into(), "op_srpt".into(), "ps".into()],
+            ..StreamsSettings::default()
+        };
+        let i = s.instance().unwrap().unwrap();
+        assert_eq!(i.m, 7, "a test and up to six operations");
+        let runs = schedlab_core::stream::lab::run(&s).unwrap();
+        assert_eq!(runs.len(), 3);
+        // The plain chain is unchanged when none of the new settings is given.
+        let plain = StreamsSettings {
+            mix: JobMix::Chain,
+            ..StreamsSettings::default()
+        };
+        assert_eq!(
+            plain.chain_mix().unwrap(),
+            Mix::Chain {
+                ops: 3,
+                mean_op: 4.0
+            }
+        );
+        let e = StreamsSettings {
+            ops_dist: Some("uniform:1:6".into()),
+            ..StreamsSettings::default()
+        };
+        assert!(e
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("use the chain mix"));
+        let e = StreamsSettings {
+            mix: JobMix::Chain,
+            op_size: Some("pareto:1".into()),
+            ..StreamsSettings::default()
+        };
+        assert!(e
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("pareto:ALPHA"));
+    }
+}

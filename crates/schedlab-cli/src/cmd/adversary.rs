@@ -22,7 +22,16 @@ fn search(settings: Settings, iterations: usize) -> CliResult<Search> {
 
 /// `--stream`: the worst job set found for a policy against SRPT.
 fn stream(a: &AdversaryArgs, policy: &str) -> CliResult<()> {
-    let mut s = StreamSearch::new(policy, a.jobs, a.seed)?;
+    let test = match a.instances.as_str() {
+        "single" => None,
+        "uniform-tests" => Some(a.test),
+        other => {
+            return Err(crate::error::Fail::new(format!(
+                "--instances must be single or uniform-tests (got '{other}')"
+            )))
+        }
+    };
+    let mut s = StreamSearch::new(policy, a.jobs, test, a.seed)?;
     s.step(a.iterations as u64)?;
     let p = Policy::parse(policy)?;
     let (flow, optimum) = flow_times(&p, &s.state.best)?;
@@ -38,6 +47,8 @@ fn stream(a: &AdversaryArgs, policy: &str) -> CliResult<()> {
         .collect();
     let v = json!({
         "policy": policy,
+        "instances": a.instances,
+        "test": test,
         "ratio": s.state.best_ratio,
         "flow_times": {"policy": flow, "optimum": optimum},
         "iterations": s.state.iteration,
@@ -48,12 +59,16 @@ fn stream(a: &AdversaryArgs, policy: &str) -> CliResult<()> {
     });
     io::emit_as(a.out.format, &v, |v| {
         format!(
-            "{policy} against the optimum (SRPT, one machine): total flow time {} vs {}, ratio {:.4} after {} iterations (seed {})\nthe jobs (`schedlab stream --trace FILE --machines 1 --info clairvoyant --policies {policy},srpt` reproduces it):\n{}",
+            "{policy} against the optimum (SRPT, one machine): total flow time {} vs {}, ratio {:.4} after {} iterations (seed {})\nthe jobs (`schedlab stream --trace FILE --machines 1 {}--policies {policy}` reproduces its competitive_ratio):\n{}",
             v["flow_times"]["policy"],
             v["flow_times"]["optimum"],
             v["ratio"].as_f64().unwrap_or(f64::NAN),
             v["iterations"],
             v["seed"],
+            match test {
+                None => "--info clairvoyant ".to_string(),
+                Some(t) => format!("--mix chain --tests uniform:{t} --info revealed "),
+            },
             v["trace"].as_str().unwrap_or_default()
         )
     })

@@ -29,8 +29,22 @@ pub fn exec(a: &StreamArgs) -> CliResult<()> {
         rows.push(v);
     }
     let ratio = !settings.mix.is_dag();
+    // Chains: the instance parameters (m, and our reading's m1, m2) on every row.
+    let instance = settings.instance()?;
+    if let Some(i) = instance {
+        for v in &mut rows {
+            v["instance"] = serde_json::to_value(i)?;
+        }
+    }
     io::emit_as(a.out.format, &rows, |rows| {
-        let mut out = table::stream(rows, ratio);
+        let mut out = String::new();
+        if let Some(i) = instance {
+            out.push_str(&format!(
+                "instance: m = {} operations per job at most; m1 = {} chunks, m2 = {} operations per chunk (our reading, docs/streams.md)\n",
+                i.m, i.m1, i.m2
+            ));
+        }
+        out.push_str(&table::stream(rows, ratio));
         if a.explain {
             for r in &runs {
                 if let Detail::Flow(run) = &r.detail {
@@ -63,6 +77,21 @@ fn settings(a: &StreamArgs) -> CliResult<StreamsSettings> {
         burstiness: a.burstiness.unwrap_or(1.0),
         mean_size: a.mean_size,
         ops: a.ops,
+        ops_dist: a.ops_dist.clone(),
+        op_size: a.op_size.clone(),
+        test: match &a.tests {
+            None => None,
+            Some(t) => Some(
+                t.strip_prefix("uniform:")
+                    .and_then(schedlab_core::util::parse_f64)
+                    .filter(|v| v.is_finite() && *v > 0.0)
+                    .ok_or_else(|| {
+                        crate::error::Fail::new(format!(
+                            "--tests expects uniform:LENGTH with a length > 0 (got '{t}')"
+                        ))
+                    })?,
+            ),
+        },
         dag_tasks: a.dag_tasks,
         info: match a.info {
             InfoArg::Clairvoyant => Info::Clairvoyant,

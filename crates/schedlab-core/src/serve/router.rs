@@ -13,14 +13,12 @@
 //! | `rule` | your score over [`ROUTE_VARS`] per alive instance, lowest wins (`rule:outstanding` is least loaded) |
 //! | `dualmap` | two hash rings give two candidates; the cache-affine one unless its predicted TTFT passes 0.8 × SLO, then the one predicted faster; hotspot rebalancing moves queued requests between their own two candidates |
 
-use std::sync::Arc;
-
 use rand::rngs::StdRng;
 use rand::RngExt;
 
 use crate::error::{Error, Result};
 use crate::registry::{self, Entry, OptionSpec, Parsed, Values};
-use crate::rule::{Rule, Var};
+use crate::rule::Var;
 
 /// Blocks of the prompt hashed into the routing key (the prefix that identifies a
 /// conversation or a shared system prompt).
@@ -39,8 +37,10 @@ pub enum Router {
     P2c,
     CacheAware,
     DualMap,
-    /// A user-written score over [`ROUTE_VARS`], lowest wins.
-    Rule(Arc<Rule>),
+    /// A user-written score over [`ROUTE_VARS`], lowest wins. Native only until the page
+    /// has room for the rule language (ARCHITECTURE.md, Dependencies).
+    #[cfg(not(target_arch = "wasm32"))]
+    Rule(std::sync::Arc<crate::rule::Rule>),
 }
 
 /// What a router rule may read, per alive instance, for the request being routed.
@@ -169,9 +169,9 @@ pub static ROUTERS: &[Entry<Make>] = &[
             help: "an instance's score over the router variables (lowest wins), e.g. ttft - 20 * cached",
         }],
         |p| {
-            let rule = Rule::parse(p.word("score"), ROUTE_VARS)
+            let rule = crate::rule::Rule::parse(p.word("score"), ROUTE_VARS)
                 .map_err(|e| Error::config(format!("router rule: {e}")))?;
-            Ok(Router::Rule(Arc::new(rule)))
+            Ok(Router::Rule(std::sync::Arc::new(rule)))
         },
     ),
 ];
@@ -193,6 +193,7 @@ impl Router {
             Router::P2c => "p2c",
             Router::CacheAware => "cache_aware",
             Router::DualMap => "dualmap",
+            #[cfg(not(target_arch = "wasm32"))]
             Router::Rule(_) => "rule",
         }
     }
@@ -208,6 +209,7 @@ impl Router {
             Router::P2c => "Power of two choices: the less loaded of two random instances",
             Router::CacheAware => "Cache-aware (SGLang): the longest cached prefix unless the load is imbalanced",
             Router::DualMap => "DualMap: two hashed candidates; the cache-affine one unless the TTFT SLO is at risk",
+            #[cfg(not(target_arch = "wasm32"))]
             Router::Rule(_) => "Custom rule: your score per instance, lowest wins",
         }
     }
@@ -346,6 +348,7 @@ impl RouterState {
                 .expect("at least one instance")
         };
         match &self.router {
+            #[cfg(not(target_arch = "wasm32"))]
             Router::Rule(rule) => {
                 let mut best = (alive[0], f64::INFINITY);
                 for (k, &i) in alive.iter().enumerate() {

@@ -14,7 +14,7 @@ use super::learned::TrainConfig;
 use super::policy::{Policy, POLICIES};
 use super::sim::{reference_flow, Sim, StreamMetrics, StreamRun};
 use super::trace::Trace;
-use super::{generate, Arrivals, Info, Mix, Stream, StreamSpec};
+use super::{generate, Arrivals, Info, Mix, OpCount, OpSize, Stream, StreamSpec};
 use crate::error::{Error, Result};
 use crate::registry::Entry;
 
@@ -64,6 +64,17 @@ pub struct StreamsSettings {
     /// Mean job size (single) or operation size (chain).
     pub mean_size: f64,
     pub ops: usize,
+    /// Chains only: operations per job drawn from a distribution (`uniform:1:6`,
+    /// `geometric:3`, `fixed:4`) instead of `ops` each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ops_dist: Option<String>,
+    /// Chains only: operation sizes `exp` (the default), `uniform`, `bimodal`, `pareto:ALPHA`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub op_size: Option<String>,
+    /// Chains only: a uniform obligatory test of this length before each job's operations
+    /// (the paper's special case; a trace's sizes are then the work after the test).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<f64>,
     /// Tasks per random DAG job.
     pub dag_tasks: usize,
     pub info: Info,
@@ -94,6 +105,9 @@ impl Default for StreamsSettings {
             burstiness: 1.0,
             mean_size: 4.0,
             ops: 3,
+            ops_dist: None,
+            op_size: None,
+            test: None,
             dag_tasks: 10,
             info: Info::Clairvoyant,
             estimate_noise: 0.3,
@@ -129,6 +143,17 @@ impl StreamsSettings {
         if let Some(m) = &self.learned {
             m.validate()
                 .map_err(|e| Error::config(format!("learned policy: {e}")))?;
+        }
+        if self.mix != JobMix::Chain
+            && (self.ops_dist.is_some() || self.op_size.is_some() || self.test.is_some())
+        {
+            return bad(
+                "operation counts, operation sizes and tests describe chains of operations: use the chain mix"
+                    .into(),
+            );
+        }
+        if self.mix == JobMix::Chain {
+            self.chain_mix()?;
         }
         for p in &self.policies {
             if self.mix.is_dag() {
@@ -249,6 +274,46 @@ impl StreamsSettings {
         }
     }
 
+    /// A chain's mix: the plain chain of `ops` exponential operations, or the revealed
+    /// model's `Ops` when a count distribution, a size distribution or a test is given.
+    pub fn chain_mix(&self) -> Result<Mix> {
+        if self.ops_dist.is_none() && self.op_size.is_none() && self.test.is_none() {
+            return Ok(Mix::Chain {
+                ops: self.ops,
+                mean_op: self.mean_size,
+            });
+        }
+        let count = match &self.ops_dist {
+            Some(t) => OpCount::parse(t)?,
+            None => OpCount::Fixed { ops: self.ops },
+        };
+        let size = match &self.op_size {
+            Some(t) => OpSize::parse(t)?,
+            None => OpSize::Exp,
+        };
+        if let Some(t) = self.test {
+            if !(t.is_finite() && t > 0.0) {
+                return Err(Error::config(format!(
+                    "the test length must be a finite number > 0 (got {t})"
+                )));
+            }
+        }
+        Ok(Mix::Ops {
+            count,
+            size,
+            mean_op: self.mean_size,
+            test: self.test,
+        })
+    }
+
+    /// The instance parameters of a chain stream (m, and our m1, m2), None for other mixes.
+    pub fn instance(&self) -> Result<Option<super::Instance>> {
+        match (self.mix, self.build()?) {
+            (JobMix::Chain, Input::Flow(s)) => Ok(Some(super::Instance::of(&s))),
+            _ => Ok(None),
+        }
+    }
+
     /// Builds the stream the settings describe (the same settings, the same stream).
     pub fn build(&self) -> Result<Input> {
         self.validate()?;
@@ -263,10 +328,7 @@ impl StreamsSettings {
             .map(Input::Dag);
         }
         let mix = match self.mix {
-            JobMix::Chain => Mix::Chain {
-                ops: self.ops,
-                mean_op: self.mean_size,
-            },
+            JobMix::Chain => self.chain_mix()?,
             _ => Mix::Single {
                 mean_size: self.mean_size,
             },

@@ -115,6 +115,16 @@ pub enum Mix {
     Single { mean_size: f64 },
     /// `ops` operations of exponential size each.
     Chain { ops: usize, mean_op: f64 },
+    /// The gradually-revealed model in full (docs/streams.md): a number of operations
+    /// drawn per job, their sizes from a distribution of mean `mean_op`, and optionally a
+    /// uniform obligatory test first (every job starts with an operation of length `test`).
+    Ops {
+        count: OpCount,
+        size: OpSize,
+        mean_op: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        test: Option<f64>,
+    },
 }
 
 impl Mix {
@@ -122,7 +132,177 @@ impl Mix {
         match *self {
             Mix::Single { mean_size } => mean_size,
             Mix::Chain { ops, mean_op } => ops as f64 * mean_op,
+            Mix::Ops {
+                count,
+                mean_op,
+                test,
+                ..
+            } => count.mean() * mean_op + test.unwrap_or(0.0),
         }
+    }
+}
+
+/// The instance parameters of a stream of operation chains (docs/streams.md). `m` is the
+/// paper's: the most operations of any job. The paper's refined bound O(m₁·m₂) uses two
+/// more parameters "describing the operation size structure" whose definitions are not in
+/// any public text we could reach (the abstract and summaries); `m1` and `m2` here are
+/// **our reading**, from the virtual chunks `vchunk` forms ([`policy::chunks`]): `m1` the
+/// most chunks any job needs, `m2` the most operations in one chunk. Both are at most `m`,
+/// and m ≤ m1 · m2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Instance {
+    pub m: usize,
+    pub m1: usize,
+    pub m2: usize,
+}
+
+impl Instance {
+    pub fn of(stream: &Stream) -> Instance {
+        let mut out = Instance { m: 0, m1: 0, m2: 0 };
+        for j in &stream.jobs {
+            let c = policy::chunks(&j.ops);
+            out.m = out.m.max(j.ops.len());
+            out.m1 = out.m1.max(c.len());
+            out.m2 = out.m2.max(c.iter().copied().max().unwrap_or(0));
+        }
+        out
+    }
+}
+
+/// Most operations one job may have in the `Ops` mix.
+pub const MAX_OPS_PER_JOB: usize = 10_000;
+
+/// How many operations a job has (after its test, if any).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OpCount {
+    /// Always `ops`.
+    Fixed { ops: usize },
+    /// Uniformly from `min` to `max`.
+    Uniform { min: usize, max: usize },
+    /// Geometric on 1, 2, … with this mean (at most [`MAX_OPS_PER_JOB`]).
+    Geometric { mean: f64 },
+}
+
+impl OpCount {
+    /// `fixed:K` (or `K`), `uniform:MIN:MAX`, `geometric:MEAN`.
+    pub fn parse(text: &str) -> Result<OpCount> {
+        let parts: Vec<&str> = text.split(':').collect();
+        let whole = |s: &str| {
+            s.parse::<usize>()
+                .ok()
+                .filter(|&k| (1..=MAX_OPS_PER_JOB).contains(&k))
+        };
+        let bad = || {
+            Error::config(format!(
+                "operations per job '{text}': use fixed:K, uniform:MIN:MAX or geometric:MEAN (1 to {MAX_OPS_PER_JOB} operations)"
+            ))
+        };
+        let c = match parts.as_slice() {
+            [k] | ["fixed", k] => OpCount::Fixed {
+                ops: whole(k).ok_or_else(bad)?,
+            },
+            ["uniform", a, b] => {
+                let (min, max) = (whole(a).ok_or_else(bad)?, whole(b).ok_or_else(bad)?);
+                if min > max {
+                    return Err(bad());
+                }
+                OpCount::Uniform { min, max }
+            }
+            ["geometric", m] => OpCount::Geometric {
+                mean: crate::util::parse_f64(m)
+                    .filter(|m| (1.0..=MAX_OPS_PER_JOB as f64).contains(m))
+                    .ok_or_else(bad)?,
+            },
+            _ => return Err(bad()),
+        };
+        Ok(c)
+    }
+
+    /// The mean number of operations.
+    pub fn mean(&self) -> f64 {
+        match *self {
+            OpCount::Fixed { ops } => ops as f64,
+            OpCount::Uniform { min, max } => (min + max) as f64 / 2.0,
+            OpCount::Geometric { mean } => mean,
+        }
+    }
+
+    /// The most operations a job can draw.
+    pub fn max(&self) -> usize {
+        match *self {
+            OpCount::Fixed { ops } => ops,
+            OpCount::Uniform { max, .. } => max,
+            OpCount::Geometric { .. } => MAX_OPS_PER_JOB,
+        }
+    }
+
+    fn draw(&self, rng: &mut StdRng) -> usize {
+        let k = match *self {
+            OpCount::Fixed { ops } => ops,
+            OpCount::Uniform { min, max } => {
+                min + (dist::uniform(rng) * (max - min + 1) as f64) as usize
+            }
+            OpCount::Geometric { mean } if mean <= 1.0 => 1,
+            OpCount::Geometric { mean } => {
+                // Trials until the first success, success probability 1/mean.
+                let u = 1.0 - dist::uniform(rng);
+                1 + (libm::log(u) / libm::log(1.0 - 1.0 / mean)) as usize
+            }
+        };
+        k.clamp(1, MAX_OPS_PER_JOB)
+    }
+}
+
+/// How long an operation is, around a mean.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OpSize {
+    /// Exponential.
+    Exp,
+    /// Uniform on [0, 2 × mean].
+    Uniform,
+    /// A quarter of the mean with probability 0.8, four times it with probability 0.2.
+    Bimodal,
+    /// Pareto of shape `alpha` > 1 (heavy-tailed; the smaller alpha, the heavier).
+    Pareto { alpha: f64 },
+}
+
+impl OpSize {
+    /// `exp`, `uniform`, `bimodal`, `pareto:ALPHA` (alpha from 1.01 to 100).
+    pub fn parse(text: &str) -> Result<OpSize> {
+        let bad = || {
+            Error::config(format!(
+                "operation size '{text}': use exp, uniform, bimodal or pareto:ALPHA (ALPHA from 1.01 to 100)"
+            ))
+        };
+        Ok(match text.split_once(':') {
+            None if text == "exp" => OpSize::Exp,
+            None if text == "uniform" => OpSize::Uniform,
+            None if text == "bimodal" => OpSize::Bimodal,
+            Some(("pareto", a)) => OpSize::Pareto {
+                alpha: crate::util::parse_f64(a)
+                    .filter(|a| (1.01..=100.0).contains(a))
+                    .ok_or_else(bad)?,
+            },
+            _ => return Err(bad()),
+        })
+    }
+
+    fn draw(&self, rng: &mut StdRng, mean: f64) -> f64 {
+        let v = match *self {
+            OpSize::Exp => dist::exponential(rng, mean),
+            OpSize::Uniform => 2.0 * mean * dist::uniform(rng),
+            OpSize::Bimodal if dist::uniform(rng) < 0.8 => 0.25 * mean,
+            OpSize::Bimodal => 4.0 * mean,
+            OpSize::Pareto { alpha } => {
+                let scale = mean * (alpha - 1.0) / alpha;
+                // U^(1/α) as exp(ln U / α): the bundle already has log and exp, not pow.
+                scale / libm::exp(libm::log(1.0 - dist::uniform(rng)) / alpha)
+            }
+        };
+        // Never zero, never beyond the engine's largest number.
+        v.clamp(1e-9 * mean, limits::MAX_NUMBER)
     }
 }
 
@@ -296,6 +476,46 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
             }
             positive("mean operation size", mean_op)? * ops as f64
         }
+        Mix::Ops {
+            count,
+            mean_op,
+            test,
+            size,
+        } => {
+            // Re-checked however the mix was made (a link, the CLI, code).
+            let ok = match count {
+                OpCount::Fixed { ops } => (1..=MAX_OPS_PER_JOB).contains(&ops),
+                OpCount::Uniform { min, max } => 1 <= min && min <= max && max <= MAX_OPS_PER_JOB,
+                OpCount::Geometric { mean } => (1.0..=MAX_OPS_PER_JOB as f64).contains(&mean),
+            };
+            if !ok {
+                return Err(Error::invalid(format!(
+                    "operations per job: 1 to {MAX_OPS_PER_JOB}"
+                )));
+            }
+            if let OpSize::Pareto { alpha } = size {
+                if !(1.01..=100.0).contains(&alpha) {
+                    return Err(Error::invalid("Pareto's alpha must be from 1.01 to 100"));
+                }
+            }
+            if let Some(t) = test {
+                positive("test length", t)?;
+            }
+            // The expected total, bounded like a chain's worst case.
+            let expected = (count.mean().ceil() as usize + usize::from(test.is_some()))
+                .saturating_mul(spec.jobs);
+            // (The draws themselves are counted as they are made, below.)
+            if expected > limits::MAX_TOTAL_OPS {
+                return Err(Error::invalid(format!(
+                    "{} jobs of about {} operations: above the limit of {} operations in all",
+                    spec.jobs,
+                    count.mean(),
+                    limits::MAX_TOTAL_OPS
+                )));
+            }
+            positive("mean operation size", mean_op)?;
+            spec.mix.mean_size()
+        }
     };
     if !(spec.estimate_noise.is_finite() && spec.estimate_noise >= 0.0) {
         return Err(Error::invalid("estimate noise must be >= 0"));
@@ -312,13 +532,16 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
     let mut size_rng = StdRng::seed_from_u64(crate::util::derive_seed(spec.seed, 12));
     let mut est_rng = StdRng::seed_from_u64(crate::util::derive_seed(spec.seed, 13));
     let mut jobs = Vec::with_capacity(times.len());
+    let mut total_ops = 0usize;
     for (i, &t) in times.iter().enumerate() {
         let ops: Vec<f64> = match spec.mix {
             _ if trace.is_some_and(|tr| tr.sizes.is_some()) => {
                 let size = trace.and_then(|tr| tr.sizes.as_ref()).map_or(1.0, |s| s[i]);
                 match spec.mix {
                     Mix::Chain { ops, .. } => vec![size / ops as f64; ops],
-                    Mix::Single { .. } => vec![size],
+                    // A trace's size is the work after the test.
+                    Mix::Ops { test: Some(t), .. } => vec![t, size],
+                    Mix::Single { .. } | Mix::Ops { .. } => vec![size],
                 }
             }
             Mix::Single { mean_size } => {
@@ -327,7 +550,26 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
             Mix::Chain { ops, mean_op } => (0..ops)
                 .map(|_| dist::exponential(&mut size_rng, mean_op).max(1e-9 * mean_op))
                 .collect(),
+            Mix::Ops {
+                count,
+                size,
+                mean_op,
+                test,
+            } => {
+                let k = count.draw(&mut size_rng);
+                test.into_iter()
+                    .chain((0..k).map(|_| size.draw(&mut size_rng, mean_op)))
+                    .collect()
+            }
         };
+        total_ops += ops.len();
+        if total_ops > limits::MAX_TOTAL_OPS {
+            return Err(Error::Limit {
+                what: "operations in the stream",
+                found: total_ops,
+                limit: limits::MAX_TOTAL_OPS,
+            });
+        }
         let size: f64 = ops.iter().sum();
         let estimate = if spec.info == Info::Estimated && spec.estimate_noise > 0.0 {
             (size * (1.0 + spec.estimate_noise * dist::standard_normal(&mut est_rng)))

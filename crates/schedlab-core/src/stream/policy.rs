@@ -12,13 +12,12 @@
 //! | `las` | least attained service first (SETF), ties share | nothing |
 //! | `mlfq` | multi-level feedback queue: quantum doubles per level, lower levels first | nothing |
 //! | `edf` | preemptive, earliest deadline first | deadlines |
+//! | `vchunk` | SRPT on the estimated rest of each job's current virtual chunk (our reading of Lindermayr et al. 2026, docs/streams.md) | revealed operations |
 //! | `rule` | your priority rule over [`JOB_VARS`], lowest first, re-evaluated at each arrival and completion (`rule:remaining` is SRPT) | what the rule reads |
-
-use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::registry::{self, Entry, OptionSpec, Parsed, Values};
-use crate::rule::{Rule, Var};
+use crate::rule::Var;
 use crate::stream::Info;
 
 /// What the simulator tracks of an active job; policies read what their information
@@ -44,6 +43,44 @@ pub struct Active {
     pub level: usize,
     /// Whether the job ran in the previous interval (non-preemptive policies keep it).
     pub running: bool,
+    /// The estimated work left in the job's current virtual chunk (`vchunk`, our reading of
+    /// Lindermayr et al. 2026): a chunk's budget starts at the first revealed operation's
+    /// length; a revealed operation that does not fit in what is left starts a new chunk
+    /// of twice the budget (at least the operation). Never below `op_remaining`.
+    pub chunk_left: f64,
+    /// The current chunk's budget.
+    pub chunk_budget: f64,
+}
+
+impl Active {
+    /// The chunk rule when an operation of length `next` is revealed.
+    pub fn reveal(&mut self, next: f64) {
+        if next > self.chunk_left {
+            self.chunk_budget = (2.0 * self.chunk_budget).max(next);
+            self.chunk_left = self.chunk_budget;
+        }
+    }
+}
+
+/// The virtual chunks `vchunk` forms for a job with these operations (the rule of
+/// [`Active::reveal`], which depends only on the operations): the number of operations in
+/// each chunk, in order.
+pub fn chunks(ops: &[f64]) -> Vec<usize> {
+    let Some(&first) = ops.first() else {
+        return Vec::new();
+    };
+    let (mut budget, mut left) = (first, first);
+    let mut out = vec![0usize];
+    for (k, &p) in ops.iter().enumerate() {
+        if k > 0 && p > left {
+            budget = (2.0 * budget).max(p);
+            left = budget;
+            out.push(0);
+        }
+        left -= p;
+        *out.last_mut().expect("one chunk") += 1;
+    }
+    out
 }
 
 /// A policy's decision at one event (see [`Policy::allocate`]).
@@ -70,6 +107,7 @@ pub enum Policy {
     Srpt,
     SrptEstimate,
     OpSrpt,
+    VChunk,
     Rr {
         quantum: f64,
     },
@@ -80,8 +118,10 @@ pub enum Policy {
         levels: usize,
     },
     Edf,
-    /// A user-written priority over [`JOB_VARS`], lowest first.
-    Rule(Arc<Rule>),
+    /// A user-written priority over [`JOB_VARS`], lowest first. Native only until the
+    /// page has room for the rule language (ARCHITECTURE.md, Dependencies).
+    #[cfg(not(target_arch = "wasm32"))]
+    Rule(std::sync::Arc<crate::rule::Rule>),
 }
 
 /// What a job-priority rule may read, per waiting job, at the time of the decision.
@@ -133,6 +173,7 @@ pub const JOB_VARS: &[Var] = &[
 ];
 
 /// The variables a job rule reads, and what the information model must give for each.
+#[cfg(not(target_arch = "wasm32"))]
 const NEEDS: &[(usize, &str)] = &[
     (0, "job sizes"),
     (1, "job sizes"),
@@ -140,6 +181,7 @@ const NEEDS: &[(usize, &str)] = &[
     (3, "sizes or estimates"),
 ];
 
+#[cfg(not(target_arch = "wasm32"))]
 fn job_vars(a: &Active, now: f64) -> [f64; 11] {
     let age = (now - a.arrival).max(0.0);
     [
@@ -157,7 +199,8 @@ fn job_vars(a: &Active, now: f64) -> [f64; 11] {
     ]
 }
 
-fn eval_job(rule: &Rule, a: &Active, now: f64) -> Result<f64> {
+#[cfg(not(target_arch = "wasm32"))]
+fn eval_job(rule: &crate::rule::Rule, a: &Active, now: f64) -> Result<f64> {
     rule.eval(&job_vars(a, now)).map_err(|e| {
         Error::config(format!(
             "policy rule '{}': {e} (job {} at t = {})",
@@ -242,6 +285,14 @@ pub static POLICIES: &[Entry<Make>] = &[
         |_| Ok(Policy::OpSrpt),
     ),
     Entry::new(
+        "vchunk",
+        "Virtual chunks",
+        "the least estimated work left in the job's current virtual chunk runs; a chunk doubles when a revealed operation does not fit (our reading)",
+        "after Lindermayr et al. 2026",
+        &[],
+        |_| Ok(Policy::VChunk),
+    ),
+    Entry::new(
         "rr",
         "Round robin",
         "the head of the queue runs for one quantum, then goes to the back",
@@ -293,9 +344,9 @@ pub static POLICIES: &[Entry<Make>] = &[
             help: "a job's priority over the job variables (lowest runs first), e.g. remaining or age - 2 * attained",
         }],
         |p| {
-            let rule = Rule::parse(p.word("priority"), JOB_VARS)
+            let rule = crate::rule::Rule::parse(p.word("priority"), JOB_VARS)
                 .map_err(|e| Error::config(format!("policy rule: {e}")))?;
-            Ok(Policy::Rule(Arc::new(rule)))
+            Ok(Policy::Rule(std::sync::Arc::new(rule)))
         },
     ),
 ];
@@ -328,6 +379,15 @@ impl Policy {
         (entry.make)(&parsed)
     }
 
+    /// Whether this is a user rule (its keys are computed, fallibly, before the choice).
+    fn is_rule(&self) -> bool {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Policy::Rule(_) = self {
+            return true;
+        }
+        false
+    }
+
     /// The registry id.
     pub fn id(&self) -> &'static str {
         match self {
@@ -336,11 +396,13 @@ impl Policy {
             Policy::Srpt => "srpt",
             Policy::SrptEstimate => "srpt_est",
             Policy::OpSrpt => "op_srpt",
+            Policy::VChunk => "vchunk",
             Policy::Rr { .. } => "rr",
             Policy::Ps => "ps",
             Policy::Las => "las",
             Policy::Mlfq { .. } => "mlfq",
             Policy::Edf => "edf",
+            #[cfg(not(target_arch = "wasm32"))]
             Policy::Rule(_) => "rule",
         }
     }
@@ -360,10 +422,13 @@ impl Policy {
             {
                 fail("sizes or estimates")
             }
-            Policy::OpSrpt if !matches!(info, Info::Revealed | Info::Clairvoyant) => {
+            Policy::OpSrpt | Policy::VChunk
+                if !matches!(info, Info::Revealed | Info::Clairvoyant) =>
+            {
                 fail("operation lengths")
             }
             Policy::Edf if !has_deadlines => Err(Error::config("EDF needs jobs with deadlines")),
+            #[cfg(not(target_arch = "wasm32"))]
             Policy::Rule(r) => {
                 let given = |i: usize| match i {
                     0 | 1 => info == Info::Clairvoyant,
@@ -411,6 +476,9 @@ impl Policy {
         now: f64,
         out: &mut Alloc,
     ) -> Result<()> {
+        // `now` is read by user rules only (native for now).
+        let _ = now;
+        #[cfg(not(target_arch = "wasm32"))]
         if let Policy::Rule(rule) = self {
             out.keys.clear();
             for a in active {
@@ -484,7 +552,7 @@ impl Policy {
             _ => {
                 // The `m` smallest keys get a machine. Keys are computed once per job (not
                 // per comparison): with thousands of jobs waiting this loop is the run.
-                if let Policy::Rule(_) = self {
+                if self.is_rule() {
                     // Keys computed (fallibly) by `allocate_into`.
                     order.extend(0..n);
                     let keys = &*keys;
@@ -532,6 +600,7 @@ impl Policy {
             Policy::Srpt => (a.remaining, a.arrival, id),
             Policy::SrptEstimate => (a.estimate_remaining, a.arrival, id),
             Policy::OpSrpt => (a.op_remaining, a.arrival, id),
+            Policy::VChunk => (a.chunk_left, a.arrival, id),
             Policy::Edf => (a.deadline.unwrap_or(f64::INFINITY), a.arrival, id),
             // Non-preemptive: running jobs keep their machine; free machines take the
             // shortest estimated size.
@@ -543,7 +612,9 @@ impl Policy {
             Policy::Rr { .. } => (a.queue_seq as f64, 0.0, id),
             Policy::Mlfq { .. } => (a.level as f64, a.queue_seq as f64, id),
             // Not priority policies (they share); a rule's keys are computed beforehand.
-            Policy::Ps | Policy::Las | Policy::Rule(_) => (0.0, 0.0, id),
+            Policy::Ps | Policy::Las => (0.0, 0.0, id),
+            #[cfg(not(target_arch = "wasm32"))]
+            Policy::Rule(_) => (0.0, 0.0, id),
         }
     }
 
@@ -558,7 +629,9 @@ impl Policy {
 
     /// What the policy compares for this job at `now`, as shown in the step-through view.
     pub fn key_text(&self, a: &Active, now: f64) -> String {
+        let _ = now;
         match self {
+            #[cfg(not(target_arch = "wasm32"))]
             Policy::Rule(r) => match eval_job(r, a, now) {
                 Ok(v) => format!("rule {v:.3}"),
                 Err(_) => "rule fails".into(),
@@ -569,6 +642,10 @@ impl Policy {
             Policy::Srpt => format!("remaining {:.3}", a.remaining),
             Policy::SrptEstimate => format!("estimated remaining {:.3}", a.estimate_remaining),
             Policy::OpSrpt => format!("operation remaining {:.3}", a.op_remaining),
+            Policy::VChunk => format!(
+                "chunk left {:.3} of {:.3} (operation {:.3})",
+                a.chunk_left, a.chunk_budget, a.op_remaining
+            ),
             Policy::Rr { .. } => format!(
                 "queue position {}, quantum left {:.3}",
                 a.queue_seq, a.quantum_left
