@@ -257,3 +257,38 @@ mod model {
             .contains("pareto:ALPHA"));
     }
 }
+
+/// Where operation SRPT is fooled and the virtual chunks are not: long jobs made of many
+/// small operations beside short single-operation jobs. Operation SRPT always prefers the
+/// next small operation, so the short jobs wait for the long ones; `vchunk`'s doubling
+/// chunks soon look larger than a short job.
+#[test]
+fn many_small_operations_fool_operation_srpt_but_not_the_virtual_chunks() {
+    let job = |arrival: f64, ops: Vec<f64>| Job {
+        arrival,
+        estimate: ops.iter().sum(),
+        ops,
+        deadline: None,
+    };
+    let mut jobs = Vec::new();
+    for _ in 0..4 {
+        jobs.push(job(0.0, vec![0.1; 50]));
+    }
+    for k in 0..20 {
+        jobs.push(job(0.01 * k as f64, vec![1.0]));
+    }
+    jobs.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
+    let s = |info| Stream {
+        machines: 1,
+        speeds: Vec::new(),
+        context_switch: 0.0,
+        info,
+        jobs: jobs.clone(),
+    };
+    let optimum = total_flow(&s(Info::Clairvoyant), Policy::Srpt);
+    let op = total_flow(&s(Info::Revealed), Policy::OpSrpt) / optimum;
+    let vchunk = total_flow(&s(Info::Revealed), Policy::VChunk) / optimum;
+    eprintln!("operation SRPT {op:.3}, vchunk {vchunk:.3}");
+    assert!(op > 1.5, "{op}");
+    assert!(vchunk < op, "vchunk {vchunk} vs operation SRPT {op}");
+}
