@@ -91,6 +91,11 @@ pub enum Selection {
     Edge(usize),
 }
 
+thread_local! {
+    /// The number of the latest preset choice ([`Ctx::load_preset`]).
+    static PRESET_TICKET: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 /// The app's signals, shared through context. All are `Copy`.
 #[derive(Clone, Copy)]
 pub struct Ctx {
@@ -161,6 +166,12 @@ impl Ctx {
     pub fn load_preset(&self, id: &str) {
         let Some(p) = presets::find(id) else { return };
         let ctx = *self;
+        // Only the latest choice lands: a slow fetch answered after a newer choice is dropped.
+        let ticket = PRESET_TICKET.with(|t| {
+            t.set(t.get() + 1);
+            t.get()
+        });
+        let latest = move || PRESET_TICKET.with(|t| t.get() == ticket);
         match p.embedded() {
             Some(_) => ctx.use_preset(p.id, p.scenario()),
             None => leptos::task::spawn_local(async move {
@@ -168,8 +179,9 @@ impl Ctx {
                     .await
                     .and_then(|t| Scenario::from_json(&t).map_err(|e| e.to_string()));
                 match loaded {
-                    Ok(s) => ctx.use_preset(p.id, s),
-                    Err(e) => ctx.banner.set(Some(format!("preset {}: {e}", p.id))),
+                    Ok(s) if latest() => ctx.use_preset(p.id, s),
+                    Err(e) if latest() => ctx.banner.set(Some(format!("preset {}: {e}", p.id))),
+                    _ => {}
                 }
             }),
         }

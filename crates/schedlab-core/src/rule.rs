@@ -106,6 +106,19 @@ impl std::fmt::Display for EvalError {
     }
 }
 
+/// A value every operator and call must give: a finite number (an overflow to infinity,
+/// or a NaN from infinities, is an error at the operator that made it).
+fn finite(v: f64, pos: usize) -> Result<f64, EvalError> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(EvalError {
+            what: "the value overflows (beyond ±1.8e308)",
+            pos,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Num(f64),
@@ -315,6 +328,14 @@ impl Parser<'_> {
         if level == LEVELS.len() {
             return self.unary();
         }
+        // `not` binds looser than a comparison, as in Python: `not a > b` is `not (a > b)`.
+        if level == 2 && self.is_word("not") {
+            self.at += 1;
+            self.deeper()?;
+            let x = self.binary(2)?;
+            self.depth -= 1;
+            return Ok(self.push(Node::Not(x)));
+        }
         let mut left = self.binary(level + 1)?;
         loop {
             let found = LEVELS[level]
@@ -338,17 +359,13 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<usize> {
-        if self.is_op("-") || self.is_word("not") {
+        if self.is_op("-") || self.is_op("+") {
             let neg = self.is_op("-");
             self.at += 1;
             self.deeper()?;
             let x = self.unary()?;
             self.depth -= 1;
-            return Ok(self.push(if neg { Node::Neg(x) } else { Node::Not(x) }));
-        }
-        if self.is_op("+") {
-            self.at += 1;
-            return self.unary();
+            return Ok(if neg { self.push(Node::Neg(x)) } else { x });
         }
         self.atom()
     }
@@ -498,15 +515,9 @@ impl Rule {
 
     /// The rule's value; `vars` in the order of the variable list it was parsed against.
     pub fn eval(&self, vars: &[f64]) -> Result<f64, EvalError> {
-        let v = self.node(self.root, vars)?;
-        if v.is_finite() {
-            Ok(v)
-        } else {
-            Err(EvalError {
-                what: "the value overflows to infinity",
-                pos: 1,
-            })
-        }
+        // Every operator and call checks its own result; a variable is finite by
+        // construction, so the value is too.
+        finite(self.node(self.root, vars)?, 1)
     }
 
     fn node(&self, i: usize, vars: &[f64]) -> Result<f64, EvalError> {
@@ -532,7 +543,7 @@ impl Rule {
                     _ => {}
                 }
                 let y = self.node(*b, vars)?;
-                match op {
+                let v = match op {
                     Op::Add => x + y,
                     Op::Sub => x - y,
                     Op::Mul => x * y,
@@ -550,42 +561,45 @@ impl Rule {
                     Op::Eq => truth(x == y),
                     Op::Ne => truth(x != y),
                     Op::And | Op::Or => truth(y != 0.0),
-                }
-            }
-            Node::Call(f, args, pos) => {
-                let x = self.node(args[0], vars)?;
-                let domain = |ok: bool, what| {
-                    if ok {
-                        Ok(())
-                    } else {
-                        Err(EvalError { what, pos: *pos })
-                    }
                 };
-                match f {
-                    Func::Min | Func::Max => {
-                        let mut acc = x;
-                        for &a in &args[1..] {
-                            let y = self.node(a, vars)?;
-                            acc = if *f == Func::Min {
-                                acc.min(y)
-                            } else {
-                                acc.max(y)
-                            };
-                        }
-                        acc
-                    }
-                    Func::Abs => x.abs(),
-                    Func::Log => {
-                        domain(x > 0.0, "log of a number that is not above 0")?;
-                        libm::log(x)
-                    }
-                    Func::Sqrt => {
-                        domain(x >= 0.0, "sqrt of a negative number")?;
-                        x.sqrt()
-                    }
-                    Func::Exp => libm::exp(x),
-                }
+                finite(v, *pos)?
             }
+            Node::Call(f, args, pos) => finite(self.call(*f, args, *pos, vars)?, *pos)?,
+        })
+    }
+
+    fn call(&self, f: Func, args: &[usize], pos: usize, vars: &[f64]) -> Result<f64, EvalError> {
+        let x = self.node(args[0], vars)?;
+        let domain = |ok: bool, what| {
+            if ok {
+                Ok(())
+            } else {
+                Err(EvalError { what, pos })
+            }
+        };
+        Ok(match f {
+            Func::Min | Func::Max => {
+                let mut acc = x;
+                for &a in &args[1..] {
+                    let y = self.node(a, vars)?;
+                    acc = if f == Func::Min {
+                        acc.min(y)
+                    } else {
+                        acc.max(y)
+                    };
+                }
+                acc
+            }
+            Func::Abs => x.abs(),
+            Func::Log => {
+                domain(x > 0.0, "log of a number that is not above 0")?;
+                libm::log(x)
+            }
+            Func::Sqrt => {
+                domain(x >= 0.0, "sqrt of a negative number")?;
+                x.sqrt()
+            }
+            Func::Exp => libm::exp(x),
         })
     }
 }
@@ -628,6 +642,9 @@ mod tests {
         assert_eq!(eval("abs(-2.5) + sqrt(16) + log(1) + exp(0)", &[]), 7.5);
         assert_eq!(eval("1.5e2 + .5", &[]), 150.5);
         assert_eq!(eval("2 < 3 and not (1 >= 2) or 0", &[]), 1.0);
+        // `not` is looser than a comparison (Python's precedence).
+        assert_eq!(eval("not rank_u > 5", &[3.0]), 1.0);
+        assert_eq!(eval("not rank_u > 5 and rank_u > 1", &[3.0]), 1.0);
         assert_eq!(eval("rank_u == 4 || rank_u != 4", &[4.0]), 1.0);
         assert_eq!(eval("if rank_u > 3 then 10 else 20", &[4.0]), 10.0);
         assert_eq!(eval("if rank_u > 3 then 10 else 20", &[1.0]), 20.0);
@@ -662,6 +679,7 @@ mod tests {
         assert!(parse_err("   ").contains("empty"));
         assert!(parse_err(&"(".repeat(100)).contains("deeper than"));
         assert!(parse_err(&"-".repeat(100)).contains("deeper than"));
+        assert!(parse_err(&format!("{}1", "+".repeat(100))).contains("deeper than"));
         assert!(parse_err(&"1+".repeat(2000)).contains("limit of 2000"));
     }
 
@@ -686,7 +704,16 @@ mod tests {
         let e = Rule::parse("exp(exec)", VARS)
             .unwrap()
             .eval(&[0.0, 0.0, 1e6]);
-        assert!(e.unwrap_err().what.contains("infinity"));
+        assert!(e.unwrap_err().what.contains("overflows"));
+        // Caught where it happens, even when a later operator would hide it.
+        let e = Rule::parse("min(3, exp(exec))", VARS)
+            .unwrap()
+            .eval(&[0.0, 0.0, 1e6]);
+        assert_eq!(e.unwrap_err().pos, 8);
+        let e = Rule::parse("if 0 * exp(exec) then 1 else 2", VARS)
+            .unwrap()
+            .eval(&[0.0, 0.0, 1e6]);
+        assert_eq!(e.unwrap_err().pos, 8);
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub struct Builder<'a> {
     /// The decisions, when recorded ([`Builder::recording`]); None costs one branch per
     /// placement.
     record: Option<Box<Recorder>>,
+    /// Busy time placed on each processor.
+    busy: Vec<f64>,
     /// The first error a scheduler reported ([`Builder::fail`]): a user-written rule that
     /// divides by zero. The plan still completes; [`Builder::finish_checked`] refuses it.
     error: Option<crate::Error>,
@@ -78,6 +80,7 @@ impl<'a> Builder<'a> {
             slots: vec![None; problem.n_tasks()],
             timelines: vec![Vec::new(); problem.n_procs()],
             record: None,
+            busy: vec![0.0; problem.n_procs()],
             error: None,
         }
     }
@@ -253,10 +256,9 @@ impl<'a> Builder<'a> {
         self.timelines[proc].last().map_or(0.0, |iv| iv.1)
     }
 
-    /// Busy time placed on `proc` so far, and how many tasks.
+    /// Busy time placed on `proc` so far, and how many tasks (kept as tasks are placed).
     pub fn load(&self, proc: usize) -> (f64, usize) {
-        let tl = &self.timelines[proc];
-        (tl.iter().map(|iv| iv.1 - iv.0).sum(), tl.len())
+        (self.busy[proc], self.timelines[proc].len())
     }
 
     /// Earliest start of a `duration`-long job on `proc` no earlier than `ready`: in the first
@@ -305,6 +307,7 @@ impl<'a> Builder<'a> {
             self.note(task, proc, start);
         }
         let end = start + self.problem.exec(task, proc);
+        self.busy[proc] += end - start;
         let tl = &mut self.timelines[proc];
         // After every interval that starts no later (ties: in placement order).
         let at = tl.partition_point(|iv| (iv.0, iv.1) <= (start, end));

@@ -292,3 +292,41 @@ fn many_small_operations_fool_operation_srpt_but_not_the_virtual_chunks() {
     assert!(op > 1.5, "{op}");
     assert!(vchunk < op, "vchunk {vchunk} vs operation SRPT {op}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: proptest_cases::cases(500), ..ProptestConfig::default() })]
+
+    /// The simulator's chunk bookkeeping (`Active::reveal`, in whole operation lengths) forms
+    /// exactly the chunks of the offline rule (`chunks`) that `m1`/`m2` are computed from.
+    #[test]
+    fn online_and_offline_chunks_agree(ops in prop::collection::vec(
+        prop_oneof![Just(0.25), Just(1.0), Just(4.0), 0.01f64..10.0], 1..40)) {
+        let mut a = schedlab_core::stream::policy::Active {
+            job: 0,
+            arrival: 0.0,
+            attained: 0.0,
+            remaining: ops.iter().sum(),
+            op_remaining: ops[0],
+            estimate_remaining: 0.0,
+            deadline: None,
+            queue_seq: 0,
+            quantum_left: 0.0,
+            level: 0,
+            running: false,
+            chunk_rest: 0.0,
+            chunk_budget: ops[0],
+        };
+        let mut starts = 1;
+        for &p in &ops[1..] {
+            let before = a.chunk_budget;
+            let rest = a.chunk_rest;
+            a.reveal(p);
+            if p > rest {
+                starts += 1;
+                prop_assert!(a.chunk_budget >= 2.0 * before && a.chunk_budget >= p);
+            }
+            prop_assert!(a.chunk_rest >= 0.0);
+        }
+        prop_assert_eq!(starts, schedlab_core::stream::policy::chunks(&ops).len());
+    }
+}

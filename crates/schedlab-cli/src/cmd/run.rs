@@ -15,6 +15,16 @@ pub fn exec(a: &RunArgs) -> CliResult<()> {
     check_sigma("--noise", a.noise)?;
     check_sigma("--comm-noise", a.noise_args.comm_noise)?;
     let options = parse_sets(&a.set)?;
+    let (spec, _) = sched::resolve(&a.scheduler, &options)?;
+    // A spelling's entry filters the shared options; on `run` every --set must be its own.
+    for k in options.keys() {
+        if !spec.options.iter().any(|o| o.key == k.as_str()) {
+            return Err(crate::error::Fail::new(format!(
+                "scheduler '{}' has no option '{k}'",
+                spec.id
+            )));
+        }
+    }
     sched::build(&a.scheduler, &options)?;
     let (_, problem) = io::load(&a.input.file, a.input.processors)?;
     let noise = a.noise_args.noise(a.noise);

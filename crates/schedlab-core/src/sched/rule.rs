@@ -1,7 +1,8 @@
 //! A list scheduler written by the user: a task **priority** rule and a **placement**.
 //!
 //! Tasks are taken in decreasing priority among the ready ones (a task whose predecessors
-//! are not all placed waits, as in HEFT; ties by task index), each placed by the placement:
+//! are not all placed waits, as in HEFT; priorities within 1e-9 of the largest |priority|
+//! of each other tie, as HEFT's ranks do, then by task index), each placed by the placement:
 //! `eft` (the processor that finishes it earliest, insertion into idle gaps: HEFT's),
 //! `est` (the earliest start, ties by finish), `min_exec` (the fastest processor for the
 //! task, at its earliest there), or a rule over processor variables, lowest score wins
@@ -144,16 +145,21 @@ fn named(what: &str, r: Result<Rule>) -> Result<Rule> {
 
 impl RuleScheduler {
     pub fn new(o: &Options) -> Result<RuleScheduler> {
-        let text = |k: &str, d: &str| o.get(k).map_or(d, String::as_str).trim().to_string();
+        // Parsed as typed (the lexer skips blanks), so positions are the user's.
+        let text = |k: &str, d: &str| o.get(k).map_or(d, String::as_str).to_string();
         let priority = named(
             "priority",
             Rule::parse(&text("priority", "rank_u"), PRIORITY_VARS),
         )?;
-        let placement = match text("placement", "eft").as_str() {
+        let placement_text = text("placement", "eft");
+        let placement = match placement_text.trim() {
             "eft" => Placement::Eft,
             "est" => Placement::Est,
             "min_exec" => Placement::MinExec,
-            t => Placement::Score(named("placement", Rule::parse(t, PLACEMENT_VARS))?),
+            _ => Placement::Score(named(
+                "placement",
+                Rule::parse(&placement_text, PLACEMENT_VARS),
+            )?),
         };
         Ok(RuleScheduler {
             priority,

@@ -308,6 +308,9 @@ impl StreamsSettings {
 
     /// The instance parameters of a chain stream (m, and our m1, m2), None for other mixes.
     pub fn instance(&self) -> Result<Option<super::Instance>> {
+        if self.mix != JobMix::Chain {
+            return Ok(None);
+        }
         match (self.mix, self.build()?) {
             (JobMix::Chain, Input::Flow(s)) => Ok(Some(super::Instance::of(&s))),
             _ => Ok(None),

@@ -43,11 +43,14 @@ pub struct Active {
     pub level: usize,
     /// Whether the job ran in the previous interval (non-preemptive policies keep it).
     pub running: bool,
-    /// The estimated work left in the job's current virtual chunk (`vchunk`, our reading of
-    /// Lindermayr et al. 2026): a chunk's budget starts at the first revealed operation's
-    /// length; a revealed operation that does not fit in what is left starts a new chunk
-    /// of twice the budget (at least the operation). Never below `op_remaining`.
-    pub chunk_left: f64,
+    /// `vchunk` (our reading of Lindermayr et al. 2026): what the current virtual chunk's
+    /// budget leaves after the current operation, counted in whole revealed operation
+    /// lengths (so the chunks are exactly [`chunks`]'s, whatever preemptions cut the
+    /// operations into). The job's estimated rest of its chunk is this plus
+    /// `op_remaining`. A chunk's budget starts at the first operation's length; a revealed
+    /// operation that does not fit in what is left starts a new chunk of twice the budget
+    /// (at least the operation).
+    pub chunk_rest: f64,
     /// The current chunk's budget.
     pub chunk_budget: f64,
 }
@@ -55,10 +58,16 @@ pub struct Active {
 impl Active {
     /// The chunk rule when an operation of length `next` is revealed.
     pub fn reveal(&mut self, next: f64) {
-        if next > self.chunk_left {
+        if next > self.chunk_rest {
             self.chunk_budget = (2.0 * self.chunk_budget).max(next);
-            self.chunk_left = self.chunk_budget;
+            self.chunk_rest = self.chunk_budget;
         }
+        self.chunk_rest -= next;
+    }
+
+    /// `vchunk`'s key: the estimated work left in the current virtual chunk.
+    pub fn chunk_left(&self) -> f64 {
+        self.chunk_rest + self.op_remaining
     }
 }
 
@@ -132,7 +141,7 @@ pub const JOB_VARS: &[Var] = &[
     },
     Var {
         name: "size",
-        help: "the job's whole work (clairvoyant streams only)",
+        help: "the job's whole work, context switches paid so far included (clairvoyant streams only)",
     },
     Var {
         name: "op_remaining",
@@ -160,7 +169,7 @@ pub const JOB_VARS: &[Var] = &[
     },
     Var {
         name: "deadline",
-        help: "the job's deadline (streams with deadlines)",
+        help: "the job's deadline (clairvoyant streams with deadlines: a generated deadline is made from the size)",
     },
     Var {
         name: "running",
@@ -203,9 +212,9 @@ fn job_vars(a: &Active, now: f64) -> [f64; 11] {
 fn eval_job(rule: &crate::rule::Rule, a: &Active, now: f64) -> Result<f64> {
     rule.eval(&job_vars(a, now)).map_err(|e| {
         Error::config(format!(
-            "policy rule '{}': {e} (job {} at t = {})",
+            "policy rule '{}': {e} (job J{} at t = {})",
             rule.text(),
-            a.job,
+            a.job + 1,
             crate::util::show(now)
         ))
     })
@@ -450,6 +459,14 @@ impl Policy {
                         r.text()
                     )));
                 }
+                // Generated deadlines are arrival + slack × size: reading them would reveal
+                // the size to a rule on a stream that hides it.
+                if r.uses(8) && info != Info::Clairvoyant {
+                    return Err(Error::config(format!(
+                        "policy rule '{}' reads deadline, which is made from the job's size: only on clairvoyant streams (the {info:?} model hides sizes)",
+                        r.text()
+                    )));
+                }
                 Ok(())
             }
             _ => Ok(()),
@@ -600,7 +617,7 @@ impl Policy {
             Policy::Srpt => (a.remaining, a.arrival, id),
             Policy::SrptEstimate => (a.estimate_remaining, a.arrival, id),
             Policy::OpSrpt => (a.op_remaining, a.arrival, id),
-            Policy::VChunk => (a.chunk_left, a.arrival, id),
+            Policy::VChunk => (a.chunk_left(), a.arrival, id),
             Policy::Edf => (a.deadline.unwrap_or(f64::INFINITY), a.arrival, id),
             // Non-preemptive: running jobs keep their machine; free machines take the
             // shortest estimated size.
@@ -644,7 +661,9 @@ impl Policy {
             Policy::OpSrpt => format!("operation remaining {:.3}", a.op_remaining),
             Policy::VChunk => format!(
                 "chunk left {:.3} of {:.3} (operation {:.3})",
-                a.chunk_left, a.chunk_budget, a.op_remaining
+                a.chunk_left(),
+                a.chunk_budget,
+                a.op_remaining
             ),
             Policy::Rr { .. } => format!(
                 "queue position {}, quantum left {:.3}",

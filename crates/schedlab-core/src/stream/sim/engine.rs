@@ -281,7 +281,7 @@ impl Sim {
                 quantum_left: policy.quantum(0),
                 level: 0,
                 running: false,
-                chunk_left: j.ops[0],
+                chunk_rest: 0.0,
                 chunk_budget: j.ops[0],
             });
             self.seq += 1;
@@ -386,8 +386,8 @@ impl Sim {
             return Err(Error::Simulation(format!(
                 "event budget of {} exceeded at t = {} (policy {}, {} of {} jobs done): the run is not progressing",
                 self.max_events,
-                policy.id(),
                 show(now),
+                policy.id(),
                 self.completed(),
                 self.jobs
             )));
@@ -433,7 +433,6 @@ impl Sim {
             a.attained += w;
             a.remaining -= w;
             a.op_remaining -= w;
-            a.chunk_left = (a.chunk_left - w).max(a.op_remaining.max(0.0));
             a.estimate_remaining =
                 (a.estimate_remaining - w).max(1e-9 * stream.jobs[a.job].estimate);
             a.quantum_left -= w;
@@ -445,7 +444,6 @@ impl Sim {
                 } else {
                     self.op_index[a.job] = k;
                     a.op_remaining = stream.jobs[a.job].ops[k];
-                    a.chunk_left = a.chunk_left.max(0.0);
                     a.reveal(a.op_remaining);
                 }
             }
