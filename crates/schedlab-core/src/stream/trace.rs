@@ -178,11 +178,39 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
             } else {
                 &cols
             };
+            // A header names its columns: its first starts with a letter (`arrival`,
+            // `time_ms`, `"t"`). A first row that starts with a digit and is not a number
+            // (`1o`) is a typo, not a header, and is refused like any other row.
+            let looks_like_header = |c: &str| {
+                c.trim_start_matches(['"', '\''])
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphabetic)
+            };
+            if !header_seen
+                && rows.is_empty()
+                && !named
+                && cols
+                    .first()
+                    .is_some_and(|c| parse(c).is_none() && looks_like_header(c))
+            {
+                header_seen = true;
+                continue;
+            }
+            // More values than a row holds: refused rather than ignored (`1,3,8` is not
+            // "arrival 1, size 3"; a numeric job name is ambiguous, so names start with a
+            // letter).
+            if cols.len() > 2 {
+                return Err(bad(
+                    name,
+                    ln,
+                    format!(
+                        "{} values where a row is arrival[,size] or name,arrival[,burst] (a job name starts with a letter: P1,0,8)",
+                        cols.len() + usize::from(named)
+                    ),
+                ));
+            }
             match (cols.first().and_then(|c| parse(c)), cols.len()) {
-                (None, _) if !header_seen && rows.is_empty() => {
-                    header_seen = true;
-                    continue;
-                }
                 (None, _) => {
                     return Err(bad(
                         name,
@@ -266,6 +294,23 @@ mod tests {
         let mut bad_names = t.clone();
         bad_names.names = Some(vec!["a".into()]);
         assert!(bad_names.validate().is_err());
+    }
+
+    #[test]
+    fn extra_values_and_typos_are_refused_not_guessed() {
+        // Three numbers: not "arrival 1, size 3" with the 8 dropped.
+        let e = parse("t.csv", "1,3,8\n2,4,1\n").unwrap_err().to_string();
+        assert!(e.contains("t.csv:1: 3 values where a row is"), "{e}");
+        let e = parse("t.csv", "P1,0,8,2\n").unwrap_err().to_string();
+        assert!(e.contains("t.csv:1: 4 values"), "{e}");
+        // A typo in the first row is not a header.
+        let e = parse("t.csv", "1o\n20\n30\n").unwrap_err().to_string();
+        assert!(e.contains("t.csv:1: '1o' is not an arrival time"), "{e}");
+        // Headers still are: one word per column, a name first.
+        assert_eq!(parse("t.csv", "name,arrival,burst\nP1,0,8\n").unwrap().arrivals, [0.0]);
+        assert_eq!(parse("t.csv", "\"t\"\n5\n").unwrap().arrivals, [0.0]);
+        // Separators alone are a bad row, not a panic.
+        assert!(parse("t.csv", ",,,\n1\n").is_err());
     }
 
     #[test]
