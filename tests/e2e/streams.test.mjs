@@ -191,3 +191,26 @@ test('a long stream runs in chunks: progress shows and the page keeps drawing fr
   assert.match(await byTestId(page, 'streams-row-0').textContent(), /^ps/);
   assert.deepEqual(page.errors, []);
 });
+
+test('the gradually-revealed model: counts, sizes and a test in one field; vchunk beside operation SRPT', async () => {
+  const page = await openStreams();
+  await byTestId(page, 'streams-mix').selectOption('chain');
+  await byTestId(page, 'streams-info').selectOption('revealed');
+  await byTestId(page, 'streams-policy').selectOption('op_srpt');
+  await byTestId(page, 'streams-policy-1').selectOption('vchunk');
+  await page.waitForFunction(() => document.querySelector('[data-testid=streams-row-1]')?.textContent.startsWith('vchunk'));
+  await byTestId(page, 'streams-ops-model').fill('uniform:1:6 pareto:1.5 test:1');
+  await byTestId(page, 'streams-ops-model').press('Enter');
+  await page.waitForTimeout(50);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));
+  assert.equal(await byTestId(page, 'streams-ops-model').inputValue(), 'uniform:1:6 pareto:1.5 test:1');
+  const flows = [await meanFlow(page, 0), await meanFlow(page, 1)];
+  assert.ok(flows.every((f) => f > 0), `${flows}`);
+  // A value out of range: the banner names it and the run on screen stays.
+  await byTestId(page, 'streams-ops-model').fill('pareto:0.5');
+  await byTestId(page, 'streams-ops-model').press('Enter');
+  await page.waitForFunction(() => /pareto:ALPHA/.test(document.querySelector('[data-testid=error-banner]')?.textContent ?? ''));
+  assert.equal(await meanFlow(page, 0), flows[0]);
+  await shot(page, 'streams-revealed');
+  assert.deepEqual(page.errors, []);
+});

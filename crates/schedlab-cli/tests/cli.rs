@@ -907,7 +907,7 @@ fn stream_revealed_model_flags_and_the_uniform_tests_adversary() {
         assert!(r["competitive_ratio"].as_f64().unwrap() >= 1.0, "{r}");
     }
     let e = fails(&["stream", "--ops-dist", "uniform:1:6", "--policies", "fcfs"]);
-    assert!(e.contains("use the chain mix"), "{e}");
+    assert!(e.contains("add --mix chain"), "{e}");
     let e = fails(&[
         "stream",
         "--mix",

@@ -191,24 +191,29 @@ pub fn find<M>(
     id: &str,
 ) -> Result<&'static Entry<M>> {
     let key = id.split(':').next().unwrap_or("");
-    entries
+    match entries
         .iter()
-        .find(|e| e.id == key || e.aliases.contains(&key))
-        .ok_or_else(|| {
-            let ids: Vec<&str> = entries.iter().map(|e| e.id).collect();
-            let aliases: String = entries
-                .iter()
-                .flat_map(|e| {
-                    e.aliases
-                        .iter()
-                        .map(move |a| format!("; '{a}' means {}", e.id))
-                })
-                .collect();
-            Error::config(format!(
-                "unknown {noun} '{id}'{scope} (known: {}{aliases})",
-                ids.join(", ")
-            ))
-        })
+        .position(|e| e.id == key || e.aliases.contains(&key))
+    {
+        Some(i) => Ok(&entries[i]),
+        None => {
+            let ids: Vec<(&str, &[&str])> = entries.iter().map(|e| (e.id, e.aliases)).collect();
+            Err(unknown(noun, scope, id, &ids))
+        }
+    }
+}
+
+/// The refusal of an unknown id (not generic: one copy in the bundle for every family).
+fn unknown(noun: &str, scope: &str, id: &str, ids: &[(&str, &[&str])]) -> Error {
+    let known: Vec<&str> = ids.iter().map(|e| e.0).collect();
+    let aliases: String = ids
+        .iter()
+        .flat_map(|&(id, aliases)| aliases.iter().map(move |a| format!("; '{a}' means {id}")))
+        .collect();
+    Error::config(format!(
+        "unknown {noun} '{id}'{scope} (known: {}{aliases})",
+        known.join(", ")
+    ))
 }
 
 /// Checks one option of entry `id` (`text` is the spelling it came from, for messages).
@@ -270,53 +275,59 @@ pub fn parse<M>(
     text: &str,
 ) -> Result<(&'static Entry<M>, Parsed)> {
     let entry = find(entries, noun, scope, text)?;
+    Ok((entry, parse_options(entry.id, entry.options, noun, text)?))
+}
+
+/// The options after an entry's id (not generic: one copy in the bundle for every family).
+fn parse_options(
+    id: &'static str,
+    specs: &'static [OptionSpec],
+    noun: &str,
+    text: &str,
+) -> Result<Parsed> {
     let mut options = Options::new();
     for (i, arg) in text.split(':').skip(1).enumerate() {
         // `key=value`, unless the '=' belongs to a rule given positionally (`rule:a==b`,
         // `rule:a<=b`): a rule option's value is taken whole.
         let named = arg.split_once('=').filter(|(k, v)| {
-            entry.options.iter().any(|o| o.key == *k)
-                || !(matches!(entry.options.get(i), Some(o) if matches!(o.values, Values::Rule(_)))
+            specs.iter().any(|o| o.key == *k)
+                || !(matches!(specs.get(i), Some(o) if matches!(o.values, Values::Rule(_)))
                     && (v.starts_with('=')
                         || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
         });
         let (key, value) = match named {
             Some(kv) => kv,
-            None => match entry.options.get(i) {
+            None => match specs.get(i) {
                 Some(o) => (o.key, arg),
-                None if entry.options.is_empty() => {
+                None if specs.is_empty() => {
                     let base = text.split(':').next().unwrap_or("");
                     return Err(Error::config(format!(
                         "{noun} '{base}' takes no ':' option"
                     )));
                 }
                 None => {
-                    let keys: Vec<&str> = entry.options.iter().map(|o| o.key).collect();
+                    let keys: Vec<&str> = specs.iter().map(|o| o.key).collect();
                     return Err(Error::config(format!(
-                        "{noun} '{text}': at most {} values after '{}:' ({})",
+                        "{noun} '{text}': at most {} values after '{id}:' ({})",
                         keys.len(),
-                        entry.id,
                         keys.join(":")
                     )));
                 }
             },
         };
-        check_option(entry.options, noun, entry.id, text, key, value)?;
+        check_option(specs, noun, id, text, key, value)?;
         if options.insert(key.to_string(), value.to_string()).is_some() {
             return Err(Error::config(format!(
                 "{noun} '{text}': option '{key}' given twice"
             )));
         }
     }
-    Ok((
-        entry,
-        Parsed {
-            id: entry.id,
-            text: text.to_string(),
-            options,
-            specs: entry.options,
-        },
-    ))
+    Ok(Parsed {
+        id,
+        text: text.to_string(),
+        options,
+        specs,
+    })
 }
 
 /// Every spelling a sweep should cover: each id, then for each option each value that is

@@ -236,23 +236,21 @@ mod model {
                 mean_op: 4.0
             }
         );
-        let e = StreamsSettings {
+        // Other mixes keep but ignore them (the page may switch back to chains).
+        let single = StreamsSettings {
             ops_dist: Some("uniform:1:6".into()),
             ..StreamsSettings::default()
         };
-        assert!(e
-            .validate()
-            .unwrap_err()
-            .to_string()
-            .contains("use the chain mix"));
+        assert!(single.build().is_ok() && single.instance().unwrap().is_none());
         let e = StreamsSettings {
             mix: JobMix::Chain,
             op_size: Some("pareto:1".into()),
             ..StreamsSettings::default()
         };
         assert!(e
-            .validate()
-            .unwrap_err()
+            .build()
+            .err()
+            .unwrap()
             .to_string()
             .contains("pareto:ALPHA"));
     }

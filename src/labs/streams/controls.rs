@@ -167,6 +167,12 @@ pub fn StreamsControls() -> impl IntoView {
                     {num_field(NumField { label: "Operations", aria: "Operations per job", testid: None, title: None, min: "1", max: Some("50"), step: "1" },
                             Signal::derive(move || s().ops.to_string()),
                             Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.ops = v); } }))}
+                    <label class="field" title="operations per job, their sizes, a test">
+                        <span>"Revealed model"</span>
+                        <input type="text" data-testid="streams-ops-model" aria-label="Revealed model" placeholder="uniform:1:6 pareto:1.5 test:1"
+                            prop:value=move || streams::ops_model_text(&s())
+                            on:change=move |ev| { let text = event_target_value(&ev); ctx.apply(|e| e.edit(|st| streams::set_ops_model(&mut st.streams, &text))); }/>
+                    </label>
                 </Show>
                 <Show when=move || s().mix == JobMix::Dag>
                     {num_field(NumField { label: "Tasks per job", aria: "Tasks per DAG job", testid: None, title: None, min: "1", max: Some("200"), step: "1" },

@@ -58,6 +58,13 @@ pub fn exec(a: &StreamArgs) -> CliResult<()> {
 
 /// The lab's settings the flags describe (the trace read into them).
 fn settings(a: &StreamArgs) -> CliResult<StreamsSettings> {
+    if !matches!(a.mix, MixArg::Chain)
+        && (a.ops_dist.is_some() || a.op_size.is_some() || a.tests.is_some())
+    {
+        return Err(crate::error::Fail::new(
+            "--ops-dist, --op-size and --tests describe chains of operations: add --mix chain",
+        ));
+    }
     let trace = match &a.trace {
         Some(path) => Some(trace::parse(&path.to_string_lossy(), &io::read(path)?)?),
         None => None,

@@ -184,7 +184,7 @@ pub fn run(settings: &ServingSettings) -> Result<LabRun> {
         let metrics = ServeMetrics::compute(&workload, &config, &run);
         runs.push(RouterRun {
             router: id.clone(),
-            rule: r.rule().to_string(),
+            rule: r.rule(),
             run,
             metrics,
         });

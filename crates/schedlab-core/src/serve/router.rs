@@ -198,19 +198,12 @@ impl Router {
         }
     }
 
-    /// One line saying how the router chooses.
-    pub fn rule(&self) -> &'static str {
-        match self {
-            Router::RoundRobin => "Round robin: instances in turn",
-            Router::Random => "Random: any instance, uniformly",
-            Router::LeastLoaded { tokens: false } => "Least loaded: the fewest outstanding requests",
-            Router::LeastLoaded { tokens: true } => "Least loaded: the fewest outstanding prefill tokens",
-            Router::ConsistentHash => "Consistent hashing on the prompt prefix: pure cache affinity",
-            Router::P2c => "Power of two choices: the less loaded of two random instances",
-            Router::CacheAware => "Cache-aware (SGLang): the longest cached prefix unless the load is imbalanced",
-            Router::DualMap => "DualMap: two hashed candidates; the cache-affine one unless the TTFT SLO is at risk",
-            #[cfg(not(target_arch = "wasm32"))]
-            Router::Rule(_) => "Custom rule: your score per instance, lowest wins",
+    /// One line saying how the router chooses: the registry's name and rule (one copy of
+    /// the text in the bundle).
+    pub fn rule(&self) -> String {
+        match ROUTERS.iter().find(|e| e.id == self.id()) {
+            Some(e) => format!("{}: {}", e.name, e.rule),
+            None => self.id().to_string(),
         }
     }
 }

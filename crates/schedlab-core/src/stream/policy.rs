@@ -296,7 +296,7 @@ pub static POLICIES: &[Entry<Make>] = &[
     Entry::new(
         "vchunk",
         "Virtual chunks",
-        "the least estimated work left in the job's current virtual chunk runs; a chunk doubles when a revealed operation does not fit (our reading)",
+        "SRPT on each job's current virtual chunk (our reading of the paper)",
         "after Lindermayr et al. 2026",
         &[],
         |_| Ok(Policy::VChunk),
@@ -659,12 +659,7 @@ impl Policy {
             Policy::Srpt => format!("remaining {:.3}", a.remaining),
             Policy::SrptEstimate => format!("estimated remaining {:.3}", a.estimate_remaining),
             Policy::OpSrpt => format!("operation remaining {:.3}", a.op_remaining),
-            Policy::VChunk => format!(
-                "chunk left {:.3} of {:.3} (operation {:.3})",
-                a.chunk_left(),
-                a.chunk_budget,
-                a.op_remaining
-            ),
+            Policy::VChunk => format!("chunk left {:.3}", a.chunk_left()),
             Policy::Rr { .. } => format!(
                 "queue position {}, quantum left {:.3}",
                 a.queue_seq, a.quantum_left

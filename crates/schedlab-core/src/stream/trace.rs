@@ -307,7 +307,12 @@ mod tests {
         let e = parse("t.csv", "1o\n20\n30\n").unwrap_err().to_string();
         assert!(e.contains("t.csv:1: '1o' is not an arrival time"), "{e}");
         // Headers still are: one word per column, a name first.
-        assert_eq!(parse("t.csv", "name,arrival,burst\nP1,0,8\n").unwrap().arrivals, [0.0]);
+        assert_eq!(
+            parse("t.csv", "name,arrival,burst\nP1,0,8\n")
+                .unwrap()
+                .arrivals,
+            [0.0]
+        );
         assert_eq!(parse("t.csv", "\"t\"\n5\n").unwrap().arrivals, [0.0]);
         // Separators alone are a bad row, not a panic.
         assert!(parse("t.csv", ",,,\n1\n").is_err());

@@ -16,7 +16,9 @@ pub use draw::{
     draw_gantt, draw_learning_curve, draw_queue, gantt_height, geometry, MAX_DRAWN_SEGMENTS,
 };
 pub use export::{jobs_html, jobs_json, jobs_table, metrics_csv, metrics_table};
-pub use rules::{add_policy, job_cap, set_mix, use_learned, use_trace};
+pub use rules::{
+    add_policy, job_cap, ops_model_text, set_mix, set_ops_model, use_learned, use_trace,
+};
 pub use run::{run_all, run_all as run, Column, Runner, StreamsResult};
 pub use schedlab_core::stream::lab::{policy_entries, Input, JobMix, StreamsSettings};
 pub use step::{event_times, flows_by, segment_at, step_html, step_view, StepRow};

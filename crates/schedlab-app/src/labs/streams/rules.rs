@@ -33,6 +33,48 @@ pub fn set_mix(s: &mut StreamsSettings, mix: JobMix) {
     s.mix = mix;
 }
 
+/// The revealed model's settings of a chain stream as one line (the page's field):
+/// an operation count (`uniform:1:6`, `geometric:3`, `fixed:4`), an operation size (`exp`,
+/// `uniform`, `bimodal`, `pareto:1.5`) and `test:LEN`, in any order; empty clears them.
+pub fn ops_model_text(s: &StreamsSettings) -> String {
+    let test = s.test.map(|t| format!("test:{t}"));
+    [s.ops_dist.clone(), s.op_size.clone(), test]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Sets what [`ops_model_text`] shows; the whole line is checked before anything changes.
+pub fn set_ops_model(s: &mut StreamsSettings, text: &str) -> Result<(), String> {
+    let mut next = s.clone();
+    (next.ops_dist, next.op_size, next.test) = (None, None, None);
+    for word in text.split_whitespace() {
+        let slot = if let Some(t) = word.strip_prefix("test:") {
+            next.test = Some(
+                schedlab_core::util::parse_f64(t)
+                    .filter(|t| t.is_finite() && *t > 0.0)
+                    .ok_or_else(|| format!("'{word}': a test length is a number > 0"))?,
+            );
+            continue;
+        } else if word.contains(':') && !word.starts_with("pareto") {
+            &mut next.ops_dist
+        } else {
+            &mut next.op_size
+        };
+        if slot.replace(word.to_string()).is_some() {
+            return Err(format!(
+                "'{word}': one operation count and one size, at most"
+            ));
+        }
+    }
+    if next.mix == JobMix::Chain {
+        next.chain_mix().map_err(|e| e.to_string())?;
+    }
+    *s = next;
+    Ok(())
+}
+
 /// Takes arrivals from an uploaded trace: as many jobs as it has, up to the page's cap.
 pub fn use_trace(s: &mut StreamsSettings, t: Trace) {
     s.jobs = t.arrivals.len().min(job_cap(s.mix));
@@ -64,6 +106,40 @@ pub fn use_learned(s: &mut StreamsSettings, mut m: Model) {
         } else {
             s.policies[0] = "learned".into();
         }
+    }
+}
+
+#[cfg(test)]
+mod ops_model_tests {
+    use super::*;
+
+    #[test]
+    fn the_revealed_model_line_round_trips_and_refuses_as_a_whole() {
+        let mut s = StreamsSettings {
+            mix: JobMix::Chain,
+            ..StreamsSettings::default()
+        };
+        set_ops_model(&mut s, "pareto:1.5  uniform:1:6 test:0.5").unwrap();
+        assert_eq!(s.ops_dist.as_deref(), Some("uniform:1:6"));
+        assert_eq!(s.op_size.as_deref(), Some("pareto:1.5"));
+        assert_eq!(s.test, Some(0.5));
+        assert_eq!(ops_model_text(&s), "uniform:1:6 pareto:1.5 test:0.5");
+        let before = s.clone();
+        for bad in [
+            "pareto:0.5",
+            "uniform:0:3",
+            "test:-1",
+            "bimodal exp",
+            "geometric:2 fixed:3",
+        ] {
+            assert!(set_ops_model(&mut s, bad).is_err(), "{bad}");
+            assert_eq!(s, before, "{bad} changed the settings");
+        }
+        set_ops_model(&mut s, "").unwrap();
+        assert_eq!(
+            (s.ops_dist.clone(), s.op_size.clone(), s.test),
+            (None, None, None)
+        );
     }
 }
 

@@ -120,14 +120,12 @@ impl DagPolicy {
         }
     }
 
-    /// One line saying how the policy chooses.
-    pub fn rule(&self) -> &'static str {
-        match self {
-            DagPolicy::Dls { priority: JobPriority::Fcfs, .. } => "Dynamic list scheduling: ready tasks of the earliest job first, each to the processor where it finishes earliest",
-            DagPolicy::Dls { priority: JobPriority::Srpt, .. } => "Dynamic list scheduling: ready tasks of the job with the least remaining work first, each to the processor where it finishes earliest",
-            DagPolicy::HeftRt => "HEFT-RT: each arriving job is planned whole with HEFT against the processors' availability, and the plan is kept",
-            DagPolicy::Etf { .. } => "Dynamic ETF: of the first ready tasks of each kind (SRPT order), the one that can start earliest, on its earliest-finish processor",
-            DagPolicy::Learned(_) => "Learned: a trained network scores the first ready tasks of each kind from what it sees (ranks, costs, job progress, queues, observed noise); the best goes to its earliest-finish processor",
+    /// One line saying how the policy chooses: the registry's name and rule (one copy of
+    /// the text in the bundle).
+    pub fn rule(&self) -> String {
+        match DAG_POLICIES.iter().find(|e| e.id == self.id()) {
+            Some(e) => format!("{}: {}", e.name, e.rule),
+            None => self.id().to_string(),
         }
     }
 
