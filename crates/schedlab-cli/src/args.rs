@@ -236,6 +236,10 @@ pub struct SchedulersArgs {
     /// Which registry to list.
     #[arg(long, value_enum, default_value = "sched")]
     pub kind: KindArg,
+    /// List the variables a user rule (`rule:…`) of this kind may read instead, one line
+    /// each (docs/rules.md).
+    #[arg(long)]
+    pub variables: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]

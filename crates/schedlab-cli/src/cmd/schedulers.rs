@@ -11,7 +11,54 @@ use crate::args::{KindArg, SchedulersArgs};
 use crate::error::CliResult;
 use crate::io;
 
+/// `--variables`: what a rule of each kind may read.
+fn variables(kind: KindArg) -> String {
+    use schedlab_core::rule::Var;
+    let lists: Vec<(&str, &[Var])> = vec![
+        (
+            "scheduler rule: priority (rule:priority=…, highest first)",
+            schedlab_core::sched::rule::PRIORITY_VARS,
+        ),
+        (
+            "scheduler rule: placement (rule:…:placement=…, lowest wins)",
+            schedlab_core::sched::rule::PLACEMENT_VARS,
+        ),
+        (
+            "policy rule (stream --policies 'rule:…', lowest runs first)",
+            schedlab_core::stream::policy::JOB_VARS,
+        ),
+        (
+            "router rule (serve --routers 'rule:…', lowest wins)",
+            schedlab_core::serve::router::ROUTE_VARS,
+        ),
+    ];
+    let pick: &[usize] = match kind {
+        KindArg::Sched => &[0, 1],
+        KindArg::Stream => &[2],
+        KindArg::Router => &[3],
+        KindArg::Dag => &[],
+        KindArg::All => &[0, 1, 2, 3],
+    };
+    let mut out = String::new();
+    if pick.is_empty() {
+        out.push_str("DAG-job policies take no rule yet\n");
+    }
+    for &i in pick {
+        let (heading, vars) = lists[i];
+        out.push_str(&format!("# {heading}\n"));
+        let w = vars.iter().map(|v| v.name.len()).max().unwrap_or(0);
+        for v in vars {
+            out.push_str(&format!("{:w$}  {}\n", v.name, v.help));
+        }
+    }
+    out.push_str("numbers, + - * /, < <= > >= == !=, and or not, if … then … else …, min max abs log sqrt exp\n");
+    out
+}
+
 pub fn exec(a: &SchedulersArgs) -> CliResult<()> {
+    if a.variables {
+        return io::emit(&variables(a.kind), None);
+    }
     let sections: Vec<(&str, Vec<Entry<()>>)> = vec![
         (
             "schedulers (run, compare; options with --set KEY=VALUE)",
