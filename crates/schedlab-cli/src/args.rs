@@ -148,11 +148,24 @@ pub enum Command {
 #[derive(Args)]
 pub struct AdversaryArgs {
     /// The scheduler to break (an id or a spelling: `heft`, `rule:priority=rank_d`).
-    #[arg(long, required_unless_present_any = ["all", "stream"])]
+    #[arg(long, required_unless_present_any = ["all", "stream", "serve"])]
     pub scheduler: Option<String>,
-    /// What it is compared with.
+    /// What it is compared with (a scheduler, or with --serve a router).
     #[arg(long, required_unless_present_any = ["all", "stream"])]
     pub baseline: Option<String>,
+    /// Search short request sequences instead: router --router's mean time to first token
+    /// against router --baseline's on the same requests and cluster.
+    #[arg(long, requires_all = ["router", "baseline"], conflicts_with_all = ["scheduler", "all", "stream"])]
+    pub serve: bool,
+    /// The router to break (with --serve).
+    #[arg(long)]
+    pub router: Option<String>,
+    /// Model instances in the cluster (with --serve, 1..8; `serve --instances`).
+    #[arg(long, default_value_t = 2)]
+    pub cluster: usize,
+    /// Most requests in the sequences searched (with --serve, 2..24).
+    #[arg(long, default_value_t = 8)]
+    pub requests: usize,
     /// Search job sets for one machine instead: an online policy's total flow time against
     /// the optimum (clairvoyant SRPT), the empirical competitive ratio.
     #[arg(long, requires = "policy", conflicts_with_all = ["scheduler", "baseline", "all"])]

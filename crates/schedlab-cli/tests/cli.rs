@@ -955,3 +955,46 @@ fn stream_revealed_model_flags_and_the_uniform_tests_adversary() {
     assert_eq!(rows[0]["competitive_ratio"], v["ratio"]);
     assert!(v["ratio"].as_f64().unwrap() > 2.0, "{}", v["ratio"]);
 }
+
+#[test]
+fn serve_adversary_finds_requests_that_schedlab_serve_reproduces() {
+    let v = ok_json(&[
+        "adversary",
+        "--serve",
+        "--router",
+        "dualmap",
+        "--baseline",
+        "cache_aware",
+        "--iterations",
+        "1500",
+        "--cluster",
+        "2",
+    ]);
+    let ratio = v["ratio"].as_f64().unwrap();
+    assert!(ratio > 1.5, "DualMap against cache-aware: {ratio}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("requests.jsonl");
+    std::fs::write(&file, v["trace"].as_str().unwrap()).unwrap();
+    let file = file.to_string_lossy().into_owned();
+    let rows = ok_json(&[
+        "serve",
+        "--trace",
+        &file,
+        "--instances",
+        "2",
+        "--routers",
+        "dualmap,cache_aware",
+    ]);
+    let ttft = |i: usize| rows[i]["ttft_mean_ms"].as_f64().unwrap();
+    assert_eq!(ttft(0) / ttft(1), ratio);
+    assert_eq!(v["ttft_mean_ms"]["router"].as_f64(), Some(ttft(0)));
+    let e = fails(&[
+        "adversary",
+        "--serve",
+        "--router",
+        "dualmap",
+        "--baseline",
+        "nope",
+    ]);
+    assert!(e.starts_with("error: unknown router 'nope'"), "{e}");
+}

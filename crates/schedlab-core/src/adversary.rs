@@ -550,6 +550,166 @@ impl StreamSearch {
     }
 }
 
+/// Requests in a serving search: at most this many (a short sequence).
+pub const MAX_REQUESTS: usize = 24;
+
+/// A short request sequence for the Serving lab: per request an arrival (in steps of 10
+/// ms, up to 3 s), a prefix group (requests of one group share their prompt's first blocks),
+/// a prompt length in blocks (1 to 8, 512 tokens each) and an output length (1 to 128
+/// tokens).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Requests {
+    pub arrivals: Vec<u16>,
+    pub groups: Vec<u8>,
+    pub blocks: Vec<u8>,
+    pub outputs: Vec<u8>,
+    pub max_requests: u8,
+}
+
+impl Requests {
+    /// `n` requests at time 0, alternating between two prefix groups.
+    pub fn start(n: usize) -> Requests {
+        Requests {
+            arrivals: vec![0; n],
+            groups: (0..n).map(|i| (i % 2) as u8).collect(),
+            blocks: vec![4; n],
+            outputs: vec![16; n],
+            max_requests: n as u8,
+        }
+    }
+
+    /// The requests as a Mooncake trace (JSON lines), in arrival order: what
+    /// `schedlab serve --trace` and the Serving lab's upload read.
+    pub fn trace(&self) -> String {
+        let mut idx: Vec<usize> = (0..self.arrivals.len()).collect();
+        idx.sort_by_key(|&i| (self.arrivals[i], i));
+        let mut out = String::new();
+        for i in idx {
+            let b = usize::from(self.blocks[i]);
+            let g = u64::from(self.groups[i]);
+            let ids: Vec<String> = (0..b as u64).map(|k| (g * 1000 + k).to_string()).collect();
+            out.push_str(&format!(
+                "{{\"timestamp\": {}, \"input_length\": {}, \"output_length\": {}, \"hash_ids\": [{}]}}\n",
+                u32::from(self.arrivals[i]) * 10,
+                b * crate::serve::BLOCK_TOKENS,
+                self.outputs[i],
+                ids.join(", ")
+            ));
+        }
+        out
+    }
+
+    /// The Serving lab's settings for these requests, `instances` instances and the two
+    /// routers, with `schedlab serve`'s defaults otherwise (cache 4,096 blocks, batch 64,
+    /// SLO 2 s, seed 1): the run `schedlab serve --trace FILE --instances N --routers A,B`
+    /// makes.
+    pub fn settings(
+        &self,
+        instances: usize,
+        a: &str,
+        b: &str,
+    ) -> Result<crate::serve::lab::ServingSettings> {
+        Ok(crate::serve::lab::ServingSettings {
+            trace: Some(crate::serve::parse_trace("adversary", &self.trace())?),
+            instances,
+            routers: vec![a.to_string(), b.to_string()],
+            cache_blocks: 4096,
+            batch_limit: 64,
+            slo_ms: 2000.0,
+            seed: 1,
+            ..crate::serve::lab::ServingSettings::default()
+        })
+    }
+}
+
+impl Candidate for Requests {
+    /// Move an arrival by up to ±100 ms, change a request's prefix group, prompt length (±2
+    /// blocks) or output length (±16 tokens), add a request, remove one.
+    fn perturb(&mut self, rng: &mut StdRng) {
+        let n = self.arrivals.len();
+        let mut kind = rng.random_range(0..6u8);
+        if kind == 4 && n >= usize::from(self.max_requests) || kind == 5 && n <= 2 {
+            kind = 0;
+        }
+        let j = rng.random_range(0..n);
+        let step = |rng: &mut StdRng, v: i32, d: i32, lo: i32, hi: i32| {
+            (v + rng.random_range(-d..=d)).clamp(lo, hi)
+        };
+        match kind {
+            0 => self.arrivals[j] = step(rng, i32::from(self.arrivals[j]), 10, 0, 300) as u16,
+            1 => self.groups[j] = rng.random_range(0..4u8),
+            2 => self.blocks[j] = step(rng, i32::from(self.blocks[j]), 2, 1, 8) as u8,
+            3 => self.outputs[j] = step(rng, i32::from(self.outputs[j]), 16, 1, 128) as u8,
+            4 => {
+                self.arrivals.push(rng.random_range(0..=300u16));
+                self.groups.push(rng.random_range(0..4u8));
+                self.blocks.push(rng.random_range(1..=8u8));
+                self.outputs.push(rng.random_range(1..=128u8));
+            }
+            _ => {
+                self.arrivals.remove(j);
+                self.groups.remove(j);
+                self.blocks.remove(j);
+                self.outputs.remove(j);
+            }
+        }
+    }
+}
+
+/// A serving search: router A's mean time to first token against router B's on the same
+/// requests and cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServeSearch {
+    pub router: String,
+    pub baseline: String,
+    pub instances: usize,
+    pub state: Anneal<Requests>,
+}
+
+/// Mean TTFT (ms) of the two routers on `r`, as the Serving lab computes it.
+pub fn ttft_means(instances: usize, a: &str, b: &str, r: &Requests) -> Result<(f64, f64)> {
+    let run = crate::serve::lab::run(&r.settings(instances, a, b)?)?;
+    Ok((
+        run.runs[0].metrics.ttft_mean_ms,
+        run.runs[1].metrics.ttft_mean_ms,
+    ))
+}
+
+impl ServeSearch {
+    pub fn new(
+        router: &str,
+        baseline: &str,
+        instances: usize,
+        requests: usize,
+        seed: u64,
+    ) -> Result<ServeSearch> {
+        if !(2..=MAX_REQUESTS).contains(&requests) {
+            return Err(Error::config(format!(
+                "the serving adversary's sequences have 2 to {MAX_REQUESTS} requests (got {requests})"
+            )));
+        }
+        if !(1..=MAX_PROCESSORS).contains(&instances) {
+            return Err(Error::config(format!(
+                "the serving adversary's clusters have 1 to {MAX_PROCESSORS} instances (got {instances})"
+            )));
+        }
+        let start = Requests::start(requests);
+        let (a, b) = ttft_means(instances, router, baseline, &start)?;
+        Ok(ServeSearch {
+            router: router.to_string(),
+            baseline: baseline.to_string(),
+            instances,
+            state: Anneal::new(start, a / b, seed),
+        })
+    }
+
+    pub fn step(&mut self, steps: u64) {
+        let (k, a, b) = (self.instances, self.router.clone(), self.baseline.clone());
+        self.state
+            .step(steps, &|r| ttft_means(k, &a, &b, r).map(|(x, y)| x / y));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -606,6 +766,18 @@ mod tests {
             assert_eq!(a / b, s.state.best_ratio, "{p}: the ratio reproduces");
             assert!(s.state.best_ratio > 1.2, "{p}: {}", s.state.best_ratio);
         }
+    }
+
+    #[test]
+    fn a_serving_search_finds_where_round_robin_loses_to_cache_affinity() {
+        let mut s = ServeSearch::new("round_robin", "least_loaded", 2, 8, 1).unwrap();
+        s.step(400);
+        assert!(s.state.best_ratio > 1.2, "{}", s.state.best_ratio);
+        let (a, b) = ttft_means(2, "round_robin", "least_loaded", &s.state.best).unwrap();
+        assert_eq!(a / b, s.state.best_ratio, "the ratio reproduces");
+        // The trace it prints reads back as the same requests.
+        let w = crate::serve::parse_trace("t", &s.state.best.trace()).unwrap();
+        assert_eq!(w.requests.len(), s.state.best.arrivals.len());
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! ratio is reported. `--all` searches every pair of the registry and prints the matrix
 //! docs/adversary.md shows.
 
-use schedlab_core::adversary::{flow_times, Search, Settings, StreamSearch};
+use schedlab_core::adversary::{
+    flow_times, ttft_means, Search, ServeSearch, Settings, StreamSearch,
+};
 use schedlab_core::sched::REGISTRY;
 use schedlab_core::stream::policy::Policy;
 use serde_json::{json, Value};
@@ -74,7 +76,47 @@ fn stream(a: &AdversaryArgs, policy: &str) -> CliResult<()> {
     })
 }
 
+/// `--serve`: the worst short request sequence found for a router against another.
+fn serve(a: &AdversaryArgs, router: &str, baseline: &str) -> CliResult<()> {
+    let mut s = ServeSearch::new(router, baseline, a.cluster, a.requests, a.seed)?;
+    s.step(a.iterations as u64);
+    let (ta, tb) = ttft_means(a.cluster, router, baseline, &s.state.best)?;
+    let trace = s.state.best.trace();
+    let v = json!({
+        "router": router,
+        "baseline": baseline,
+        "instances": a.cluster,
+        "ratio": s.state.best_ratio,
+        "ttft_mean_ms": {"router": ta, "baseline": tb},
+        "iterations": s.state.iteration,
+        "seed": a.seed,
+        "history": s.state.history,
+        "requests": s.state.best.arrivals.len(),
+        "trace": trace,
+    });
+    io::emit_as(a.out.format, &v, |v| {
+        format!(
+            "{router} against {baseline} on {} instances: mean TTFT {} vs {} ms, ratio {:.4} after {} iterations (seed {})\nthe requests (a Mooncake trace; `schedlab serve --trace FILE --instances {} --routers {router},{baseline}` reproduces it):\n{}",
+            a.cluster,
+            v["ttft_mean_ms"]["router"],
+            v["ttft_mean_ms"]["baseline"],
+            v["ratio"].as_f64().unwrap_or(f64::NAN),
+            v["iterations"],
+            v["seed"],
+            a.cluster,
+            v["trace"].as_str().unwrap_or_default()
+        )
+    })
+}
+
 pub fn exec(a: &AdversaryArgs) -> CliResult<()> {
+    if a.serve {
+        return serve(
+            a,
+            a.router.as_deref().unwrap_or_default(),
+            a.baseline.as_deref().unwrap_or_default(),
+        );
+    }
     if a.stream {
         return stream(a, a.policy.as_deref().unwrap_or_default());
     }
