@@ -31,18 +31,19 @@ fn variables(kind: KindArg) -> String {
             "router rule (serve --routers 'rule:…', lowest wins)",
             schedlab_core::serve::router::ROUTE_VARS,
         ),
+        (
+            "DAG-job rule (stream --mix dag|ds3 --policies 'rule:…', lowest wins)",
+            schedlab_core::stream::dag::policy::FEATURE_VARS,
+        ),
     ];
     let pick: &[usize] = match kind {
         KindArg::Sched => &[0, 1],
         KindArg::Stream => &[2],
         KindArg::Router => &[3],
-        KindArg::Dag => &[],
-        KindArg::All => &[0, 1, 2, 3],
+        KindArg::Dag => &[4],
+        KindArg::All => &[0, 1, 2, 3, 4],
     };
     let mut out = String::new();
-    if pick.is_empty() {
-        out.push_str("DAG-job policies take no rule yet\n");
-    }
     for &i in pick {
         let (heading, vars) = lists[i];
         out.push_str(&format!("# {heading}\n"));

@@ -29,7 +29,80 @@ pub enum DagPolicy {
     },
     /// A trained network scores the candidates.
     Learned(Arc<Model>),
+    /// A user-written score over the learned policy's features ([`FEATURE_VARS`], as it sees
+    /// them), lowest wins. Native only until the page has room for the rule language.
+    #[cfg(not(target_arch = "wasm32"))]
+    Rule(Arc<crate::rule::Rule>),
 }
+
+/// What a DAG-job rule may read: the learned policy's features, named and scaled as the
+/// network sees them (docs/learned-policy.md).
+pub const FEATURE_VARS: &[crate::rule::Var] = &[
+    crate::rule::Var {
+        name: "job_remaining_work",
+        help: "expected work of the job's unfinished tasks ÷ W",
+    },
+    crate::rule::Var {
+        name: "job_age",
+        help: "now − the job's arrival ÷ C",
+    },
+    crate::rule::Var {
+        name: "task_rank",
+        help: "the task's upward rank ÷ C",
+    },
+    crate::rule::Var {
+        name: "task_rank_fraction",
+        help: "the task's rank ÷ its job's entry rank",
+    },
+    crate::rule::Var {
+        name: "wait_to_start",
+        help: "when it could start on its processor − now ÷ T",
+    },
+    crate::rule::Var {
+        name: "time_to_finish",
+        help: "its expected finish − now ÷ T",
+    },
+    crate::rule::Var {
+        name: "placement_slowdown",
+        help: "time on its processor ÷ its fastest time − 1",
+    },
+    crate::rule::Var {
+        name: "task_min_time",
+        help: "its fastest time ÷ T",
+    },
+    crate::rule::Var {
+        name: "task_successors",
+        help: "successors ÷ 4",
+    },
+    crate::rule::Var {
+        name: "job_tasks_left",
+        help: "the job's unfinished tasks ÷ its tasks",
+    },
+    crate::rule::Var {
+        name: "jobs_in_system",
+        help: "jobs in the system ÷ 16",
+    },
+    crate::rule::Var {
+        name: "idle_processors",
+        help: "fraction of processors running nothing",
+    },
+    crate::rule::Var {
+        name: "observed_noise",
+        help: "4 × moving average of |actual ÷ nominal − 1| of finished tasks",
+    },
+    crate::rule::Var {
+        name: "job_critical_path",
+        help: "the job's lower bound ÷ C",
+    },
+    crate::rule::Var {
+        name: "candidates",
+        help: "candidates in this decision ÷ 32",
+    },
+    crate::rule::Var {
+        name: "candidate_position",
+        help: "index in SRPT order among the candidates ÷ 8",
+    },
+];
 
 /// How a registry entry makes its DAG-job policy from a parsed spelling.
 pub type Make = fn(&Parsed) -> Result<DagPolicy>;
@@ -95,6 +168,23 @@ pub static DAG_POLICIES: &[Entry<Make>] = &[
         &[],
         |_| Ok(DagPolicy::Learned(model::shipped())),
     ),
+    #[cfg(not(target_arch = "wasm32"))]
+    Entry::new(
+        "rule",
+        "Custom rule",
+        "your score per ready task on its earliest-finish processor, lowest wins",
+        "",
+        &[OptionSpec {
+            key: "score",
+            values: Values::Rule("wait_to_start"),
+            help: "a candidate's score over the learned policy's features (lowest wins), e.g. wait_to_start + job_remaining_work",
+        }],
+        |p| {
+            let rule = crate::rule::Rule::parse(p.word("score"), FEATURE_VARS)
+                .map_err(|e| crate::error::Error::config(format!("DAG-job rule: {e}")))?;
+            Ok(DagPolicy::Rule(Arc::new(rule)))
+        },
+    ),
 ];
 
 impl DagPolicy {
@@ -117,6 +207,8 @@ impl DagPolicy {
             DagPolicy::HeftRt => "heft_rt",
             DagPolicy::Etf { .. } => "etf",
             DagPolicy::Learned(_) => "learned",
+            #[cfg(not(target_arch = "wasm32"))]
+            DagPolicy::Rule(_) => "rule",
         }
     }
 
@@ -135,6 +227,9 @@ impl DagPolicy {
             DagPolicy::Dls { depth, .. } | DagPolicy::Etf { depth } => *depth,
             DagPolicy::Learned(m) => m.depth,
             DagPolicy::HeftRt => usize::MAX,
+            // A processor holds one waiting task, as ETF's default.
+            #[cfg(not(target_arch = "wasm32"))]
+            DagPolicy::Rule(_) => 1,
         }
     }
 

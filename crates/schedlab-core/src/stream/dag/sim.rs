@@ -107,6 +107,8 @@ struct State<'a> {
     work_scale: f64,
     /// Candidate scoring: the decisions taken, if recorded (see [`Recorder`]).
     recorder: Option<&'a mut dyn Recorder>,
+    /// The first error of a user rule (a division by zero): the run fails with it.
+    error: Option<Error>,
 }
 
 /// Receives every scored decision (training statistics, the step-through view).
@@ -211,21 +213,19 @@ impl State<'_> {
         self.in_system += 1;
         self.queue_log.push((now, self.in_system));
         let tp = &self.s.templates[self.s.jobs[j].template];
-        match self.policy {
-            DagPolicy::Dls { .. } | DagPolicy::Etf { .. } | DagPolicy::Learned(_) => {
-                for t in 0..tp.problem.n_tasks() {
-                    if tp.problem.pred_deps(t).is_empty() {
-                        self.make_ready(base + t);
-                    }
-                }
+        if matches!(self.policy, DagPolicy::HeftRt) {
+            for k in 0..tp.order.len() {
+                let g = base + tp.order[k];
+                let (p, f) = self
+                    .best_eft(g, now, |_| true)
+                    .expect("every task runs somewhere");
+                self.commit(g, p, f);
             }
-            DagPolicy::HeftRt => {
-                for k in 0..tp.order.len() {
-                    let g = base + tp.order[k];
-                    let (p, f) = self
-                        .best_eft(g, now, |_| true)
-                        .expect("every task runs somewhere");
-                    self.commit(g, p, f);
+        } else {
+            // Every dynamic policy (DLS, ETF, learned, a user rule) starts from the entries.
+            for t in 0..tp.problem.n_tasks() {
+                if tp.problem.pred_deps(t).is_empty() {
+                    self.make_ready(base + t);
                 }
             }
         }
@@ -422,6 +422,26 @@ impl State<'_> {
                     continue;
                 };
                 let score = match self.policy {
+                    #[cfg(not(target_arch = "wasm32"))]
+                    DagPolicy::Rule(rule) => {
+                        let x = self.features(g, p, f, now, i, cands.len(), idle);
+                        let vars: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
+                        match rule.eval(&vars) {
+                            // Lowest wins; the comparison below keeps the highest.
+                            Ok(v) => -(v as f32),
+                            Err(e) => {
+                                let text = rule.text().to_string();
+                                self.error.get_or_insert_with(|| {
+                                    Error::config(format!(
+                                        "DAG-job rule '{text}': {e} (job J{} at t = {})",
+                                        self.job_of[g] + 1,
+                                        crate::util::show(now)
+                                    ))
+                                });
+                                f32::NEG_INFINITY
+                            }
+                        }
+                    }
                     DagPolicy::Learned(m) => {
                         let x = self.features(g, p, f, now, i, cands.len(), idle);
                         let s = m.score(&x);
@@ -551,6 +571,7 @@ pub fn simulate_recorded<'a>(
         job_scale: positive(job_scale),
         work_scale: positive(work_scale),
         recorder,
+        error: None,
     };
     let mut cands = Vec::new();
     let mut feats = Vec::new();
@@ -590,10 +611,11 @@ pub fn simulate_recorded<'a>(
         }
         match policy {
             DagPolicy::Dls { .. } => st.dispatch(now),
-            DagPolicy::Etf { .. } | DagPolicy::Learned(_) => {
-                st.dispatch_scored(now, &mut cands, &mut feats)
-            }
             DagPolicy::HeftRt => {}
+            _ => st.dispatch_scored(now, &mut cands, &mut feats),
+        }
+        if let Some(e) = st.error.take() {
+            return Err(e);
         }
         for p in 0..st.m {
             st.try_start(p, now);
