@@ -41,7 +41,11 @@ pub fn stream_fingerprints() -> serde_json::Value {
     })
     .unwrap();
     // The entries the page has too (user rules are native only for now).
-    for id in dag::DAG_POLICIES.iter().map(|e| e.id).filter(|&id| id != "rule") {
+    for id in dag::DAG_POLICIES
+        .iter()
+        .map(|e| e.id)
+        .filter(|&id| id != "rule")
+    {
         let run = dag::simulate(&d, dag::DagPolicy::parse(id).unwrap()).unwrap();
         rows.push(serde_json::json!({"policy": id, "completion_bits": fold(&run.completion)}));
     }
