@@ -32,8 +32,9 @@ pub struct Candidate {
     pub gap: bool,
 }
 
-/// Completion-time rows recorded in a whole run ([`Score`]), beyond which decisions keep
-/// none: the matrix of a long run of wide ready sets would otherwise grow as n × |ready| × m.
+/// Completion times recorded in a whole run ([`Score`] rows × processors), beyond which
+/// decisions keep none: the matrix of a long run of wide ready sets would otherwise grow as
+/// n × |ready| × m.
 pub const MAX_RECORDED_SCORES: usize = 2_000_000;
 
 /// One ready task's row of the completion-time matrix a batch-mode mapping heuristic

@@ -147,7 +147,8 @@ impl<'a> Builder<'a> {
         if let Some(r) = &mut self.record {
             if r.scores_used < MAX_RECORDED_SCORES {
                 r.scores = rows();
-                r.scores_used += r.scores.len();
+                // Counted in completion times (a row holds one per processor).
+                r.scores_used += r.scores.iter().map(|s| s.finish.len()).sum::<usize>();
             }
         }
     }

@@ -5,9 +5,13 @@
 //! decision stepper, per-processor table with the winner) in the shared
 //! [`ExplainBox`]. The decision's task is selected in the task graph.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use schedlab_app::kit::html::escape;
+use schedlab_app::labs::dag::eval::Evaluation;
 use schedlab_app::labs::dag::explain::{explain, panel_html};
+use schedlab_core::explain::Explanation;
 
 use crate::components::ExplainBox;
 use crate::ctx::{Ctx, Selection};
@@ -18,7 +22,10 @@ pub fn ExplainPanel() -> impl IntoView {
     let open = RwSignal::new(false);
     let step = RwSignal::new(0usize);
     let sort = RwSignal::new(None::<(usize, bool)>);
-    // Recorded again for each evaluation while open; the task of the decision shown.
+    // Recorded once per evaluation while open (stepping and sorting reuse the record); the
+    // task of the decision shown.
+    type Record = (Arc<Evaluation>, Arc<Result<Explanation, String>>);
+    let record: StoredValue<Option<Record>> = StoredValue::new(None);
     let body = Memo::new(move |_| {
         if !open.get() {
             return (String::new(), None);
@@ -26,22 +33,33 @@ pub fn ExplainPanel() -> impl IntoView {
         let (k, s) = (step.get(), sort.get());
         ctx.eval.with(|e| match e {
             Some(Ok(ev)) => {
-                ctx.editor
-                    .with_untracked(|ed| match explain(&ed.state, &ev.problem, 0) {
-                        Ok(why) => {
-                            let last = why.decisions.len().saturating_sub(1);
-                            let task = why.decisions.get(k.min(last)).map(|d| d.task);
-                            let id = ed.state.schedulers[0].as_str();
-                            (panel_html(&ev.problem, &why, id, k, s), task)
-                        }
-                        Err(err) => (
-                            format!(
-                                "<p class=\"error\" role=\"alert\">Cannot explain: {}</p>",
-                                escape(&err)
-                            ),
-                            None,
+                // The record keeps its evaluation alive, so a new evaluation is a new Arc.
+                let why = match record.get_value() {
+                    Some((seen, why)) if Arc::ptr_eq(&seen, ev) => why,
+                    _ => {
+                        let why = Arc::new(
+                            ctx.editor
+                                .with_untracked(|ed| explain(&ed.state, &ev.problem, 0)),
+                        );
+                        record.set_value(Some((ev.clone(), why.clone())));
+                        why
+                    }
+                };
+                ctx.editor.with_untracked(|ed| match why.as_ref() {
+                    Ok(why) => {
+                        let last = why.decisions.len().saturating_sub(1);
+                        let task = why.decisions.get(k.min(last)).map(|d| d.task);
+                        let id = ed.state.schedulers[0].as_str();
+                        (panel_html(&ev.problem, why, id, k, s), task)
+                    }
+                    Err(err) => (
+                        format!(
+                            "<p class=\"error\" role=\"alert\">Cannot explain: {}</p>",
+                            escape(err)
                         ),
-                    })
+                        None,
+                    ),
+                })
             }
             _ => (String::new(), None),
         })

@@ -79,10 +79,11 @@ pub fn is_ready(problem: &Problem, placed: &[bool], t: usize) -> bool {
 /// HEFT's priority list: the tasks in the order HEFT places them (decreasing upward
 /// rank, its own tie-breaking), from its decision records.
 pub fn heft_order(problem: &Problem) -> Vec<usize> {
-    let heft =
-        schedlab_core::sched::build("heft", &Default::default()).expect("heft is in the registry");
-    let (_, why) = heft.explain(problem, 0);
-    why.decisions.iter().map(|d| d.task).collect()
+    // HEFT's own order (`sched::heft`), without recording a schedule: O(n log n + e) on any
+    // graph the page holds, where a recorded run weighs every processor at every step.
+    use schedlab_core::ranks::{self, CommAverage};
+    let rank = ranks::upward(problem, CommAverage::DistinctPairs);
+    ranks::topo_consistent(problem, ranks::by_decreasing(&rank))
 }
 
 /// What HEFT would place next from this board: the first unplaced task of its priority
