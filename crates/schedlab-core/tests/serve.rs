@@ -344,3 +344,44 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn dualmap_ablations_take_out_what_they_name() {
+    let w = trace("conversation_trace.jsonl");
+    let c = ServeConfig::default();
+    let run = |r: &str| simulate(&w, &c, Router::parse(r).unwrap()).unwrap();
+    let full = run("dualmap");
+    assert!(full.moves > 0, "the full DualMap rebalances on this trace");
+    // No rebalancing: no move, and otherwise a valid run.
+    let no_rebalance = run("dualmap:no_rebalance");
+    assert_eq!(no_rebalance.moves, 0);
+    check(&w, &c, &no_rebalance).unwrap();
+    // No SLO fallback: every routing decision keeps the cache-affine candidate.
+    let (_, records) = simulate_explained(
+        &w,
+        &ServeConfig {
+            instances: 4,
+            ..ServeConfig::default()
+        },
+        Router::parse("dualmap:no_slo").unwrap(),
+    )
+    .unwrap();
+    assert!(records.iter().all(|r| !r.reason.contains("SLO fallback")));
+    let (_, full_records) = simulate_explained(
+        &w,
+        &ServeConfig {
+            instances: 4,
+            ..ServeConfig::default()
+        },
+        Router::DualMap,
+    )
+    .unwrap();
+    assert!(full_records
+        .iter()
+        .any(|r| r.reason.contains("SLO fallback")));
+    // One hash: a prefix's two candidates are neighbours on one ring, so the pairs differ.
+    let one_hash = run("dualmap:one_hash");
+    check(&w, &c, &one_hash).unwrap();
+    assert_ne!(one_hash.requests, full.requests);
+    assert_eq!(Router::parse("dualmap:one_hash").unwrap().id(), "dualmap");
+}

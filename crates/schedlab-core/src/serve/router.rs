@@ -37,10 +37,25 @@ pub enum Router {
     P2c,
     CacheAware,
     DualMap,
+    /// DualMap with one part taken out, to rerun the paper's ablations (`dualmap:no_slo`,
+    /// `dualmap:no_rebalance`, `dualmap:one_hash`).
+    DualMapAblated(Ablation),
     /// A user-written score over [`ROUTE_VARS`], lowest wins. Native only until the page
     /// has room for the rule language (ARCHITECTURE.md, Dependencies).
     #[cfg(not(target_arch = "wasm32"))]
     Rule(std::sync::Arc<crate::rule::Rule>),
+}
+
+/// What a DualMap ablation takes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ablation {
+    /// Always the cache-affine candidate: no SLO-aware fallback to the other.
+    NoSlo,
+    /// No hotspot rebalancing of queued requests.
+    NoRebalance,
+    /// The second candidate from the same hash ring (the next instance clockwise) instead
+    /// of an independent second hash: the two candidates of a prefix are neighbours.
+    OneHash,
 }
 
 /// What a router rule may read, per alive instance, for the request being routed.
@@ -97,8 +112,19 @@ pub static ROUTERS: &[Entry<Make>] = &[
         "DualMap",
         "two hashed candidates; the cache-affine one unless the TTFT SLO is at risk",
         "",
-        &[],
-        |_| Ok(Router::DualMap),
+        &[OptionSpec {
+            key: "ablation",
+            values: Values::OneOf(&["none", "no_slo", "no_rebalance", "one_hash"]),
+            help: "take out the SLO fallback, the rebalancing or the second hash (the paper's ablations)",
+        }],
+        |p| {
+            Ok(match p.word("ablation") {
+                "no_slo" => Router::DualMapAblated(Ablation::NoSlo),
+                "no_rebalance" => Router::DualMapAblated(Ablation::NoRebalance),
+                "one_hash" => Router::DualMapAblated(Ablation::OneHash),
+                _ => Router::DualMap,
+            })
+        },
     ),
     Entry::<Make>::new(
         "round_robin",
@@ -177,6 +203,11 @@ pub static ROUTERS: &[Entry<Make>] = &[
 ];
 
 impl Router {
+    /// DualMap, whole or ablated.
+    pub fn is_dualmap(&self) -> bool {
+        matches!(self, Router::DualMap | Router::DualMapAblated(_))
+    }
+
     /// Parses a spelling of [`ROUTERS`] (see [`crate::registry::parse`]).
     pub fn parse(text: &str) -> Result<Router> {
         let (entry, parsed) = registry::parse(ROUTERS, "router", "", text)?;
@@ -192,7 +223,7 @@ impl Router {
             Router::ConsistentHash => "consistent_hash",
             Router::P2c => "p2c",
             Router::CacheAware => "cache_aware",
-            Router::DualMap => "dualmap",
+            Router::DualMap | Router::DualMapAblated(_) => "dualmap",
             #[cfg(not(target_arch = "wasm32"))]
             Router::Rule(_) => "rule",
         }
@@ -307,10 +338,16 @@ impl RouterState {
         self.ring_b = Ring::new(0xB0B5EED, alive);
     }
 
-    /// DualMap's two distinct candidates for a key (one if only one instance is alive).
+    /// DualMap's two distinct candidates for a key (one if only one instance is alive);
+    /// with `one_hash` the second is the next instance clockwise on the first ring.
     pub fn candidates(&self, key: u64) -> (usize, usize) {
         let a = self.ring_a.lookup(key).unwrap_or(0);
-        let b = self.ring_b.walk(key).find(|&x| x != a).unwrap_or(a);
+        let ring = if self.router == Router::DualMapAblated(Ablation::OneHash) {
+            &self.ring_a
+        } else {
+            &self.ring_b
+        };
+        let b = ring.walk(key).find(|&x| x != a).unwrap_or(a);
         (a, b)
     }
 
@@ -455,7 +492,8 @@ impl RouterState {
                     )
                 }
             }
-            Router::DualMap => {
+            Router::DualMap | Router::DualMapAblated(_) => {
+                let no_slo = self.router == Router::DualMapAblated(Ablation::NoSlo);
                 let (a, b) = self.candidates(prefix_key(blocks));
                 let (affine, other) =
                     if view.cached_prefix(b, blocks) > view.cached_prefix(a, blocks) {
@@ -465,7 +503,7 @@ impl RouterState {
                     };
                 let looked = Looked::Two(a, b);
                 let ta = view.predicted_ttft(affine, blocks, tokens);
-                if ta <= DUALMAP_SLO_FACTOR * view.slo_ms() {
+                if no_slo || ta <= DUALMAP_SLO_FACTOR * view.slo_ms() {
                     return (
                         affine,
                         why(

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::serve::cache::Lru;
-use crate::serve::router::{prefix_key, Looked, Router, RouterState, View, DUALMAP_SLO_FACTOR};
+use crate::serve::router::{
+    prefix_key, Ablation, Looked, Router, RouterState, View, DUALMAP_SLO_FACTOR,
+};
 use crate::serve::{limits, Workload, BLOCK_TOKENS};
 use crate::sim::{EventQueue, NOISE_FLOOR};
 use crate::util::derive_seed;
@@ -599,7 +601,7 @@ fn run(
     }
     // Hash routers count the prefixes each scaling event re-maps: one pass over the
     // prefixes seen (at most the requests) per event, bounded up front.
-    let remaps = matches!(router, Router::DualMap | Router::ConsistentHash);
+    let remaps = router.is_dualmap() || router == Router::ConsistentHash;
     let remap_work = scaling.len().saturating_mul(n);
     if remaps && remap_work > limits::MAX_REMAP_WORK {
         return Err(Error::Limit {
@@ -637,7 +639,7 @@ fn run(
                 let req = &workload.requests[r];
                 let key = prefix_key(&req.blocks);
                 seen.insert(key, 0);
-                if router == Router::DualMap {
+                if router.is_dualmap() {
                     st.candidates[r] = rs.candidates(key);
                 }
                 let i = st.route(&mut rs, r, None, log.as_deref_mut());
@@ -646,7 +648,11 @@ fn run(
                 }
                 st.enqueue(r, i);
                 st.try_prefill(i);
-                if router == Router::DualMap && config.rebalance {
+                // Hotspot rebalancing, unless the ablation takes it out.
+                if router.is_dualmap()
+                    && router != Router::DualMapAblated(Ablation::NoRebalance)
+                    && config.rebalance
+                {
                     st.rebalance(i, log.as_deref_mut());
                 }
             }
@@ -676,7 +682,7 @@ fn run(
             Ev::Scale(k) => {
                 let e = scaling[k];
                 let lookup = |rs: &RouterState, key: u64| match router {
-                    Router::DualMap => rs.candidates(key),
+                    Router::DualMap | Router::DualMapAblated(_) => rs.candidates(key),
                     _ => (rs.ring_a.lookup(key).unwrap_or(0), 0),
                 };
                 // Only the hash routers report re-mapped prefixes: the others skip the pass.
@@ -704,8 +710,7 @@ fn run(
                         .zip(&before)
                         .filter(|(&key, b)| {
                             let now = lookup(&rs, key);
-                            let same =
-                                now == **b || (router == Router::DualMap && now == (b.1, b.0));
+                            let same = now == **b || (router.is_dualmap() && now == (b.1, b.0));
                             !same
                         })
                         .count()
@@ -716,8 +721,7 @@ fn run(
                     time_ms: now,
                     action: e.action,
                     instance,
-                    prefixes_remapped: matches!(router, Router::DualMap | Router::ConsistentHash)
-                        .then_some(remapped),
+                    prefixes_remapped: remaps.then_some(remapped),
                     prefixes_seen: seen.len(),
                 });
                 if e.action == ScaleAction::Remove {
@@ -725,7 +729,7 @@ fn run(
                     while !st.inst[instance].queue.is_empty() {
                         let r = st.dequeue_at(instance, 0);
                         let req = &workload.requests[r];
-                        if router == Router::DualMap {
+                        if router.is_dualmap() {
                             st.candidates[r] = rs.candidates(prefix_key(&req.blocks));
                         }
                         let j = st.route(&mut rs, r, Some(instance), log.as_deref_mut());
