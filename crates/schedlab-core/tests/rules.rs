@@ -314,16 +314,19 @@ mod serving {
 fn docs_list_every_rule_variable() {
     use schedlab_core::sched::rule::{PLACEMENT_VARS, PRIORITY_VARS};
     use schedlab_core::serve::router::ROUTE_VARS;
+    use schedlab_core::stream::dag::policy::FEATURE_VARS;
     use schedlab_core::stream::policy::JOB_VARS;
     let docs = common::read(&common::root().join("docs/rules.md"));
-    for v in PRIORITY_VARS
+    let all = PRIORITY_VARS
         .iter()
         .chain(PLACEMENT_VARS)
         .chain(JOB_VARS)
-        .chain(ROUTE_VARS)
-    {
+        .chain(ROUTE_VARS);
+    for v in all.chain(FEATURE_VARS) {
+        // A `|` in a help text is escaped in the Markdown table.
+        let row = format!("| `{}` | {} |", v.name, v.help.replace('|', "\\|"));
         assert!(
-            docs.contains(&format!("| `{}` | {} |", v.name, v.help)),
+            docs.contains(&row),
             "docs/rules.md lacks the row of `{}`",
             v.name
         );

@@ -366,7 +366,10 @@ fn dualmap_ablations_take_out_what_they_name() {
         Router::parse("dualmap:no_slo").unwrap(),
     )
     .unwrap();
-    assert!(records.iter().all(|r| !r.reason.contains("SLO fallback")));
+    assert!(records.iter().all(|r| !r.reason.starts_with("SLO")));
+    assert!(records
+        .iter()
+        .any(|r| r.reason.contains("no SLO fallback: ablation")));
     let (_, full_records) = simulate_explained(
         &w,
         &ServeConfig {

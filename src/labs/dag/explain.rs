@@ -28,6 +28,8 @@ pub fn ExplainPanel() -> impl IntoView {
     let record: StoredValue<Option<Record>> = StoredValue::new(None);
     let body = Memo::new(move |_| {
         if !open.get() {
+            // Closed: nothing kept (a record can be large).
+            record.set_value(None);
             return (String::new(), None);
         }
         let (k, s) = (step.get(), sort.get());
@@ -61,7 +63,10 @@ pub fn ExplainPanel() -> impl IntoView {
                     ),
                 })
             }
-            _ => (String::new(), None),
+            _ => {
+                record.set_value(None);
+                (String::new(), None)
+            }
         })
     });
     let on_action = Callback::new(move |(action, v): (&'static str, usize)| match action {

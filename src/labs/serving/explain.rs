@@ -24,18 +24,20 @@ pub fn ServingExplain() -> impl IntoView {
     let column = RwSignal::new(0usize);
     let step = RwSignal::new(0usize);
     // (result, router) -> its records: recorded again only for a new result or router.
-    let cache: StoredValue<Option<(usize, usize, Log)>> = StoredValue::new(None);
-    let log = move |r: &Arc<schedlab_app::labs::serving::ServingResult>, col: usize| -> Log {
-        let key = Arc::as_ptr(r) as usize;
+    // The cache keeps its result alive, so a new result is a new Arc (an address alone
+    // could be reused by the next result once the old one is freed).
+    type Result_ = Arc<schedlab_app::labs::serving::ServingResult>;
+    let cache: StoredValue<Option<(Result_, usize, Log)>> = StoredValue::new(None);
+    let log = move |r: &Result_, col: usize| -> Log {
         if let Some(l) = cache.with_value(|c| {
             c.as_ref()
-                .filter(|c| c.0 == key && c.1 == col)
+                .filter(|c| Arc::ptr_eq(&c.0, r) && c.1 == col)
                 .map(|c| c.2.clone())
         }) {
             return l;
         }
         let l: Log = Arc::new(records(r, col));
-        cache.set_value(Some((key, col, l.clone())));
+        cache.set_value(Some((r.clone(), col, l.clone())));
         l
     };
     let body = Signal::derive(move || {

@@ -232,8 +232,14 @@ impl Router {
     /// One line saying how the router chooses: the registry's name and rule (one copy of
     /// the text in the bundle).
     pub fn rule(&self) -> String {
+        let ablation = match self {
+            Router::DualMapAblated(Ablation::NoSlo) => " (ablation: no SLO fallback)",
+            Router::DualMapAblated(Ablation::NoRebalance) => " (ablation: no rebalancing)",
+            Router::DualMapAblated(Ablation::OneHash) => " (ablation: one hash ring)",
+            _ => "",
+        };
         match ROUTERS.iter().find(|e| e.id == self.id()) {
-            Some(e) => format!("{}: {}", e.name, e.rule),
+            Some(e) => format!("{}: {}{ablation}", e.name, e.rule),
             None => self.id().to_string(),
         }
     }
@@ -503,7 +509,16 @@ impl RouterState {
                     };
                 let looked = Looked::Two(a, b);
                 let ta = view.predicted_ttft(affine, blocks, tokens);
-                if no_slo || ta <= DUALMAP_SLO_FACTOR * view.slo_ms() {
+                if no_slo {
+                    return (
+                        affine,
+                        why(
+                            looked,
+                            "affinity: the cache-affine candidate (no SLO fallback: ablation)",
+                        ),
+                    );
+                }
+                if ta <= DUALMAP_SLO_FACTOR * view.slo_ms() {
                     return (
                         affine,
                         why(

@@ -112,6 +112,8 @@ fn bad(name: &str, line: usize, msg: impl std::fmt::Display) -> Error {
 
 /// Parses a trace file's text (`name` is used in error messages).
 pub fn parse(name: &str, text: &str) -> Result<Trace> {
+    // A spreadsheet's "CSV UTF-8" starts with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rows: Vec<(f64, Option<f64>)> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let first = text
@@ -150,6 +152,8 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
             };
             (t, size)
         } else {
+            // A `#` starts a comment, on its own line or after the values.
+            let line = line.split('#').next().unwrap_or("");
             let cols: Vec<&str> = line
                 .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
                 .filter(|c| !c.is_empty())
@@ -316,6 +320,12 @@ mod tests {
         assert_eq!(parse("t.csv", "\"t\"\n5\n").unwrap().arrivals, [0.0]);
         // Separators alone are a bad row, not a panic.
         assert!(parse("t.csv", ",,,\n1\n").is_err());
+        // A byte-order mark before a header, and comments after the values.
+        let t = parse("t.csv", "\u{feff}arrival,size\n0,1 # first\n2,3\n").unwrap();
+        assert_eq!(
+            (t.arrivals, t.sizes),
+            (vec![0.0, 2.0], Some(vec![1.0, 3.0]))
+        );
     }
 
     #[test]

@@ -414,7 +414,9 @@ impl State<'_> {
             let depth = self.depth;
             let idle = self.running.iter().filter(|&&r| r == NONE).count() as f64 / self.m as f64;
             feats.clear();
-            let mut best: Option<(f32, usize, usize, f64)> = None;
+            // Scores compared in f64: a user rule's value is kept whole (the network's and
+            // ETF's f32 scores convert exactly, so their choices are unchanged).
+            let mut best: Option<(f64, usize, usize, f64)> = None;
             for (i, key) in cands.iter().enumerate() {
                 let g = key.4;
                 let queues = &self.queues;
@@ -428,7 +430,7 @@ impl State<'_> {
                         let vars: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
                         match rule.eval(&vars) {
                             // Lowest wins; the comparison below keeps the highest.
-                            Ok(v) => -(v as f32),
+                            Ok(v) => -v,
                             Err(e) => {
                                 let text = rule.text().to_string();
                                 self.error.get_or_insert_with(|| {
@@ -438,7 +440,7 @@ impl State<'_> {
                                         crate::util::show(now)
                                     ))
                                 });
-                                f32::NEG_INFINITY
+                                f64::NEG_INFINITY
                             }
                         }
                     }
@@ -448,11 +450,11 @@ impl State<'_> {
                         if self.recorder.is_some() {
                             feats.push(x);
                         }
-                        s
+                        f64::from(s)
                     }
                     _ => {
                         let (tp, _, t) = self.tpl(g);
-                        -((f - tp.problem.exec(t, p)) as f32)
+                        f64::from(-((f - tp.problem.exec(t, p)) as f32))
                     }
                 };
                 if best.is_none_or(|b| score > b.0) {
