@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{data, fails, ok_json, preset, schedlab};
+use common::{data, fails, ok_json, preset, schedlab, temp_file};
 use serde_json::Value;
 
 #[test]
@@ -780,10 +780,10 @@ fn adversary_finds_an_instance_that_schedlab_run_reproduces() {
         "another seed searches elsewhere"
     );
     // The instance is a schedlab scenario on which `schedlab run` gives exactly that ratio.
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("worst.json");
-    std::fs::write(&file, serde_json::to_string(&v["scenario"]).unwrap()).unwrap();
-    let file = file.to_string_lossy().into_owned();
+    let (_dir, file) = temp_file(
+        "worst.json",
+        &serde_json::to_string(&v["scenario"]).unwrap(),
+    );
     let heft = ok_json(&["run", &file, "--scheduler", "heft"])["makespan"]
         .as_f64()
         .unwrap();
@@ -843,10 +843,7 @@ fn stream_adversary_finds_a_job_set_that_schedlab_stream_reproduces() {
     ]);
     let ratio = v["ratio"].as_f64().unwrap();
     assert!(ratio > 1.5, "FCFS against the optimum: {ratio}");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("jobs.csv");
-    std::fs::write(&file, v["trace"].as_str().unwrap()).unwrap();
-    let file = file.to_string_lossy().into_owned();
+    let (_dir, file) = temp_file("jobs.csv", v["trace"].as_str().unwrap());
     let rows = ok_json(&[
         "stream",
         "--trace",
@@ -933,10 +930,7 @@ fn stream_revealed_model_flags_and_the_uniform_tests_adversary() {
         "--iterations",
         "2000",
     ]);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("jobs.csv");
-    std::fs::write(&file, v["trace"].as_str().unwrap()).unwrap();
-    let file = file.to_string_lossy().into_owned();
+    let (_dir, file) = temp_file("jobs.csv", v["trace"].as_str().unwrap());
     let rows = ok_json(&[
         "stream",
         "--trace",
@@ -972,10 +966,7 @@ fn serve_adversary_finds_requests_that_schedlab_serve_reproduces() {
     ]);
     let ratio = v["ratio"].as_f64().unwrap();
     assert!(ratio > 1.5, "DualMap against cache-aware: {ratio}");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("requests.jsonl");
-    std::fs::write(&file, v["trace"].as_str().unwrap()).unwrap();
-    let file = file.to_string_lossy().into_owned();
+    let (_dir, file) = temp_file("requests.jsonl", v["trace"].as_str().unwrap());
     let rows = ok_json(&[
         "serve",
         "--trace",

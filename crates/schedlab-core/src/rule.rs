@@ -503,6 +503,12 @@ impl Rule {
         })
     }
 
+    /// [`Rule::parse`] for a family's rule, its errors prefixed with which rule it is
+    /// (`priority rule: unknown variable …`).
+    pub fn parse_for(what: &str, text: &str, vars: &[Var]) -> Result<Rule> {
+        Rule::parse(text, vars).map_err(|e| err(format!("{what} rule: {e}")))
+    }
+
     /// The rule as written.
     pub fn text(&self) -> &str {
         &self.text

@@ -15,11 +15,7 @@ const DEFAULT_LOAD: f64 = 0.8;
 
 pub fn exec(a: &StreamArgs) -> CliResult<()> {
     let settings = settings(a)?;
-    let runs = if a.explain {
-        lab::run_explained(&settings)?
-    } else {
-        lab::run(&settings)?
-    };
+    let (input, runs) = lab::run_with_input(&settings, a.explain)?;
     let mut rows = Vec::new();
     for r in &runs {
         let mut v = r.row();
@@ -30,7 +26,7 @@ pub fn exec(a: &StreamArgs) -> CliResult<()> {
     }
     let ratio = !settings.mix.is_dag();
     // Chains: the instance parameters (m, and our reading's m1, m2) on every row.
-    let instance = settings.instance()?;
+    let instance = settings.instance_of(&input);
     if let Some(i) = instance {
         for v in &mut rows {
             v["instance"] = serde_json::to_value(i)?;

@@ -57,3 +57,12 @@ pub fn fails(args: &[&str]) -> String {
     assert!(err.starts_with("error: "), "{args:?}: {err}");
     err
 }
+
+/// Writes `text` to `name` in a fresh temporary directory: the directory (kept alive by the
+/// caller) and the file's path, as the CLI takes it.
+pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path.to_string_lossy().into_owned())
+}

@@ -138,27 +138,20 @@ pub struct RuleScheduler {
     insertion: bool,
 }
 
-/// Prefixes a rule's parse error with which rule it is.
-fn named(what: &str, r: Result<Rule>) -> Result<Rule> {
-    r.map_err(|e| Error::config(format!("{what} rule: {e}")))
-}
-
 impl RuleScheduler {
     pub fn new(o: &Options) -> Result<RuleScheduler> {
         // Parsed as typed (the lexer skips blanks), so positions are the user's.
         let text = |k: &str, d: &str| o.get(k).map_or(d, String::as_str).to_string();
-        let priority = named(
-            "priority",
-            Rule::parse(&text("priority", "rank_u"), PRIORITY_VARS),
-        )?;
+        let priority = Rule::parse_for("priority", &text("priority", "rank_u"), PRIORITY_VARS)?;
         let placement_text = text("placement", "eft");
         let placement = match placement_text.trim() {
             "eft" => Placement::Eft,
             "est" => Placement::Est,
             "min_exec" => Placement::MinExec,
-            _ => Placement::Score(named(
+            _ => Placement::Score(Rule::parse_for(
                 "placement",
-                Rule::parse(&placement_text, PLACEMENT_VARS),
+                &placement_text,
+                PLACEMENT_VARS,
             )?),
         };
         Ok(RuleScheduler {

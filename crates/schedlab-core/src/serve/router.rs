@@ -195,8 +195,7 @@ pub static ROUTERS: &[Entry<Make>] = &[
             help: "an instance's score over the router variables (lowest wins), e.g. ttft - 20 * cached",
         }],
         |p| {
-            let rule = crate::rule::Rule::parse(p.word("score"), ROUTE_VARS)
-                .map_err(|e| Error::config(format!("router rule: {e}")))?;
+            let rule = crate::rule::Rule::parse_for("router", p.word("score"), ROUTE_VARS)?;
             Ok(Router::Rule(std::sync::Arc::new(rule)))
         },
     ),
@@ -387,9 +386,15 @@ impl RouterState {
             #[cfg(not(target_arch = "wasm32"))]
             Router::Rule(rule) => {
                 let mut best = (alive[0], f64::INFINITY);
+                let blocks_n = blocks.len() as f64;
                 for (k, &i) in alive.iter().enumerate() {
-                    let blocks_n = blocks.len() as f64;
-                    let cached = view.cached_prefix(i, blocks) as f64;
+                    // What the rule does not read is not asked of the view (a cache lookup
+                    // and a TTFT prediction per instance and request).
+                    let cached = if rule.uses(2) || rule.uses(4) {
+                        view.cached_prefix(i, blocks) as f64
+                    } else {
+                        0.0
+                    };
                     let vars = [
                         view.outstanding_requests(i) as f64,
                         view.outstanding_tokens(i),
@@ -400,7 +405,11 @@ impl RouterState {
                         } else {
                             0.0
                         },
-                        view.predicted_ttft(i, blocks, tokens),
+                        if rule.uses(5) {
+                            view.predicted_ttft(i, blocks, tokens)
+                        } else {
+                            0.0
+                        },
                         view.slo_ms(),
                         f64::from(tokens),
                         i as f64,

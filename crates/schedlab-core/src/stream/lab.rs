@@ -301,9 +301,14 @@ impl StreamsSettings {
         if self.mix != JobMix::Chain {
             return Ok(None);
         }
-        match (self.mix, self.build()?) {
-            (JobMix::Chain, Input::Flow(s)) => Ok(Some(super::Instance::of(&s))),
-            _ => Ok(None),
+        Ok(self.instance_of(&self.build()?))
+    }
+
+    /// [`StreamsSettings::instance`] of a stream already built from these settings.
+    pub fn instance_of(&self, input: &Input) -> Option<super::Instance> {
+        match (self.mix, input) {
+            (JobMix::Chain, Input::Flow(s)) => Some(super::Instance::of(s)),
+            _ => None,
         }
     }
 
@@ -522,30 +527,39 @@ pub const MAX_RECORDED_JOBS: usize = 2_000;
 /// streams of up to [`MAX_RECORDED_JOBS`] jobs; DAG mixes are refused (their task-level
 /// decisions are not recorded).
 pub fn run_explained(settings: &StreamsSettings) -> Result<Vec<PolicyRun>> {
-    let mut r = Runner::new(settings, true)?;
-    r.strict = true;
-    match r.input() {
-        Input::Dag(_) => {
-            return Err(Error::config(
-                "decisions are recorded for job streams (single, chain), not for DAG mixes",
-            ))
+    Ok(run_with_input(settings, true)?.1)
+}
+
+/// [`run`] or [`run_explained`], with the stream they ran on (the CLI reads its instance
+/// parameters from it instead of generating it again).
+pub fn run_with_input(
+    settings: &StreamsSettings,
+    explain: bool,
+) -> Result<(Input, Vec<PolicyRun>)> {
+    let mut r = Runner::new(settings, explain)?;
+    if explain {
+        r.strict = true;
+        match r.input() {
+            Input::Dag(_) => {
+                return Err(Error::config(
+                    "decisions are recorded for job streams (single, chain), not for DAG mixes",
+                ))
+            }
+            Input::Flow(s) if s.jobs.len() > MAX_RECORDED_JOBS => {
+                return Err(Error::Limit {
+                    what: "jobs to explain (each decision records every job in the system)",
+                    found: s.jobs.len(),
+                    limit: MAX_RECORDED_JOBS,
+                })
+            }
+            Input::Flow(_) => {}
         }
-        Input::Flow(s) if s.jobs.len() > MAX_RECORDED_JOBS => {
-            return Err(Error::Limit {
-                what: "jobs to explain (each decision records every job in the system)",
-                found: s.jobs.len(),
-                limit: MAX_RECORDED_JOBS,
-            })
-        }
-        Input::Flow(_) => {}
     }
     while !r.advance(usize::MAX / 2)? {}
-    Ok(r.finish().1)
+    Ok(r.finish())
 }
 
 /// Runs every policy of the settings on the same stream, in one go.
 pub fn run(settings: &StreamsSettings) -> Result<Vec<PolicyRun>> {
-    let mut r = Runner::new(settings, false)?;
-    while !r.advance(usize::MAX / 2)? {}
-    Ok(r.finish().1)
+    Ok(run_with_input(settings, false)?.1)
 }

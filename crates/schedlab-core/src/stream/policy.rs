@@ -353,8 +353,7 @@ pub static POLICIES: &[Entry<Make>] = &[
             help: "a job's priority over the job variables (lowest runs first), e.g. remaining or age - 2 * attained",
         }],
         |p| {
-            let rule = crate::rule::Rule::parse(p.word("priority"), JOB_VARS)
-                .map_err(|e| Error::config(format!("policy rule: {e}")))?;
+            let rule = crate::rule::Rule::parse_for("policy", p.word("priority"), JOB_VARS)?;
             Ok(Policy::Rule(std::sync::Arc::new(rule)))
         },
     ),

@@ -180,8 +180,7 @@ pub static DAG_POLICIES: &[Entry<Make>] = &[
             help: "a candidate's score over the learned policy's features (lowest wins), e.g. wait_to_start + job_remaining_work",
         }],
         |p| {
-            let rule = crate::rule::Rule::parse(p.word("score"), FEATURE_VARS)
-                .map_err(|e| crate::error::Error::config(format!("DAG-job rule: {e}")))?;
+            let rule = crate::rule::Rule::parse_for("DAG-job", p.word("score"), FEATURE_VARS)?;
             Ok(DagPolicy::Rule(Arc::new(rule)))
         },
     ),

@@ -427,7 +427,8 @@ impl State<'_> {
                     #[cfg(not(target_arch = "wasm32"))]
                     DagPolicy::Rule(rule) => {
                         let x = self.features(g, p, f, now, i, cands.len(), idle);
-                        let vars: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
+                        let vars: [f64; crate::stream::learned::model::N_FEATURES] =
+                            std::array::from_fn(|k| f64::from(x[k]));
                         match rule.eval(&vars) {
                             // Lowest wins; the comparison below keeps the highest.
                             Ok(v) => -v,
