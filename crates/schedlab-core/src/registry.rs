@@ -261,7 +261,7 @@ pub fn check_option(
             "{noun} '{text}': the {key} after ':' must be a whole number from {min} to {max}"
         ),
         Values::Rule(_) => format!(
-            "{noun} '{id}': the {key} rule must be an expression of at most {} characters",
+            "{noun} '{id}': the {key} rule must be a non-empty expression of at most {} characters",
             crate::rule::MAX_RULE_CHARS
         ),
     }))
