@@ -15,8 +15,6 @@ use crate::labs::dag::eval::{self as dag_eval, Sweep, SweepJob};
 use crate::labs::serving::{self, ServingResult, ServingSettings};
 use crate::labs::streams::{self, StreamsResult, StreamsSettings};
 use crate::wire::{self, Reader, Wire};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use schedlab_core::stream::learned::{Trainer, TrainerState};
 
 /// A long run the page can hand off.
@@ -52,7 +50,7 @@ pub const TRAIN_COMMAND: &str = "schedlab web: Train panel";
 impl TrainJob {
     /// This job continuing from `state`.
     pub fn resuming(mut self, state: Option<&TrainerState>) -> TrainJob {
-        self.resume = state.map(|s| URL_SAFE_NO_PAD.encode(wire::to_bytes(s)));
+        self.resume = state.map(|s| crate::b64::encode(&wire::to_bytes(s)));
         self
     }
 
@@ -66,9 +64,7 @@ impl TrainJob {
         )
         .map_err(|e| format!("Training: {e}"))?;
         if let Some(text) = &self.resume {
-            let state: TrainerState = URL_SAFE_NO_PAD
-                .decode(text)
-                .ok()
+            let state: TrainerState = crate::b64::decode(text)
                 .and_then(|b| wire::from_bytes(&b))
                 .ok_or_else(|| "Training: unreadable paused state".to_string())?;
             t.restore(state).map_err(|e| format!("Training: {e}"))?;

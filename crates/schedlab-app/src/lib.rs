@@ -9,6 +9,7 @@
 //! table model, playback, colors), drawn with plotters on any backend: a canvas in the
 //! browser, an SVG string for export and for the native tests.
 
+pub mod b64;
 pub mod editor;
 pub mod exercise;
 pub mod jobs;

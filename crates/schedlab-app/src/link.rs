@@ -4,9 +4,6 @@
 //! padding, behind a format-version prefix. Decoding a broken, truncated or future link
 //! gives a clear error and never a panic; the app then keeps its last good state.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-
 use crate::state::AppState;
 
 /// The link format version this build writes and reads.
@@ -23,7 +20,7 @@ pub fn encode(state: &AppState) -> String {
     // import's autosave) at level 6, three times faster for a few percent more.
     let level = if json.len() <= 1 << 20 { 9 } else { 6 };
     let packed = miniz_oxide::deflate::compress_to_vec(&json, level);
-    format!("s{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+    format!("s{LINK_VERSION}.{}", crate::b64::encode(&packed))
 }
 
 /// Decodes a URL fragment (with or without the leading `#`).
@@ -52,9 +49,8 @@ pub fn decode(fragment: &str) -> Result<AppState, String> {
     if v != LINK_VERSION {
         return Err(format!("this link was made by a newer schedlab (link format {v}; this one reads {LINK_VERSION})"));
     }
-    let packed = URL_SAFE_NO_PAD
-        .decode(body)
-        .map_err(|_| "this link is damaged or truncated (not valid base64)".to_string())?;
+    let packed = crate::b64::decode(body)
+        .ok_or_else(|| "this link is damaged or truncated (not valid base64)".to_string())?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_JSON_BYTES)
         .map_err(|_| {
             "this link is damaged or truncated (its data does not decompress)".to_string()
@@ -127,7 +123,7 @@ mod tests {
         assert!(decode("").is_err());
         // Valid transport, invalid content.
         let packed = miniz_oxide::deflate::compress_to_vec(br#"{"scenario": 3}"#, 9);
-        assert!(decode(&format!("s1.{}", URL_SAFE_NO_PAD.encode(packed)))
+        assert!(decode(&format!("s1.{}", crate::b64::encode(&packed)))
             .unwrap_err()
             .contains("not valid"));
         let mut bad = AppState::new(presets::find("topcuoglu2002").unwrap().scenario());

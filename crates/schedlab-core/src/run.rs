@@ -3,7 +3,6 @@
 //! ([`evaluate`], [`robustness`] over [`NoiseSettings`]), which the page and `schedlab
 //! open` both call, so the same state gives the same numbers everywhere.
 
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -111,13 +110,74 @@ impl Stat {
     }
 }
 
+/// Statistics per scalar metric, by name in sorted order: a sorted vector of a dozen pairs
+/// that reads like the map it replaced (`stats["makespan"]`, `get`, iteration in name
+/// order) and serialises as the same JSON object. A `BTreeMap` here instantiated one more
+/// whole B-tree in the WebAssembly bundle (about 2 KB gzipped).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats(Vec<(&'static str, Stat)>);
+
+impl Stats {
+    /// Sets the statistics of `name`.
+    pub fn insert(&mut self, name: &'static str, stat: Stat) {
+        match self.0.binary_search_by(|(k, _)| k.cmp(&name)) {
+            Ok(i) => self.0[i].1 = stat,
+            Err(i) => self.0.insert(i, (name, stat)),
+        }
+    }
+    /// The statistics of `name`, if recorded.
+    pub fn get(&self, name: &str) -> Option<&Stat> {
+        self.0.iter().find(|(k, _)| *k == name).map(|(_, s)| s)
+    }
+    /// The metrics and their statistics, by name.
+    pub fn iter(&self) -> std::slice::Iter<'_, (&'static str, Stat)> {
+        self.0.iter()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl std::ops::Index<&str> for Stats {
+    type Output = Stat;
+    fn index(&self, name: &str) -> &Stat {
+        self.get(name)
+            .unwrap_or_else(|| panic!("no statistics for metric '{name}'"))
+    }
+}
+
+impl<'a> IntoIterator for &'a Stats {
+    type Item = &'a (&'static str, Stat);
+    type IntoIter = std::slice::Iter<'a, (&'static str, Stat)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl Serialize for Stats {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 /// One row of a comparison: a scheduler at a noise level over `samples` seeds.
 #[derive(Debug, Clone, Serialize)]
 pub struct CompareRow {
     pub scheduler: String,
     pub noise: f64,
     pub samples: usize,
-    pub metrics: BTreeMap<&'static str, Stat>,
+    pub metrics: Stats,
 }
 
 /// Runs every scheduler at every execution-noise level over `samples` seeds derived from
@@ -142,21 +202,20 @@ pub fn compare(
             };
             let deterministic = noise.is_none();
             let k = if deterministic { 1 } else { samples.max(1) };
-            let mut per_metric: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+            let mut per_metric = Vec::new();
             for i in 0..k {
                 let exec = simulate(problem, &plan, &noise, derive_seed(seed, i as u64))?;
-                for (name, v) in Metrics::compute(problem, &exec).scalars() {
-                    per_metric.entry(name).or_default().push(v);
-                }
+                push_scalars(&mut per_metric, &Metrics::compute(problem, &exec));
+            }
+            let mut metrics = Stats::default();
+            for (name, v) in per_metric {
+                metrics.insert(name, Stat::of(&v));
             }
             rows.push(CompareRow {
                 scheduler: id.clone(),
                 noise: sigma,
                 samples: k,
-                metrics: per_metric
-                    .into_iter()
-                    .map(|(k, v)| (k, Stat::of(&v)))
-                    .collect(),
+                metrics,
             });
         }
     }
@@ -251,7 +310,7 @@ pub struct Evaluated {
     /// Makespans of the noise samples (empty without noise).
     pub sample_makespans: Vec<f64>,
     /// Every scalar metric over the samples (the shown run alone without noise).
-    pub stats: BTreeMap<&'static str, Stat>,
+    pub stats: Stats,
 }
 
 impl Evaluated {
@@ -304,7 +363,7 @@ pub fn evaluate_shown(
         let execution = simulate(problem, &plan, &model, noise.seed)?;
         let metrics = Metrics::compute(problem, &execution);
         // Inserted one by one: collecting into a map instantiates a sort per iterator type.
-        let mut stats = BTreeMap::new();
+        let mut stats = Stats::default();
         for (k, v) in metrics.scalars() {
             stats.insert(k, Stat::of(&[v]));
         }
@@ -329,7 +388,7 @@ pub struct Samples {
     /// Makespans of the samples (empty without noise).
     pub sample_makespans: Vec<f64>,
     /// Every scalar metric over the samples (the shown run alone without noise).
-    pub stats: BTreeMap<&'static str, Stat>,
+    pub stats: Stats,
 }
 
 /// The samples half of [`evaluate`], per scheduler (the plans made again, as
@@ -358,6 +417,18 @@ pub fn evaluate_samples(
     Ok(out)
 }
 
+/// Appends one sample's scalar metrics to `per`, a column per metric in
+/// [`Metrics::scalars`]'s fixed order (a vector: a map keyed by name was one more B-tree
+/// instantiation in the bundle).
+fn push_scalars(per: &mut Vec<(&'static str, Vec<f64>)>, m: &Metrics) {
+    for (i, (name, v)) in m.scalars().into_iter().enumerate() {
+        if i == per.len() {
+            per.push((name, Vec::new()));
+        }
+        per[i].1.push(v);
+    }
+}
+
 /// The statistics of `plan` over the samples of `noise` (`shown`, the run at the settings'
 /// seed, alone when there is no noise: it must be given then).
 fn samples_of(
@@ -367,23 +438,19 @@ fn samples_of(
     noise: &NoiseSettings,
 ) -> Result<Samples> {
     let model = noise.noise();
-    let mut per: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+    let mut per = Vec::new();
     let mut sample_makespans = Vec::new();
     if let (true, Some(shown)) = (model.is_none(), shown) {
-        for (k, v) in shown.scalars() {
-            per.entry(k).or_default().push(v);
-        }
+        push_scalars(&mut per, shown);
     } else {
         for i in 0..noise.samples.max(1) {
             let e = simulate(problem, plan, &model, derive_seed(noise.seed, i as u64))?;
             let m = Metrics::compute(problem, &e);
             sample_makespans.push(m.makespan);
-            for (k, v) in m.scalars() {
-                per.entry(k).or_default().push(v);
-            }
+            push_scalars(&mut per, &m);
         }
     }
-    let mut stats = BTreeMap::new();
+    let mut stats = Stats::default();
     for (k, v) in per {
         stats.insert(k, Stat::of(&v));
     }

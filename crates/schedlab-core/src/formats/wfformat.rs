@@ -5,7 +5,7 @@
 //! instance's machines (up to 4 processors per machine, speeds relative to the fastest
 //! clock) unless `processors` is given; links run at 1 Gbit/s (1.25e8 bytes/s).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -183,33 +183,33 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
         .enumerate()
         .map(|(i, t)| (t.id.as_str(), i))
         .collect();
-    let mut edge_set: BTreeMap<(String, String), ()> = BTreeMap::new();
+    // Edges as (parent position, child position), deduplicated and in the file's task order
+    // (a sorted vector: a map keyed by name pairs instantiated a whole B-tree in the bundle).
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
     for t in &tasks {
+        let me = pos[t.id.as_str()];
         for p in &t.parents {
-            if !pos.contains_key(p.as_str()) {
+            let Some(&from) = pos.get(p.as_str()) else {
                 return Err(err(
                     file,
                     format!("task '{}' has unknown parent '{p}'", t.id),
                 ));
-            }
-            edge_set.insert((p.clone(), t.id.clone()), ());
+            };
+            pairs.push((from, me));
         }
         for c in &t.children {
-            if !pos.contains_key(c.as_str()) {
+            let Some(&to) = pos.get(c.as_str()) else {
                 return Err(err(
                     file,
                     format!("task '{}' has unknown child '{c}'", t.id),
                 ));
-            }
-            edge_set.insert((t.id.clone(), c.clone()), ());
+            };
+            pairs.push((me, to));
         }
     }
-    let mut edges = Vec::with_capacity(edge_set.len());
-    // Keep the file's task order for edges: sort by (parent position, child position).
-    let mut pairs: Vec<(String, String)> = edge_set.into_keys().collect();
-    crate::util::sort_dyn(&mut pairs, &|x, y| {
-        (pos[x.0.as_str()], pos[x.1.as_str()]).cmp(&(pos[y.0.as_str()], pos[y.1.as_str()]))
-    });
+    crate::util::sort_ord(&mut pairs);
+    pairs.dedup();
+    let mut edges = Vec::with_capacity(pairs.len());
     // Each task's outputs as a set and inputs as file → positions, built once; an edge
     // walks the smaller side, so a task with 100,000 files and 1,000 children costs
     // 100,000 + 1,000 × (the children's files), not their product. Matches are summed in
@@ -230,8 +230,8 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
         .collect();
     let mut hits: Vec<usize> = Vec::new();
     let mut work = 0usize;
-    for (a, b) in pairs {
-        let (pa, pb) = (pos[a.as_str()], pos[b.as_str()]);
+    for (pa, pb) in pairs {
+        let (a, b) = (&tasks[pa].id, &tasks[pb].id);
         let outs = &out_sets[pa];
         let child = &tasks[pb];
         hits.clear();
@@ -260,8 +260,8 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
             .map(|&k| sizes.get(&child.inputs[k]).copied().unwrap_or(0.0))
             .sum();
         edges.push(Edge {
-            from: a,
-            to: b,
+            from: a.clone(),
+            to: b.clone(),
             data,
         });
     }

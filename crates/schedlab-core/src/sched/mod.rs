@@ -104,7 +104,6 @@ pub static REGISTRY: &[SchedulerSpec] = &[
     fastest::SPEC,
     random::SPEC,
     learned::SPEC,
-    #[cfg(not(target_arch = "wasm32"))]
     rule::SPEC,
 ];
 

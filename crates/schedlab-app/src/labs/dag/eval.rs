@@ -116,11 +116,7 @@ pub fn sweep(job: &SweepJob) -> Result<Sweep, String> {
             .into_iter()
             .map(|s| SweepColumn {
                 sample_makespans: s.sample_makespans,
-                stats: s
-                    .stats
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect(),
+                stats: s.stats.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
             })
             .collect(),
         curves,

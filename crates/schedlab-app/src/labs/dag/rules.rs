@@ -1,0 +1,181 @@
+//! The DAG lab's rule editor (issue 14): a custom list scheduler is a registry spelling,
+//! `rule:priority=EXPR:placement=eft|est|min_exec|EXPR`, kept as the column's scheduler id
+//! so it travels in the link and runs in compare like any entry. Each field is checked on
+//! its own as the user types, so an error points into the text they are editing.
+
+use schedlab_core::rule::{Rule, Var};
+use schedlab_core::sched::rule::{PLACEMENT_VARS, PRIORITY_VARS};
+
+/// The placements that are not expressions.
+pub const PLACEMENTS: [&str; 3] = ["eft", "est", "min_exec"];
+
+/// Examples the editor offers: (label, priority, placement).
+pub const EXAMPLES: &[(&str, &str, &str)] = &[
+    ("HEFT", "rank_u", "eft"),
+    ("CPOP's priority", "rank_u + rank_d", "eft"),
+    ("Largest task first", "max_cost", "eft"),
+    ("Most successors first", "out_degree + rank_u / 1000", "est"),
+    ("HEFT, fewer busy processors", "rank_u", "finish + 0.5 * load"),
+];
+
+/// One edited rule: its two fields as typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub priority: String,
+    pub placement: String,
+}
+
+/// A field's problem: which field, the engine's one-line message, and the 1-based
+/// character the message points at (for the caret under the text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub field: &'static str,
+    pub message: String,
+    pub pos: Option<usize>,
+}
+
+impl Draft {
+    /// The draft of a column's scheduler id (`rule`, or a `rule:…` spelling); the entry's
+    /// defaults for what the spelling leaves out.
+    pub fn of(id: &str) -> Draft {
+        let options = schedlab_core::sched::parse(id)
+            .map(|(_, o)| o)
+            .unwrap_or_default();
+        let get = |k: &str, d: &str| options.get(k).cloned().unwrap_or_else(|| d.into());
+        Draft {
+            priority: get("priority", "rank_u"),
+            placement: get("placement", "eft"),
+        }
+    }
+
+    /// Checks both fields; the scheduler id to run when they are good.
+    pub fn check(&self) -> Result<String, Problem> {
+        check_field("priority", &self.priority, PRIORITY_VARS)?;
+        let placement = self.placement.trim();
+        if !PLACEMENTS.contains(&placement) {
+            check_field("placement", placement, PLACEMENT_VARS)?;
+        }
+        let id = format!(
+            "rule:priority={}:placement={placement}",
+            self.priority.trim()
+        );
+        // The registry's own parse and build, as a run and a link would do them.
+        schedlab_core::sched::build(&id, &Default::default()).map_err(|e| Problem {
+            field: "priority",
+            message: e.to_string(),
+            pos: None,
+        })?;
+        Ok(id)
+    }
+}
+
+fn check_field(field: &'static str, text: &str, vars: &[Var]) -> Result<(), Problem> {
+    if text.contains(':') {
+        return Err(Problem {
+            field,
+            message: format!(
+                "{field} rule: ':' at {} is not part of a rule",
+                text.chars().position(|c| c == ':').unwrap_or(0) + 1
+            ),
+            pos: text.chars().position(|c| c == ':').map(|p| p + 1),
+        });
+    }
+    Rule::parse_for(field, text, vars).map(|_| ()).map_err(|e| {
+        let message = e.to_string();
+        Problem {
+            field,
+            pos: position(&message),
+            message,
+        }
+    })
+}
+
+/// The position a rule error names (`… at 10 …`): the last ` at N` in the message.
+fn position(message: &str) -> Option<usize> {
+    message.rmatch_indices(" at ").find_map(|(i, _)| {
+        let digits: String = message[i + 4..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    })
+}
+
+/// The variables a field may read, for the editor's list.
+pub fn variables(field: &str) -> &'static [Var] {
+    if field == "placement" {
+        PLACEMENT_VARS
+    } else {
+        PRIORITY_VARS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::labs::dag::presets;
+    use schedlab_core::Problem as Dag;
+
+    #[test]
+    fn a_good_rule_becomes_a_spelling_that_runs_as_heft() {
+        let d = Draft::of("rule");
+        assert_eq!(d.priority, "rank_u");
+        let id = d.check().unwrap();
+        assert_eq!(id, "rule:priority=rank_u:placement=eft");
+        assert_eq!(Draft::of(&id), d);
+        let dag = Dag::new(&presets::find("topcuoglu2002").unwrap().scenario()).unwrap();
+        let plan = schedlab_core::sched::build(&id, &Default::default())
+            .unwrap()
+            .try_schedule(&dag, 0)
+            .unwrap();
+        assert_eq!(plan.makespan(), 80.0);
+    }
+
+    #[test]
+    fn errors_name_the_field_and_point_into_it() {
+        let d = Draft {
+            priority: "2 * rnk_u".into(),
+            placement: "eft".into(),
+        };
+        let p = d.check().unwrap_err();
+        assert_eq!(p.field, "priority");
+        assert_eq!(p.pos, Some(5), "{}", p.message);
+        assert!(p.message.contains("did you mean 'rank_u'"), "{}", p.message);
+        let d = Draft {
+            priority: "rank_u".into(),
+            placement: "finish +".into(),
+        };
+        let p = d.check().unwrap_err();
+        assert_eq!((p.field, p.pos), ("placement", Some(9)), "{}", p.message);
+        let d = Draft {
+            priority: "rank_u:placement=est".into(),
+            placement: "eft".into(),
+        };
+        assert_eq!(d.check().unwrap_err().pos, Some(7));
+        for empty in ["", "   "] {
+            let d = Draft {
+                priority: empty.into(),
+                placement: "eft".into(),
+            };
+            assert!(d.check().unwrap_err().message.contains("empty"));
+        }
+    }
+
+    #[test]
+    fn every_example_is_a_good_rule() {
+        let dag = Dag::new(&presets::find("topcuoglu2002").unwrap().scenario()).unwrap();
+        for (label, priority, placement) in EXAMPLES {
+            let id = Draft {
+                priority: priority.to_string(),
+                placement: placement.to_string(),
+            }
+            .check()
+            .unwrap_or_else(|p| panic!("{label}: {}", p.message));
+            let plan = schedlab_core::sched::build(&id, &Default::default())
+                .unwrap()
+                .try_schedule(&dag, 0)
+                .unwrap();
+            assert!(plan.makespan() >= 80.0 * 0.5, "{label}");
+        }
+    }
+}
