@@ -53,7 +53,12 @@ fn noisy_runs_match_the_native_engine_bit_for_bit() {
             "{id} σ={sigma}"
         );
     }
-    assert_eq!(expected.as_array().unwrap().len(), REGISTRY.len() * 2);
+    // Every entry, and one spelled user rule through log, sqrt and exp.
+    assert_eq!(expected.as_array().unwrap().len(), REGISTRY.len() * 2 + 2);
+    assert!(expected[REGISTRY.len() * 2]["scheduler"]
+        .as_str()
+        .unwrap()
+        .contains("log("));
 }
 
 #[path = "../crates/schedlab-core/tests/common/streams.rs"]

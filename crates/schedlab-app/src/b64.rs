@@ -13,7 +13,11 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for i in 0..=chunk.len() {
             out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -86,7 +90,9 @@ mod tests {
             };
             assert_eq!(decode(&t), URL_SAFE_NO_PAD.decode(&t).ok(), "{t:?}");
         }
-        for bad in ["A", "AB=", "AB==", "AR", "AAB", "A A", "ab+c", "ab/c", "ABCDE"] {
+        for bad in [
+            "A", "AB=", "AB==", "AR", "AAB", "A A", "ab+c", "ab/c", "ABCDE",
+        ] {
             assert_eq!(decode(bad), None, "{bad}");
         }
         assert_eq!(decode("AQ"), Some(vec![1]));

@@ -280,7 +280,7 @@ impl Editor {
     /// A path of tasks from `src` to `dst` along dependencies, if any (breadth first).
     pub fn path(&self, src: usize, dst: usize) -> Option<Vec<usize>> {
         let s = &self.state.scenario;
-        let idx: std::collections::HashMap<&str, usize> = s
+        let idx: schedlab_core::util::FastMap<&str, usize> = s
             .tasks
             .iter()
             .enumerate()
@@ -491,7 +491,9 @@ impl Editor {
 
     /// Picks the scheduler of column `i` (0 = the main one).
     pub fn set_scheduler(&mut self, i: usize, id: &str) -> Result<(), String> {
-        schedlab_core::sched::find(id).map_err(|e| e.to_string())?;
+        // An id or a spelling (`rule:priority=…`, `heft:insertion=false`), built as a run
+        // would build it: a rule that does not parse is refused here.
+        schedlab_core::sched::build(id, &Default::default()).map_err(|e| e.to_string())?;
         self.edit(|s| {
             *s.schedulers.get_mut(i).ok_or("no such column")? = id.to_string();
             Ok(())

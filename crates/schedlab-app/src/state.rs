@@ -110,7 +110,8 @@ impl AppState {
             ));
         }
         for id in &self.schedulers {
-            schedlab_core::sched::find(id).map_err(|e| e.to_string())?;
+            // An id or a spelling (`rule:priority=rank_u`): what a run would build.
+            schedlab_core::sched::build(id, &Default::default()).map_err(|e| e.to_string())?;
         }
         if self.positions.len() != self.scenario.tasks.len() {
             return Err(format!(

@@ -118,7 +118,7 @@ fn shape(family: &Family, rng: &mut StdRng) -> Result<Shape> {
                 by_level[l].push(t);
                 names.push(format!("t{}", t + 1));
             }
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = crate::util::FastSet::default();
             let mut has_parent = vec![false; tasks];
             for l in 0..levels.saturating_sub(1) {
                 let next = &by_level[l + 1];

@@ -546,25 +546,34 @@ fn find_cycle(n: usize, deps: &[Dep], names: &[String]) -> Vec<String> {
     let Some(scc) = tarjan_scc(&g).into_iter().find(|c| c.len() > 1) else {
         return vec!["(unknown)".into()];
     };
-    let in_scc: HashSet<usize> = scc.iter().map(|v| v.index()).collect();
+    let mut in_scc = vec![false; n];
+    for v in &scc {
+        in_scc[v.index()] = true;
+    }
     // Walk inside the component from its smallest task until a task repeats.
-    let start = *in_scc.iter().min().expect("non-empty component");
+    let start = scc
+        .iter()
+        .map(|v| v.index())
+        .min()
+        .expect("non-empty component");
     let mut path = vec![start];
-    let mut pos: HashMap<usize, usize> = HashMap::from([(start, 0)]);
+    // Each task's place on the path, once visited.
+    let mut pos = vec![usize::MAX; n];
+    pos[start] = 0;
     let mut cur = start;
     loop {
         let next = g
             .neighbors(NodeIndex::new(cur))
             .map(|v| v.index())
-            .filter(|v| in_scc.contains(v))
+            .filter(|&v| in_scc[v])
             .min()
             .expect("every task of a strongly connected component has a successor in it");
-        if let Some(&i) = pos.get(&next) {
+        if let Some(&i) = pos.get(next).filter(|&&i| i != usize::MAX) {
             let mut cycle: Vec<String> = path[i..].iter().map(|&t| names[t].clone()).collect();
             cycle.push(names[next].clone());
             return cycle;
         }
-        pos.insert(next, path.len());
+        pos[next] = path.len();
         path.push(next);
         cur = next;
     }

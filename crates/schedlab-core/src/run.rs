@@ -3,7 +3,6 @@
 //! ([`evaluate`], [`robustness`] over [`NoiseSettings`]), which the page and `schedlab
 //! open` both call, so the same state gives the same numbers everywhere.
 
-
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;

@@ -179,6 +179,13 @@ pub fn show(v: f64) -> String {
     }
 }
 
+/// The one hash map of names and pairs the engine and the page share: foldhash (fast, and
+/// already built for petgraph). One hasher and few key/value types keep the WebAssembly
+/// bundle to a few hash-table instantiations (each is about 1 KB gzipped).
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// [`FastMap`]'s set.
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -10,17 +10,22 @@ use schedlab_core::sched::{Options, REGISTRY};
 use schedlab_core::{run, Noise};
 use serde_json::json;
 
+/// A rule of the page's DAG lab through the libm functions (tests/web.rs runs it too).
+pub const SPELLED_RULE: &str =
+    "rule:priority=rank_u + log(1 + mean_cost) * sqrt(out_degree + 1):placement=finish + 0.1 * exp(-count)";
+
 #[test]
 fn native_runs_match_the_shared_fingerprint() {
     let p = common::problem("topcuoglu2002");
     let mut rows = Vec::new();
-    // Every entry the page has too: user rules are CLI-only for now (their parser does not
-    // fit the bundle budget yet; `rule` is HEFT's plan by default, tests/rules.rs).
-    for spec in REGISTRY.iter().filter(|s| s.id != "rule") {
+    // Every entry (the page has them all), and a user rule that reads through log, sqrt
+    // and exp (libm's, so the same bits in WebAssembly: tests/web.rs checks them).
+    let ids = REGISTRY.iter().map(|s| s.id).chain([SPELLED_RULE]);
+    for id in ids {
         for (sigma, seed) in [(0.0, 1u64), (0.3, 42)] {
             let r = run::run(
                 &p,
-                spec.id,
+                id,
                 &Options::new(),
                 &Noise {
                     exec_sigma: sigma,
@@ -36,7 +41,7 @@ fn native_runs_match_the_shared_fingerprint() {
                 .iter()
                 .map(|t| t.end.to_bits())
                 .fold(0u64, |h, b| h.rotate_left(7) ^ b);
-            rows.push(json!({"scheduler": spec.id, "sigma": sigma, "seed": seed, "makespan": r.metrics.makespan, "end_bits": format!("{bits:016x}")}));
+            rows.push(json!({"scheduler": id, "sigma": sigma, "seed": seed, "makespan": r.metrics.makespan, "end_bits": format!("{bits:016x}")}));
         }
     }
     let text = serde_json::to_string_pretty(&rows).unwrap() + "\n";

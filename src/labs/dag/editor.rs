@@ -289,7 +289,7 @@ pub fn DagEditor() -> impl IntoView {
     let edge_items = move || {
         ctx.editor.with(|e| {
             let s = &e.state;
-            let idx: std::collections::HashMap<&str, usize> = s
+            let idx: schedlab_core::util::FastMap<&str, usize> = s
                 .scenario
                 .tasks
                 .iter()

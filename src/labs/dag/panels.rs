@@ -49,18 +49,22 @@ pub fn Controls() -> impl IntoView {
                 <legend>"Schedulers"</legend>
                 {move || schedulers().into_iter().enumerate().map(|(i, id)| {
                     let testid = series_testid("scheduler-select", i);
+                    // A spelling (`rule:priority=…`) shows its entry in the picker.
+                    let entry = id.split(':').next().unwrap_or_default().to_string();
                     view! {
                         <div class="sched-row">
                             <span class="swatch" style=format!("background:{}", schedlab_app::kit::color::hex(schedlab_app::kit::color::series_color(i)))></span>
                             <select data-testid=testid aria-label=format!("Scheduler {}", i + 1)
                                 on:change=move |ev| { ctx.apply(|e| e.set_scheduler(i, &event_target_value(&ev))); }
-                                prop:value=id.clone()>
+                                prop:value=entry>
                                 {REGISTRY.iter().map(|s| view! { <option value=s.id title=s.rule>{format!("{} — {}", s.name, s.rule)}</option> }).collect_view()}
                             </select>
                             {(i > 0).then(|| view! { <button class="link" aria-label="Remove from comparison" on:click=move |_| { ctx.apply(|e| e.remove_compare(i)); }>"×"</button> })}
                         </div>
                     }
                 }).collect_view()}
+                <div class="rule-editors" inner_html=move || rule_editors(&schedulers())
+                    on:input=move |ev| rule_event(ctx, ev, false) on:change=move |ev| rule_event(ctx, ev, true)></div>
                 <button data-testid="compare-add" disabled=move || { schedulers().len() >= MAX_COMPARE } on:click=move |_| { ctx.apply(|e| e.add_compare()); }>"+ Compare another"</button>
                 <label class="check" title="Average communication over all processor pairs including each with itself (saga 2.x), instead of pairs p≠q (the paper)">
                     <input type="checkbox" prop:checked=comm_saga on:change=move |ev| {
@@ -100,6 +104,142 @@ pub fn Controls() -> impl IntoView {
                     } }))}
             </fieldset>
         </div>
+    }
+}
+
+/// The rule editors of the columns running a custom rule, as HTML text (Leptos views per
+/// field measured several KB more of bundle; [`rule_event`] is their one handler): the
+/// priority and placement, examples, and what a rule may read.
+fn rule_editors(ids: &[String]) -> String {
+    use schedlab_app::kit::color::{hex, series_color};
+    use schedlab_app::kit::html::escape;
+    use schedlab_app::labs::dag::rules::{variables, Draft, EXAMPLES, PLACEMENTS};
+    let vars = |key: &str| {
+        variables(key)
+            .iter()
+            .map(|v| format!("<dt>{}</dt><dd>{}</dd>", v.name, escape(v.help)))
+            .collect::<String>()
+    };
+    let mut out = String::new();
+    for (i, id) in ids.iter().enumerate() {
+        if id.split(':').next() != Some("rule") {
+            continue;
+        }
+        let d = Draft::of(id);
+        let input = |name: &str, label: &str, value: &str, aria: &str| {
+            format!(
+                "<label class=\"field\"><span>{label}</span><input type=\"text\" name=\"{name}\" spellcheck=\"false\" autocomplete=\"off\" list=\"rule-{name}s-{i}\" data-testid=\"rule-{name}-{i}\" aria-label=\"{aria} (scheduler {})\" value=\"{}\"></label>",
+                i + 1,
+                escape(value)
+            )
+        };
+        out += &format!(
+            "<div class=\"rule-editor\" data-col=\"{i}\" data-testid=\"rule-editor-{i}\"><span class=\"swatch\" style=\"background:{}\"></span>Custom rule {}{}{}<datalist id=\"rule-placements-{i}\">{}</datalist><label class=\"field\"><span>Examples</span><select name=\"example\" data-testid=\"rule-example-{i}\" aria-label=\"Example rules\"><option value=\"\" selected disabled>Pick one…</option>{}</select></label><pre class=\"rule-error\" role=\"alert\" data-testid=\"rule-error-{i}\"></pre><details class=\"rule-help\"><summary>What a rule may read</summary><p>Priority: highest first among the ready tasks. Placement: eft (earliest finish, HEFT's), est, min_exec, or a score per processor, lowest wins. Numbers, + − × ÷, min max abs log sqrt exp, comparisons, and or not, if … then … else.</p><h4>Task variables</h4><dl>{}</dl><h4>Processor variables</h4><dl>{}</dl></details></div>",
+            hex(series_color(i)),
+            i + 1,
+            input("priority", "Priority", &d.priority, "Priority rule, highest first"),
+            input("placement", "Placement", &d.placement, "Placement: eft, est, min_exec or a score, lowest wins"),
+            PLACEMENTS.map(|p| format!("<option value=\"{p}\">")).concat(),
+            EXAMPLES
+                .iter()
+                .enumerate()
+                .map(|(k, (label, p, q))| format!("<option value=\"{k}\">{label}: {} · {}</option>", escape(p), escape(q)))
+                .collect::<String>(),
+            vars("priority"),
+            vars("placement")
+        );
+    }
+    out
+}
+
+/// Typing in a rule editor checks the rule (the message, and a caret under the character
+/// it names); Enter, leaving the field or picking an example runs it when good. A bad rule
+/// keeps the last good run.
+fn rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
+    use schedlab_app::labs::dag::rules::{Draft, EXAMPLES};
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let (Some(name), Some(i)) = (
+        target.get_attribute("name"),
+        target
+            .closest("[data-col]")
+            .ok()
+            .flatten()
+            .and_then(|c| c.get_attribute("data-col"))
+            .and_then(|c| c.parse::<usize>().ok()),
+    ) else {
+        return;
+    };
+    let field = |f: &str| {
+        document()
+            .query_selector(&format!("[data-testid=\"rule-{f}-{i}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    };
+    let (Some(priority), Some(placement)) = (field("priority"), field("placement")) else {
+        return;
+    };
+    if name == "example" {
+        let Some((_, p, q)) = EXAMPLES.get(
+            event_target_value(&ev)
+                .parse::<usize>()
+                .unwrap_or(usize::MAX),
+        ) else {
+            return;
+        };
+        priority.set_value(p);
+        placement.set_value(q);
+    }
+    let draft = Draft {
+        priority: priority.value(),
+        placement: placement.value(),
+    };
+    // On Enter or leaving the field, a trial run on the graph shown: a rule that fails
+    // only when it runs is refused here and the last good run stays.
+    let checked = match (change, ctx.eval.get_untracked()) {
+        (true, Some(Ok(ev))) => draft.check_on(&ev.problem),
+        _ => draft.check(),
+    };
+    if let Some(out) = document()
+        .query_selector(&format!("[data-testid=\"rule-error-{i}\"]"))
+        .ok()
+        .flatten()
+    {
+        out.set_text_content(Some(&match &checked {
+            Ok(_) => String::new(),
+            Err(p) => {
+                let text = if p.field == "placement" {
+                    &draft.placement
+                } else {
+                    &draft.priority
+                };
+                let caret = p
+                    .pos
+                    .map(|k| format!("{text}\n{}^\n", " ".repeat(k.saturating_sub(1))))
+                    .unwrap_or_default();
+                format!("{caret}{}", p.message)
+            }
+        }));
+    }
+    if let (true, Ok(id)) = (change, checked) {
+        ctx.apply(|e| e.set_scheduler(i, &id));
+        // The editors redraw: the keyboard goes back to the field it left.
+        let sel = format!("[data-testid=\"rule-{name}-{i}\"]");
+        request_animation_frame(move || {
+            if let Some(Ok(el)) = document()
+                .query_selector(&sel)
+                .ok()
+                .flatten()
+                .map(|el| el.dyn_into::<web_sys::HtmlElement>())
+            {
+                let _ = el.focus();
+            }
+        });
     }
 }
 

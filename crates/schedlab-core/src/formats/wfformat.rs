@@ -178,7 +178,7 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
 
     // Tasks by id: their position in the file (one map type for every lookup by id keeps
     // the WebAssembly bundle to a few hash-map instantiations).
-    let pos: HashMap<&str, usize> = tasks
+    let pos: crate::util::FastMap<&str, usize> = tasks
         .iter()
         .enumerate()
         .map(|(i, t)| (t.id.as_str(), i))

@@ -30,16 +30,21 @@ const COUNT_LIMIT: usize = 20_000;
 /// Positions (node centres) for every task, in scenario order.
 pub fn layered(scenario: &Scenario) -> Vec<[f64; 2]> {
     let n = scenario.tasks.len();
-    let index: std::collections::HashMap<&str, u32> = scenario
+    let index: schedlab_core::util::FastMap<&str, usize> = scenario
         .tasks
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.name.as_str(), i as u32))
+        .map(|(i, t)| (t.name.as_str(), i))
         .collect();
     let mut edges: Vec<(u32, u32)> = scenario
         .edges
         .iter()
-        .filter_map(|e| Some((*index.get(e.from.as_str())?, *index.get(e.to.as_str())?)))
+        .filter_map(|e| {
+            Some((
+                *index.get(e.from.as_str())? as u32,
+                *index.get(e.to.as_str())? as u32,
+            ))
+        })
         .filter(|(a, b)| a != b)
         .collect();
     schedlab_core::util::sort_ord(&mut edges);
@@ -382,7 +387,7 @@ mod tests {
         };
         let s = schedlab_core::gen::generate(&spec).unwrap();
         let pos = layered(&s);
-        let idx: std::collections::HashMap<&str, usize> = s
+        let idx: schedlab_core::util::FastMap<&str, usize> = s
             .tasks
             .iter()
             .enumerate()

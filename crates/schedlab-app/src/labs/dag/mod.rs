@@ -12,6 +12,7 @@ pub mod gantt;
 pub mod layout;
 pub mod manual;
 pub mod presets;
+pub mod rules;
 
 pub use crate::state::AppState as Settings;
 pub use eval::{evaluate as run, event_times, Evaluation};

@@ -3,7 +3,7 @@
 //! so it travels in the link and runs in compare like any entry. Each field is checked on
 //! its own as the user types, so an error points into the text they are editing.
 
-use schedlab_core::rule::{Rule, Var};
+use schedlab_core::rule::Var;
 use schedlab_core::sched::rule::{PLACEMENT_VARS, PRIORITY_VARS};
 
 /// The placements that are not expressions.
@@ -15,7 +15,11 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
     ("CPOP's priority", "rank_u + rank_d", "eft"),
     ("Largest task first", "max_cost", "eft"),
     ("Most successors first", "out_degree + rank_u / 1000", "est"),
-    ("HEFT, fewer busy processors", "rank_u", "finish + 0.5 * load"),
+    (
+        "HEFT, fewer busy processors",
+        "rank_u",
+        "finish + 0.5 * load",
+    ),
 ];
 
 /// One edited rule: its two fields as typed.
@@ -48,51 +52,61 @@ impl Draft {
         }
     }
 
-    /// Checks both fields; the scheduler id to run when they are good.
+    /// Checks both fields; the scheduler id to run when they are good. The registry builds
+    /// the spelling as a run and a link would; the rule scheduler parses each field on its
+    /// own, so a message's position points into the field it names.
     pub fn check(&self) -> Result<String, Problem> {
-        check_field("priority", &self.priority, PRIORITY_VARS)?;
-        let placement = self.placement.trim();
-        if !PLACEMENTS.contains(&placement) {
-            check_field("placement", placement, PLACEMENT_VARS)?;
+        let (priority, placement) = (self.priority.trim(), self.placement.trim());
+        for (field, text) in [("priority", priority), ("placement", placement)] {
+            // ':' would end the field inside the spelling: refused here, where it is.
+            if let Some(k) = text.chars().position(|c| c == ':') {
+                return Err(Problem {
+                    field,
+                    message: format!("{field} rule: ':' at {} is not part of a rule", k + 1),
+                    pos: Some(k + 1),
+                });
+            }
         }
-        let id = format!(
-            "rule:priority={}:placement={placement}",
-            self.priority.trim()
-        );
-        // The registry's own parse and build, as a run and a link would do them.
-        schedlab_core::sched::build(&id, &Default::default()).map_err(|e| Problem {
-            field: "priority",
-            message: e.to_string(),
-            pos: None,
-        })?;
-        Ok(id)
+        let id = format!("rule:priority={priority}:placement={placement}");
+        match schedlab_core::sched::build(&id, &Default::default()) {
+            Ok(_) => Ok(id),
+            Err(e) => Err(problem_of(e.to_string())),
+        }
     }
 }
 
-fn check_field(field: &'static str, text: &str, vars: &[Var]) -> Result<(), Problem> {
-    if text.contains(':') {
-        return Err(Problem {
-            field,
-            message: format!(
-                "{field} rule: ':' at {} is not part of a rule",
-                text.chars().position(|c| c == ':').unwrap_or(0) + 1
-            ),
-            pos: text.chars().position(|c| c == ':').map(|p| p + 1),
-        });
-    }
-    Rule::parse_for(field, text, vars).map(|_| ()).map_err(|e| {
-        let message = e.to_string();
-        Problem {
-            field,
-            pos: position(&message),
-            message,
+impl Draft {
+    /// [`Draft::check`], then a trial run on `dag`: what fails only when it runs (a
+    /// division by zero on some task, `log` of 0) is refused here, in the editor, rather
+    /// than replacing the last good run with an error.
+    pub fn check_on(&self, dag: &schedlab_core::Problem) -> Result<String, Problem> {
+        let id = self.check()?;
+        let run = schedlab_core::sched::build(&id, &Default::default())
+            .and_then(|s| s.try_schedule(dag, 0));
+        match run {
+            Ok(_) => Ok(id),
+            Err(e) => Err(problem_of(e.to_string())),
         }
-    })
+    }
 }
 
-/// The position a rule error names (`… at 10 …`): the last ` at N` in the message.
+/// A rule's message as a field's problem: the field it names first, the position it gives.
+fn problem_of(message: String) -> Problem {
+    Problem {
+        field: if message.starts_with("placement") {
+            "placement"
+        } else {
+            "priority"
+        },
+        pos: position(&message),
+        message,
+    }
+}
+
+/// The position a rule error names (`… at 10 …`): the first ` at N` in the message (a
+/// task name quoted after it may hold another).
 fn position(message: &str) -> Option<usize> {
-    message.rmatch_indices(" at ").find_map(|(i, _)| {
+    message.match_indices(" at ").find_map(|(i, _)| {
         let digits: String = message[i + 4..]
             .chars()
             .take_while(char::is_ascii_digit)
@@ -162,6 +176,25 @@ mod tests {
     }
 
     #[test]
+    fn what_fails_only_when_it_runs_is_refused_before_it_replaces_the_run() {
+        let dag = Dag::new(&presets::find("topcuoglu2002").unwrap().scenario()).unwrap();
+        let d = Draft {
+            priority: "rank_u / (in_degree - in_degree)".into(),
+            placement: "eft".into(),
+        };
+        assert!(d.check().is_ok(), "it parses");
+        let p = d.check_on(&dag).unwrap_err();
+        assert_eq!((p.field, p.pos), ("priority", Some(8)), "{}", p.message);
+        assert!(p.message.contains("division by zero"), "{}", p.message);
+        let d = Draft {
+            priority: "rank_u".into(),
+            placement: "log(load)".into(),
+        };
+        let p = d.check_on(&dag).unwrap_err();
+        assert_eq!((p.field, p.pos), ("placement", Some(1)), "{}", p.message);
+    }
+
+    #[test]
     fn every_example_is_a_good_rule() {
         let dag = Dag::new(&presets::find("topcuoglu2002").unwrap().scenario()).unwrap();
         for (label, priority, placement) in EXAMPLES {
@@ -175,7 +208,11 @@ mod tests {
                 .unwrap()
                 .try_schedule(&dag, 0)
                 .unwrap();
-            assert!(plan.makespan() >= 80.0 * 0.5, "{label}");
+            schedlab_core::check::check_plan(&dag, &plan)
+                .unwrap_or_else(|e| panic!("{label}: {e}"));
+            if *priority == "rank_u" && *placement == "eft" {
+                assert_eq!(plan.makespan(), 80.0, "{label}");
+            }
         }
     }
 }

@@ -1,0 +1,83 @@
+// The DAG lab's custom rule (issue 14): typed, checked where it is wrong, raced beside HEFT
+// in compare, carried by the share link.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, shot, byTestId } from './lib.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const firstRow = (page) => page.locator('.metrics tbody tr').first().textContent();
+
+test('a custom rule: typed, checked at the right place, raced in compare, carried by the link', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'preset-select').selectOption('topcuoglu2002');
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  await byTestId(page, 'compare-add').click();
+  await byTestId(page, 'scheduler-select-1').selectOption('rule');
+  // The entry's default is HEFT's priority and placement: HEFT's 80 beside HEFT's 80.
+  assert.equal(await byTestId(page, 'rule-priority-1').inputValue(), 'rank_u');
+  assert.equal(await byTestId(page, 'rule-placement-1').inputValue(), 'eft');
+  await page.waitForFunction(() => /rule/.test(document.querySelector('.metrics thead')?.textContent));
+  assert.match(await firstRow(page), /80.*80/);
+  assert.match(await byTestId(page, 'rule-editor-1').textContent(), /rank_u.*upward rank/s);
+
+  // A typo: the message names the position and a caret points at it; Enter runs nothing.
+  await byTestId(page, 'rule-priority-1').fill('2 * rnk_u');
+  const err = await byTestId(page, 'rule-error-1').textContent();
+  assert.match(err, /unknown variable 'rnk_u' at 5 \(did you mean 'rank_u'\?\)/);
+  assert.ok(err.startsWith('2 * rnk_u\n    ^\n'), JSON.stringify(err));
+  await byTestId(page, 'rule-priority-1').press('Enter');
+  await page.waitForTimeout(200);
+  assert.match(await page.locator('.metrics thead').textContent(), /heft\s*rule$/);
+  assert.match(await firstRow(page), /80.*80/, 'the last good run stays');
+  assert.equal(await byTestId(page, 'error-banner').count(), 0);
+
+  // Division by zero shows when it runs: a trial run on Enter names it, the last run stays.
+  await byTestId(page, 'rule-priority-1').fill('rank_u / (in_degree - in_degree)');
+  assert.equal(await byTestId(page, 'rule-error-1').textContent(), '', 'it parses');
+  await byTestId(page, 'rule-priority-1').press('Enter');
+  await page.waitForFunction(() => /division by zero at 8/.test(document.querySelector('[data-testid=rule-error-1]')?.textContent));
+  assert.match(await byTestId(page, 'rule-error-1').textContent(), /^rank_u \/ \(in_degree - in_degree\)\n {7}\^\n/);
+  assert.match(await firstRow(page), /80.*80/);
+  assert.match(await page.locator('.metrics thead').textContent(), /heft\s*rule$/);
+
+  // Largest task first: 76 on this graph, beside HEFT's 80; the focus stays in the field.
+  await byTestId(page, 'rule-priority-1').fill('max_cost');
+  assert.equal(await byTestId(page, 'rule-error-1').textContent(), '');
+  await byTestId(page, 'rule-priority-1').press('Enter');
+  await page.waitForFunction(() => /rule:priority=max_cost/.test(document.querySelector('.metrics thead')?.textContent));
+  assert.match(await firstRow(page), /80.*76/);
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'rule-priority-1');
+
+  // A placement score from the examples.
+  await byTestId(page, 'rule-example-1').selectOption({ label: 'HEFT, fewer busy processors: rank_u · finish + 0.5 * load' });
+  await page.waitForFunction(() => /placement=finish/.test(document.querySelector('.metrics thead')?.textContent));
+  assert.equal(await byTestId(page, 'rule-placement-1').inputValue(), 'finish + 0.5 * load');
+  assert.match(await firstRow(page), /80.*76/);
+  await shot(page, 'rule-editor');
+
+  // The link carries the rule: a fresh page runs it again.
+  await byTestId(page, 'share-link').click();
+  const link = await byTestId(page, 'share-url').inputValue();
+  const fresh = await openPage(browser, link);
+  await fresh.waitForFunction(() => /placement=finish/.test(document.querySelector('.metrics thead')?.textContent));
+  assert.equal(await byTestId(fresh, 'scheduler-select-1').inputValue(), 'rule');
+  assert.equal(await byTestId(fresh, 'rule-placement-1').inputValue(), 'finish + 0.5 * load');
+  assert.match(await firstRow(fresh), /80.*76/);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(fresh.errors, []);
+});
+
+test('the rule editor at phone width: fields fit, the help opens', async () => {
+  const page = await openPage(browser, undefined, { width: 390, height: 844 });
+  await byTestId(page, 'scheduler-select').selectOption('rule');
+  await byTestId(page, 'rule-editor-0').waitFor();
+  await byTestId(page, 'rule-editor-0').locator('summary').click();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `page is ${width} px wide`);
+  await shot(page, 'rule-editor-phone');
+  assert.deepEqual(page.errors, []);
+});
