@@ -3,8 +3,9 @@
 //! panels ([`explain_box`]), the playback bar
 //! ([`transport`]), the metrics table ([`metrics_table`]), the file picker
 //! ([`file_upload`]), the form fields ([`fields`]), deferred work that only the latest
-//! request runs ([`latest`]), and a background run's progress bar with Stop and the panel
-//! of a worker that died ([`run_progress`]).
+//! request runs ([`latest`]), a background run's progress bar with Stop and the panel
+//! of a worker that died ([`run_progress`]), and the pieces of the rule editors
+//! ([`rule_editor`]).
 
 pub mod canvas;
 pub mod explain_box;
@@ -12,6 +13,7 @@ pub mod fields;
 pub mod file_upload;
 pub mod latest;
 pub mod metrics_table;
+pub mod rule_editor;
 pub mod run_progress;
 pub mod transport;
 

@@ -81,3 +81,47 @@ test('the rule editor at phone width: fields fit, the help opens', async () => {
   await shot(page, 'rule-editor-phone');
   assert.deepEqual(page.errors, []);
 });
+
+test('a job rule in the Streams lab: SRPT as a rule, typos and what the information model hides refused in place', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'lab-streams').click();
+  await byTestId(page, 'mean-flow-1').waitFor();
+  const flow = async (i) => (await byTestId(page, `mean-flow-${i}`).textContent()).trim();
+  const srpt = await flow(0);
+  const fcfs = await flow(1);
+  await byTestId(page, 'streams-policy-1').selectOption('rule');
+  assert.equal(await byTestId(page, 'streams-rule-1').inputValue(), 'remaining');
+  // `remaining` is SRPT: the same mean flow on the same arrivals.
+  await page.waitForFunction((f) => document.querySelector('[data-testid=mean-flow-1]')?.textContent.trim() !== f, fcfs);
+  assert.equal(await flow(1), srpt);
+
+  await byTestId(page, 'streams-rule-1').fill('remaning * 2');
+  const err = await byTestId(page, 'streams-rule-error-1').textContent();
+  assert.ok(err.startsWith('remaning * 2\n^\n'), JSON.stringify(err));
+  assert.match(err, /unknown variable 'remaning' at 1 \(did you mean 'remaining'\?\)/);
+  await byTestId(page, 'streams-rule-1').press('Enter');
+  await page.waitForTimeout(200);
+  assert.equal(await flow(1), srpt, 'the last good run stays');
+
+  // Least attained service, then the non-clairvoyant model: it still runs, but a rule
+  // reading sizes is refused in the editor, naming why.
+  await byTestId(page, 'streams-rule-1').fill('attained');
+  await byTestId(page, 'streams-rule-1').press('Enter');
+  await page.waitForFunction((f) => document.querySelector('[data-testid=mean-flow-1]')?.textContent.trim() !== f, srpt);
+  const attained = await flow(1);
+  await byTestId(page, 'streams-info').selectOption('nonclairvoyant');
+  await byTestId(page, 'streams-policy').selectOption('las');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));
+  await page.waitForTimeout(200);
+  // The rule serves one job of least attained service at a time; LAS shares the machine
+  // among the tied ones: close, not equal.
+  assert.equal(await flow(1), attained, 'the rule reads only what the model gives: same run');
+  assert.ok(Math.abs(Number(await flow(0)) - Number(attained)) / Number(attained) < 0.1);
+  await byTestId(page, 'streams-rule-1').fill('remaining');
+  assert.match(await byTestId(page, 'streams-rule-error-1').textContent(), /reads remaining, which needs job sizes/);
+  await byTestId(page, 'streams-rule-example-1').selectOption({ label: 'Least attained service: attained' });
+  await page.waitForTimeout(100);
+  assert.equal(await byTestId(page, 'streams-rule-error-1').textContent(), '');
+  await shot(page, 'streams-rule');
+  assert.deepEqual(page.errors, []);
+});

@@ -1,7 +1,5 @@
 //! The whole state of the playground: what a share link and autosave carry.
 
-use std::collections::BTreeMap;
-
 use schedlab_core::Scenario;
 use serde::{Deserialize, Serialize};
 
@@ -71,7 +69,7 @@ pub struct AppState {
     pub schedulers: Vec<String>,
     /// Scheduler options (applied to the schedulers that have them).
     #[serde(default)]
-    pub options: BTreeMap<String, String>,
+    pub options: schedlab_core::sched::Options,
     #[serde(default)]
     pub noise: NoiseSettings,
     #[serde(default)]
@@ -92,7 +90,7 @@ impl AppState {
             scenario,
             positions,
             schedulers: vec!["heft".into()],
-            options: BTreeMap::new(),
+            options: Default::default(),
             noise: NoiseSettings::default(),
             view: ViewState::default(),
             streams: Default::default(),

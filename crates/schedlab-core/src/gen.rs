@@ -154,10 +154,12 @@ fn shape(family: &Family, rng: &mut StdRng) -> Result<Shape> {
                 return Err(too_big(count));
             }
             // Step k (1-based, k < size): a pivot task T(k,k) and updates T(k,j), j = k+1..size.
-            let mut id = std::collections::HashMap::new();
+            // id[k][j] flattened: the task of step k updating column j.
+            let mut ids = vec![usize::MAX; (size + 1) * (size + 1)];
+            let id = |ids: &[usize], k: usize, j: usize| ids[k * (size + 1) + j];
             for k in 1..size {
                 for j in k..=size {
-                    id.insert((k, j), names.len());
+                    ids[k * (size + 1) + j] = names.len();
                     names.push(if j == k {
                         format!("pivot{k}")
                     } else {
@@ -167,9 +169,9 @@ fn shape(family: &Family, rng: &mut StdRng) -> Result<Shape> {
             }
             for k in 1..size {
                 for j in (k + 1)..=size {
-                    edges.push((id[&(k, k)], id[&(k, j)]));
+                    edges.push((id(&ids, k, k), id(&ids, k, j)));
                     if k + 1 < size {
-                        edges.push((id[&(k, j)], id[&(k + 1, j)]));
+                        edges.push((id(&ids, k, j), id(&ids, k + 1, j)));
                     }
                 }
             }

@@ -10,13 +10,139 @@
 //! schedulers also take their options as `--set key=value` ([`check_option`]). The CLI's
 //! listings, the web app's pickers and the tests iterate the four registries.
 
-use std::collections::BTreeMap;
-
 use crate::error::{Error, Result};
 
 /// Options as given (`--set KEY=VALUE`, or `key=value` after an id), checked by
-/// [`check_option`].
-pub type Options = BTreeMap<String, String>;
+/// [`check_option`]: keys in sorted order, each once, like the `BTreeMap` it replaced (a
+/// handful of pairs: a sorted vector, which keeps a whole B-tree instantiation out of the
+/// WebAssembly bundle). Serialised as a JSON object, as before.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Options(Vec<(String, String)>);
+
+impl Options {
+    pub fn new() -> Options {
+        Options(Vec::new())
+    }
+    fn find(&self, key: &str) -> std::result::Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok()
+    }
+    /// Sets `key`, giving back the value it replaces.
+    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        self.find(key).ok().map(|i| self.0.remove(i).1)
+    }
+    /// The pairs, by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::ops::Index<&str> for Options {
+    type Output = String;
+    fn index(&self, key: &str) -> &String {
+        self.get(key).unwrap_or_else(|| panic!("no option '{key}'"))
+    }
+}
+
+impl Extend<(String, String)> for Options {
+    fn extend<I: IntoIterator<Item = (String, String)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl FromIterator<(String, String)> for Options {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Options {
+        let mut o = Options::new();
+        o.extend(iter);
+        o
+    }
+}
+
+impl<const N: usize> From<[(String, String); N]> for Options {
+    fn from(pairs: [(String, String); N]) -> Options {
+        pairs.into_iter().collect()
+    }
+}
+
+impl IntoIterator for Options {
+    type Item = (String, String);
+    type IntoIter = std::vec::IntoIter<(String, String)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Options {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, String)>,
+        fn(&'a (String, String)) -> (&'a String, &'a String),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl serde::Serialize for Options {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Options {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Options, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Options;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of option names to text values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Options, A::Error> {
+                // A repeated key keeps its last value, as a map did.
+                let mut o = Options::new();
+                while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    o.insert(k, v);
+                }
+                Ok(o)
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
 
 /// What values an option takes.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -3,8 +3,6 @@
 //! with the page's own bounds. A target returns the error the user would see; a panic, a
 //! multi-line error or a link that does not survive its own round trip is a finding.
 
-use std::collections::BTreeMap;
-
 use schedlab_app::limits::{self, MAX_UI_JOBS, MAX_UI_REQUESTS};
 use schedlab_app::link;
 use schedlab_app::state::AppState;
@@ -183,7 +181,7 @@ fn dag_lab(state: AppState) -> Result<(), String> {
 fn evaluate(
     scenario: &Scenario,
     schedulers: &[String],
-    options: &BTreeMap<String, String>,
+    options: &schedlab_core::sched::Options,
     noise: &NoiseSettings,
 ) -> Result<(), String> {
     let problem = Problem::new(scenario).map_err(|e| e.to_string())?;

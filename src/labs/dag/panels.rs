@@ -107,81 +107,48 @@ pub fn Controls() -> impl IntoView {
     }
 }
 
-/// The rule editors of the columns running a custom rule, as HTML text (Leptos views per
-/// field measured several KB more of bundle; [`rule_event`] is their one handler): the
-/// priority and placement, examples, and what a rule may read.
+/// The rule editors of the columns running a custom rule, as HTML text ([`rule_event`] is
+/// their one handler): the priority and placement, examples, and what a rule may read.
 fn rule_editors(ids: &[String]) -> String {
+    use crate::components::rule_editor as ed;
     use schedlab_app::kit::color::{hex, series_color};
-    use schedlab_app::kit::html::escape;
     use schedlab_app::labs::dag::rules::{variables, Draft, EXAMPLES, PLACEMENTS};
-    let vars = |key: &str| {
-        variables(key)
-            .iter()
-            .map(|v| format!("<dt>{}</dt><dd>{}</dd>", v.name, escape(v.help)))
-            .collect::<String>()
-    };
     let mut out = String::new();
     for (i, id) in ids.iter().enumerate() {
         if id.split(':').next() != Some("rule") {
             continue;
         }
         let d = Draft::of(id);
-        let input = |name: &str, label: &str, value: &str, aria: &str| {
-            format!(
-                "<label class=\"field\"><span>{label}</span><input type=\"text\" name=\"{name}\" spellcheck=\"false\" autocomplete=\"off\" list=\"rule-{name}s-{i}\" data-testid=\"rule-{name}-{i}\" aria-label=\"{aria} (scheduler {})\" value=\"{}\"></label>",
-                i + 1,
-                escape(value)
-            )
-        };
         out += &format!(
-            "<div class=\"rule-editor\" data-col=\"{i}\" data-testid=\"rule-editor-{i}\"><span class=\"swatch\" style=\"background:{}\"></span>Custom rule {}{}{}<datalist id=\"rule-placements-{i}\">{}</datalist><label class=\"field\"><span>Examples</span><select name=\"example\" data-testid=\"rule-example-{i}\" aria-label=\"Example rules\"><option value=\"\" selected disabled>Pick one…</option>{}</select></label><pre class=\"rule-error\" role=\"alert\" data-testid=\"rule-error-{i}\"></pre><details class=\"rule-help\"><summary>What a rule may read</summary><p>Priority: highest first among the ready tasks. Placement: eft (earliest finish, HEFT's), est, min_exec, or a score per processor, lowest wins. Numbers, + − × ÷, min max abs log sqrt exp, comparisons, and or not, if … then … else.</p><h4>Task variables</h4><dl>{}</dl><h4>Processor variables</h4><dl>{}</dl></details></div>",
+            "<div class=\"rule-editor\" data-col=\"{i}\" data-testid=\"rule-editor-{i}\"><span class=\"swatch\" style=\"background:{}\"></span>Custom rule {}{}{}<datalist id=\"rule-placements-{i}\">{}</datalist>{}{}</div>",
             hex(series_color(i)),
             i + 1,
-            input("priority", "Priority", &d.priority, "Priority rule, highest first"),
-            input("placement", "Placement", &d.placement, "Placement: eft, est, min_exec or a score, lowest wins"),
+            ed::field("priority", "Priority", "rule-priority", i, &d.priority, "Priority rule, highest first"),
+            ed::field("placement", "Placement", "rule-placement", i, &d.placement, "Placement: eft, est, min_exec or a score, lowest wins"),
             PLACEMENTS.map(|p| format!("<option value=\"{p}\">")).concat(),
-            EXAMPLES
-                .iter()
-                .enumerate()
-                .map(|(k, (label, p, q))| format!("<option value=\"{k}\">{label}: {} · {}</option>", escape(p), escape(q)))
-                .collect::<String>(),
-            vars("priority"),
-            vars("placement")
+            ed::examples("rule", i, EXAMPLES.iter().map(|(l, p, q)| format!("{l}: {p} · {q}"))),
+            ed::help(
+                "Priority: highest first among the ready tasks. Placement: eft (earliest finish, HEFT's), est, min_exec, or a score per processor, lowest wins.",
+                &[("Task variables", variables("priority")), ("Processor variables", variables("placement"))]
+            )
         );
     }
     out
 }
 
 /// Typing in a rule editor checks the rule (the message, and a caret under the character
-/// it names); Enter, leaving the field or picking an example runs it when good. A bad rule
-/// keeps the last good run.
+/// it names); Enter, leaving the field or picking an example runs it when good, after a
+/// trial run on the graph shown. A bad rule keeps the last good run.
 fn rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
+    use crate::components::rule_editor as ed;
     use schedlab_app::labs::dag::rules::{Draft, EXAMPLES};
-    let Some(target) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
+    let Some((name, i)) = ed::target(&ev) else {
         return;
     };
-    let (Some(name), Some(i)) = (
-        target.get_attribute("name"),
-        target
-            .closest("[data-col]")
-            .ok()
-            .flatten()
-            .and_then(|c| c.get_attribute("data-col"))
-            .and_then(|c| c.parse::<usize>().ok()),
+    let (Some(priority), Some(placement)) = (
+        ed::input(&format!("rule-priority-{i}")),
+        ed::input(&format!("rule-placement-{i}")),
     ) else {
-        return;
-    };
-    let field = |f: &str| {
-        document()
-            .query_selector(&format!("[data-testid=\"rule-{f}-{i}\"]"))
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-    };
-    let (Some(priority), Some(placement)) = (field("priority"), field("placement")) else {
         return;
     };
     if name == "example" {
@@ -199,47 +166,20 @@ fn rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
         priority: priority.value(),
         placement: placement.value(),
     };
-    // On Enter or leaving the field, a trial run on the graph shown: a rule that fails
-    // only when it runs is refused here and the last good run stays.
     let checked = match (change, ctx.eval.get_untracked()) {
         (true, Some(Ok(ev))) => draft.check_on(&ev.problem),
         _ => draft.check(),
     };
-    if let Some(out) = document()
-        .query_selector(&format!("[data-testid=\"rule-error-{i}\"]"))
-        .ok()
-        .flatten()
-    {
-        out.set_text_content(Some(&match &checked {
-            Ok(_) => String::new(),
-            Err(p) => {
-                let text = if p.field == "placement" {
-                    &draft.placement
-                } else {
-                    &draft.priority
-                };
-                let caret = p
-                    .pos
-                    .map(|k| format!("{text}\n{}^\n", " ".repeat(k.saturating_sub(1))))
-                    .unwrap_or_default();
-                format!("{caret}{}", p.message)
-            }
-        }));
-    }
+    let problem = checked.as_ref().err();
+    let text = if problem.is_some_and(|p| p.field == "placement") {
+        &draft.placement
+    } else {
+        &draft.priority
+    };
+    ed::show(&format!("rule-error-{i}"), text, problem);
     if let (true, Ok(id)) = (change, checked) {
         ctx.apply(|e| e.set_scheduler(i, &id));
-        // The editors redraw: the keyboard goes back to the field it left.
-        let sel = format!("[data-testid=\"rule-{name}-{i}\"]");
-        request_animation_frame(move || {
-            if let Some(Ok(el)) = document()
-                .query_selector(&sel)
-                .ok()
-                .flatten()
-                .map(|el| el.dyn_into::<web_sys::HtmlElement>())
-            {
-                let _ = el.focus();
-            }
-        });
+        ed::refocus(format!("rule-{name}-{i}"));
     }
 }
 

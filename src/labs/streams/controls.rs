@@ -68,6 +68,75 @@ fn load_trace(ctx: Ctx, files: Vec<(String, String)>) {
     }
 }
 
+/// The job-priority rule editors of the policies that are custom rules, as HTML text
+/// ([`job_rule_event`] is their one handler).
+fn job_rule_editors(policies: &[String]) -> String {
+    use crate::components::rule_editor as ed;
+    use schedlab_app::labs::streams::rules::JOB_RULE_EXAMPLES;
+    use schedlab_core::stream::policy::JOB_VARS;
+    let mut out = String::new();
+    for (i, id) in policies.iter().enumerate() {
+        let Some(rule) = id
+            .strip_prefix("rule:")
+            .or((id == "rule").then_some("remaining"))
+        else {
+            continue;
+        };
+        out += &format!(
+            "<div class=\"rule-editor\" data-col=\"{i}\" data-testid=\"streams-rule-editor-{i}\"><span class=\"swatch\" style=\"background:{}\"></span>Custom rule {}{}{}{}</div>",
+            palette::hex(palette::series_color(i)),
+            i + 1,
+            ed::field("rule", "Priority", "streams-rule", i, rule, "Job priority rule, lowest runs first"),
+            ed::examples("streams-rule", i, JOB_RULE_EXAMPLES.iter().map(|(l, r)| format!("{l}: {r}"))),
+            ed::help("Lowest value runs first, re-evaluated at every event; what a rule reads must be given by the information model.", &[("Job variables", JOB_VARS)])
+        );
+    }
+    out
+}
+
+/// Typing in a job rule checks it (parse and information model: the message, a caret);
+/// Enter, leaving the field or an example runs it when good. A bad rule keeps the last run.
+fn job_rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
+    use crate::components::rule_editor as ed;
+    use schedlab_app::labs::streams::rules::{check_job_rule, JOB_RULE_EXAMPLES};
+    let Some((name, i)) = ed::target(&ev) else {
+        return;
+    };
+    let Some(field) = ed::input(&format!("streams-rule-{i}")) else {
+        return;
+    };
+    if name == "example" {
+        let Some((_, r)) = JOB_RULE_EXAMPLES.get(
+            event_target_value(&ev)
+                .parse::<usize>()
+                .unwrap_or(usize::MAX),
+        ) else {
+            return;
+        };
+        field.set_value(r);
+    }
+    let text = field.value();
+    let checked = ctx
+        .editor
+        .with_untracked(|e| check_job_rule(&e.state.streams, &text));
+    ed::show(
+        &format!("streams-rule-error-{i}"),
+        &text,
+        checked.as_ref().err(),
+    );
+    if let (true, Ok(id)) = (change, checked) {
+        set_with(ctx, move |s| {
+            if let Some(p) = s.policies.get_mut(i) {
+                *p = id;
+            }
+        });
+        ed::refocus(format!(
+            "streams-rule{}-{i}",
+            if name == "example" { "-example" } else { "" }
+        ));
+    }
+}
+
 #[component]
 pub fn StreamsControls() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -242,6 +311,8 @@ pub fn StreamsControls() -> impl IntoView {
                         </div>
                     }
                 }).collect_view() }}
+                <div class="rule-editors" inner_html=move || job_rule_editors(&s().policies)
+                    on:input=move |ev| job_rule_event(ctx, ev, false) on:change=move |ev| job_rule_event(ctx, ev, true)></div>
                 <button data-testid="streams-compare-add" disabled=move || { s().policies.len() >= MAX_COMPARE }
                     on:click=move |_| set(streams::add_policy)>"+ Compare another"</button>
                 {seed_field(NumField::new("Seed", "Stream seed", "0", "1").id("streams-seed"), None,

@@ -4,7 +4,6 @@
 //! `serve::lab`), the one the page calls: the rows are those of `compare`, `stream` or
 //! `serve`, with `lab` added, and the numbers are the page's.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use schedlab_app::link;
@@ -143,7 +142,7 @@ fn plain(scenario: Scenario) -> AppState {
         positions: vec![[0.0, 0.0]; scenario.tasks.len()],
         scenario,
         schedulers: vec!["heft".into()],
-        options: BTreeMap::new(),
+        options: Default::default(),
         noise: NoiseSettings::default(),
         view: ViewState::default(),
         streams: Default::default(),

@@ -9,6 +9,10 @@
 
 use std::collections::HashMap;
 
+/// Attributes by name: the engine's option map type (no hash-table instantiation of its own
+/// in the WebAssembly bundle).
+type Attrs = crate::registry::Options;
+
 use super::{ImportOptions, InputFile};
 use crate::error::{Error, Result};
 use crate::scenario::{limits, Edge, Network, ProcKind, Processor, Scenario, Task};
@@ -138,10 +142,10 @@ fn tokenize(text: &str) -> std::result::Result<Vec<(Tok, usize)>, String> {
 #[derive(Default)]
 struct Graph {
     name: String,
-    attrs: HashMap<String, String>,
+    attrs: Attrs,
     nodes: Vec<String>,
-    node_attrs: HashMap<String, HashMap<String, String>>,
-    edges: Vec<(String, String, HashMap<String, String>)>,
+    node_attrs: HashMap<String, Attrs>,
+    edges: Vec<(String, String, Attrs)>,
 }
 
 struct Parser {
@@ -192,8 +196,8 @@ impl Parser {
             )),
         }
     }
-    fn attr_list(&mut self) -> std::result::Result<HashMap<String, String>, String> {
-        let mut attrs = HashMap::new();
+    fn attr_list(&mut self) -> std::result::Result<Attrs, String> {
+        let mut attrs = Attrs::new();
         while self.peek() == Some(&Tok::Punct('[')) {
             self.next();
             while self.peek() != Some(&Tok::Punct(']')) {
@@ -350,7 +354,7 @@ fn describe(t: Option<&Tok>) -> String {
 
 fn add_node(g: &mut Graph, id: &str) {
     if !g.node_attrs.contains_key(id) {
-        g.node_attrs.insert(id.to_string(), HashMap::new());
+        g.node_attrs.insert(id.to_string(), Attrs::new());
         g.nodes.push(id.to_string());
     }
 }

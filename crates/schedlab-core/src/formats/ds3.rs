@@ -393,11 +393,14 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
     );
     s.source = "DS3 / DASH-Sim job and SoC files (times in µs); segemena/DS3 (GPL-3.0), EpiSci/SoCRATES (MIT)".into();
     for job in &jobs {
-        let mut seen = HashMap::new();
+        // The map and key types the engine already has (one hash-table instantiation each
+        // in the bundle): names counted by `FastMap<&str, usize>`, ids to positions by
+        // `HashMap<u64, usize>` (the last task of an id wins, as a map of names did).
+        let mut seen: crate::util::FastMap<&str, usize> = Default::default();
         for (f, _, _) in &job.tasks {
             *seen.entry(f.as_str()).or_insert(0) += 1;
         }
-        let name_of: HashMap<usize, String> = job
+        let names: Vec<String> = job
             .tasks
             .iter()
             .map(|(f, id, _)| {
@@ -406,25 +409,29 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
                 } else {
                     f.clone()
                 };
-                (
-                    *id,
-                    if multi {
-                        format!("{}/{base}", job.name)
-                    } else {
-                        base
-                    },
-                )
+                if multi {
+                    format!("{}/{base}", job.name)
+                } else {
+                    base
+                }
             })
             .collect();
+        let at: HashMap<u64, usize> = job
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, (_, id, _))| (*id as u64, i))
+            .collect();
+        let name_of = |id: &usize| at.get(&(*id as u64)).map(|&i| &names[i]);
         for (f, id, preds) in &job.tasks {
             let costs = cluster_of.iter().map(|r| r.exec.get(f).copied()).collect();
             s.tasks.push(Task {
-                name: name_of[id].clone(),
+                name: names[at[&(*id as u64)]].clone(),
                 cost: None,
                 costs: Some(costs),
             });
             for p in preds {
-                let from = name_of.get(p).ok_or_else(|| {
+                let from = name_of(p).ok_or_else(|| {
                     Error::format(
                         FMT,
                         format!("job '{}': task {id} has unknown predecessor {p}", job.name),
@@ -432,7 +439,7 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
                 })?;
                 s.edges.push(Edge {
                     from: from.clone(),
-                    to: name_of[id].clone(),
+                    to: names[at[&(*id as u64)]].clone(),
                     data: job.volume.get(&(*p, *id)).copied().unwrap_or(0.0),
                 });
             }

@@ -139,17 +139,20 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
         });
     }
     let mut links = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    // Node names interned, pairs as (smaller, larger) index: the map and set types the
+    // engine shares (one hash-table instantiation each in the bundle).
+    let mut names: crate::util::FastMap<&str, usize> = Default::default();
+    let mut seen: crate::util::FastSet<(usize, usize)> = Default::default();
     for e in &net.edges {
         if e.source == e.target {
             continue;
         }
-        let key = if e.source < e.target {
-            (e.source.clone(), e.target.clone())
-        } else {
-            (e.target.clone(), e.source.clone())
+        let mut intern = |n| {
+            let next = names.len();
+            *names.entry(n).or_insert(next)
         };
-        if !seen.insert(key) {
+        let (a, b) = (intern(e.source.as_str()), intern(e.target.as_str()));
+        if !seen.insert((a.min(b), a.max(b))) {
             continue; // saga stores undirected edges; a file may list both directions
         }
         links.push(Link {

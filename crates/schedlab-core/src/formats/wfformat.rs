@@ -5,7 +5,7 @@
 //! instance's machines (up to 4 processors per machine, speeds relative to the fastest
 //! clock) unless `processors` is given; links run at 1 Gbit/s (1.25e8 bytes/s).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -214,9 +214,10 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
     // walks the smaller side, so a task with 100,000 files and 1,000 children costs
     // 100,000 + 1,000 × (the children's files), not their product. Matches are summed in
     // the child's input order, as always.
-    let out_sets: Vec<HashSet<&str>> = tasks
+    // As maps to an unused position: the engine's one `FastMap<&str, usize>` type.
+    let out_sets: Vec<crate::util::FastMap<&str, usize>> = tasks
         .iter()
-        .map(|t| t.outputs.iter().map(String::as_str).collect())
+        .map(|t| t.outputs.iter().map(|o| (o.as_str(), 0)).collect())
         .collect();
     let in_maps: Vec<HashMap<&str, Vec<usize>>> = tasks
         .iter()
@@ -244,11 +245,11 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
         }
         if child.inputs.len() <= outs.len() {
             hits.extend(
-                (0..child.inputs.len()).filter(|&k| outs.contains(child.inputs[k].as_str())),
+                (0..child.inputs.len()).filter(|&k| outs.contains_key(child.inputs[k].as_str())),
             );
         } else {
             let ins = &in_maps[pb];
-            for f in outs {
+            for f in outs.keys() {
                 if let Some(ks) = ins.get(f) {
                     hits.extend_from_slice(ks);
                 }

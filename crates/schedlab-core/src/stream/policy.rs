@@ -129,7 +129,6 @@ pub enum Policy {
     Edf,
     /// A user-written priority over [`JOB_VARS`], lowest first. Native only until the
     /// page has room for the rule language (ARCHITECTURE.md, Dependencies).
-    #[cfg(not(target_arch = "wasm32"))]
     Rule(std::sync::Arc<crate::rule::Rule>),
 }
 
@@ -182,7 +181,6 @@ pub const JOB_VARS: &[Var] = &[
 ];
 
 /// The variables a job rule reads, and what the information model must give for each.
-#[cfg(not(target_arch = "wasm32"))]
 const NEEDS: &[(usize, &str)] = &[
     (0, "job sizes"),
     (1, "job sizes"),
@@ -190,7 +188,6 @@ const NEEDS: &[(usize, &str)] = &[
     (3, "sizes or estimates"),
 ];
 
-#[cfg(not(target_arch = "wasm32"))]
 fn job_vars(a: &Active, now: f64) -> [f64; 11] {
     let age = (now - a.arrival).max(0.0);
     [
@@ -208,7 +205,6 @@ fn job_vars(a: &Active, now: f64) -> [f64; 11] {
     ]
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 fn eval_job(rule: &crate::rule::Rule, a: &Active, now: f64) -> Result<f64> {
     rule.eval(&job_vars(a, now)).map_err(|e| {
         Error::config(format!(
@@ -341,7 +337,6 @@ pub static POLICIES: &[Entry<Make>] = &[
     Entry::new("edf", "EDF", "the earliest deadlines run", "", &[], |_| {
         Ok(Policy::Edf)
     }),
-    #[cfg(not(target_arch = "wasm32"))]
     Entry::new(
         "rule",
         "Custom rule",
@@ -389,7 +384,6 @@ impl Policy {
 
     /// Whether this is a user rule (its keys are computed, fallibly, before the choice).
     fn is_rule(&self) -> bool {
-        #[cfg(not(target_arch = "wasm32"))]
         if let Policy::Rule(_) = self {
             return true;
         }
@@ -410,7 +404,6 @@ impl Policy {
             Policy::Las => "las",
             Policy::Mlfq { .. } => "mlfq",
             Policy::Edf => "edf",
-            #[cfg(not(target_arch = "wasm32"))]
             Policy::Rule(_) => "rule",
         }
     }
@@ -436,7 +429,6 @@ impl Policy {
                 fail("operation lengths")
             }
             Policy::Edf if !has_deadlines => Err(Error::config("EDF needs jobs with deadlines")),
-            #[cfg(not(target_arch = "wasm32"))]
             Policy::Rule(r) => {
                 let given = |i: usize| match i {
                     0 | 1 => info == Info::Clairvoyant,
@@ -494,7 +486,6 @@ impl Policy {
     ) -> Result<()> {
         // `now` is read by user rules only (native for now).
         let _ = now;
-        #[cfg(not(target_arch = "wasm32"))]
         if let Policy::Rule(rule) = self {
             out.keys.clear();
             for a in active {
@@ -629,7 +620,6 @@ impl Policy {
             Policy::Mlfq { .. } => (a.level as f64, a.queue_seq as f64, id),
             // Not priority policies (they share); a rule's keys are computed beforehand.
             Policy::Ps | Policy::Las => (0.0, 0.0, id),
-            #[cfg(not(target_arch = "wasm32"))]
             Policy::Rule(_) => (0.0, 0.0, id),
         }
     }
@@ -647,7 +637,6 @@ impl Policy {
     pub fn key_text(&self, a: &Active, now: f64) -> String {
         let _ = now;
         match self {
-            #[cfg(not(target_arch = "wasm32"))]
             Policy::Rule(r) => match eval_job(r, a, now) {
                 Ok(v) => format!("rule {v:.3}"),
                 Err(_) => "rule fails".into(),

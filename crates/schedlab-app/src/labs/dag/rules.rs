@@ -91,7 +91,7 @@ impl Draft {
 }
 
 /// A rule's message as a field's problem: the field it names first, the position it gives.
-fn problem_of(message: String) -> Problem {
+pub fn problem_of(message: String) -> Problem {
     Problem {
         field: if message.starts_with("placement") {
             "placement"

@@ -6,6 +6,7 @@ use schedlab_core::stream::lab::{policy_entries, JobMix, StreamsSettings};
 use schedlab_core::stream::learned::Model;
 use schedlab_core::stream::trace::Trace;
 
+use crate::labs::dag::rules::{problem_of, Problem};
 use crate::limits::{MAX_COMPARE, MAX_UI_DAG_JOBS, MAX_UI_JOBS};
 
 /// The largest stream the page runs for `mix`.
@@ -107,6 +108,34 @@ pub fn use_learned(s: &mut StreamsSettings, mut m: Model) {
             s.policies[0] = "learned".into();
         }
     }
+}
+
+/// The job-priority rule editor's examples: (label, rule), lowest first.
+pub const JOB_RULE_EXAMPLES: &[(&str, &str)] = &[
+    ("SRPT", "remaining"),
+    ("FCFS", "arrival"),
+    ("Least attained service", "attained"),
+    ("SRPT with aging", "remaining - 0.5 * waiting"),
+    ("Shortest estimate first", "estimate"),
+];
+
+/// A job-priority rule as the page's editor checks it: its policy spelling `rule:TEXT`
+/// when it parses and reads only what the settings' information model gives (deadlines:
+/// only when the settings make them); otherwise the message and the position it names.
+pub fn check_job_rule(s: &StreamsSettings, text: &str) -> Result<String, Problem> {
+    let text = text.trim();
+    if let Some(k) = text.chars().position(|c| c == ':') {
+        return Err(Problem {
+            field: "rule",
+            message: format!("policy rule: ':' at {} is not part of a rule", k + 1),
+            pos: Some(k + 1),
+        });
+    }
+    let id = format!("rule:{text}");
+    schedlab_core::stream::policy::Policy::parse(&id)
+        .and_then(|p| p.check(s.info, s.deadline_slack.is_some()))
+        .map_err(|e| problem_of(e.to_string()))?;
+    Ok(id)
 }
 
 #[cfg(test)]
@@ -228,5 +257,26 @@ mod tests {
         use_learned(&mut s, m);
         assert_eq!(s.policies.len(), MAX_COMPARE);
         assert_eq!(s.policies[0], "learned");
+    }
+
+    #[test]
+    fn a_job_rule_is_checked_against_the_information_model() {
+        let mut s = StreamsSettings::default();
+        assert_eq!(check_job_rule(&s, " remaining ").unwrap(), "rule:remaining");
+        for (label, rule) in JOB_RULE_EXAMPLES {
+            assert!(check_job_rule(&s, rule).is_ok(), "{label}");
+        }
+        let p = check_job_rule(&s, "remaning + 1").unwrap_err();
+        assert_eq!(p.pos, Some(1), "{}", p.message);
+        assert!(
+            p.message.contains("did you mean 'remaining'"),
+            "{}",
+            p.message
+        );
+        assert_eq!(check_job_rule(&s, "age:2").unwrap_err().pos, Some(4));
+        s.info = schedlab_core::stream::Info::NonClairvoyant;
+        let p = check_job_rule(&s, "remaining").unwrap_err();
+        assert!(p.message.contains("needs job sizes"), "{}", p.message);
+        assert!(check_job_rule(&s, "attained").is_ok());
     }
 }

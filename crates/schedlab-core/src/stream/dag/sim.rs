@@ -1,7 +1,7 @@
 //! The DAG-stream simulator: processors run committed queues; policies commit ready
 //! tasks whenever something changes.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 use super::gen::DagStream;
 use super::policy::DagPolicy;
@@ -506,8 +506,8 @@ pub fn simulate_recorded<'a>(
         missing.extend((0..p.n_tasks()).map(|t| p.pred_deps(t).len() as u32));
     }
     offset.push(total);
-    // Classes of tasks by the processors that can run them.
-    let mut index: HashMap<Vec<usize>, usize> = HashMap::new();
+    // Classes of tasks by the processors that can run them (a few: found by a linear
+    // search, which keeps one more hash-table type out of the WebAssembly bundle).
     let mut classes: Vec<(Vec<usize>, BTreeSet<Key>)> = Vec::new();
     let class_of: Vec<Vec<usize>> = stream
         .templates
@@ -516,10 +516,13 @@ pub fn simulate_recorded<'a>(
             (0..tp.problem.n_tasks())
                 .map(|t| {
                     let procs: Vec<usize> = tp.problem.feasible_procs(t).collect();
-                    *index.entry(procs.clone()).or_insert_with(|| {
-                        classes.push((procs, BTreeSet::new()));
-                        classes.len() - 1
-                    })
+                    match classes.iter().position(|c| c.0 == procs) {
+                        Some(c) => c,
+                        None => {
+                            classes.push((procs, BTreeSet::new()));
+                            classes.len() - 1
+                        }
+                    }
                 })
                 .collect()
         })

@@ -1,0 +1,96 @@
+//! What the labs' rule editors share (issue 14): each editor is HTML text drawn by its lab
+//! (a Leptos view per field measured several KB more of bundle) with one delegated input
+//! and change handler; these helpers write its fields, examples and variable list, read
+//! which field an event came from, show a problem with a caret under the character it
+//! names, and put the keyboard back after the editors redraw.
+
+use leptos::prelude::*;
+use schedlab_app::kit::html::escape;
+use schedlab_app::labs::dag::rules::Problem;
+use schedlab_core::rule::Var;
+use wasm_bindgen::JsCast;
+
+/// A text field of editor `i`: `name` is what [`target`] reports, `testid` is `{testid}-{i}`.
+pub fn field(name: &str, label: &str, testid: &str, i: usize, value: &str, aria: &str) -> String {
+    format!(
+        "<label class=\"field\"><span>{label}</span><input type=\"text\" name=\"{name}\" spellcheck=\"false\" autocomplete=\"off\" list=\"{testid}s-{i}\" data-testid=\"{testid}-{i}\" aria-label=\"{aria} ({})\" value=\"{}\"></label>",
+        i + 1,
+        escape(value)
+    )
+}
+
+/// The examples picker (`name="example"`, the option's value its index) and the empty
+/// message line `{testid}-error-{i}`.
+pub fn examples(testid: &str, i: usize, labels: impl Iterator<Item = String>) -> String {
+    let options: String = labels
+        .enumerate()
+        .map(|(k, l)| format!("<option value=\"{k}\">{}</option>", escape(&l)))
+        .collect();
+    format!(
+        "<label class=\"field\"><span>Examples</span><select name=\"example\" data-testid=\"{testid}-example-{i}\" aria-label=\"Example rules\"><option value=\"\" selected disabled>Pick one…</option>{options}</select></label><pre class=\"rule-error\" role=\"alert\" data-testid=\"{testid}-error-{i}\"></pre>"
+    )
+}
+
+/// "What a rule may read": a paragraph, then each list of variables with one line each.
+pub fn help(intro: &str, lists: &[(&str, &[Var])]) -> String {
+    let mut out = format!(
+        "<details class=\"rule-help\"><summary>What a rule may read</summary><p>{intro} Numbers, + − × ÷, min max abs log sqrt exp, comparisons, and or not, if … then … else.</p>"
+    );
+    for (title, vars) in lists {
+        out += &format!("<h4>{title}</h4><dl>");
+        for v in *vars {
+            out += &format!("<dt>{}</dt><dd>{}</dd>", v.name, escape(v.help));
+        }
+        out += "</dl>";
+    }
+    out + "</details>"
+}
+
+/// The field an event came from (its `name`) and the editor's column (`data-col` above it).
+pub fn target(ev: &web_sys::Event) -> Option<(String, usize)> {
+    let t = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let col = t.closest("[data-col]").ok()??.get_attribute("data-col")?;
+    Some((t.get_attribute("name")?, col.parse().ok()?))
+}
+
+/// The text field with this test id.
+pub fn input(testid: &str) -> Option<web_sys::HtmlInputElement> {
+    document()
+        .query_selector(&format!("[data-testid=\"{testid}\"]"))
+        .ok()??
+        .dyn_into()
+        .ok()
+}
+
+/// Shows `problem` (none: clears) in the message line `testid`: the field's text, a caret
+/// under the character the message names, then the message.
+pub fn show(testid: &str, text: &str, problem: Option<&Problem>) {
+    if let Some(out) = document()
+        .query_selector(&format!("[data-testid=\"{testid}\"]"))
+        .ok()
+        .flatten()
+    {
+        let shown = problem.map(|p| {
+            let caret = p
+                .pos
+                .map(|k| format!("{text}\n{}^\n", " ".repeat(k.saturating_sub(1))))
+                .unwrap_or_default();
+            format!("{caret}{}", p.message)
+        });
+        out.set_text_content(Some(shown.as_deref().unwrap_or("")));
+    }
+}
+
+/// Focuses the element with this test id once the editors have redrawn.
+pub fn refocus(testid: String) {
+    request_animation_frame(move || {
+        if let Some(Ok(el)) = document()
+            .query_selector(&format!("[data-testid=\"{testid}\"]"))
+            .ok()
+            .flatten()
+            .map(|el| el.dyn_into::<web_sys::HtmlElement>())
+        {
+            let _ = el.focus();
+        }
+    });
+}
