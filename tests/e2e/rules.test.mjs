@@ -125,3 +125,35 @@ test('a job rule in the Streams lab: SRPT as a rule, typos and what the informat
   await shot(page, 'streams-rule');
   assert.deepEqual(page.errors, []);
 });
+
+test('a router rule in the Serving lab: least loaded written as a rule routes as least loaded; a typo is pointed at', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'lab-serving').click();
+  await byTestId(page, 'ttft-p50-1').waitFor();
+  const cell = async (id) => (await byTestId(page, id).textContent()).trim();
+  await byTestId(page, 'serving-router').selectOption('least_loaded');
+  await byTestId(page, 'serving-router-1').selectOption('rule');
+  assert.equal(await byTestId(page, 'serving-rule-1').inputValue(), 'outstanding');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=serving-progress]'));
+  await page.waitForTimeout(300);
+  // `outstanding` is least loaded's score: the same routing, so the same TTFTs.
+  assert.equal(await cell('ttft-p50-1'), await cell('ttft-p50-0'));
+  assert.equal(await cell('slo-1'), await cell('slo-0'));
+  assert.equal(await cell('hit-1'), await cell('hit-0'));
+
+  await byTestId(page, 'serving-rule-1').fill('queued_tokens - 2000 * cahced');
+  const err = await byTestId(page, 'serving-rule-error-1').textContent();
+  assert.ok(err.startsWith('queued_tokens - 2000 * cahced\n' + ' '.repeat(23) + '^\n'), JSON.stringify(err));
+  assert.match(err, /did you mean 'cached'/);
+  await byTestId(page, 'serving-rule-1').press('Enter');
+  await page.waitForTimeout(200);
+  assert.equal(await cell('ttft-p50-1'), await cell('ttft-p50-0'), 'the last good run stays');
+
+  // Prefix affinity from the examples: a different routing, run on Enter.
+  const before = await cell('ttft-p50-1');
+  await byTestId(page, 'serving-rule-example-1').selectOption({ label: 'Prefix affinity, bounded: queued_tokens - 2000 * cached' });
+  await page.waitForFunction((b) => document.querySelector('[data-testid=ttft-p50-1]')?.textContent.trim() !== b, before);
+  assert.equal(await byTestId(page, 'serving-rule-1').inputValue(), 'queued_tokens - 2000 * cached');
+  await shot(page, 'serving-rule');
+  assert.deepEqual(page.errors, []);
+});

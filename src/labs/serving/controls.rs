@@ -21,6 +21,73 @@ fn set_with(ctx: Ctx, f: impl FnOnce(&mut ServingSettings) + 'static) {
     });
 }
 
+/// The score editors of the routers that are custom rules, as HTML text
+/// ([`router_rule_event`] is their one handler).
+fn router_rule_editors(routers: &[String]) -> String {
+    use crate::components::rule_editor as ed;
+    use schedlab_app::labs::serving::rules::ROUTER_RULE_EXAMPLES;
+    use schedlab_core::serve::router::ROUTE_VARS;
+    let mut out = String::new();
+    for (i, id) in routers.iter().enumerate() {
+        let Some(rule) = id
+            .strip_prefix("rule:")
+            .or((id == "rule").then_some("outstanding"))
+        else {
+            continue;
+        };
+        out += &format!(
+            "<div class=\"rule-editor\" data-col=\"{i}\" data-testid=\"serving-rule-editor-{i}\"><span class=\"swatch\" style=\"background:{}\"></span>Custom rule {}{}{}{}</div>",
+            palette::hex(palette::series_color(i)),
+            i + 1,
+            ed::field("rule", "Score", "serving-rule", i, rule, "Router score rule, lowest wins"),
+            ed::examples("serving-rule", i, ROUTER_RULE_EXAMPLES.iter().map(|(l, r)| format!("{l}: {r}"))),
+            ed::help("Each request goes to the alive instance with the lowest score (ties: the lowest number).", &[("Instance variables", ROUTE_VARS)])
+        );
+    }
+    out
+}
+
+/// Typing in a router rule checks it (the message, a caret); Enter, leaving the field or
+/// an example runs it when good. A bad rule keeps the last run.
+fn router_rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
+    use crate::components::rule_editor as ed;
+    use schedlab_app::labs::serving::rules::{check_router_rule, ROUTER_RULE_EXAMPLES};
+    let Some((name, i)) = ed::target(&ev) else {
+        return;
+    };
+    let Some(field) = ed::input(&format!("serving-rule-{i}")) else {
+        return;
+    };
+    if name == "example" {
+        let Some((_, r)) = ROUTER_RULE_EXAMPLES.get(
+            event_target_value(&ev)
+                .parse::<usize>()
+                .unwrap_or(usize::MAX),
+        ) else {
+            return;
+        };
+        field.set_value(r);
+    }
+    let text = field.value();
+    let checked = check_router_rule(&text);
+    ed::show(
+        &format!("serving-rule-error-{i}"),
+        &text,
+        checked.as_ref().err(),
+    );
+    if let (true, Ok(id)) = (change, checked) {
+        set_with(ctx, move |s| {
+            if let Some(r) = s.routers.get_mut(i) {
+                *r = id;
+            }
+        });
+        ed::refocus(format!(
+            "serving-rule{}-{i}",
+            if name == "example" { "-example" } else { "" }
+        ));
+    }
+}
+
 fn set(f: impl FnOnce(&mut ServingSettings) + 'static) {
     set_with(expect_context::<Ctx>(), f)
 }
@@ -121,7 +188,7 @@ pub fn ServingControls() -> impl IntoView {
                     view! {
                         <div class="sched-row">
                             <span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(i)))></span>
-                            <select data-testid=testid aria-label=format!("Router {}", i + 1) prop:value=id
+                            <select data-testid=testid aria-label=format!("Router {}", i + 1) prop:value=id.split(':').next().unwrap_or_default().to_string()
                                 on:change=move |ev| { let v = event_target_value(&ev); set(move |s| s.routers[i] = v); }>
                                 {serving::routers().into_iter().map(|p| view! { <option value=p.id title=p.rule>{p.name}</option> }).collect_view()}
                             </select>
@@ -129,6 +196,8 @@ pub fn ServingControls() -> impl IntoView {
                         </div>
                     }
                 }).collect_view()}
+                <div class="rule-editors" inner_html=move || router_rule_editors(&s().routers)
+                    on:input=move |ev| router_rule_event(ctx, ev, false) on:change=move |ev| router_rule_event(ctx, ev, true)></div>
                 <button data-testid="serving-compare-add" disabled=move || { s().routers.len() >= schedlab_app::state::MAX_COMPARE }
                     on:click=move |_| set(|s| {
                         let all = serving::routers();

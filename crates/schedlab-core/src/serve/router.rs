@@ -42,7 +42,6 @@ pub enum Router {
     DualMapAblated(Ablation),
     /// A user-written score over [`ROUTE_VARS`], lowest wins. Native only until the page
     /// has room for the rule language (ARCHITECTURE.md, Dependencies).
-    #[cfg(not(target_arch = "wasm32"))]
     Rule(std::sync::Arc<crate::rule::Rule>),
 }
 
@@ -183,7 +182,6 @@ pub static ROUTERS: &[Entry<Make>] = &[
         &[],
         |_| Ok(Router::CacheAware),
     ),
-    #[cfg(not(target_arch = "wasm32"))]
     Entry::new(
         "rule",
         "Custom rule",
@@ -223,7 +221,6 @@ impl Router {
             Router::P2c => "p2c",
             Router::CacheAware => "cache_aware",
             Router::DualMap | Router::DualMapAblated(_) => "dualmap",
-            #[cfg(not(target_arch = "wasm32"))]
             Router::Rule(_) => "rule",
         }
     }
@@ -383,7 +380,6 @@ impl RouterState {
                 .expect("at least one instance")
         };
         match &self.router {
-            #[cfg(not(target_arch = "wasm32"))]
             Router::Rule(rule) => {
                 let mut best = (alive[0], f64::INFINITY);
                 let blocks_n = blocks.len() as f64;

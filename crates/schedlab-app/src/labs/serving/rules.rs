@@ -6,6 +6,7 @@ use schedlab_core::serve::lab::ServingSettings;
 use schedlab_core::serve::sim::{ScaleAction, ScaleEvent, ServeConfig};
 use schedlab_core::serve::Workload;
 
+use crate::labs::dag::rules::{problem_of, Problem};
 use crate::limits::MAX_UI_REQUESTS;
 
 /// Keeps the first requests of an uploaded trace.
@@ -45,6 +46,34 @@ pub fn scale_at(s: &mut ServingSettings, t_ms: f64, add: bool) {
         },
     });
     schedlab_core::util::sort_dyn(&mut s.scaling, &|a, b| a.time_ms.total_cmp(&b.time_ms));
+}
+
+/// The router rule editor's examples: (label, score), lowest wins.
+pub const ROUTER_RULE_EXAMPLES: &[(&str, &str)] = &[
+    ("Least loaded", "outstanding"),
+    ("Least queued tokens", "queued_tokens"),
+    ("Shortest predicted TTFT", "ttft"),
+    ("Prefix affinity, bounded", "queued_tokens - 2000 * cached"),
+    (
+        "Affinity while under the SLO",
+        "if ttft < slo then -hit else ttft",
+    ),
+];
+
+/// A router rule as the page's editor checks it: its spelling `rule:TEXT` when it parses
+/// over the router variables; otherwise the message and the position it names.
+pub fn check_router_rule(text: &str) -> Result<String, Problem> {
+    let text = text.trim();
+    if let Some(k) = text.chars().position(|c| c == ':') {
+        return Err(Problem {
+            field: "rule",
+            message: format!("router rule: ':' at {} is not part of a rule", k + 1),
+            pos: Some(k + 1),
+        });
+    }
+    let id = format!("rule:{text}");
+    schedlab_core::serve::router::Router::parse(&id).map_err(|e| problem_of(e.to_string()))?;
+    Ok(id)
 }
 
 #[cfg(test)]
@@ -89,5 +118,19 @@ mod tests {
         scale_at(&mut s, 5.0, true);
         use_synthetic(&mut s);
         assert!(s.trace.is_none() && s.scaling.is_empty());
+    }
+
+    #[test]
+    fn a_router_rule_is_checked_where_it_is_typed() {
+        assert_eq!(
+            check_router_rule("outstanding").unwrap(),
+            "rule:outstanding"
+        );
+        for (label, rule) in ROUTER_RULE_EXAMPLES {
+            assert!(check_router_rule(rule).is_ok(), "{label}");
+        }
+        let p = check_router_rule("queued_tokens - 2000 * cahced").unwrap_err();
+        assert_eq!(p.pos, Some(24), "{}", p.message);
+        assert!(p.message.contains("did you mean 'cached'"), "{}", p.message);
     }
 }
