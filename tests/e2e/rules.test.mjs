@@ -157,3 +157,21 @@ test('a router rule in the Serving lab: least loaded written as a rule routes as
   await shot(page, 'serving-rule');
   assert.deepEqual(page.errors, []);
 });
+
+test('a DAG-job score rule on the DS3 SoC: its editor offers the learned features, a typo is pointed at', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'lab-streams').click();
+  await byTestId(page, 'mean-flow-1').waitFor();
+  await byTestId(page, 'streams-mix').selectOption('ds3');
+  await page.waitForFunction(() => document.querySelector('[data-testid=streams-row-1]')?.textContent.startsWith('heft_rt'));
+  await byTestId(page, 'streams-policy-1').selectOption('rule');
+  assert.equal(await byTestId(page, 'streams-rule-1').inputValue(), 'wait_to_start');
+  await page.waitForFunction(() => document.querySelector('[data-testid=streams-row-1]')?.textContent.startsWith('rule'));
+  assert.match(await byTestId(page, 'streams-rule-editor-1').textContent(), /Candidate features.*job_remaining_work/s);
+  await byTestId(page, 'streams-rule-1').fill('wait_to_strat');
+  assert.match(await byTestId(page, 'streams-rule-error-1').textContent(), /did you mean 'wait_to_start'/);
+  await byTestId(page, 'streams-rule-example-1').selectOption({ label: 'Shortest job first, then ETF: job_remaining_work + wait_to_start' });
+  await page.waitForFunction(() => /job_remaining_work/.test(document.querySelector('[data-testid=streams-row-1]')?.textContent));
+  assert.ok(Number(await byTestId(page, 'mean-flow-1').textContent()) > 0);
+  assert.deepEqual(page.errors, []);
+});

@@ -70,15 +70,17 @@ fn load_trace(ctx: Ctx, files: Vec<(String, String)>) {
 
 /// The job-priority rule editors of the policies that are custom rules, as HTML text
 /// ([`job_rule_event`] is their one handler).
-fn job_rule_editors(policies: &[String]) -> String {
+fn job_rule_editors(s: &StreamsSettings) -> String {
     use crate::components::rule_editor as ed;
-    use schedlab_app::labs::streams::rules::JOB_RULE_EXAMPLES;
-    use schedlab_core::stream::policy::JOB_VARS;
+    use schedlab_app::labs::streams::rules::rule_examples;
+    use schedlab_core::stream::{dag::policy::FEATURE_VARS, policy::JOB_VARS};
+    let dag = s.mix.is_dag();
+    let default = if dag { "wait_to_start" } else { "remaining" };
     let mut out = String::new();
-    for (i, id) in policies.iter().enumerate() {
+    for (i, id) in s.policies.iter().enumerate() {
         let Some(rule) = id
             .strip_prefix("rule:")
-            .or((id == "rule").then_some("remaining"))
+            .or((id == "rule").then_some(default))
         else {
             continue;
         };
@@ -86,9 +88,13 @@ fn job_rule_editors(policies: &[String]) -> String {
             "<div class=\"rule-editor\" data-col=\"{i}\" data-testid=\"streams-rule-editor-{i}\"><span class=\"swatch\" style=\"background:{}\"></span>Custom rule {}{}{}{}</div>",
             palette::hex(palette::series_color(i)),
             i + 1,
-            ed::field("rule", "Priority", "streams-rule", i, rule, "Job priority rule, lowest runs first"),
-            ed::examples("streams-rule", i, JOB_RULE_EXAMPLES.iter().map(|(l, r)| format!("{l}: {r}"))),
-            ed::help("Lowest value runs first, re-evaluated at every event; what a rule reads must be given by the information model.", &[("Job variables", JOB_VARS)])
+            ed::field("rule", if dag { "Score" } else { "Priority" }, "streams-rule", i, rule, "Rule, lowest first"),
+            ed::examples("streams-rule", i, rule_examples(s).iter().map(|(l, r)| format!("{l}: {r}"))),
+            if dag {
+                ed::help("Each ready task is scored on its earliest-finish processor; the lowest is dispatched first.", &[("Candidate features", FEATURE_VARS)])
+            } else {
+                ed::help("Lowest value runs first, re-evaluated at every event; what a rule reads must be given by the information model.", &[("Job variables", JOB_VARS)])
+            }
         );
     }
     out
@@ -98,15 +104,16 @@ fn job_rule_editors(policies: &[String]) -> String {
 /// Enter, leaving the field or an example runs it when good. A bad rule keeps the last run.
 fn job_rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
     use crate::components::rule_editor as ed;
-    use schedlab_app::labs::streams::rules::{check_job_rule, JOB_RULE_EXAMPLES};
+    use schedlab_app::labs::streams::rules::{check_job_rule, rule_examples};
     let Some((name, i)) = ed::target(&ev) else {
         return;
     };
     let Some(field) = ed::input(&format!("streams-rule-{i}")) else {
         return;
     };
+    let settings = ctx.editor.with_untracked(|e| e.state.streams.clone());
     if name == "example" {
-        let Some((_, r)) = JOB_RULE_EXAMPLES.get(
+        let Some((_, r)) = rule_examples(&settings).get(
             event_target_value(&ev)
                 .parse::<usize>()
                 .unwrap_or(usize::MAX),
@@ -116,9 +123,7 @@ fn job_rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
         field.set_value(r);
     }
     let text = field.value();
-    let checked = ctx
-        .editor
-        .with_untracked(|e| check_job_rule(&e.state.streams, &text));
+    let checked = check_job_rule(&settings, &text);
     ed::show(
         &format!("streams-rule-error-{i}"),
         &text,
@@ -311,7 +316,7 @@ pub fn StreamsControls() -> impl IntoView {
                         </div>
                     }
                 }).collect_view() }}
-                <div class="rule-editors" inner_html=move || job_rule_editors(&s().policies)
+                <div class="rule-editors" inner_html=move || job_rule_editors(&s())
                     on:input=move |ev| job_rule_event(ctx, ev, false) on:change=move |ev| job_rule_event(ctx, ev, true)></div>
                 <button data-testid="streams-compare-add" disabled=move || { s().policies.len() >= MAX_COMPARE }
                     on:click=move |_| set(streams::add_policy)>"+ Compare another"</button>

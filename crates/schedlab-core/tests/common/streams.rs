@@ -26,8 +26,17 @@ pub fn stream_fingerprints() -> serde_json::Value {
     })
     .unwrap();
     let mut rows = Vec::new();
+    // With a user rule through log and sqrt (libm's: the same bits in WebAssembly).
     for id in [
-        "fcfs", "sjf", "srpt_est", "rr:0.5", "ps", "las", "mlfq", "edf",
+        "fcfs",
+        "sjf",
+        "srpt_est",
+        "rr:0.5",
+        "ps",
+        "las",
+        "mlfq",
+        "edf",
+        "rule:estimate + log(1 + attained) - 0.1 * sqrt(age)",
     ] {
         let run = sim::simulate(&s, Policy::parse(id).unwrap()).unwrap();
         rows.push(serde_json::json!({"policy": id, "completion_bits": fold(&run.completion)}));
@@ -40,12 +49,9 @@ pub fn stream_fingerprints() -> serde_json::Value {
         seed: 9,
     })
     .unwrap();
-    // The entries the page has too (user rules are native only for now).
-    for id in dag::DAG_POLICIES
-        .iter()
-        .map(|e| e.id)
-        .filter(|&id| id != "rule")
-    {
+    // Every entry (the page has them all) and a spelled rule through exp.
+    let spelled = "rule:wait_to_start + exp(-job_remaining_work / 1000)";
+    for id in dag::DAG_POLICIES.iter().map(|e| e.id).chain([spelled]) {
         let run = dag::simulate(&d, dag::DagPolicy::parse(id).unwrap()).unwrap();
         rows.push(serde_json::json!({"policy": id, "completion_bits": fold(&run.completion)}));
     }

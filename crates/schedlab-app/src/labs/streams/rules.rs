@@ -119,9 +119,31 @@ pub const JOB_RULE_EXAMPLES: &[(&str, &str)] = &[
     ("Shortest estimate first", "estimate"),
 ];
 
-/// A job-priority rule as the page's editor checks it: its policy spelling `rule:TEXT`
-/// when it parses and reads only what the settings' information model gives (deadlines:
-/// only when the settings make them); otherwise the message and the position it names.
+/// The DAG-job score rule's examples (DS3 and random-DAG streams): (label, score), lowest
+/// wins.
+pub const DAG_RULE_EXAMPLES: &[(&str, &str)] = &[
+    ("Earliest start (ETF)", "wait_to_start"),
+    ("Earliest finish", "time_to_finish"),
+    (
+        "Shortest job first, then ETF",
+        "job_remaining_work + wait_to_start",
+    ),
+    ("Critical path first", "-task_rank + wait_to_start"),
+];
+
+/// The rule editor's examples for the settings' mix.
+pub fn rule_examples(s: &StreamsSettings) -> &'static [(&'static str, &'static str)] {
+    if s.mix.is_dag() {
+        DAG_RULE_EXAMPLES
+    } else {
+        JOB_RULE_EXAMPLES
+    }
+}
+
+/// A rule as the page's Streams editor checks it: its policy spelling `rule:TEXT` when it
+/// parses and, for job streams, reads only what the settings' information model gives
+/// (deadlines: only when the settings make them); for DAG-job streams a score over the
+/// learned policy's features. Otherwise the message and the position it names.
 pub fn check_job_rule(s: &StreamsSettings, text: &str) -> Result<String, Problem> {
     let text = text.trim();
     if let Some(k) = text.chars().position(|c| c == ':') {
@@ -132,9 +154,13 @@ pub fn check_job_rule(s: &StreamsSettings, text: &str) -> Result<String, Problem
         });
     }
     let id = format!("rule:{text}");
-    schedlab_core::stream::policy::Policy::parse(&id)
-        .and_then(|p| p.check(s.info, s.deadline_slack.is_some()))
-        .map_err(|e| problem_of(e.to_string()))?;
+    if s.mix.is_dag() {
+        schedlab_core::stream::dag::DagPolicy::parse(&id).map(|_| ())
+    } else {
+        schedlab_core::stream::policy::Policy::parse(&id)
+            .and_then(|p| p.check(s.info, s.deadline_slack.is_some()))
+    }
+    .map_err(|e| problem_of(e.to_string()))?;
     Ok(id)
 }
 
@@ -278,5 +304,19 @@ mod tests {
         let p = check_job_rule(&s, "remaining").unwrap_err();
         assert!(p.message.contains("needs job sizes"), "{}", p.message);
         assert!(check_job_rule(&s, "attained").is_ok());
+        set_mix(&mut s, JobMix::Ds3);
+        for (label, rule) in rule_examples(&s) {
+            assert!(check_job_rule(&s, rule).is_ok(), "{label}");
+        }
+        let p = check_job_rule(&s, "wait_to_strat").unwrap_err();
+        assert!(
+            p.message.contains("did you mean 'wait_to_start'"),
+            "{}",
+            p.message
+        );
+        assert!(
+            check_job_rule(&s, "remaining").is_err(),
+            "job variables are not DAG features"
+        );
     }
 }

@@ -31,7 +31,6 @@ pub enum DagPolicy {
     Learned(Arc<Model>),
     /// A user-written score over the learned policy's features ([`FEATURE_VARS`], as it sees
     /// them), lowest wins. Native only until the page has room for the rule language.
-    #[cfg(not(target_arch = "wasm32"))]
     Rule(Arc<crate::rule::Rule>),
 }
 
@@ -168,7 +167,6 @@ pub static DAG_POLICIES: &[Entry<Make>] = &[
         &[],
         |_| Ok(DagPolicy::Learned(model::shipped())),
     ),
-    #[cfg(not(target_arch = "wasm32"))]
     Entry::new(
         "rule",
         "Custom rule",
@@ -206,7 +204,6 @@ impl DagPolicy {
             DagPolicy::HeftRt => "heft_rt",
             DagPolicy::Etf { .. } => "etf",
             DagPolicy::Learned(_) => "learned",
-            #[cfg(not(target_arch = "wasm32"))]
             DagPolicy::Rule(_) => "rule",
         }
     }
@@ -227,7 +224,6 @@ impl DagPolicy {
             DagPolicy::Learned(m) => m.depth,
             DagPolicy::HeftRt => usize::MAX,
             // A processor holds one waiting task, as ETF's default.
-            #[cfg(not(target_arch = "wasm32"))]
             DagPolicy::Rule(_) => 1,
         }
     }

@@ -424,7 +424,6 @@ impl State<'_> {
                     continue;
                 };
                 let score = match self.policy {
-                    #[cfg(not(target_arch = "wasm32"))]
                     DagPolicy::Rule(rule) => {
                         let x = self.features(g, p, f, now, i, cands.len(), idle);
                         let vars: [f64; crate::stream::learned::model::N_FEATURES] =
