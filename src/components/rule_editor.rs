@@ -46,6 +46,43 @@ pub fn help(intro: &str, lists: &[(&str, &[Var])]) -> String {
     out + "</details>"
 }
 
+/// The options editor of column `i` running `entry` spelled `id` (`rr:0.2`): one field
+/// (`name="opts"`, `{testid}-{i}`) with the options after the id, what each option takes,
+/// and the message line `{testid}-error-{i}`.
+pub fn options<M>(
+    entry: &schedlab_core::registry::Entry<M>,
+    id: &str,
+    testid: &str,
+    i: usize,
+) -> String {
+    use schedlab_app::kit::color::{hex, series_color};
+    let given = id.split_once(':').map_or("", |(_, o)| o);
+    let mut out = format!(
+        "<div class=\"rule-editor\" data-col=\"{i}\" data-testid=\"{testid}-editor-{i}\"><span class=\"swatch\" style=\"background:{}\"></span>{}",
+        hex(series_color(i)),
+        field(
+            "opts",
+            &format!("{} options", escape(entry.name)),
+            testid,
+            i,
+            given,
+            "Options, in order or as key=value"
+        )
+    );
+    for o in entry.options {
+        out += &format!(
+            "<p class=\"hint\"><code>{}</code> ({}, default {}): {}</p>",
+            o.key,
+            escape(&o.values.describe()),
+            escape(&o.values.default_text()),
+            escape(o.help)
+        );
+    }
+    out + &format!(
+        "<pre class=\"rule-error\" role=\"alert\" data-testid=\"{testid}-error-{i}\"></pre></div>"
+    )
+}
+
 /// The field an event came from (its `name`) and the editor's column (`data-col` above it).
 pub fn target(ev: &web_sys::Event) -> Option<(String, usize)> {
     let t = ev.target()?.dyn_into::<web_sys::Element>().ok()?;

@@ -175,3 +175,35 @@ test('a DAG-job score rule on the DS3 SoC: its editor offers the learned feature
   assert.ok(Number(await byTestId(page, 'mean-flow-1').textContent()) > 0);
   assert.deepEqual(page.errors, []);
 });
+
+test('policy options in the Streams lab: RR against itself under two quanta, a bad quantum refused in place', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'lab-streams').click();
+  await byTestId(page, 'mean-flow-1').waitFor();
+  const flow = async (i) => (await byTestId(page, `mean-flow-${i}`).textContent()).trim();
+  await byTestId(page, 'streams-policy').selectOption('rr');
+  await byTestId(page, 'streams-policy-1').selectOption('rr');
+  await byTestId(page, 'streams-opts-0').waitFor();
+  assert.match(await byTestId(page, 'streams-opts-editor-0').textContent(), /quantum.*default 1/s);
+  await byTestId(page, 'streams-opts-0').fill('0.1');
+  await byTestId(page, 'streams-opts-0').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=streams-row-0]')?.textContent.startsWith('rr:0.1'));
+  await byTestId(page, 'streams-opts-1').fill('quantum=4');
+  await byTestId(page, 'streams-opts-1').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=streams-row-1]')?.textContent.startsWith('rr:quantum=4'));
+  await page.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));
+  await page.waitForTimeout(200);
+  assert.notEqual(await flow(0), await flow(1), 'two quanta, two results');
+  const kept = await flow(1);
+  await byTestId(page, 'streams-opts-1').fill('0');
+  await byTestId(page, 'streams-opts-1').press('Enter');
+  assert.match(await byTestId(page, 'streams-opts-error-1').textContent(), /quantum/);
+  await page.waitForTimeout(200);
+  assert.equal(await flow(1), kept, 'the last good run stays');
+  assert.equal(await byTestId(page, 'streams-opts-0').inputValue(), '0.1');
+  // MLFQ: its levels and quanta.
+  await byTestId(page, 'streams-policy-1').selectOption('mlfq');
+  await byTestId(page, 'streams-opts-1').waitFor();
+  await shot(page, 'streams-options');
+  assert.deepEqual(page.errors, []);
+});

@@ -382,7 +382,9 @@ pub fn check_option(
             "option '{key}' of {noun} '{id}' must be one of {} (got '{value}')",
             v.join(", ")
         ),
-        Values::Positive(_) => format!("{noun} '{text}': '{value}' is not a positive number"),
+        Values::Positive(_) => {
+            format!("{noun} '{text}': the {key} '{value}' is not a positive number")
+        }
         Values::Whole { min, max, .. } => format!(
             "{noun} '{text}': the {key} after ':' must be a whole number from {min} to {max}"
         ),
@@ -531,6 +533,7 @@ mod tests {
         assert_eq!(parse_err("a:1"), "thing 'a' takes no ':' option");
         assert!(parse_err("b:1:x:3").contains("at most 2 values"));
         assert!(parse_err("b:0").contains("'0' is not a positive number"));
+        assert!(parse_err("b:0").contains("the "), "names the option");
         assert!(parse_err("b:1:z").contains("must be one of x, y (got 'z')"));
         assert!(parse_err("b:w=1").contains("has no option 'w' (options: q, mode)"));
         assert!(parse_err("b:2:q=3").contains("given twice"));

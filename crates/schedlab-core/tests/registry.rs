@@ -192,7 +192,7 @@ fn the_spellings_in_use_keep_working() {
     let err = |r: Result<(), String>| r.unwrap_err();
     assert_eq!(
         err(Policy::parse("rr:0").map(|_| ()).map_err(|e| e.to_string())),
-        "policy 'rr:0': '0' is not a positive number"
+        "policy 'rr:0': the quantum '0' is not a positive number"
     );
     assert_eq!(
         err(DagPolicy::parse("etf:9")

@@ -68,8 +68,10 @@ fn load_trace(ctx: Ctx, files: Vec<(String, String)>) {
     }
 }
 
-/// The job-priority rule editors of the policies that are custom rules, as HTML text
-/// ([`job_rule_event`] is their one handler).
+/// The editors of the compared policies, as HTML text ([`job_rule_event`] is their one
+/// handler): a custom rule's, or the options of a policy that takes some (RR's quantum,
+/// MLFQ's levels and quanta, the look-ahead depths), so one policy can be compared with
+/// itself under two settings.
 fn job_rule_editors(s: &StreamsSettings) -> String {
     use crate::components::rule_editor as ed;
     use schedlab_app::labs::streams::rules::rule_examples;
@@ -82,6 +84,13 @@ fn job_rule_editors(s: &StreamsSettings) -> String {
             .strip_prefix("rule:")
             .or((id == "rule").then_some(default))
         else {
+            let base = id.split(':').next().unwrap_or_default();
+            if let Some(e) = streams::policy_entries(s.mix)
+                .iter()
+                .find(|e| e.id == base && !e.options.is_empty())
+            {
+                out += &ed::options(e, id, "streams-opts", i);
+            }
             continue;
         };
         out += &format!(
@@ -104,10 +113,44 @@ fn job_rule_editors(s: &StreamsSettings) -> String {
 /// Enter, leaving the field or an example runs it when good. A bad rule keeps the last run.
 fn job_rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
     use crate::components::rule_editor as ed;
-    use schedlab_app::labs::streams::rules::{check_job_rule, rule_examples};
+    use schedlab_app::labs::streams::rules::{check_job_rule, check_policy, rule_examples};
     let Some((name, i)) = ed::target(&ev) else {
         return;
     };
+    if name == "opts" {
+        let Some(field) = ed::input(&format!("streams-opts-{i}")) else {
+            return;
+        };
+        let (text, settings) = (
+            field.value(),
+            ctx.editor.with_untracked(|e| e.state.streams.clone()),
+        );
+        let base = settings
+            .policies
+            .get(i)
+            .and_then(|p| p.split(':').next())
+            .unwrap_or_default();
+        let spelling = if text.trim().is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}:{}", text.trim())
+        };
+        let checked = check_policy(&settings, &spelling);
+        ed::show(
+            &format!("streams-opts-error-{i}"),
+            &text,
+            checked.as_ref().err(),
+        );
+        if let (true, Ok(id)) = (change, checked) {
+            set_with(ctx, move |s| {
+                if let Some(p) = s.policies.get_mut(i) {
+                    *p = id;
+                }
+            });
+            ed::refocus(format!("streams-opts-{i}"));
+        }
+        return;
+    }
     let Some(field) = ed::input(&format!("streams-rule-{i}")) else {
         return;
     };

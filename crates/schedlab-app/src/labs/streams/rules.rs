@@ -153,15 +153,21 @@ pub fn check_job_rule(s: &StreamsSettings, text: &str) -> Result<String, Problem
             pos: Some(k + 1),
         });
     }
-    let id = format!("rule:{text}");
+    check_policy(s, &format!("rule:{text}"))
+}
+
+/// A policy spelling as the page's editors check it (`rr:0.2`, `mlfq:1:5`, `rule:…`): the
+/// spelling when it parses and, on job streams, asks only for what the information model
+/// gives; otherwise the message and the position it names.
+pub fn check_policy(s: &StreamsSettings, spelling: &str) -> Result<String, Problem> {
     if s.mix.is_dag() {
-        schedlab_core::stream::dag::DagPolicy::parse(&id).map(|_| ())
+        schedlab_core::stream::dag::DagPolicy::parse(spelling).map(|_| ())
     } else {
-        schedlab_core::stream::policy::Policy::parse(&id)
+        schedlab_core::stream::policy::Policy::parse(spelling)
             .and_then(|p| p.check(s.info, s.deadline_slack.is_some()))
     }
     .map_err(|e| problem_of(e.to_string()))?;
-    Ok(id)
+    Ok(spelling.to_string())
 }
 
 #[cfg(test)]
@@ -318,5 +324,17 @@ mod tests {
             check_job_rule(&s, "remaining").is_err(),
             "job variables are not DAG features"
         );
+    }
+
+    #[test]
+    fn a_policy_with_options_is_checked_as_spelled() {
+        let s = StreamsSettings::default();
+        assert_eq!(check_policy(&s, "rr:0.2").unwrap(), "rr:0.2");
+        assert!(check_policy(&s, "mlfq:1:5").is_ok());
+        assert!(check_policy(&s, "rr:quantum=2").is_ok());
+        for bad in ["rr:0", "rr:abc", "rr:1:2:3", "mlfq:0:5"] {
+            let p = check_policy(&s, bad).unwrap_err();
+            assert!(!p.message.is_empty(), "{bad}");
+        }
     }
 }
