@@ -107,10 +107,15 @@ pub fn show(testid: &str, text: &str, problem: Option<&Problem>) {
         .ok()
         .flatten()
     {
+        // Positions count in the trimmed text the checks read; a position past it (a
+        // message quoting typed text that itself reads "at N") draws no caret.
+        let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+        let len = text.trim().chars().count();
         let shown = problem.map(|p| {
             let caret = p
                 .pos
-                .map(|k| format!("{text}\n{}^\n", " ".repeat(k.saturating_sub(1))))
+                .filter(|&k| (1..=len + 1).contains(&k))
+                .map(|k| format!("{text}\n{}^\n", " ".repeat(lead + k - 1)))
                 .unwrap_or_default();
             format!("{caret}{}", p.message)
         });

@@ -201,6 +201,11 @@ test('policy options in the Streams lab: RR against itself under two quanta, a b
   await page.waitForTimeout(200);
   assert.equal(await flow(1), kept, 'the last good run stays');
   assert.equal(await byTestId(page, 'streams-opts-0').inputValue(), '0.1');
+  // A message quoting typed text that reads "at N" draws no caret (and allocates nothing).
+  await byTestId(page, 'streams-opts-1').fill('0 at 4000000000');
+  const quoted = await byTestId(page, 'streams-opts-error-1').textContent();
+  assert.match(quoted, /^policy 'rr:0 at 4000000000'/);
+  assert.ok(!quoted.includes('^'), quoted);
   // MLFQ: its levels and quanta.
   await byTestId(page, 'streams-policy-1').selectOption('mlfq');
   await byTestId(page, 'streams-opts-1').waitFor();

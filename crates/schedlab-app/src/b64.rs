@@ -2,7 +2,7 @@
 //! `=`, no whitespace, and the unused low bits of the last character zero, so every byte
 //! string has exactly one text and every accepted text one byte string.
 //!
-//! Hand-written rather than the `base64` crate: its generic engine cost about 3 KB of the
+//! Hand-written rather than the `base64` crate: its generic engine cost about 2 KB of the
 //! gzipped WebAssembly bundle for two calls (share links and the Train panel's paused
 //! state); this is 40 lines. The tests check it against the crate, byte for byte, on
 //! random inputs and on every malformed shape.

@@ -19,6 +19,10 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Options(Vec<(String, String)>);
 
+/// Most options a file or link may give (every entry takes four at most; the message
+/// below names it).
+pub const MAX_OPTIONS: usize = 64;
+
 impl Options {
     pub fn new() -> Options {
         Options(Vec::new())
@@ -132,10 +136,15 @@ impl<'de> serde::Deserialize<'de> for Options {
                 self,
                 mut map: A,
             ) -> std::result::Result<Options, A::Error> {
-                // A repeated key keeps its last value, as a map did.
+                // A repeated key keeps its last value, as a map did. Options are a
+                // handful; a file or link with more is refused before the sorted inserts
+                // could grow with the square of its size.
                 let mut o = Options::new();
                 while let Some((k, v)) = map.next_entry::<String, String>()? {
                     o.insert(k, v);
+                    if o.len() > MAX_OPTIONS {
+                        return Err(serde::de::Error::custom("more than 64 options"));
+                    }
                 }
                 Ok(o)
             }
@@ -542,5 +551,33 @@ mod tests {
     #[test]
     fn variants_name_each_non_default_word() {
         assert_eq!(variants(FAMILY), ["a", "b", "b:mode=y"]);
+    }
+
+    #[test]
+    fn options_keep_the_last_value_of_a_key_and_refuse_floods() {
+        let o: Options = (0..MAX_OPTIONS)
+            .rev()
+            .map(|k| (format!("k{k:03}"), k.to_string()))
+            .chain([("k007".into(), "last".into())])
+            .collect();
+        assert_eq!(o.len(), MAX_OPTIONS);
+        assert_eq!(o.get("k007").unwrap(), "last");
+        assert!(o.keys().zip(o.keys().skip(1)).all(|(a, b)| a < b));
+        let json = serde_json::to_string(&o).unwrap();
+        assert_eq!(serde_json::from_str::<Options>(&json).unwrap(), o);
+        let dup: Options = serde_json::from_str(r#"{"b":"1","a":"2","b":"3"}"#).unwrap();
+        assert_eq!(serde_json::to_string(&dup).unwrap(), r#"{"a":"2","b":"3"}"#);
+        assert!(serde_json::from_str::<Options>(r#"{"a":1}"#).is_err());
+        let flood = format!(
+            "{{{}}}",
+            (0..=MAX_OPTIONS)
+                .map(|k| format!("\"k{k}\":\"v\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let e = serde_json::from_str::<Options>(&flood)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("more than 64 options"), "{e}");
     }
 }

@@ -167,7 +167,10 @@ fn rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
         placement: placement.value(),
     };
     let checked = match (change, ctx.eval.get_untracked()) {
-        (true, Some(Ok(ev))) => draft.check_on(&ev.problem),
+        (true, Some(Ok(ev))) => draft.check_on(
+            &ev.problem,
+            &ctx.editor.with_untracked(|e| e.state.options.clone()),
+        ),
         _ => draft.check(),
     };
     let problem = checked.as_ref().err();

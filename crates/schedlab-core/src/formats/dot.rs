@@ -13,6 +13,19 @@ use std::collections::HashMap;
 /// in the WebAssembly bundle).
 type Attrs = crate::registry::Options;
 
+/// The attributes the importer reads; the others are skipped as they are parsed, so an
+/// element carries a handful whatever the file lists.
+const READ: [&str; 8] = [
+    "processors",
+    "bandwidth",
+    "latency",
+    "costs",
+    "cost",
+    "weight",
+    "data",
+    "size",
+];
+
 use super::{ImportOptions, InputFile};
 use crate::error::{Error, Result};
 use crate::scenario::{limits, Edge, Network, ProcKind, Processor, Scenario, Task};
@@ -208,7 +221,10 @@ impl Parser {
                 } else {
                     "true".into()
                 };
-                attrs.insert(k.to_ascii_lowercase(), v);
+                let k = k.to_ascii_lowercase();
+                if READ.contains(&k.as_str()) {
+                    attrs.insert(k, v);
+                }
                 if matches!(self.peek(), Some(Tok::Punct(',')) | Some(Tok::Punct(';'))) {
                     self.next();
                 }
@@ -288,7 +304,10 @@ impl Parser {
                     let k = self.id()?;
                     self.next();
                     let v = self.id()?;
-                    g.attrs.insert(k.to_ascii_lowercase(), v);
+                    let k = k.to_ascii_lowercase();
+                    if READ.contains(&k.as_str()) {
+                        g.attrs.insert(k, v);
+                    }
                 }
                 _ => {
                     let line = self.line();

@@ -40,8 +40,8 @@ pub enum Router {
     /// DualMap with one part taken out, to rerun the paper's ablations (`dualmap:no_slo`,
     /// `dualmap:no_rebalance`, `dualmap:one_hash`).
     DualMapAblated(Ablation),
-    /// A user-written score over [`ROUTE_VARS`], lowest wins. Native only until the page
-    /// has room for the rule language (ARCHITECTURE.md, Dependencies).
+    /// A user-written score over [`ROUTE_VARS`], lowest wins (the CLI and the Serving
+    /// lab's rule editor).
     Rule(std::sync::Arc<crate::rule::Rule>),
 }
 

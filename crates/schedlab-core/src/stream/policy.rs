@@ -127,8 +127,8 @@ pub enum Policy {
         levels: usize,
     },
     Edf,
-    /// A user-written priority over [`JOB_VARS`], lowest first. Native only until the
-    /// page has room for the rule language (ARCHITECTURE.md, Dependencies).
+    /// A user-written priority over [`JOB_VARS`], lowest first (the CLI and the Streams
+    /// lab's rule editor).
     Rule(std::sync::Arc<crate::rule::Rule>),
 }
 
@@ -484,8 +484,7 @@ impl Policy {
         now: f64,
         out: &mut Alloc,
     ) -> Result<()> {
-        // `now` is read by user rules only (native for now).
-        let _ = now;
+        // `now` is read by user rules only.
         if let Policy::Rule(rule) = self {
             out.keys.clear();
             for a in active {

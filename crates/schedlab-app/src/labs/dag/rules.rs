@@ -79,10 +79,15 @@ impl Draft {
     /// [`Draft::check`], then a trial run on `dag`: what fails only when it runs (a
     /// division by zero on some task, `log` of 0) is refused here, in the editor, rather
     /// than replacing the last good run with an error.
-    pub fn check_on(&self, dag: &schedlab_core::Problem) -> Result<String, Problem> {
+    /// `options`: the lab's shared options (saga's communication averaging, insertion),
+    /// which the run will apply too.
+    pub fn check_on(
+        &self,
+        dag: &schedlab_core::Problem,
+        options: &schedlab_core::sched::Options,
+    ) -> Result<String, Problem> {
         let id = self.check()?;
-        let run = schedlab_core::sched::build(&id, &Default::default())
-            .and_then(|s| s.try_schedule(dag, 0));
+        let run = schedlab_core::sched::build(&id, options).and_then(|s| s.try_schedule(dag, 0));
         match run {
             Ok(_) => Ok(id),
             Err(e) => Err(problem_of(e.to_string())),
@@ -93,7 +98,7 @@ impl Draft {
 /// A rule's message as a field's problem: the field it names first, the position it gives.
 pub fn problem_of(message: String) -> Problem {
     Problem {
-        field: if message.starts_with("placement") {
+        field: if message.contains("placement rule") {
             "placement"
         } else {
             "priority"
@@ -183,15 +188,31 @@ mod tests {
             placement: "eft".into(),
         };
         assert!(d.check().is_ok(), "it parses");
-        let p = d.check_on(&dag).unwrap_err();
+        let p = d.check_on(&dag, &Default::default()).unwrap_err();
         assert_eq!((p.field, p.pos), ("priority", Some(8)), "{}", p.message);
         assert!(p.message.contains("division by zero"), "{}", p.message);
         let d = Draft {
             priority: "rank_u".into(),
             placement: "log(load)".into(),
         };
-        let p = d.check_on(&dag).unwrap_err();
+        let p = d.check_on(&dag, &Default::default()).unwrap_err();
         assert_eq!((p.field, p.pos), ("placement", Some(1)), "{}", p.message);
+        // The lab's options apply to the trial as to the run.
+        let d = Draft {
+            priority: "rank_u".into(),
+            placement: "eft".into(),
+        };
+        let mut o = schedlab_core::sched::Options::new();
+        o.insert("insertion".into(), "maybe".into());
+        assert!(
+            d.check_on(&dag, &o).is_err(),
+            "a bad shared option is the run's error too"
+        );
+        let d = Draft {
+            priority: "rank_u".into(),
+            placement: " ".into(),
+        };
+        assert_eq!(d.check().unwrap_err().field, "placement");
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub enum DagPolicy {
     /// A trained network scores the candidates.
     Learned(Arc<Model>),
     /// A user-written score over the learned policy's features ([`FEATURE_VARS`], as it sees
-    /// them), lowest wins. Native only until the page has room for the rule language.
+    /// them), lowest wins (the CLI and the Streams lab's rule editor on DAG mixes).
     Rule(Arc<crate::rule::Rule>),
 }
 
