@@ -212,3 +212,25 @@ test('policy options in the Streams lab: RR against itself under two quanta, a b
   await shot(page, 'streams-options');
   assert.deepEqual(page.errors, []);
 });
+
+test('router options in the Serving lab: least loaded on tokens, the strongest baseline, set in the page', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'lab-serving').click();
+  await byTestId(page, 'ttft-p50-1').waitFor();
+  const cell = async (id) => (await byTestId(page, id).textContent()).trim();
+  await byTestId(page, 'serving-router').selectOption('least_loaded');
+  await byTestId(page, 'serving-router-1').selectOption('least_loaded');
+  await byTestId(page, 'serving-opts-1').waitFor();
+  assert.match(await byTestId(page, 'serving-opts-editor-1').textContent(), /tokens/);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=serving-progress]'));
+  await page.waitForTimeout(200);
+  assert.equal(await cell('ttft-p50-1'), await cell('ttft-p50-0'), 'the same router twice');
+  await byTestId(page, 'serving-opts-1').fill('bananas');
+  assert.match(await byTestId(page, 'serving-opts-error-1').textContent(), /bananas/);
+  await byTestId(page, 'serving-opts-1').fill('tokens');
+  await byTestId(page, 'serving-opts-1').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=ttft-p50-1]')?.textContent.trim() !== document.querySelector('[data-testid=ttft-p50-0]')?.textContent.trim());
+  assert.equal(await byTestId(page, 'serving-opts-1').inputValue(), 'tokens');
+  assert.equal(await byTestId(page, 'serving-opts-error-1').textContent(), '');
+  assert.deepEqual(page.errors, []);
+});

@@ -33,6 +33,14 @@ fn router_rule_editors(routers: &[String]) -> String {
             .strip_prefix("rule:")
             .or((id == "rule").then_some("outstanding"))
         else {
+            // A router that takes options (least loaded on tokens, DualMap's ablations).
+            let base = id.split(':').next().unwrap_or_default();
+            if let Some(e) = serving::routers()
+                .iter()
+                .find(|e| e.id == base && !e.options.is_empty())
+            {
+                out += &ed::options(e, id, "serving-opts", i);
+            }
             continue;
         };
         out += &format!(
@@ -51,10 +59,48 @@ fn router_rule_editors(routers: &[String]) -> String {
 /// an example runs it when good. A bad rule keeps the last run.
 fn router_rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
     use crate::components::rule_editor as ed;
-    use schedlab_app::labs::serving::rules::{check_router_rule, ROUTER_RULE_EXAMPLES};
+    use schedlab_app::labs::serving::rules::{
+        check_router, check_router_rule, ROUTER_RULE_EXAMPLES,
+    };
     let Some((name, i)) = ed::target(&ev) else {
         return;
     };
+    if name == "opts" {
+        let Some(field) = ed::input(&format!("serving-opts-{i}")) else {
+            return;
+        };
+        let text = field.value();
+        let base = ctx.editor.with_untracked(|e| {
+            e.state
+                .serving
+                .routers
+                .get(i)
+                .and_then(|r| r.split(':').next().map(str::to_string))
+        });
+        let Some(base) = base else {
+            return;
+        };
+        let spelling = if text.trim().is_empty() {
+            base
+        } else {
+            format!("{base}:{}", text.trim())
+        };
+        let checked = check_router(&spelling);
+        ed::show(
+            &format!("serving-opts-error-{i}"),
+            &text,
+            checked.as_ref().err(),
+        );
+        if let (true, Ok(id)) = (change, checked) {
+            set_with(ctx, move |s| {
+                if let Some(r) = s.routers.get_mut(i) {
+                    *r = id;
+                }
+            });
+            ed::refocus(format!("serving-opts-{i}"));
+        }
+        return;
+    }
     let Some(field) = ed::input(&format!("serving-rule-{i}")) else {
         return;
     };

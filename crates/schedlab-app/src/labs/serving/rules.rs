@@ -71,9 +71,14 @@ pub fn check_router_rule(text: &str) -> Result<String, Problem> {
             pos: Some(k + 1),
         });
     }
-    let id = format!("rule:{text}");
-    schedlab_core::serve::router::Router::parse(&id).map_err(|e| problem_of(e.to_string()))?;
-    Ok(id)
+    check_router(&format!("rule:{text}"))
+}
+
+/// A router spelling as the page's editors check it (`least_loaded:tokens`,
+/// `dualmap:no_slo`, `rule:…`): the spelling when it parses, otherwise the message.
+pub fn check_router(spelling: &str) -> Result<String, Problem> {
+    schedlab_core::serve::router::Router::parse(spelling).map_err(|e| problem_of(e.to_string()))?;
+    Ok(spelling.to_string())
 }
 
 #[cfg(test)]
@@ -132,5 +137,15 @@ mod tests {
         let p = check_router_rule("queued_tokens - 2000 * cahced").unwrap_err();
         assert_eq!(p.pos, Some(24), "{}", p.message);
         assert!(p.message.contains("did you mean 'cached'"), "{}", p.message);
+    }
+
+    #[test]
+    fn router_options_are_checked_as_spelled() {
+        assert_eq!(
+            check_router("least_loaded:tokens").unwrap(),
+            "least_loaded:tokens"
+        );
+        assert!(check_router("dualmap:no_slo").is_ok());
+        assert!(check_router("least_loaded:bananas").is_err());
     }
 }
