@@ -69,6 +69,9 @@ test('a real Mooncake trace uploads; bad traces and settings get a banner and lo
   await byTestId(page, 'serving-trace-input').setInputFiles(file);
   await byTestId(page, 'serving-trace').waitFor();
   assert.match(await byTestId(page, 'serving-trace').textContent(), /3993 requests/);
+  // The trace's own arrival rate, before any rate scale.
+  assert.match(await byTestId(page, 'serving-trace').textContent(), /3993 requests over [\d.,]+ s, [\d.]+ req\/s at rate scale 1/);
+  assert.ok(Number(await byTestId(page, 'serving-trace').getAttribute('data-rate')) > 0);
   await page.waitForTimeout(500);
   const p50 = await cell(page, 'ttft-p50-0');
   await byTestId(page, 'serving-trace-input').setInputFiles({ name: 'bad.jsonl', mimeType: 'application/json', buffer: Buffer.from('{"timestamp": 1, "input_length": 5, "output_length": 1, "hash_ids": [1]}\n{"timestamp": "soon"}\n') });

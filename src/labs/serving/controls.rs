@@ -169,7 +169,7 @@ pub fn ServingControls() -> impl IntoView {
                 <div class="field">
                     {move || match s().trace {
                         Some(w) => view! {
-                            <span data-testid="serving-trace">{format!("{}: {} requests", w.name, w.requests.len())}</span>
+                            <span data-testid="serving-trace" data-rate=w.base_rate().map(|r| r.to_string())>{format!("{}: {} requests over {} s{}", w.name, w.requests.len(), schedlab_app::kit::table::short(w.span_ms() / 1000.0), w.base_rate().map(|r| format!(", {} req/s at rate scale 1", schedlab_app::kit::table::short(r))).unwrap_or_default())}</span>
                             <button class="link" on:click=move |_| set(serving::use_synthetic)>"use synthetic"</button>
                         }.into_any(),
                         None => view! { <span>"synthetic: shared-prefix groups, Zipf popularity, multi-turn"</span> }.into_any(),

@@ -72,6 +72,14 @@ pub struct Workload {
 }
 
 impl Workload {
+    /// Arrivals per second at the trace's own timing: the inverse of the mean gap between
+    /// consecutive arrivals; `None` for fewer than two requests or no time between them.
+    pub fn base_rate(&self) -> Option<f64> {
+        let span = self.span_ms();
+        (self.requests.len() > 1 && span > 0.0)
+            .then(|| (self.requests.len() - 1) as f64 / (span / 1000.0))
+    }
+
     /// Time from the first to the last arrival, ms.
     pub fn span_ms(&self) -> f64 {
         match (self.requests.first(), self.requests.last()) {
@@ -405,6 +413,37 @@ mod tests {
         assert!(e.contains("t.jsonl:1") && e.contains("input_length"), "{e}");
         assert!(parse_trace("t.jsonl", "not json").is_err());
         assert!(parse_trace("t.jsonl", "").is_err());
+        // Two arrivals 5 ms apart: 200 per second; one arrival has no rate.
+        assert_eq!(w.base_rate(), Some(200.0));
+        let one = Workload {
+            name: "one".into(),
+            requests: w.requests[..1].to_vec(),
+        };
+        assert_eq!(one.base_rate(), None);
+    }
+
+    #[test]
+    fn the_conversation_trace_arrives_at_about_three_and_a_half_per_second() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/mooncake/conversation_trace.jsonl"
+        );
+        let Ok(text) = std::fs::read_to_string(path) else {
+            panic!("{path}: the shared data is part of the checkout");
+        };
+        let w = parse_trace("conversation_trace.jsonl", &text).unwrap();
+        let r = w.base_rate().unwrap();
+        // 12,031 requests over 3,537 s (about an hour).
+        assert_eq!(w.requests.len(), 12_031);
+        assert!(
+            (3_536.0..3_538.0).contains(&(w.span_ms() / 1000.0)),
+            "{}",
+            w.span_ms()
+        );
+        assert!(
+            (r - 12_030.0 / (w.span_ms() / 1000.0)).abs() < 1e-9 && (3.39..3.41).contains(&r),
+            "{r}"
+        );
     }
 
     #[test]
