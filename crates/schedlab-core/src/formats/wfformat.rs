@@ -219,14 +219,21 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
         .iter()
         .map(|t| t.outputs.iter().map(|o| (o.as_str(), 0)).collect())
         .collect();
-    let in_maps: Vec<HashMap<&str, Vec<usize>>> = tasks
+    // Each task's inputs as file → its first position, and per position the next one
+    // reading the same file (`usize::MAX` ends the chain): the engine's one `FastMap` type
+    // rather than a map of vectors (one hash-table instantiation less in the bundle).
+    let in_maps: Vec<(crate::util::FastMap<&str, usize>, Vec<usize>)> = tasks
         .iter()
         .map(|t| {
-            let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
-            for (k, f) in t.inputs.iter().enumerate() {
-                m.entry(f.as_str()).or_default().push(k);
+            let mut first: crate::util::FastMap<&str, usize> = Default::default();
+            let mut next = vec![usize::MAX; t.inputs.len()];
+            // Backwards, so that each chain runs in input order.
+            for k in (0..t.inputs.len()).rev() {
+                if let Some(later) = first.insert(t.inputs[k].as_str(), k) {
+                    next[k] = later;
+                }
             }
-            m
+            (first, next)
         })
         .collect();
     let mut hits: Vec<usize> = Vec::new();
@@ -248,10 +255,12 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
                 (0..child.inputs.len()).filter(|&k| outs.contains_key(child.inputs[k].as_str())),
             );
         } else {
-            let ins = &in_maps[pb];
+            let (first, next) = &in_maps[pb];
             for f in outs.keys() {
-                if let Some(ks) = ins.get(f) {
-                    hits.extend_from_slice(ks);
+                let mut k = first.get(f).copied().unwrap_or(usize::MAX);
+                while k != usize::MAX {
+                    hits.push(k);
+                    k = next[k];
                 }
             }
             crate::util::sort_ord(&mut hits);
