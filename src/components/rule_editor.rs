@@ -83,6 +83,56 @@ pub fn options<M>(
     )
 }
 
+/// An event in a lab's one-field editors (`{lab}-rule-{i}` with its examples, or the
+/// options `{lab}-opts-{i}`): an example picked writes its text into the rule field; the
+/// field is checked by `check(kind, i, text)` (`kind`: "rule" or "opts") and its message
+/// shown; on change, when good, the column and the id to apply (the keyboard goes back
+/// where it was once the editors redraw).
+pub fn settle(
+    ev: &web_sys::Event,
+    change: bool,
+    lab: &str,
+    examples: &[(&str, &str)],
+    check: &dyn Fn(&str, usize, &str) -> Result<String, Problem>,
+) -> Option<(usize, String)> {
+    let (name, i) = target(ev)?;
+    let kind = if name == "opts" { "opts" } else { "rule" };
+    let field = input(&format!("{lab}-{kind}-{i}"))?;
+    if name == "example" {
+        let (_, r) = examples.get(
+            event_target_value(ev)
+                .parse::<usize>()
+                .unwrap_or(usize::MAX),
+        )?;
+        field.set_value(r);
+    }
+    let text = field.value();
+    let checked = check(kind, i, &text);
+    show(
+        &format!("{lab}-{kind}-error-{i}"),
+        &text,
+        checked.as_ref().err(),
+    );
+    let id = checked.ok().filter(|_| change)?;
+    let back = if name == "example" {
+        "rule-example"
+    } else {
+        kind
+    };
+    refocus(format!("{lab}-{back}-{i}"));
+    Some((i, id))
+}
+
+/// A column's spelling with the options typed for it: `rr` and `0.2` give `rr:0.2`,
+/// nothing typed gives the entry alone.
+pub fn respell(current: &str, typed: &str) -> String {
+    let base = current.split(':').next().unwrap_or_default();
+    match typed.trim() {
+        "" => base.to_string(),
+        t => format!("{base}:{t}"),
+    }
+}
+
 /// The field an event came from (its `name`) and the editor's column (`data-col` above it).
 pub fn target(ev: &web_sys::Event) -> Option<(String, usize)> {
     let t = ev.target()?.dyn_into::<web_sys::Element>().ok()?;

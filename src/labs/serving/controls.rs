@@ -55,82 +55,32 @@ fn router_rule_editors(routers: &[String]) -> String {
     out
 }
 
-/// Typing in a router rule checks it (the message, a caret); Enter, leaving the field or
-/// an example runs it when good. A bad rule keeps the last run.
+/// Typing in a router rule or a router's options checks them (the message, a caret);
+/// Enter, leaving the field or an example runs them when good. A bad one keeps the last run.
 fn router_rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
     use crate::components::rule_editor as ed;
     use schedlab_app::labs::serving::rules::{
         check_router, check_router_rule, ROUTER_RULE_EXAMPLES,
     };
-    let Some((name, i)) = ed::target(&ev) else {
-        return;
-    };
-    if name == "opts" {
-        let Some(field) = ed::input(&format!("serving-opts-{i}")) else {
-            return;
-        };
-        let text = field.value();
-        let base = ctx.editor.with_untracked(|e| {
-            e.state
-                .serving
-                .routers
-                .get(i)
-                .and_then(|r| r.split(':').next().map(str::to_string))
-        });
-        let Some(base) = base else {
-            return;
-        };
-        let spelling = if text.trim().is_empty() {
-            base
-        } else {
-            format!("{base}:{}", text.trim())
-        };
-        let checked = check_router(&spelling);
-        ed::show(
-            &format!("serving-opts-error-{i}"),
-            &text,
-            checked.as_ref().err(),
-        );
-        if let (true, Ok(id)) = (change, checked) {
-            set_with(ctx, move |s| {
-                if let Some(r) = s.routers.get_mut(i) {
-                    *r = id;
-                }
-            });
-            ed::refocus(format!("serving-opts-{i}"));
-        }
-        return;
-    }
-    let Some(field) = ed::input(&format!("serving-rule-{i}")) else {
-        return;
-    };
-    if name == "example" {
-        let Some((_, r)) = ROUTER_RULE_EXAMPLES.get(
-            event_target_value(&ev)
-                .parse::<usize>()
-                .unwrap_or(usize::MAX),
-        ) else {
-            return;
-        };
-        field.set_value(r);
-    }
-    let text = field.value();
-    let checked = check_router_rule(&text);
-    ed::show(
-        &format!("serving-rule-error-{i}"),
-        &text,
-        checked.as_ref().err(),
-    );
-    if let (true, Ok(id)) = (change, checked) {
+    let run = ctx.editor.with_untracked(|e| {
+        let routers = &e.state.serving.routers;
+        ed::settle(
+            &ev,
+            change,
+            "serving",
+            ROUTER_RULE_EXAMPLES,
+            &|kind, i, text| match (kind, routers.get(i)) {
+                ("opts", Some(r)) => check_router(&ed::respell(r, text)),
+                _ => check_router_rule(text),
+            },
+        )
+    });
+    if let Some((i, id)) = run {
         set_with(ctx, move |s| {
             if let Some(r) = s.routers.get_mut(i) {
                 *r = id;
             }
         });
-        ed::refocus(format!(
-            "serving-rule{}-{i}",
-            if name == "example" { "-example" } else { "" }
-        ));
     }
 }
 

@@ -109,79 +109,32 @@ fn job_rule_editors(s: &StreamsSettings) -> String {
     out
 }
 
-/// Typing in a job rule checks it (parse and information model: the message, a caret);
-/// Enter, leaving the field or an example runs it when good. A bad rule keeps the last run.
+/// Typing in a job rule or a policy's options checks them (parse and information model:
+/// the message, a caret); Enter, leaving the field or an example runs them when good. A bad
+/// one keeps the last run.
 fn job_rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
     use crate::components::rule_editor as ed;
     use schedlab_app::labs::streams::rules::{check_job_rule, check_policy, rule_examples};
-    let Some((name, i)) = ed::target(&ev) else {
-        return;
-    };
-    if name == "opts" {
-        let Some(field) = ed::input(&format!("streams-opts-{i}")) else {
-            return;
-        };
-        let (text, settings) = (
-            field.value(),
-            ctx.editor.with_untracked(|e| e.state.streams.clone()),
-        );
-        let base = settings
-            .policies
-            .get(i)
-            .and_then(|p| p.split(':').next())
-            .unwrap_or_default();
-        let spelling = if text.trim().is_empty() {
-            base.to_string()
-        } else {
-            format!("{base}:{}", text.trim())
-        };
-        let checked = check_policy(&settings, &spelling);
-        ed::show(
-            &format!("streams-opts-error-{i}"),
-            &text,
-            checked.as_ref().err(),
-        );
-        if let (true, Ok(id)) = (change, checked) {
-            set_with(ctx, move |s| {
-                if let Some(p) = s.policies.get_mut(i) {
-                    *p = id;
-                }
-            });
-            ed::refocus(format!("streams-opts-{i}"));
-        }
-        return;
-    }
-    let Some(field) = ed::input(&format!("streams-rule-{i}")) else {
-        return;
-    };
-    let settings = ctx.editor.with_untracked(|e| e.state.streams.clone());
-    if name == "example" {
-        let Some((_, r)) = rule_examples(&settings).get(
-            event_target_value(&ev)
-                .parse::<usize>()
-                .unwrap_or(usize::MAX),
-        ) else {
-            return;
-        };
-        field.set_value(r);
-    }
-    let text = field.value();
-    let checked = check_job_rule(&settings, &text);
-    ed::show(
-        &format!("streams-rule-error-{i}"),
-        &text,
-        checked.as_ref().err(),
-    );
-    if let (true, Ok(id)) = (change, checked) {
+    // Read in place (a trace can be large): the edit applies after the read ends.
+    let run = ctx.editor.with_untracked(|e| {
+        let s = &e.state.streams;
+        ed::settle(
+            &ev,
+            change,
+            "streams",
+            rule_examples(s),
+            &|kind, i, text| match (kind, s.policies.get(i)) {
+                ("opts", Some(p)) => check_policy(s, &ed::respell(p, text)),
+                _ => check_job_rule(s, text),
+            },
+        )
+    });
+    if let Some((i, id)) = run {
         set_with(ctx, move |s| {
             if let Some(p) = s.policies.get_mut(i) {
                 *p = id;
             }
         });
-        ed::refocus(format!(
-            "streams-rule{}-{i}",
-            if name == "example" { "-example" } else { "" }
-        ));
     }
 }
 

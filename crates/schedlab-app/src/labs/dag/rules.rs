@@ -57,16 +57,8 @@ impl Draft {
     /// own, so a message's position points into the field it names.
     pub fn check(&self) -> Result<String, Problem> {
         let (priority, placement) = (self.priority.trim(), self.placement.trim());
-        for (field, text) in [("priority", priority), ("placement", placement)] {
-            // ':' would end the field inside the spelling: refused here, where it is.
-            if let Some(k) = text.chars().position(|c| c == ':') {
-                return Err(Problem {
-                    field,
-                    message: format!("{field} rule: ':' at {} is not part of a rule", k + 1),
-                    pos: Some(k + 1),
-                });
-            }
-        }
+        no_colon("priority", "priority", priority)?;
+        no_colon("placement", "placement", placement)?;
         let id = format!("rule:priority={priority}:placement={placement}");
         match schedlab_core::sched::build(&id, &Default::default()) {
             Ok(_) => Ok(id),
@@ -92,6 +84,19 @@ impl Draft {
             Ok(_) => Ok(id),
             Err(e) => Err(problem_of(e.to_string())),
         }
+    }
+}
+
+/// Refuses a ':' in a rule's text, where it is: it would end the field inside the registry
+/// spelling (`what`: the family's name in the message, `policy`, `router`, `priority`).
+pub fn no_colon(field: &'static str, what: &str, text: &str) -> Result<(), Problem> {
+    match text.chars().position(|c| c == ':') {
+        Some(k) => Err(Problem {
+            field,
+            message: format!("{what} rule: ':' at {} is not part of a rule", k + 1),
+            pos: Some(k + 1),
+        }),
+        None => Ok(()),
     }
 }
 

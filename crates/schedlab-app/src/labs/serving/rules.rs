@@ -6,7 +6,7 @@ use schedlab_core::serve::lab::ServingSettings;
 use schedlab_core::serve::sim::{ScaleAction, ScaleEvent, ServeConfig};
 use schedlab_core::serve::Workload;
 
-use crate::labs::dag::rules::{problem_of, Problem};
+use crate::labs::dag::rules::{no_colon, problem_of, Problem};
 use crate::limits::MAX_UI_REQUESTS;
 
 /// Keeps the first requests of an uploaded trace.
@@ -64,13 +64,7 @@ pub const ROUTER_RULE_EXAMPLES: &[(&str, &str)] = &[
 /// over the router variables; otherwise the message and the position it names.
 pub fn check_router_rule(text: &str) -> Result<String, Problem> {
     let text = text.trim();
-    if let Some(k) = text.chars().position(|c| c == ':') {
-        return Err(Problem {
-            field: "rule",
-            message: format!("router rule: ':' at {} is not part of a rule", k + 1),
-            pos: Some(k + 1),
-        });
-    }
+    no_colon("rule", "router", text)?;
     check_router(&format!("rule:{text}"))
 }
 

@@ -6,7 +6,7 @@ use schedlab_core::stream::lab::{policy_entries, JobMix, StreamsSettings};
 use schedlab_core::stream::learned::Model;
 use schedlab_core::stream::trace::Trace;
 
-use crate::labs::dag::rules::{problem_of, Problem};
+use crate::labs::dag::rules::{no_colon, problem_of, Problem};
 use crate::limits::{MAX_COMPARE, MAX_UI_DAG_JOBS, MAX_UI_JOBS};
 
 /// The largest stream the page runs for `mix`.
@@ -146,13 +146,7 @@ pub fn rule_examples(s: &StreamsSettings) -> &'static [(&'static str, &'static s
 /// learned policy's features. Otherwise the message and the position it names.
 pub fn check_job_rule(s: &StreamsSettings, text: &str) -> Result<String, Problem> {
     let text = text.trim();
-    if let Some(k) = text.chars().position(|c| c == ':') {
-        return Err(Problem {
-            field: "rule",
-            message: format!("policy rule: ':' at {} is not part of a rule", k + 1),
-            pos: Some(k + 1),
-        });
-    }
+    no_colon("rule", "policy", text)?;
     check_policy(s, &format!("rule:{text}"))
 }
 
