@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The actions a panel's buttons may carry.
-const ACTIONS: [&str; 11] = [
-    "step", "sort", "col", "at", "task", "proc", "undo", "reset", "hint", "csv", "use",
+const ACTIONS: [&str; 13] = [
+    "step", "sort", "col", "at", "task", "proc", "undo", "reset", "hint", "csv", "use", "run",
+    "open",
 ];
 
 #[component]

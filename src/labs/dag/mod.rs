@@ -4,6 +4,7 @@
 //! scheduler's decisions, `manual.rs` "be the scheduler", `export.rs` its files
 //! (header tools, Export menu, import).
 
+pub mod adversary;
 pub mod editor;
 pub mod explain;
 pub mod export;
@@ -19,6 +20,7 @@ use schedlab_app::state::Panel;
 
 use crate::components::RunProgress;
 use crate::ctx::{Ctx, DagGeneration};
+use adversary::AdversaryPanel;
 use editor::DagEditor;
 use explain::ExplainPanel;
 use gantt::{ChartsPanel, GanttPanel};
@@ -86,6 +88,7 @@ pub fn DagLab() -> impl IntoView {
                 <MetricsPanel/>
                 <ExplainPanel/>
                 <ManualPanel/>
+                <AdversaryPanel/>
                 <ChartsPanel/>
             </section>
         </main>

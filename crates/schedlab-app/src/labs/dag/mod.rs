@@ -4,6 +4,7 @@
 //! the Gantt ([`gantt`]), the DAG layout ([`layout`]) and the robustness chart
 //! ([`charts`]); [`export`] gives the metrics table and its CSV; [`presets`] the gallery.
 
+pub mod adversary;
 pub mod charts;
 pub mod eval;
 pub mod explain;
