@@ -4,7 +4,10 @@
 
 use leptos::prelude::*;
 
+use schedlab_app::kit::form::Field;
+
 use crate::browser;
+use crate::ctx::Ctx;
 
 /// Parses a number field; empty, invalid or infinite gives None.
 pub fn num(s: &str) -> Option<f64> {
@@ -71,29 +74,6 @@ pub fn num_field(f: NumField, value: Signal<String>, on_change: Callback<String>
     .into_any()
 }
 
-/// A number field with a slider before it (`range` = the slider's min, max and step); both
-/// commit through `on_change`, the slider while it moves if `live`, else when released.
-pub fn range_field(
-    f: NumField,
-    range: (&'static str, &'static str, &'static str),
-    live: bool,
-    value: Signal<String>,
-    on_change: Callback<String>,
-) -> AnyView {
-    view! {
-        <label class="field" title=f.title><span>{f.label}</span>
-            <input type="range" min=range.0 max=range.1 step=range.2 aria-label=format!("{} (slider)", f.aria)
-                prop:value=move || value.get()
-                on:input=move |ev| { if live { on_change.run(event_target_value(&ev)) } }
-                on:change=move |ev| { if !live { on_change.run(event_target_value(&ev)) } }/>
-            <input type="number" min=f.min max=f.max step=f.step data-testid=f.testid aria-label=f.aria
-                prop:value=move || value.get()
-                on:change=move |ev| on_change.run(event_target_value(&ev))/>
-        </label>
-    }
-    .into_any()
-}
-
 /// A seed field with a "New seed" button (a fresh seed from the browser's entropy); both
 /// commit through `on_seed`; text that is not a whole number is ignored.
 pub fn seed_field(
@@ -109,6 +89,40 @@ pub fn seed_field(
                 on:change=move |ev| { if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() { on_seed.run(v); } }/>
             <button data-testid=new_testid on:click=move |_| on_seed.run(browser::random_seed())>"New seed"</button>
         </label>
+    }
+    .into_any()
+}
+
+/// Fields of a lab's table ([`schedlab_app::kit::form`]), each shown while its settings
+/// apply. One view shape for every such field: a row of the table costs no view code.
+/// Typed text goes through the field's `set` as one undoable edit; a refusal shows in the
+/// banner and the field goes back to the value kept.
+pub fn form_fields(list: &'static [Field]) -> AnyView {
+    list.iter().map(form_field).collect_view().into_any()
+}
+
+fn form_field(f: &'static Field) -> AnyView {
+    let ctx = expect_context::<Ctx>();
+    let shown = Memo::new(move |_| ctx.editor.with(|e| (f.shown)(&e.state)));
+    let value = Memo::new(move |_| ctx.editor.with(|e| (f.get)(&e.state)));
+    let commit = move |ev: web_sys::Event| {
+        let text = event_target_value(&ev);
+        if ctx.apply(|e| e.edit(|s| (f.set)(s, &text))).is_none() {
+            event_target::<web_sys::HtmlInputElement>(&ev).set_value(&value.get_untracked());
+        }
+    };
+    view! {
+        <Show when=move || shown.get()>
+            <label class="field" title=f.title><span>{f.label}</span>
+                {f.slider.map(|r| view! {
+                    <input type="range" min=r.0 max=r.1 step=r.2 aria-label=format!("{} (slider)", f.aria)
+                        prop:value=move || value.get()
+                        on:input=move |ev| { if f.live { commit(ev) } } on:change=move |ev| { if !f.live { commit(ev) } }/>
+                })}
+                <input type="number" min=f.min max=f.max step=f.step data-testid=f.testid aria-label=f.aria
+                    prop:value=move || value.get() on:change=commit/>
+            </label>
+        </Show>
     }
     .into_any()
 }

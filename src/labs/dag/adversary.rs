@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use schedlab_app::labs::dag::adversary::{panel_html, Hunt};
+use schedlab_app::labs::dag::adversary::{live_html, panel_html, Hunt};
 
 use crate::components::ExplainBox;
 use crate::ctx::Ctx;
@@ -18,15 +18,26 @@ thread_local! {
     static HUNT: RefCell<Option<Hunt>> = const { RefCell::new(None) };
 }
 
-/// One slice, then the next after the browser has drawn, until stopped or done.
-fn tick(running: RwSignal<bool>, shown: RwSignal<u64>) {
+/// One slice, then the next after the browser has drawn, until stopped or done. Each slice
+/// redraws only the panel's live part (the ratio and its chart), in place: the buttons stay
+/// under the pointer and the keyboard focus.
+fn tick(running: RwSignal<bool>) {
     if !running.get_untracked() {
         return;
     }
-    let more = HUNT.with_borrow_mut(|h| h.as_mut().is_some_and(Hunt::slice));
-    shown.update(|n| *n += 1);
+    let (more, live) = HUNT.with_borrow_mut(|h| match h.as_mut() {
+        Some(h) => (h.slice(), live_html(h)),
+        None => (false, String::new()),
+    });
+    if let Some(el) = document()
+        .query_selector("[data-testid=adversary-live]")
+        .ok()
+        .flatten()
+    {
+        el.set_inner_html(&live);
+    }
     if more {
-        set_timeout(move || tick(running, shown), Duration::ZERO);
+        set_timeout(move || tick(running), Duration::ZERO);
     } else {
         running.set(false);
     }
@@ -37,10 +48,8 @@ pub fn AdversaryPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let open = RwSignal::new(false);
     let running = RwSignal::new(false);
-    let shown = RwSignal::new(0u64);
     let message = RwSignal::new(String::new());
     let body = Signal::derive(move || {
-        shown.track();
         let r = running.get();
         ctx.editor.with(|e| {
             message.with(|m| HUNT.with_borrow(|h| panel_html(&e.state, h.as_ref(), r, m)))
@@ -51,24 +60,31 @@ pub fn AdversaryPanel() -> impl IntoView {
         match action {
             "run" if running.get_untracked() => running.set(false),
             "run" => {
-                let state = ctx.state();
-                let fresh = HUNT.with_borrow(|h| h.as_ref().is_none_or(|x| !x.is_for(&state)));
-                if fresh {
-                    match Hunt::start(&state) {
-                        Ok(x) => HUNT.set(Some(x)),
-                        Err(e) => return message.set(e),
+                // A new search unless the last one is for this pair and seed (then it resumes).
+                let started = ctx.editor.with_untracked(|e| {
+                    let fresh =
+                        HUNT.with_borrow(|h| h.as_ref().is_none_or(|x| !x.is_for(&e.state)));
+                    if fresh {
+                        Hunt::start(&e.state).map(|x| HUNT.set(Some(x)))
+                    } else {
+                        Ok(())
                     }
+                });
+                if let Err(e) = started {
+                    return message.set(e);
                 }
                 running.set(true);
-                tick(running, shown);
+                tick(running);
             }
             "open" => {
-                let state = ctx.state();
-                let opened = HUNT.with_borrow(|h| h.as_ref().map(|x| x.instance(&state)));
-                if let Some(s) = opened {
-                    if ctx.apply(|e| e.load(s)).is_some() {
-                        ctx.dag_play.playhead.set(f64::INFINITY);
-                    }
+                let opened = ctx.apply(|e| {
+                    e.edit(|s| {
+                        HUNT.with_borrow(|h| h.as_ref().map(|x| x.open(s)));
+                        Ok(())
+                    })
+                });
+                if opened.is_some() {
+                    ctx.dag_play.playhead.set(f64::INFINITY);
                 }
             }
             _ => {}

@@ -2,20 +2,17 @@
 //! selected task or dependency, and the platform editor.
 
 use leptos::prelude::*;
-use schedlab_app::state::{MAX_COMPARE, MAX_SAMPLES};
+use schedlab_app::labs::dag::form;
+use schedlab_app::state::MAX_COMPARE;
 use schedlab_core::scenario::{LinkBandwidth, ProcKind};
 use schedlab_core::sched::REGISTRY;
 use wasm_bindgen::JsCast;
 
 use crate::browser;
-use crate::components::fields::{num, num_field, range_field, seed_field, NumField};
+use crate::components::fields::{form_fields, num, seed_field, NumField};
 use crate::components::series_testid;
 use crate::ctx::{Ctx, Selection};
 use schedlab_app::kit::table::short as fmt;
-
-/// [`MAX_SAMPLES`] as the samples field's maximum.
-const MAX_SAMPLES_TEXT: &str = "200";
-const _: () = assert!(MAX_SAMPLES == 200, "update MAX_SAMPLES_TEXT");
 
 /// The per-pair bandwidth matrix is shown up to this many processors.
 const MAX_LINK_MATRIX: usize = 16;
@@ -76,32 +73,11 @@ pub fn Controls() -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Noise"</legend>
-                {range_field(NumField::new("Execution σ", "Execution time noise σ", "0", "0.05").id("noise-sigma"), ("0", "1", "0.01"), true,
-                    Signal::derive(move || noise().exec_sigma.to_string()),
-                    Callback::new(move |text: String| { match num(&text) {
-                        Some(v) => set_noise(Box::new(move |n| n.exec_sigma = v)),
-                        None => ctx.banner.set(Some("σ must be a number".into())),
-                    } }))}
-                {num_field(NumField::new("Communication σ", "Communication noise σ", "0", "0.05"),
-                    Signal::derive(move || noise().comm_sigma.to_string()),
-                    Callback::new(move |text: String| { if let Some(v) = num(&text) { set_noise(Box::new(move |n| n.comm_sigma = v)); } }))}
-                <label class="field">
-                    <span>"Stragglers"</span>
-                    <input type="number" min="0" max="1" step="0.05" aria-label="Straggler probability per processor" title="probability per processor" prop:value=move || noise().straggler_prob.to_string()
-                        on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set_noise(Box::new(move |n| n.straggler_prob = v)); } }/>
-                    <span>"×"</span>
-                    <input type="number" min="1" step="0.5" aria-label="Straggler slowdown factor" title="slowdown factor" prop:value=move || noise().straggler_factor.to_string()
-                        on:change=move |ev| { if let Some(v) = num(&event_target_value(&ev)) { set_noise(Box::new(move |n| n.straggler_factor = v)); } }/>
-                </label>
+                {form_fields(&form::NOISE)}
                 {seed_field(NumField::new("Seed", "Random seed", "0", "1").id("seed"), Some("new-seed"),
                     Signal::derive(move || noise().seed),
                     Callback::new(move |v: u64| set_noise(Box::new(move |n| n.seed = v))))}
-                {num_field(NumField::new("Samples", "Noise samples", "1", "1").max(MAX_SAMPLES_TEXT),
-                    Signal::derive(move || noise().samples.to_string()),
-                    Callback::new(move |text: String| { match text.trim().parse::<usize>() {
-                        Ok(v) if (1..=MAX_SAMPLES).contains(&v) => set_noise(Box::new(move |n| n.samples = v)),
-                        _ => ctx.banner.set(Some(format!("samples must be between 1 and {MAX_SAMPLES}"))),
-                    } }))}
+                {form_fields(&form::SAMPLES)}
             </fieldset>
         </div>
     }

@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 use schedlab_app::kit::color as palette;
 use schedlab_app::kit::timeline::format_time;
-use schedlab_app::labs::serving::{self, ServingSettings};
+use schedlab_app::labs::serving::{self, form, ServingSettings};
 use schedlab_core::serve::sim::ScaleAction;
 
-use crate::components::fields::{num, num_field, seed_field, NumField};
+use crate::components::fields::{form_fields, seed_field, NumField};
 use crate::components::{series_testid, FileUpload};
 use crate::ctx::Ctx;
 
@@ -127,44 +127,11 @@ pub fn ServingControls() -> impl IntoView {
                     <FileUpload label="Trace…" title="A Mooncake trace: JSON lines with timestamp (ms), input_length, output_length, hash_ids"
                         aria="Upload a Mooncake trace" testid="serving-trace-input" on_files=Callback::new(move |f| load_trace(ctx, f))/>
                 </div>
-                <Show when=move || s().trace.is_none()>
-                    {num_field(NumField { label: "Requests", aria: "Requests", testid: Some("serving-requests"), title: None, min: "1", max: None, step: "50" },
-                            Signal::derive(move || s().requests.to_string()),
-                            Callback::new(move |text: String| { match text.trim().parse::<usize>() {
-                                Ok(v) => set(move |s| s.requests = v),
-                                Err(_) => ctx.banner.set(Some("requests must be a whole number".into())),
-                            } }))}
-                    {num_field(NumField { label: "Rate (req/s)", aria: "Request rate", testid: Some("serving-rate"), title: None, min: "0.1", max: None, step: "1" },
-                            Signal::derive(move || s().rate.to_string()),
-                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.rate = v); } }))}
-                    {num_field(NumField { label: "Prefix groups", aria: "Shared-prefix groups", testid: None, title: None, min: "1", max: None, step: "1" },
-                            Signal::derive(move || s().groups.to_string()),
-                            Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.groups = v); } }))}
-                </Show>
-                {num_field(NumField { label: "Rate scale", aria: "Rate scale", testid: Some("serving-rate-scale"), title: None, min: "0.1", max: None, step: "0.25" },
-                        Signal::derive(move || s().rate_scale.to_string()),
-                        Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.rate_scale = v); } }))}
+                {form_fields(&form::WORKLOAD)}
             </fieldset>
             <fieldset>
                 <legend>"Cluster"</legend>
-                {num_field(NumField { label: "Instances", aria: "Instances", testid: Some("serving-instances"), title: None, min: "1", max: Some("32"), step: "1" },
-                        Signal::derive(move || s().instances.to_string()),
-                        Callback::new(move |text: String| { match text.trim().parse::<usize>() {
-                            Ok(v) => set(move |s| s.instances = v),
-                            Err(_) => ctx.banner.set(Some("instances must be a whole number".into())),
-                        } }))}
-                {num_field(NumField { label: "TTFT SLO (ms)", aria: "TTFT SLO in ms", testid: Some("serving-slo"), title: None, min: "1", max: None, step: "100" },
-                        Signal::derive(move || s().slo_ms.to_string()),
-                        Callback::new(move |text: String| { match num(&text) {
-                            Some(v) => set(move |s| s.slo_ms = v),
-                            None => ctx.banner.set(Some("the SLO must be a number".into())),
-                        } }))}
-                {num_field(NumField { label: "Cache (blocks)", aria: "KV cache blocks per instance", testid: None, title: None, min: "0", max: None, step: "64" },
-                        Signal::derive(move || s().cache_blocks.to_string()),
-                        Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.cache_blocks = v); } }))}
-                {num_field(NumField { label: "Prefill σ", aria: "Prefill time noise", testid: None, title: None, min: "0", max: None, step: "0.1" },
-                        Signal::derive(move || s().prefill_noise.to_string()),
-                        Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.prefill_noise = v); } }))}
+                {form_fields(&form::CLUSTER)}
                 <div class="field">
                     <button data-testid="serving-add-instance" title="Add an instance at the playhead" on:click=move |_| { let t = ctx.serving_play.playhead.get_untracked(); set(move |s| serving::scale_at(s, t, true)); }>"+ instance at playhead"</button>
                     <button data-testid="serving-remove-instance" title="Remove an instance at the playhead" on:click=move |_| { let t = ctx.serving_play.playhead.get_untracked(); set(move |s| serving::scale_at(s, t, false)); }>"− instance"</button>

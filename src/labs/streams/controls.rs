@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 use schedlab_app::kit::color as palette;
 use schedlab_app::kit::timeline::format_time;
-use schedlab_app::labs::streams::{self, JobMix, StreamsSettings};
+use schedlab_app::labs::streams::{self, form, JobMix, StreamsSettings};
 use schedlab_app::state::MAX_COMPARE;
 use schedlab_core::stream::{trace, Info};
 
-use crate::components::fields::{num, num_field, range_field, seed_field, NumField};
+use crate::components::fields::{form_fields, seed_field, NumField};
 use crate::components::{series_testid, ExplainBox, FileUpload};
 use crate::ctx::Ctx;
 
@@ -192,23 +192,7 @@ pub fn StreamsControls() -> impl IntoView {
                         {mixes.iter().map(|m| view! { <option value=m.1>{m.2}</option> }).collect_view()}
                     </select>
                 </label>
-                {num_field(NumField { label: "Jobs", aria: "Number of jobs", testid: Some("streams-jobs"), title: None, min: "1", max: None, step: "1" },
-                        Signal::derive(move || s().jobs.to_string()),
-                        Callback::new(move |text: String| { match text.trim().parse::<usize>() {
-                            Ok(v) => set(move |s| s.jobs = v),
-                            Err(_) => ctx.banner.set(Some("jobs must be a whole number".into())),
-                        } }))}
-                <Show when=move || s().trace.is_none()>
-                    {range_field(NumField::new("Load ρ", "Load ρ", "0.05", "0.05").id("streams-load"), ("0.1", "1.5", "0.05"), false,
-                        Signal::derive(move || s().load.to_string()),
-                        Callback::new(move |text: String| { match num(&text) {
-                            Some(v) => set(move |s| s.load = v),
-                            None => ctx.banner.set(Some("the load must be a number".into())),
-                        } }))}
-                    {num_field(NumField { label: "Burstiness", aria: "Burstiness (cv)", testid: None, title: Some("coefficient of variation of inter-arrival times: 1 = Poisson, above 1 = bursts"), min: "0.1", max: None, step: "0.5" },
-                            Signal::derive(move || s().burstiness.to_string()),
-                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.burstiness = v); } }))}
-                </Show>
+                {form_fields(&form::JOBS)}
                 <div class="field">
                     <span>"Arrivals"</span>
                     {move || match s().trace {
@@ -228,15 +212,8 @@ pub fn StreamsControls() -> impl IntoView {
                             .map(|t| t.value()).unwrap_or_default();
                         load_typed(ctx, &text);
                     })/>
-                <Show when=move || !is_dag()>
-                    {num_field(NumField { label: "Mean size", aria: "Mean job size", testid: None, title: None, min: "0.01", max: None, step: "0.5" },
-                            Signal::derive(move || s().mean_size.to_string()),
-                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.mean_size = v); } }))}
-                </Show>
+                {form_fields(&form::SHAPE[..2])}
                 <Show when=move || s().mix == JobMix::Chain>
-                    {num_field(NumField { label: "Operations", aria: "Operations per job", testid: None, title: None, min: "1", max: Some("50"), step: "1" },
-                            Signal::derive(move || s().ops.to_string()),
-                            Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.ops = v); } }))}
                     <label class="field" title="operations per job, their sizes, a test">
                         <span>"Revealed model"</span>
                         <input type="text" data-testid="streams-ops-model" aria-label="Revealed model" placeholder="uniform:1:6 pareto:1.5 test:1"
@@ -244,27 +221,11 @@ pub fn StreamsControls() -> impl IntoView {
                             on:change=move |ev| { let text = event_target_value(&ev); ctx.apply(|e| e.edit(|st| streams::set_ops_model(&mut st.streams, &text))); }/>
                     </label>
                 </Show>
-                <Show when=move || s().mix == JobMix::Dag>
-                    {num_field(NumField { label: "Tasks per job", aria: "Tasks per DAG job", testid: None, title: None, min: "1", max: Some("200"), step: "1" },
-                            Signal::derive(move || s().dag_tasks.to_string()),
-                            Callback::new(move |text: String| { if let Ok(v) = text.trim().parse::<usize>() { set(move |s| s.dag_tasks = v); } }))}
-                </Show>
-                <Show when=is_dag>
-                    {range_field(NumField::new("Execution σ", "Execution noise σ", "0", "0.05").id("streams-exec-noise"), ("0", "1", "0.05"), false,
-                        Signal::derive(move || s().exec_noise.to_string()),
-                        Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.exec_noise = v); } }))}
-                </Show>
+                {form_fields(&form::SHAPE[2..])}
             </fieldset>
             <fieldset>
                 <legend>{move || if is_dag() { "Processors" } else { "Machines" }}</legend>
-                {move || (s().mix != JobMix::Ds3).then(|| view! {
-                    {num_field(NumField::new(if is_dag() { "Processors" } else { "Machines" }, "Machines", "1", "1").id("streams-machines").max("64"),
-                        Signal::derive(move || s().machines.to_string()),
-                        Callback::new(move |text: String| { match text.trim().parse::<usize>() {
-                            Ok(v) if (1..=64).contains(&v) => set(move |s| { s.machines = v; if !s.speeds.is_empty() { s.speeds.resize(v, 1.0); } }),
-                            _ => ctx.banner.set(Some("machines must be between 1 and 64".into())),
-                        } }))}
-                })}
+                {form_fields(&form::MACHINES)}
                 {move || (s().mix == JobMix::Ds3).then(|| view! { <p class="hint">"DASH SoC: 4 A7, 4 A15, 2 MM, 4 FFT, 2 Viterbi"</p> })}
                 <Show when=move || !is_dag()>
                     <label class="field" title="one speed per machine, comma-separated; empty = identical machines"><span>"Speeds"</span>
@@ -279,21 +240,14 @@ pub fn StreamsControls() -> impl IntoView {
                                 }
                             }/>
                     </label>
-                    {num_field(NumField { label: "Context switch", aria: "Context-switch time", testid: Some("streams-cs"), title: Some("time a job spends switching in each time it starts or resumes"), min: "0", max: None, step: "0.05" },
-                            Signal::derive(move || s().context_switch.to_string()),
-                            Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.context_switch = v); } }))}
                     <label class="field"><span>"Information"</span>
                         <select data-testid="streams-info" aria-label="Information model" prop:value=move || infos.iter().find(|i| i.0 == s().info).map_or("clairvoyant", |i| i.1).to_string()
                             on:change=move |ev| { let v = event_target_value(&ev); if let Some(&(info, _, _)) = infos.iter().find(|i| i.1 == v) { set(move |s| s.info = info); } }>
                             {infos.iter().map(|i| view! { <option value=i.1>{i.2}</option> }).collect_view()}
                         </select>
                     </label>
-                    <Show when=move || s().info == Info::Estimated>
-                        {num_field(NumField { label: "Estimate σ", aria: "Estimate noise σ", testid: None, title: None, min: "0", max: None, step: "0.1" },
-                                Signal::derive(move || s().estimate_noise.to_string()),
-                                Callback::new(move |text: String| { if let Some(v) = num(&text) { set(move |s| s.estimate_noise = v); } }))}
-                    </Show>
                 </Show>
+                {form_fields(&form::DETAILS)}
             </fieldset>
             <fieldset>
                 <legend>"Policies"</legend>

@@ -4,6 +4,7 @@
 
 pub mod chart;
 pub mod color;
+pub mod form;
 pub mod html;
 pub mod playback;
 pub mod table;

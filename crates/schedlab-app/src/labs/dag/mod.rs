@@ -9,6 +9,7 @@ pub mod charts;
 pub mod eval;
 pub mod explain;
 pub mod export;
+pub mod form;
 pub mod gantt;
 pub mod layout;
 pub mod manual;

@@ -6,6 +6,7 @@
 pub mod draw;
 pub mod explain;
 pub mod export;
+pub mod form;
 pub mod rules;
 pub mod run;
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod draw;
 pub mod export;
+pub mod form;
 pub mod rules;
 pub mod run;
 pub mod step;

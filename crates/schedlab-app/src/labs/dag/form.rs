@@ -1,0 +1,100 @@
+//! The DAG lab's noise fields ([`crate::kit::form`]): execution and communication noise,
+//! stragglers ([`NOISE`]), then, after the seed, the number of samples ([`SAMPLES`]).
+
+use crate::kit::form::{number, whole, Field};
+use crate::limits::MAX_SAMPLES;
+
+/// The samples field's maximum as the page writes it.
+const MAX_SAMPLES_TEXT: &str = "200";
+const _: () = assert!(MAX_SAMPLES == 200, "update MAX_SAMPLES_TEXT");
+
+pub static NOISE: [Field; 4] = [
+    Field::new(
+        "Execution σ",
+        "Execution time noise σ",
+        "0",
+        "0.05",
+        |s| s.noise.exec_sigma.to_string(),
+        |s, t| {
+            s.noise.exec_sigma = number(t, "σ")?;
+            Ok(())
+        },
+    )
+    .id("noise-sigma")
+    .slider("0", "1", "0.01")
+    .live(),
+    Field::new(
+        "Communication σ",
+        "Communication noise σ",
+        "0",
+        "0.05",
+        |s| s.noise.comm_sigma.to_string(),
+        |s, t| {
+            s.noise.comm_sigma = number(t, "the communication σ")?;
+            Ok(())
+        },
+    ),
+    Field::new(
+        "Stragglers",
+        "Straggler probability per processor",
+        "0",
+        "0.05",
+        |s| s.noise.straggler_prob.to_string(),
+        |s, t| {
+            s.noise.straggler_prob = number(t, "the straggler probability")?;
+            Ok(())
+        },
+    )
+    .max("1")
+    .title("probability per processor that it straggles in a sample"),
+    Field::new(
+        "Straggler ×",
+        "Straggler slowdown factor",
+        "1",
+        "0.5",
+        |s| s.noise.straggler_factor.to_string(),
+        |s, t| {
+            s.noise.straggler_factor = number(t, "the straggler factor")?;
+            Ok(())
+        },
+    )
+    .title("how many times slower a straggling processor runs"),
+];
+
+pub static SAMPLES: [Field; 1] = [Field::new(
+    "Samples",
+    "Noise samples",
+    "1",
+    "1",
+    |s| s.noise.samples.to_string(),
+    |s, t| {
+        s.noise.samples = whole(t, "samples")?;
+        Ok(())
+    },
+)
+.max(MAX_SAMPLES_TEXT)];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::form::tests::check_fields;
+    use crate::labs::dag::presets;
+    use crate::state::AppState;
+
+    #[test]
+    fn every_field_round_trips_and_refuses_what_is_not_a_number() {
+        let mut s = AppState::new(presets::ALL[0].scenario());
+        s.noise.exec_sigma = 0.1 + 0.2;
+        check_fields(&[&NOISE, &SAMPLES], &[s.clone()]);
+        // The bounds are the state's own check, through the editor's edit.
+        let mut e = crate::editor::Editor::new(s);
+        assert_eq!(
+            e.edit(|s| (SAMPLES[0].set)(s, "201")).unwrap_err(),
+            "samples must be between 1 and 200"
+        );
+        assert_eq!(
+            e.state.noise.samples,
+            AppState::new(presets::ALL[0].scenario()).noise.samples
+        );
+    }
+}

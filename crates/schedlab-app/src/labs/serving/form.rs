@@ -1,0 +1,134 @@
+//! The Serving lab's number fields ([`crate::kit::form`]): the workload ([`WORKLOAD`]) and
+//! the cluster ([`CLUSTER`]).
+
+use crate::kit::form::{number, whole, Field};
+use crate::state::AppState;
+
+fn synthetic(s: &AppState) -> bool {
+    s.serving.trace.is_none()
+}
+
+/// Requests, rate and prefix groups of the synthetic workload; the rate scale of either.
+pub static WORKLOAD: [Field; 4] = [
+    Field::new(
+        "Requests",
+        "Requests",
+        "1",
+        "50",
+        |s| s.serving.requests.to_string(),
+        |s, t| {
+            s.serving.requests = whole(t, "requests")?;
+            Ok(())
+        },
+    )
+    .id("serving-requests")
+    .when(synthetic),
+    Field::new(
+        "Rate (req/s)",
+        "Request rate",
+        "0.1",
+        "1",
+        |s| s.serving.rate.to_string(),
+        |s, t| {
+            s.serving.rate = number(t, "the rate")?;
+            Ok(())
+        },
+    )
+    .id("serving-rate")
+    .when(synthetic),
+    Field::new(
+        "Prefix groups",
+        "Shared-prefix groups",
+        "1",
+        "1",
+        |s| s.serving.groups.to_string(),
+        |s, t| {
+            s.serving.groups = whole(t, "prefix groups")?;
+            Ok(())
+        },
+    )
+    .when(synthetic),
+    Field::new(
+        "Rate scale",
+        "Rate scale",
+        "0.1",
+        "0.25",
+        |s| s.serving.rate_scale.to_string(),
+        |s, t| {
+            s.serving.rate_scale = number(t, "the rate scale")?;
+            Ok(())
+        },
+    )
+    .id("serving-rate-scale"),
+];
+
+/// Instances, the TTFT SLO, cache blocks per instance and the prefill noise.
+pub static CLUSTER: [Field; 4] = [
+    Field::new(
+        "Instances",
+        "Instances",
+        "1",
+        "1",
+        |s| s.serving.instances.to_string(),
+        |s, t| {
+            s.serving.instances = whole(t, "instances")?;
+            Ok(())
+        },
+    )
+    .id("serving-instances")
+    .max("32"),
+    Field::new(
+        "TTFT SLO (ms)",
+        "TTFT SLO in ms",
+        "1",
+        "100",
+        |s| s.serving.slo_ms.to_string(),
+        |s, t| {
+            s.serving.slo_ms = number(t, "the SLO")?;
+            Ok(())
+        },
+    )
+    .id("serving-slo"),
+    Field::new(
+        "Cache (blocks)",
+        "KV cache blocks per instance",
+        "0",
+        "64",
+        |s| s.serving.cache_blocks.to_string(),
+        |s, t| {
+            s.serving.cache_blocks = whole(t, "cache blocks")?;
+            Ok(())
+        },
+    ),
+    Field::new(
+        "Prefill σ",
+        "Prefill time noise",
+        "0",
+        "0.1",
+        |s| s.serving.prefill_noise.to_string(),
+        |s, t| {
+            s.serving.prefill_noise = number(t, "the prefill noise")?;
+            Ok(())
+        },
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::form::tests::check_fields;
+    use crate::labs::dag::presets;
+
+    #[test]
+    fn every_field_round_trips_and_refuses_what_is_not_a_number() {
+        let mut s = AppState::new(presets::ALL[0].scenario());
+        s.serving.rate = 0.1 + 0.2;
+        check_fields(&[&WORKLOAD, &CLUSTER], &[s.clone()]);
+        assert_eq!(
+            (CLUSTER[0].set)(&mut s, "two").unwrap_err(),
+            "instances must be a whole number (got 'two')"
+        );
+        let shown = WORKLOAD.iter().filter(|f| (f.shown)(&s)).count();
+        assert_eq!(shown, 4, "synthetic: all four");
+    }
+}
