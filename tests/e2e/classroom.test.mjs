@@ -3,7 +3,7 @@
 // inside the viewport on a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, shot, byTestId } from './lib.mjs';
+import { launch, openPage, shot, byTestId, dragTo, makespan } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -152,4 +152,43 @@ test('the whole conversation trace runs in the Serving lab', async () => {
   }, null, { timeout: 60000 });
   assert.equal(await byTestId(page, 'error-banner').count(), 0);
   assert.deepEqual(page.errors, []);
+});
+
+test('a teacher types her example: a blank graph, a pasted cost matrix, edges with the data set once', async () => {
+  const page = await openPage(browser);
+  const node = (name) => page.locator(`[data-testid="dag-node"][data-name="${name}"]`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  // Blank: no task left, the lab says what to do, nothing breaks.
+  await byTestId(page, 'new-graph-toggle').click();
+  await byTestId(page, 'new-tasks').fill('0');
+  await byTestId(page, 'new-processors').fill('2');
+  await byTestId(page, 'new-create').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=dag-node]').length === 0);
+  assert.match(await page.locator('.metrics.error').textContent(), /the task graph is empty: add at least one task/);
+  // The costs pasted as a spreadsheet copies them: the rows become the tasks.
+  await byTestId(page, 'cost-matrix-toggle').click();
+  await byTestId(page, 'cost-matrix-text').fill('task\tP1\tP2\na\t3\t5\nb\t4\t2\n');
+  await byTestId(page, 'cost-matrix-use').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=dag-node]').length === 2);
+  // Independent, HEFT puts a on P1 (3) and b on P2 (2): makespan 3.
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '3');
+  // Edges carry the data set once: a -> b with 10 makes b wait on P1 (3 + 4 = 7 < 3 + 10 + 2).
+  await byTestId(page, 'new-edge-data').fill('10');
+  await byTestId(page, 'new-edge-data').press('Enter');
+  await page.waitForTimeout(300); // the editor fits the new graph first
+  await node('a').scrollIntoViewIfNeeded();
+  await dragTo(page, node('a').locator('[data-testid="dag-handle"]'), node('b'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '7');
+  // The table shows the costs as they are now, exactly; a bad cell is refused in place.
+  assert.equal(await byTestId(page, 'cost-matrix-text').inputValue(), 'task\tP1\tP2\na\t3\t5\nb\t4\t2\n');
+  await byTestId(page, 'cost-matrix-text').fill('task\tP1\tP2\na\t3\t5\nb\t4\t-2\n');
+  await byTestId(page, 'cost-matrix-use').click();
+  await page.waitForFunction(() => /row 2, column 2: '-2' is not a cost/.test(document.querySelector('[data-testid=error-banner]')?.textContent ?? ''));
+  assert.equal(await makespan(page), '7', 'the last good graph stays');
+  await shot(page, 'blank-graph-typed');
+  // Undo goes back through the edits to the paper's graph.
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  assert.deepEqual(page.errors, []);
+  await page.close();
 });

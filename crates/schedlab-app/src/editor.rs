@@ -2,7 +2,9 @@
 //! and snapshot stacks. An edit that would make the scenario invalid (a cycle, a task no
 //! processor can run, a bad number) is refused with a message and changes nothing.
 
-use schedlab_core::scenario::{Edge, Link, LinkBandwidth, ProcKind, Processor, Task};
+use schedlab_core::scenario::{
+    Edge, Link, LinkBandwidth, Network, ProcKind, Processor, Scenario, Task,
+};
 use schedlab_core::Problem;
 
 use crate::state::{AppState, MAX_COMPARE};
@@ -27,6 +29,72 @@ fn number(what: &str, v: f64, allow_zero: bool) -> Result<f64, String> {
         ));
     }
     Ok(v)
+}
+
+/// Tasks and processors a new graph may start with.
+pub const MAX_NEW_TASKS: usize = 1000;
+pub const MAX_NEW_PROCESSORS: usize = 64;
+
+/// The engine's compiled form of `s`, which is how every edit and link is validated. A
+/// graph with no tasks yet (a blank page to draw on) is compiled with one probe task, so its
+/// platform is checked all the same and the first task it gets can be placed.
+pub fn compile(s: &Scenario) -> Result<Problem, String> {
+    if s.tasks.is_empty() {
+        let mut probe = s.clone();
+        probe.tasks.push(Task {
+            name: "probe".into(),
+            cost: Some(DEFAULT_COST),
+            costs: None,
+        });
+        return Problem::new(&probe).map_err(|e| e.to_string());
+    }
+    Problem::new(s).map_err(|e| e.to_string())
+}
+
+/// The graph's costs as the table [`Editor::set_cost_matrix`] reads (tab-separated, a
+/// header of processor names, a row per task: the time it takes on each processor, `-`
+/// where it cannot run), exact: pasted back it changes nothing.
+pub fn cost_table(s: &Scenario) -> String {
+    let mut out = String::from("task");
+    for p in &s.processors {
+        out.push('\t');
+        out.push_str(&p.name);
+    }
+    out.push('\n');
+    if s.tasks.is_empty() {
+        return out;
+    }
+    let Ok(problem) = Problem::new(s) else {
+        return out;
+    };
+    for (t, task) in s.tasks.iter().enumerate() {
+        out.push_str(&task.name);
+        for p in 0..s.processors.len() {
+            let c = problem.exec(t, p);
+            out.push('\t');
+            out.push_str(&if c.is_finite() {
+                c.to_string()
+            } else {
+                "-".into()
+            });
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A cell of a pasted cost matrix: a cost, or `-`, `x`, `inf` or `∞` (cannot run there).
+fn cost_cell(cell: &str, row: usize, col: usize) -> Result<Option<f64>, String> {
+    let c = cell.trim();
+    if matches!(c, "-" | "x" | "X" | "inf" | "∞" | "") {
+        return Ok(None);
+    }
+    match schedlab_core::util::parse_f64(c) {
+        Some(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
+        _ => Err(format!(
+            "row {row}, column {col}: '{c}' is not a cost (a number >= 0, or - where the task cannot run)"
+        )),
+    }
 }
 
 impl Editor {
@@ -74,7 +142,7 @@ impl Editor {
         let mut next = self.state.clone();
         f(&mut next)?;
         next.check()?;
-        Problem::new(&next.scenario).map_err(|e| e.to_string())?;
+        compile(&next.scenario)?;
         if next == self.state {
             return Ok(());
         }
@@ -142,9 +210,6 @@ impl Editor {
     pub fn remove_task(&mut self, i: usize) -> Result<(), String> {
         self.edit(|s| {
             let name = s.scenario.tasks.get(i).ok_or("no such task")?.name.clone();
-            if s.scenario.tasks.len() == 1 {
-                return Err("a scenario needs at least one task".into());
-            }
             s.scenario.tasks.remove(i);
             s.positions.remove(i);
             s.scenario.edges.retain(|e| e.from != name && e.to != name);
@@ -240,6 +305,194 @@ impl Editor {
         })
     }
 
+    /// A new graph, as one undoable edit: `tasks` independent tasks (none for a blank page)
+    /// of cost [`DEFAULT_COST`] on `processors` identical processors P1…Pp, fully connected
+    /// at bandwidth 1. The schedulers, noise, options and other labs are kept.
+    pub fn new_graph(&mut self, tasks: usize, processors: usize) -> Result<(), String> {
+        if tasks > MAX_NEW_TASKS {
+            return Err(format!(
+                "a new graph has at most {MAX_NEW_TASKS} tasks (got {tasks})"
+            ));
+        }
+        if !(1..=MAX_NEW_PROCESSORS).contains(&processors) {
+            return Err(format!(
+                "a new graph has 1 to {MAX_NEW_PROCESSORS} processors (got {processors})"
+            ));
+        }
+        self.edit(|s| {
+            s.scenario = Scenario {
+                version: schedlab_core::scenario::FORMAT_VERSION,
+                name: "untitled".into(),
+                description: String::new(),
+                source: String::new(),
+                processors: (1..=processors)
+                    .map(|p| Processor {
+                        name: format!("P{p}"),
+                        kind: ProcKind::default(),
+                        speed: 1.0,
+                    })
+                    .collect(),
+                network: Network {
+                    bandwidth: Some(1.0),
+                    latency: 0.0,
+                    links: Vec::new(),
+                },
+                tasks: (1..=tasks)
+                    .map(|t| Task {
+                        name: format!("t{t}"),
+                        cost: Some(DEFAULT_COST),
+                        costs: None,
+                    })
+                    .collect(),
+                edges: Vec::new(),
+            };
+            s.positions = crate::labs::dag::layout::layered(&s.scenario);
+            s.view.playhead = 0.0;
+            Ok(())
+        })
+    }
+
+    /// Sets every task's cost on every processor from a pasted table, as one undoable edit:
+    /// a row per task and a column per processor, cells separated by tabs (a spreadsheet's
+    /// copy), commas, semicolons or spaces; `-` where a task cannot run. An optional header
+    /// row names the processors (matched by name, in any order) and an optional first column
+    /// names the tasks: matched by name when they all exist, else taken in order as the
+    /// tasks' new names. On a graph without dependencies the rows may differ in number from
+    /// the tasks: they become the tasks. Returns what was set, for the page's notice.
+    pub fn set_cost_matrix(&mut self, text: &str) -> Result<String, String> {
+        let mut rows: Vec<Vec<&str>> = Vec::new();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if rows.len() > MAX_NEW_TASKS {
+                return Err(format!(
+                    "the cost matrix has more than {MAX_NEW_TASKS} rows"
+                ));
+            }
+            rows.push(if line.contains('\t') {
+                line.split('\t').map(str::trim).collect()
+            } else if line.contains([',', ';']) {
+                line.split([',', ';']).map(str::trim).collect()
+            } else {
+                line.split_whitespace().collect()
+            });
+        }
+        if rows.is_empty() {
+            return Err(
+                "the cost matrix is empty: paste a row per task, a column per processor".into(),
+            );
+        }
+        let is_cost = |c: &str| cost_cell(c, 0, 0).is_ok();
+        let s = &self.state.scenario;
+        let m = s.processors.len();
+        // A header: a first row whose cells after the first are not all costs.
+        let header = (rows[0].iter().skip(1).any(|c| !is_cost(c))
+            || rows[0].iter().all(|c| !is_cost(c)))
+        .then(|| rows.remove(0));
+        if rows.is_empty() {
+            return Err("the cost matrix has a header but no rows".into());
+        }
+        // Task names: a column the header has a label for that is not a processor, or one
+        // the header has no label for, or (no header) a first column that is not all costs.
+        // (So tasks named 0, 1, 2 as in the STG files read right under a header.)
+        let row_len = rows[0].len();
+        let named = match &header {
+            Some(h) => {
+                row_len == h.len() + 1
+                    || row_len == h.len() && !s.processors.iter().any(|p| p.name == h[0])
+            }
+            None => rows.iter().any(|r| !is_cost(r[0])),
+        };
+        let width = row_len - usize::from(named);
+        if width != m {
+            return Err(format!(
+                "the cost matrix has {width} columns of costs, the platform has {m} processors"
+            ));
+        }
+        // Columns → processors: by the header's names, or in order.
+        let mut columns: Vec<usize> = (0..m).collect();
+        if let Some(h) = &header {
+            for (k, name) in h[h.len().saturating_sub(m)..].iter().enumerate() {
+                columns[k] = s
+                    .processors
+                    .iter()
+                    .position(|p| p.name == *name)
+                    .ok_or_else(|| {
+                        format!("the header names '{name}', which is not a processor here")
+                    })?;
+            }
+        }
+        let mut costs = Vec::with_capacity(rows.len());
+        let mut names = Vec::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            let cells = &r[usize::from(named)..];
+            if cells.len() != m {
+                return Err(format!(
+                    "row {} has {} costs, the first row {m}",
+                    i + 1,
+                    cells.len()
+                ));
+            }
+            let mut row = vec![None; m];
+            for (k, c) in cells.iter().enumerate() {
+                row[columns[k]] = cost_cell(c, i + 1, k + 1)?;
+            }
+            costs.push(row);
+            names.push(if named { r[0] } else { "" });
+        }
+        let n = s.tasks.len();
+        let by_name = named && names.iter().all(|x| s.tasks.iter().any(|t| t.name == *x));
+        if rows.len() != n && !s.edges.is_empty() {
+            return Err(format!(
+                "the cost matrix has {} rows, the graph has {n} tasks (a row per task; on a graph without dependencies the rows become the tasks)",
+                rows.len()
+            ));
+        }
+        let fresh = rows.len() != n;
+        self.edit(|st| {
+            let sc = &mut st.scenario;
+            if fresh {
+                sc.tasks = (0..costs.len())
+                    .map(|i| Task {
+                        name: if named {
+                            names[i].to_string()
+                        } else {
+                            format!("t{}", i + 1)
+                        },
+                        cost: None,
+                        costs: None,
+                    })
+                    .collect();
+            }
+            for (i, row) in costs.into_iter().enumerate() {
+                let t = if by_name && !fresh {
+                    sc.tasks
+                        .iter()
+                        .position(|t| t.name == names[i])
+                        .unwrap_or(i)
+                } else {
+                    i
+                };
+                if named && !by_name && !fresh {
+                    let old = std::mem::replace(&mut sc.tasks[t].name, names[i].to_string());
+                    for e in &mut sc.edges {
+                        if e.from == old {
+                            e.from = names[i].to_string();
+                        }
+                        if e.to == old {
+                            e.to = names[i].to_string();
+                        }
+                    }
+                }
+                sc.tasks[t].cost = None;
+                sc.tasks[t].costs = Some(row);
+            }
+            if fresh {
+                st.positions = crate::labs::dag::layout::layered(sc);
+            }
+            Ok(())
+        })?;
+        Ok(format!("costs of {} tasks on {m} processors", rows.len()))
+    }
+
     // --- dependencies ------------------------------------------------------------------
 
     /// Adds `from -> to`, refusing self-loops, duplicates and cycles (the message names the
@@ -267,10 +520,11 @@ impl Editor {
             ));
         }
         self.edit(|st| {
+            let data = st.view.edge_data;
             st.scenario.edges.push(Edge {
                 from: a,
                 to: b,
-                data: 0.0,
+                data,
             });
             Ok(())
         })?;
@@ -561,6 +815,144 @@ mod tests {
         ))
     }
 
+    /// The HEFT paper's cost table (Topcuoglu et al. 2002, table 1) as a spreadsheet copies it.
+    const TOPCUOGLU_TABLE: &str = "Task\tP1\tP2\tP3\nn1\t14\t16\t9\nn2\t13\t19\t18\nn3\t11\t13\t19\nn4\t13\t8\t17\nn5\t12\t13\t10\nn6\t13\t16\t9\nn7\t7\t15\t11\nn8\t5\t11\t14\nn9\t18\t12\t20\nn10\t21\t7\t16\n";
+
+    #[test]
+    fn a_blank_graph_is_drawn_to_the_papers_example_and_gives_heft_80() {
+        let mut e = topcuoglu();
+        let (schedulers, noise) = (e.state.schedulers.clone(), e.state.noise.clone());
+        e.new_graph(0, 3).unwrap();
+        assert!(e.state.scenario.tasks.is_empty() && e.state.positions.is_empty());
+        assert_eq!(e.state.scenario.processors.len(), 3);
+        assert_eq!((&e.state.schedulers, &e.state.noise), (&schedulers, &noise));
+        // A blank graph travels in a link and comes back blank.
+        let back = crate::link::decode(&crate::link::encode(&e.state)).unwrap();
+        assert_eq!(back, e.state);
+        // The paper's table pasted: its ten tasks with their costs.
+        assert_eq!(
+            e.set_cost_matrix(TOPCUOGLU_TABLE).unwrap(),
+            "costs of 10 tasks on 3 processors"
+        );
+        assert_eq!(e.state.scenario.tasks[9].name, "n10");
+        assert_eq!(
+            e.state.scenario.tasks[0].costs,
+            Some(vec![Some(14.0), Some(16.0), Some(9.0)])
+        );
+        // Its dependencies drawn with their data (the default set once, then per edge).
+        let deps = [
+            (1, 2, 18.0),
+            (1, 3, 12.0),
+            (1, 4, 9.0),
+            (1, 5, 11.0),
+            (1, 6, 14.0),
+            (2, 8, 19.0),
+            (2, 9, 16.0),
+            (3, 7, 23.0),
+            (4, 8, 27.0),
+            (4, 9, 23.0),
+            (5, 9, 13.0),
+            (6, 8, 15.0),
+            (7, 10, 17.0),
+            (8, 10, 11.0),
+            (9, 10, 13.0),
+        ];
+        e.edit(|s| {
+            s.view.edge_data = 5.0;
+            Ok(())
+        })
+        .unwrap();
+        for (a, b, d) in deps {
+            let k = e.add_edge(a - 1, b - 1).unwrap();
+            assert_eq!(e.state.scenario.edges[k].data, 5.0, "the default data");
+            e.edit(|s| {
+                s.scenario.edges[k].data = d;
+                Ok(())
+            })
+            .unwrap();
+        }
+        let p = Problem::new(&e.state.scenario).unwrap();
+        let heft = schedlab_core::sched::build("heft", &Default::default()).unwrap();
+        assert_eq!(heft.schedule(&p, 1).makespan(), 80.0);
+        // With dependencies, the rows must match the tasks; the same table by name applies.
+        let err = e.set_cost_matrix("1 2 3\n4 5 6").unwrap_err();
+        assert!(
+            err.starts_with("the cost matrix has 2 rows, the graph has 10 tasks"),
+            "{err}"
+        );
+        let before = e.state.clone();
+        e.set_cost_matrix(TOPCUOGLU_TABLE).unwrap();
+        assert_eq!(e.state, before, "the same costs: nothing changes");
+        assert_eq!(
+            cost_table(&e.state.scenario).replace("task", "Task"),
+            TOPCUOGLU_TABLE
+        );
+        // Every preset's table (speeds, infeasible cells, fractions) pasted back gives the
+        // same schedule, exactly.
+        for p in presets::ALL {
+            let mut e = Editor::new(AppState::new(p.scenario()));
+            let run = |e: &Editor| {
+                let p = Problem::new(&e.state.scenario).unwrap();
+                schedlab_core::sched::build("heft", &Default::default())
+                    .unwrap()
+                    .schedule(&p, 1)
+                    .makespan()
+            };
+            let before = run(&e);
+            e.set_cost_matrix(&cost_table(&e.state.scenario)).unwrap();
+            assert_eq!(run(&e), before, "{}", p.id);
+        }
+    }
+
+    #[test]
+    fn a_cost_matrix_is_read_in_every_usual_form_and_refused_where_it_is_wrong() {
+        let mut e = topcuoglu();
+        e.new_graph(2, 2).unwrap();
+        // Commas, no header, no names: in order.
+        e.set_cost_matrix("3, 4\n5, -\n").unwrap();
+        assert_eq!(e.state.scenario.tasks[1].costs, Some(vec![Some(5.0), None]));
+        // Spaces, a header in another order, names that rename the tasks in order.
+        e.set_cost_matrix("task P2 P1\na 1 2\nb 3 4").unwrap();
+        let t = &e.state.scenario.tasks;
+        assert_eq!((t[0].name.as_str(), t[1].name.as_str()), ("a", "b"));
+        assert_eq!(t[0].costs, Some(vec![Some(2.0), Some(1.0)]));
+        let before = e.state.clone();
+        for (text, msg) in [
+            ("", "the cost matrix is empty"),
+            (
+                "1 2 3\n4 5 6",
+                "the cost matrix has 3 columns of costs, the platform has 2 processors",
+            ),
+            ("1 2\n3", "row 2 has 1 costs, the first row 2"),
+            ("1 2\n3 -4", "row 2, column 2: '-4' is not a cost"),
+            (
+                "t GPU P1\na 1 2",
+                "the header names 'GPU', which is not a processor here",
+            ),
+            ("1 x\n- -", "cannot run"),
+        ] {
+            let err = e.set_cost_matrix(text).unwrap_err();
+            assert!(err.contains(msg), "{text:?}: {err}");
+            assert_eq!(e.state, before, "{text:?} changed nothing");
+        }
+        assert!(e.new_graph(2, 0).is_err() && e.new_graph(MAX_NEW_TASKS + 1, 2).is_err());
+    }
+
+    #[test]
+    fn the_last_task_can_go_and_the_graph_stays_editable() {
+        let mut e = topcuoglu();
+        e.new_graph(1, 2).unwrap();
+        e.remove_task(0).unwrap();
+        assert!(e.state.scenario.tasks.is_empty());
+        e.add_task([0.0, 0.0]).unwrap();
+        assert_eq!(e.state.scenario.tasks.len(), 1);
+        assert!(e.undo() && e.undo() && e.undo());
+        assert_eq!(
+            e.state.scenario.name, "topcuoglu2002",
+            "undo goes back to the paper's graph"
+        );
+    }
+
     #[test]
     fn a_cycle_is_refused_with_its_path_and_nothing_changes() {
         let mut e = topcuoglu();
@@ -627,7 +1019,8 @@ mod tests {
             s.edges.clear();
             s
         }));
-        assert!(one.clone().remove_task(0).is_err());
+        // The last task may go (a blank page to draw on); the platform may not be emptied.
+        assert!(one.clone().remove_task(0).is_ok());
         assert!(e.set_processor(0, "P1", ProcKind::Cpu, 0.0).is_err());
     }
 

@@ -66,7 +66,7 @@ pub fn decode(fragment: &str) -> Result<AppState, String> {
         schedlab_core::error::clamp(format!("this link's content is not valid: {e}"))
     })?;
     // A scenario that cannot be scheduled would leave every later edit refused.
-    let problem = schedlab_core::Problem::new(&state.scenario)
+    let problem = crate::editor::compile(&state.scenario)
         .map_err(|e| format!("this link's scenario is not valid: {e}"))?;
     // The engine's own noise checks, as a run would apply them (not a copy of them).
     state

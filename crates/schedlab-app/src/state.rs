@@ -44,6 +44,13 @@ pub struct ViewState {
     pub speed: f64,
     /// Name of the preset the scenario came from, if unchanged.
     pub preset: Option<String>,
+    /// The data a new dependency carries (set once in the DAG lab; 0 unless set).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub edge_data: f64,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 impl Default for ViewState {
@@ -54,6 +61,7 @@ impl Default for ViewState {
             playhead: 0.0,
             speed: 1.0,
             preset: None,
+            edge_data: 0.0,
         }
     }
 }
@@ -147,6 +155,12 @@ impl AppState {
             return Err(format!(
                 "playback speed {} is above the limit of 1e6",
                 self.view.speed
+            ));
+        }
+        let d = self.view.edge_data;
+        if !(d.is_finite() && d >= 0.0) {
+            return Err(format!(
+                "a new dependency's data must be a number >= 0 (got {d})"
             ));
         }
         if n.straggler_prob > 1.0 {

@@ -5,6 +5,7 @@
 //! (header tools, Export menu, import).
 
 pub mod adversary;
+pub mod author;
 pub mod editor;
 pub mod explain;
 pub mod export;
@@ -21,6 +22,7 @@ use schedlab_app::state::Panel;
 use crate::components::RunProgress;
 use crate::ctx::{Ctx, DagGeneration};
 use adversary::AdversaryPanel;
+use author::AuthorBoxes;
 use editor::DagEditor;
 use explain::ExplainPanel;
 use gantt::{ChartsPanel, GanttPanel};
@@ -78,6 +80,7 @@ pub fn DagLab() -> impl IntoView {
                       fallback=|| view! { <PlatformEditor/> }>
                     <DagEditor/>
                     <Inspector/>
+                    <AuthorBoxes/>
                 </Show>
             </section>
             <section class="right">

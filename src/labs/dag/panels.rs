@@ -9,7 +9,7 @@ use schedlab_core::sched::REGISTRY;
 use wasm_bindgen::JsCast;
 
 use crate::browser;
-use crate::components::fields::{form_fields, num, seed_field, NumField};
+use crate::components::fields::{form_fields, num};
 use crate::components::series_testid;
 use crate::ctx::{Ctx, Selection};
 use schedlab_app::kit::table::short as fmt;
@@ -24,14 +24,9 @@ fn ctx() -> Ctx {
 #[component]
 pub fn Controls() -> impl IntoView {
     let ctx = ctx();
-    // Memos: a DAG edit changes neither, so the controls do not re-render on one.
+    // A memo: a DAG edit does not change it, so the controls do not re-render on one.
     let schedulers_memo = Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.clone()));
-    let noise_memo = Memo::new(move |_| ctx.editor.with(|e| e.state.noise.clone()));
     let schedulers = move || schedulers_memo.get();
-    let noise = move || noise_memo.get();
-    let set_noise = move |f: Box<dyn FnOnce(&mut schedlab_app::state::NoiseSettings)>| {
-        ctx.apply(|e| e.set_noise(f));
-    };
     let comm_saga = move || {
         ctx.editor.with(|e| {
             e.state
@@ -74,9 +69,6 @@ pub fn Controls() -> impl IntoView {
             <fieldset>
                 <legend>"Noise"</legend>
                 {form_fields(&form::NOISE)}
-                {seed_field(NumField::new("Seed", "Random seed", "0", "1").id("seed"), Some("new-seed"),
-                    Signal::derive(move || noise().seed),
-                    Callback::new(move |v: u64| set_noise(Box::new(move |n| n.seed = v))))}
                 {form_fields(&form::SAMPLES)}
             </fieldset>
         </div>

@@ -8,7 +8,7 @@ use schedlab_app::kit::timeline::format_time;
 use schedlab_app::labs::serving::{self, form, ServingSettings};
 use schedlab_core::serve::sim::ScaleAction;
 
-use crate::components::fields::{form_fields, seed_field, NumField};
+use crate::components::fields::form_fields;
 use crate::components::{series_testid, FileUpload};
 use crate::ctx::Ctx;
 
@@ -167,9 +167,7 @@ pub fn ServingControls() -> impl IntoView {
                         let next = all.iter().map(|p| p.id).find(|p| !s.routers.iter().any(|x| x == p)).unwrap_or(all[0].id);
                         s.routers.push(next.to_string());
                     })>"+ Compare another"</button>
-                {seed_field(NumField::new("Seed", "Seed", "0", "1"), None,
-                    Signal::derive(move || s().seed),
-                    Callback::new(move |v: u64| set(move |s| s.seed = v)))}
+                {form_fields(&form::SEED)}
             </fieldset>
         </div>
     }

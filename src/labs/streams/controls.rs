@@ -4,12 +4,11 @@
 
 use leptos::prelude::*;
 use schedlab_app::kit::color as palette;
-use schedlab_app::kit::timeline::format_time;
 use schedlab_app::labs::streams::{self, form, JobMix, StreamsSettings};
 use schedlab_app::state::MAX_COMPARE;
-use schedlab_core::stream::{trace, Info};
+use schedlab_core::stream::trace;
 
-use crate::components::fields::{form_fields, seed_field, NumField};
+use crate::components::fields::form_fields;
 use crate::components::{series_testid, ExplainBox, FileUpload};
 use crate::ctx::Ctx;
 
@@ -144,54 +143,11 @@ pub fn StreamsControls() -> impl IntoView {
     let typed_open = RwSignal::new(false);
     let settings = Memo::new(move |_| ctx.editor.with(|e| e.state.streams.clone()));
     let s = move || settings.get();
-    let mixes = [
-        (JobMix::Single, "single", "Single tasks (classic flow time)"),
-        (JobMix::Chain, "chain", "Chains of operations"),
-        (JobMix::Ds3, "ds3", "DS3 WiFi TX/RX DAGs on the DASH SoC"),
-        (
-            JobMix::Dag,
-            "dag",
-            "Random DAGs on heterogeneous processors",
-        ),
-    ];
-    let infos = [
-        (
-            Info::Clairvoyant,
-            "clairvoyant",
-            "Clairvoyant: sizes known on arrival",
-        ),
-        (
-            Info::NonClairvoyant,
-            "nonclairvoyant",
-            "Non-clairvoyant: sizes never known",
-        ),
-        (
-            Info::Estimated,
-            "estimated",
-            "Estimated: noisy size estimates",
-        ),
-        (
-            Info::Revealed,
-            "revealed",
-            "Revealed: one operation at a time",
-        ),
-    ];
     let is_dag = move || s().mix.is_dag();
     view! {
         <div class="controls streams-controls">
             <fieldset>
                 <legend>"Jobs"</legend>
-                <label class="field"><span>"Mix"</span>
-                    <select data-testid="streams-mix" aria-label="Job mix" prop:value=move || mixes.iter().find(|m| m.0 == s().mix).map_or("single", |m| m.1).to_string()
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            if let Some(&(mix, _, _)) = mixes.iter().find(|m| m.1 == v) {
-                                set(move |s| streams::set_mix(s, mix));
-                            }
-                        }>
-                        {mixes.iter().map(|m| view! { <option value=m.1>{m.2}</option> }).collect_view()}
-                    </select>
-                </label>
                 {form_fields(&form::JOBS)}
                 <div class="field">
                     <span>"Arrivals"</span>
@@ -213,41 +169,15 @@ pub fn StreamsControls() -> impl IntoView {
                         load_typed(ctx, &text);
                     })/>
                 {form_fields(&form::SHAPE[..2])}
-                <Show when=move || s().mix == JobMix::Chain>
-                    <label class="field" title="operations per job, their sizes, a test">
-                        <span>"Revealed model"</span>
-                        <input type="text" data-testid="streams-ops-model" aria-label="Revealed model" placeholder="uniform:1:6 pareto:1.5 test:1"
-                            prop:value=move || streams::ops_model_text(&s())
-                            on:change=move |ev| { let text = event_target_value(&ev); ctx.apply(|e| e.edit(|st| streams::set_ops_model(&mut st.streams, &text))); }/>
-                    </label>
-                </Show>
+                {form_fields(&form::OPS_MODEL)}
                 {form_fields(&form::SHAPE[2..])}
             </fieldset>
             <fieldset>
                 <legend>{move || if is_dag() { "Processors" } else { "Machines" }}</legend>
                 {form_fields(&form::MACHINES)}
                 {move || (s().mix == JobMix::Ds3).then(|| view! { <p class="hint">"DASH SoC: 4 A7, 4 A15, 2 MM, 4 FFT, 2 Viterbi"</p> })}
-                <Show when=move || !is_dag()>
-                    <label class="field" title="one speed per machine, comma-separated; empty = identical machines"><span>"Speeds"</span>
-                        <input type="text" data-testid="streams-speeds" aria-label="Machine speeds" placeholder="identical"
-                            prop:value=move || { s().speeds.iter().map(|v| format_time(*v)).collect::<Vec<_>>().join(",") }
-                            on:change=move |ev| {
-                                let text = event_target_value(&ev);
-                                let parsed: Option<Vec<f64>> = text.split(',').map(str::trim).filter(|x| !x.is_empty()).map(schedlab_core::util::parse_f64).collect();
-                                match parsed {
-                                    Some(v) => set(move |s| s.speeds = v),
-                                    None => ctx.banner.set(Some(format!("speeds must be numbers separated by commas (got '{text}')"))),
-                                }
-                            }/>
-                    </label>
-                    <label class="field"><span>"Information"</span>
-                        <select data-testid="streams-info" aria-label="Information model" prop:value=move || infos.iter().find(|i| i.0 == s().info).map_or("clairvoyant", |i| i.1).to_string()
-                            on:change=move |ev| { let v = event_target_value(&ev); if let Some(&(info, _, _)) = infos.iter().find(|i| i.1 == v) { set(move |s| s.info = info); } }>
-                            {infos.iter().map(|i| view! { <option value=i.1>{i.2}</option> }).collect_view()}
-                        </select>
-                    </label>
-                </Show>
-                {form_fields(&form::DETAILS)}
+                {form_fields(&form::DETAILS[..2])}
+                {form_fields(&form::DETAILS[2..])}
             </fieldset>
             <fieldset>
                 <legend>"Policies"</legend>
@@ -270,9 +200,7 @@ pub fn StreamsControls() -> impl IntoView {
                     on:input=move |ev| job_rule_event(ctx, ev, false) on:change=move |ev| job_rule_event(ctx, ev, true)></div>
                 <button data-testid="streams-compare-add" disabled=move || { s().policies.len() >= MAX_COMPARE }
                     on:click=move |_| set(streams::add_policy)>"+ Compare another"</button>
-                {seed_field(NumField::new("Seed", "Stream seed", "0", "1").id("streams-seed"), None,
-                    Signal::derive(move || s().seed),
-                    Callback::new(move |v: u64| set(move |s| s.seed = v)))}
+                {form_fields(&form::SEED)}
             </fieldset>
         </div>
     }

@@ -14,7 +14,6 @@ use schedlab_app::wire;
 use schedlab_core::stream::learned::{CurvePoint, Model, TrainerState};
 
 use crate::browser;
-use crate::components::fields::{num_field, NumField};
 use crate::components::{area, FileUpload, GanttCanvas};
 use crate::ctx::Ctx;
 use crate::worker::{self, Failure, Lane};
@@ -193,12 +192,19 @@ pub fn TrainPanel() -> impl IntoView {
             last.iteration, last.learned, first.learned, last.heft, last.dls
         )
     };
-    let on_iterations = Callback::new(move |text: String| match text.trim().parse::<usize>() {
-        Ok(n) if (1..=500).contains(&n) => iterations.set(n),
-        _ => ctx.banner.set(Some(
-            "Training: iterations must be a whole number from 1 to 500".into(),
-        )),
-    });
+    // Checked when committed; a refusal goes to the banner and the field shows the count kept.
+    let on_iterations = move |ev: web_sys::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        match input.value().trim().parse::<usize>() {
+            Ok(n) if (1..=500).contains(&n) => iterations.set(n),
+            _ => {
+                input.set_value(&iterations.get_untracked().to_string());
+                ctx.banner.set(Some(
+                    "Training: iterations must be a whole number from 1 to 500".into(),
+                ));
+            }
+        }
+    };
     let on_pause = move |_| match panel.status.get_untracked() {
         Status::Running => panel.pause(),
         Status::Paused => panel.send(),
@@ -208,8 +214,10 @@ pub fn TrainPanel() -> impl IntoView {
         <details class="train-panel" data-testid="train-panel" open>
             <summary>"Train the learned policy"</summary>
             <div class="row">
-                {num_field(NumField::new("Iterations", "Training iterations", "1", "1").id("train-iterations").max("500"),
-                    Signal::derive(move || iterations.get().to_string()), on_iterations)}
+                <label class="field"><span>"Iterations"</span>
+                    <input type="number" min="1" max="500" step="1" value="20" data-testid="train-iterations"
+                        aria-label="Training iterations" on:change=on_iterations/>
+                </label>
                 <button data-testid="train-start" on:click=move |_| panel.start(iterations.get_untracked())
                     disabled=move || panel.status.get() == Status::Running>"Train"</button>
                 <button data-testid="train-pause"

@@ -6,7 +6,7 @@
 
 use crate::state::AppState;
 
-/// A labelled number input, optionally with a slider before it.
+/// A labelled number input, optionally with a slider before it, or a text input.
 pub struct Field {
     pub label: &'static str,
     pub aria: &'static str,
@@ -19,6 +19,14 @@ pub struct Field {
     pub slider: Option<(&'static str, &'static str, &'static str)>,
     /// The slider commits while it moves (else when released).
     pub live: bool,
+    /// A menu of (value, label) instead of a number: `get` gives the value chosen and `set`
+    /// takes one.
+    pub choices: Option<&'static [(&'static str, &'static str)]>,
+    /// A text field (with this placeholder) instead of a number.
+    pub text: Option<&'static str>,
+    /// A "New seed" button after the number (its test id, or empty): it sets a fresh seed
+    /// from the browser's entropy.
+    pub reseed: Option<&'static str>,
     /// Whether the field applies to the settings shown.
     pub shown: fn(&AppState) -> bool,
     /// What it shows (exact: the state's number as Rust prints it).
@@ -51,6 +59,9 @@ impl Field {
             step,
             slider: None,
             live: false,
+            reseed: None,
+            text: None,
+            choices: None,
             shown: always,
             get,
             set,
@@ -87,6 +98,23 @@ impl Field {
         self
     }
 
+    /// A menu of (value, label).
+    pub const fn choices(mut self, choices: &'static [(&'static str, &'static str)]) -> Field {
+        self.choices = Some(choices);
+        self
+    }
+
+    /// A text field showing `placeholder` when empty.
+    pub const fn text(mut self, placeholder: &'static str) -> Field {
+        self.text = Some(placeholder);
+        self
+    }
+
+    pub const fn reseed(mut self, testid: &'static str) -> Field {
+        self.reseed = Some(testid);
+        self
+    }
+
     pub const fn when(mut self, shown: fn(&AppState) -> bool) -> Field {
         self.shown = shown;
         self
@@ -95,6 +123,13 @@ impl Field {
 
 /// `text` as a whole number, or "`what` must be a whole number (got '…')".
 pub fn whole(text: &str, what: &str) -> Result<usize, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("{what} must be a whole number (got '{}')", text.trim()))
+}
+
+/// `text` as a seed (a whole number up to 2⁶⁴ − 1), or "`what` must be a whole number".
+pub fn seed(text: &str, what: &str) -> Result<u64, String> {
     text.trim()
         .parse()
         .map_err(|_| format!("{what} must be a whole number (got '{}')", text.trim()))
@@ -113,7 +148,7 @@ pub(crate) mod tests {
 
     /// Checks a lab's fields on `states`: what a field shows sets it back exactly, text
     /// that is not a number is refused with the field's name and leaves the state as it
-    /// was, and no two fields shown together share a test id.
+    /// was (the message quotes it), and no two fields shown together share a test id.
     pub fn check_fields(fields: &[&[Field]], states: &[AppState]) {
         for s in states {
             let mut ids = Vec::new();
@@ -128,8 +163,8 @@ pub(crate) mod tests {
                 let mut t = s.clone();
                 (f.set)(&mut t, &(f.get)(s)).unwrap_or_else(|e| panic!("{}: {e}", f.label));
                 assert!(t == *s, "{}: what it shows sets it back", f.label);
-                let e = (f.set)(&mut t, "abc").unwrap_err();
-                assert!(e.contains("(got 'abc')"), "{}: {e}", f.label);
+                let e = (f.set)(&mut t, "abc!").unwrap_err();
+                assert!(e.contains("abc!"), "{}: {e}", f.label);
                 assert!(t == *s, "{}: a refusal changes nothing", f.label);
             }
         }
@@ -142,6 +177,8 @@ pub(crate) mod tests {
             whole("1.5", "jobs").unwrap_err(),
             "jobs must be a whole number (got '1.5')"
         );
+        assert_eq!(seed("18446744073709551615", "the seed"), Ok(u64::MAX));
+        assert!(seed("-1", "the seed").is_err());
         assert_eq!(number("0.25", "the load"), Ok(0.25));
         assert_eq!(
             number("inf", "the load").unwrap_err(),

@@ -1,7 +1,8 @@
 //! The DAG lab's noise fields ([`crate::kit::form`]): execution and communication noise,
-//! stragglers ([`NOISE`]), then, after the seed, the number of samples ([`SAMPLES`]).
+//! stragglers ([`NOISE`]), then the seed and the number of samples ([`SAMPLES`]); the
+//! data new dependencies carry ([`EDGE_DATA`]).
 
-use crate::kit::form::{number, whole, Field};
+use crate::kit::form::{number, seed, whole, Field};
 use crate::limits::MAX_SAMPLES;
 
 /// The samples field's maximum as the page writes it.
@@ -61,18 +62,49 @@ pub static NOISE: [Field; 4] = [
     .title("how many times slower a straggling processor runs"),
 ];
 
-pub static SAMPLES: [Field; 1] = [Field::new(
-    "Samples",
-    "Noise samples",
+/// The data a new dependency carries (set once, so drawing a graph with data is quick).
+pub static EDGE_DATA: [Field; 1] = [Field::new(
+    "New edge data",
+    "Data on new dependencies",
+    "0",
     "1",
-    "1",
-    |s| s.noise.samples.to_string(),
+    |s| s.view.edge_data.to_string(),
     |s, t| {
-        s.noise.samples = whole(t, "samples")?;
+        s.view.edge_data = number(t, "the data of new dependencies")?;
         Ok(())
     },
 )
-.max(MAX_SAMPLES_TEXT)];
+.id("new-edge-data")
+.title("the data a dependency carries when it is drawn (communication time = data ÷ bandwidth)")];
+
+/// The noise seed, then the number of samples.
+pub static SAMPLES: [Field; 2] = [
+    Field::new(
+        "Seed",
+        "Random seed",
+        "0",
+        "1",
+        |s| s.noise.seed.to_string(),
+        |s, t| {
+            s.noise.seed = seed(t, "the seed")?;
+            Ok(())
+        },
+    )
+    .id("seed")
+    .reseed("new-seed"),
+    Field::new(
+        "Samples",
+        "Noise samples",
+        "1",
+        "1",
+        |s| s.noise.samples.to_string(),
+        |s, t| {
+            s.noise.samples = whole(t, "samples")?;
+            Ok(())
+        },
+    )
+    .max(MAX_SAMPLES_TEXT),
+];
 
 #[cfg(test)]
 mod tests {
@@ -85,11 +117,11 @@ mod tests {
     fn every_field_round_trips_and_refuses_what_is_not_a_number() {
         let mut s = AppState::new(presets::ALL[0].scenario());
         s.noise.exec_sigma = 0.1 + 0.2;
-        check_fields(&[&NOISE, &SAMPLES], &[s.clone()]);
+        check_fields(&[&NOISE, &SAMPLES, &EDGE_DATA], &[s.clone()]);
         // The bounds are the state's own check, through the editor's edit.
         let mut e = crate::editor::Editor::new(s);
         assert_eq!(
-            e.edit(|s| (SAMPLES[0].set)(s, "201")).unwrap_err(),
+            e.edit(|s| (SAMPLES[1].set)(s, "201")).unwrap_err(),
             "samples must be between 1 and 200"
         );
         assert_eq!(

@@ -1,7 +1,7 @@
 //! The Serving lab's number fields ([`crate::kit::form`]): the workload ([`WORKLOAD`]) and
 //! the cluster ([`CLUSTER`]).
 
-use crate::kit::form::{number, whole, Field};
+use crate::kit::form::{number, seed, whole, Field};
 use crate::state::AppState;
 
 fn synthetic(s: &AppState) -> bool {
@@ -113,6 +113,20 @@ pub static CLUSTER: [Field; 4] = [
     ),
 ];
 
+/// The workload's seed (with "New seed").
+pub static SEED: [Field; 1] = [Field::new(
+    "Seed",
+    "Seed",
+    "0",
+    "1",
+    |s| s.serving.seed.to_string(),
+    |s, t| {
+        s.serving.seed = seed(t, "the seed")?;
+        Ok(())
+    },
+)
+.reseed("")];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,7 +137,7 @@ mod tests {
     fn every_field_round_trips_and_refuses_what_is_not_a_number() {
         let mut s = AppState::new(presets::ALL[0].scenario());
         s.serving.rate = 0.1 + 0.2;
-        check_fields(&[&WORKLOAD, &CLUSTER], &[s.clone()]);
+        check_fields(&[&WORKLOAD, &CLUSTER, &SEED], &[s.clone()]);
         assert_eq!(
             (CLUSTER[0].set)(&mut s, "two").unwrap_err(),
             "instances must be a whole number (got 'two')"

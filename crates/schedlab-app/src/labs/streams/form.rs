@@ -5,7 +5,7 @@
 use schedlab_core::stream::Info;
 
 use super::JobMix;
-use crate::kit::form::{number, whole, Field};
+use crate::kit::form::{number, seed, whole, Field};
 use crate::state::AppState;
 
 fn generated(s: &AppState) -> bool {
@@ -20,8 +20,79 @@ fn not_dag(s: &AppState) -> bool {
     !s.streams.mix.is_dag()
 }
 
-/// The job count and, for generated arrivals, the load and burstiness.
-pub static JOBS: [Field; 3] = [
+const MIXES: [(JobMix, &str, &str); 4] = [
+    (JobMix::Single, "single", "Single tasks (classic flow time)"),
+    (JobMix::Chain, "chain", "Chains of operations"),
+    (JobMix::Ds3, "ds3", "DS3 WiFi TX/RX DAGs on the DASH SoC"),
+    (
+        JobMix::Dag,
+        "dag",
+        "Random DAGs on heterogeneous processors",
+    ),
+];
+const MIX_CHOICES: [(&str, &str); 4] = [
+    (MIXES[0].1, MIXES[0].2),
+    (MIXES[1].1, MIXES[1].2),
+    (MIXES[2].1, MIXES[2].2),
+    (MIXES[3].1, MIXES[3].2),
+];
+
+const INFOS: [(Info, &str, &str); 4] = [
+    (
+        Info::Clairvoyant,
+        "clairvoyant",
+        "Clairvoyant: sizes known on arrival",
+    ),
+    (
+        Info::NonClairvoyant,
+        "nonclairvoyant",
+        "Non-clairvoyant: sizes never known",
+    ),
+    (
+        Info::Estimated,
+        "estimated",
+        "Estimated: noisy size estimates",
+    ),
+    (
+        Info::Revealed,
+        "revealed",
+        "Revealed: one operation at a time",
+    ),
+];
+const INFO_CHOICES: [(&str, &str); 4] = [
+    (INFOS[0].1, INFOS[0].2),
+    (INFOS[1].1, INFOS[1].2),
+    (INFOS[2].1, INFOS[2].2),
+    (INFOS[3].1, INFOS[3].2),
+];
+
+fn unknown(what: &str, t: &str) -> String {
+    format!("{what} '{t}' is not one of the menu's")
+}
+
+/// The job mix (a change of family resets what only the other family has: `set_mix`),
+/// the job count and, for generated arrivals, the load and burstiness.
+pub static JOBS: [Field; 4] = [
+    Field::new(
+        "Mix",
+        "Job mix",
+        "",
+        "",
+        |s| {
+            let m = MIXES.iter().find(|m| m.0 == s.streams.mix);
+            m.map_or("single", |m| m.1).into()
+        },
+        |s, t| {
+            let m = MIXES
+                .iter()
+                .find(|m| m.1 == t)
+                .ok_or_else(|| unknown("the mix", t))?;
+            super::set_mix(&mut s.streams, m.0);
+            Ok(())
+        },
+    )
+    .id("streams-mix")
+    .choices(&MIX_CHOICES),
     Field::new(
         "Jobs",
         "Number of jobs",
@@ -159,8 +230,53 @@ pub static MACHINES: [Field; 2] = [
     .when(|s| s.streams.mix == JobMix::Dag),
 ];
 
-/// Single-task and chain mixes: the context switch and the estimates' noise.
-pub static DETAILS: [Field; 2] = [
+/// The machines' speeds, comma-separated (empty: identical machines).
+fn set_speeds(s: &mut AppState, t: &str) -> Result<(), String> {
+    let mut speeds = Vec::new();
+    for x in t.split(',').map(str::trim).filter(|x| !x.is_empty()) {
+        speeds.push(schedlab_core::util::parse_f64(x).ok_or_else(|| {
+            format!(
+                "speeds must be numbers separated by commas (got '{}')",
+                t.trim()
+            )
+        })?);
+    }
+    s.streams.speeds = speeds;
+    Ok(())
+}
+
+/// The revealed model (chains): operation counts, sizes, a test.
+pub static OPS_MODEL: [Field; 1] = [Field::new(
+    "Revealed model",
+    "Revealed model",
+    "",
+    "",
+    |s| super::ops_model_text(&s.streams),
+    |s, t| super::set_ops_model(&mut s.streams, t),
+)
+.id("streams-ops-model")
+.text("uniform:1:6 pareto:1.5 test:1")
+.title("operations per job, their sizes, a test")
+.when(|s| s.streams.mix == JobMix::Chain)];
+
+/// Single-task and chain mixes: the machines' speeds, the context switch, the information
+/// model and the estimates' noise.
+pub static DETAILS: [Field; 4] = [
+    Field::new(
+        "Speeds",
+        "Machine speeds",
+        "",
+        "",
+        |s| {
+            let v: Vec<String> = s.streams.speeds.iter().map(f64::to_string).collect();
+            v.join(",")
+        },
+        set_speeds,
+    )
+    .id("streams-speeds")
+    .text("identical")
+    .title("one speed per machine, comma-separated; empty = identical machines")
+    .when(not_dag),
     Field::new(
         "Context switch",
         "Context-switch time",
@@ -176,6 +292,27 @@ pub static DETAILS: [Field; 2] = [
     .title("time a job spends switching in each time it starts or resumes")
     .when(not_dag),
     Field::new(
+        "Information",
+        "Information model",
+        "",
+        "",
+        |s| {
+            let i = INFOS.iter().find(|i| i.0 == s.streams.info);
+            i.map_or("clairvoyant", |i| i.1).into()
+        },
+        |s, t| {
+            let i = INFOS
+                .iter()
+                .find(|i| i.1 == t)
+                .ok_or_else(|| unknown("the information model", t))?;
+            s.streams.info = i.0;
+            Ok(())
+        },
+    )
+    .id("streams-info")
+    .choices(&INFO_CHOICES)
+    .when(not_dag),
+    Field::new(
         "Estimate σ",
         "Estimate noise σ",
         "0",
@@ -188,6 +325,21 @@ pub static DETAILS: [Field; 2] = [
     )
     .when(|s| !s.streams.mix.is_dag() && s.streams.info == Info::Estimated),
 ];
+
+/// The stream's seed (with "New seed").
+pub static SEED: [Field; 1] = [Field::new(
+    "Seed",
+    "Stream seed",
+    "0",
+    "1",
+    |s| s.streams.seed.to_string(),
+    |s, t| {
+        s.streams.seed = seed(t, "the seed")?;
+        Ok(())
+    },
+)
+.id("streams-seed")
+.reseed("")];
 
 #[cfg(test)]
 mod tests {
@@ -211,7 +363,10 @@ mod tests {
                 })
             })
             .collect();
-        check_fields(&[&JOBS, &SHAPE, &MACHINES, &DETAILS], &states);
+        check_fields(
+            &[&JOBS, &SHAPE, &OPS_MODEL, &MACHINES, &DETAILS, &SEED],
+            &states,
+        );
         // Visibility: DS3's SoC has no machine count, the chain mix its operations.
         let shown = |s: &AppState| -> Vec<&str> {
             [&JOBS[..], &SHAPE, &MACHINES, &DETAILS]
@@ -223,7 +378,7 @@ mod tests {
         };
         assert_eq!(
             shown(&states[4]),
-            ["Jobs", "Load ρ", "Burstiness", "Execution σ"],
+            ["Mix", "Jobs", "Load ρ", "Burstiness", "Execution σ"],
             "DS3"
         );
         assert!(
