@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
         ),
         selected: RwSignal::new(Selection::None),
         dark: RwSignal::new(browser::prefers_dark()),
+        present: RwSignal::new(false),
         streams: RwSignal::new(None),
         streams_play: Play::new(0.0, 1.0),
         streams_progress: RwSignal::new(None),

@@ -113,6 +113,9 @@ pub struct Ctx {
     pub selected: RwSignal<Selection>,
     /// The page's colour scheme (follows the system's).
     pub dark: RwSignal<bool>,
+    /// Presentation mode (for projectors): larger text and controls, Gantts and charts
+    /// drawn at 1.5× (`components::canvas`). A view preference, not in the link.
+    pub present: RwSignal<bool>,
     /// The Streams lab's last good result.
     pub streams: RwSignal<StreamsShared>,
     pub streams_play: Play,

@@ -10,6 +10,16 @@ use crate::browser;
 use crate::ctx::Ctx;
 use crate::labs::{self, LABS};
 
+/// Presentation mode on or off: the root's `present` class (CSS: larger text and controls)
+/// and the canvases' scale, set before the signal so every canvas redraws at the new one.
+fn set_present(ctx: Ctx, on: bool) {
+    crate::components::canvas::SCALE.set(if on { 1.5 } else { 1.0 });
+    if let Some(root) = document().document_element() {
+        root.set_class_name(if on { "present" } else { "" });
+    }
+    ctx.present.set(on);
+}
+
 #[component]
 pub fn Header() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -61,6 +71,8 @@ pub fn Header() -> impl IntoView {
                     <summary>"Export"</summary>
                     <div class="menu-items">{move || (labs::find(lab.get()).export)()}</div>
                 </details>
+                <button data-testid="present" title="Presentation mode: larger text, controls and charts for a projector"
+                    aria-pressed=move || ctx.present.get().to_string() on:click=move |_| set_present(ctx, !ctx.present.get_untracked())>"Present"</button>
                 <button class="primary" data-testid="share-link" on:click=share>"Copy link"</button>
                 <input id="share-url" data-testid="share-url" class="share-url" readonly=true aria-label="Share link" placeholder="link appears here"/>
             </div>

@@ -11,9 +11,16 @@ use schedlab_app::kit::color as palette;
 
 use crate::ctx::Ctx;
 
-/// Sizes a canvas to its CSS width and the given height; returns (width, height).
+thread_local! {
+    /// How much larger than its pixels a canvas is shown: 1, or 1.5 in presentation mode
+    /// (the canvas is drawn at its CSS width ÷ 1.5 and stretched: labels and bars 1.5×).
+    pub static SCALE: std::cell::Cell<f64> = const { std::cell::Cell::new(1.0) };
+}
+
+/// Sizes a canvas to its CSS width (÷ the presentation scale) and the given height; returns
+/// (width, height).
 pub fn fit_canvas(c: &web_sys::HtmlCanvasElement, height: u32) -> (u32, u32) {
-    let w = (c.client_width().max(300)) as u32;
+    let w = (f64::from(c.client_width().max(300)) / SCALE.get()) as u32;
     if c.width() != w {
         c.set_width(w);
     }
@@ -70,6 +77,7 @@ pub fn GanttCanvas(
     on_cleanup(move || listener.remove());
     Effect::new(move |_| {
         resized.track();
+        ctx.present.track();
         let dark = ctx.dark.get();
         let Some(c) = canvas.get() else { return };
         draw.run((c, dark));
@@ -78,8 +86,10 @@ pub fn GanttCanvas(
         let (Some(hit), Some(c)) = (hit, canvas.get_untracked()) else {
             return;
         };
+        // CSS pixels to canvas pixels (they differ in presentation mode).
+        let k = f64::from(c.width()) / f64::from(c.client_width().max(1));
         let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
-        tooltip.set(hit.run((c, x, y)).map(|t| (x, y, t)));
+        tooltip.set(hit.run((c, x * k, y * k)).map(|t| (x, y, t)));
     };
     let title = move || {
         title.and_then(|t| t.get()).map(|name| {

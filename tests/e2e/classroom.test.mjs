@@ -192,3 +192,38 @@ test('a teacher types her example: a blank graph, a pasted cost matrix, edges wi
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('presentation mode: larger text and a 1.5× Gantt; Fit shows a 103-task graph whole', async () => {
+  const page = await openPage(browser);
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.metrics td')).fontSize));
+  const small = await size();
+  await byTestId(page, 'present').click();
+  assert.equal(await byTestId(page, 'present').getAttribute('aria-pressed'), 'true');
+  assert.ok(await size() >= small * 1.4, `text ${small} → ${await size()} px`);
+  // The Gantt is drawn at 1/1.5 of its width in pixels and shown stretched: labels 1.5×.
+  await page.waitForFunction(() => {
+    const c = document.querySelector('[data-testid=gantt]');
+    return Math.abs(c.width * 1.5 - c.clientWidth) <= 2;
+  });
+  await shot(page, 'presentation-mode');
+  await byTestId(page, 'present').click();
+  await page.waitForFunction(() => {
+    const c = document.querySelector('[data-testid=gantt]');
+    return c.width === c.clientWidth;
+  });
+  // Montage (103 tasks) opens whole inside the editor.
+  await byTestId(page, 'preset-select').selectOption('montage');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=dag-node]').length === 103);
+  await page.waitForTimeout(300);
+  const inside = await page.evaluate(() => {
+    const box = document.querySelector('.dag-svg').getBoundingClientRect();
+    return [...document.querySelectorAll('[data-testid=dag-node] .body')].filter((n) => {
+      const r = n.getBoundingClientRect();
+      return r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+    }).length;
+  });
+  assert.equal(inside, 103, 'every task of the montage graph is in view');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -14,11 +14,9 @@ const HANDLE_DY: f64 = R + 7.0;
 const VIEW_H: f64 = 430.0;
 /// Graphs with more tasks than this throttle their playback highlighting.
 const BIG_GRAPH: usize = 300;
-/// Fit never zooms out further than this (labels stay legible); small graphs may go
-/// further so that the whole graph is on screen.
-const MIN_FIT_ZOOM: f64 = 0.55;
-const MIN_FIT_ZOOM_SMALL: f64 = 0.4;
-const SMALL_GRAPH: usize = 100;
+/// How far out the view zooms (wheel or Fit): far enough that a graph of a few hundred
+/// tasks is seen whole; the wheel zooms in to read it.
+const MIN_ZOOM: f64 = 0.03;
 
 #[derive(Debug, Clone, PartialEq)]
 struct EdgeItem {
@@ -98,17 +96,10 @@ pub fn DagEditor() -> impl IntoView {
             |a, p| (a.0.min(p[0]), a.1.max(p[0]), a.2.min(p[1]), a.3.max(p[1])),
         );
         let margin = 40.0;
-        // Never below a scale where labels stay readable: a wide graph is panned instead.
+        // The whole graph, centred (a big one small: the wheel zooms in to read it).
         let kk = ((w - 2.0 * margin) / (x1 - x0).max(1.0))
             .min((VIEW_H - 2.0 * margin) / (y1 - y0).max(1.0))
-            .clamp(
-                if pos.len() <= SMALL_GRAPH {
-                    MIN_FIT_ZOOM_SMALL
-                } else {
-                    MIN_FIT_ZOOM
-                },
-                1.6,
-            );
+            .clamp(MIN_ZOOM, 1.6);
         k.set(kk);
         let left = if (x1 - x0) * kk > w - 2.0 * margin {
             margin - x0 * kk
@@ -246,7 +237,7 @@ pub fn DagEditor() -> impl IntoView {
         let (l, t) = rect.map_or((0.0, 0.0), |r| (r.left(), r.top()));
         let (sx, sy) = (ev.client_x() as f64 - l, ev.client_y() as f64 - t);
         let old = k.get_untracked();
-        let new = (old * if ev.delta_y() < 0.0 { 1.12 } else { 1.0 / 1.12 }).clamp(0.1, 4.0);
+        let new = (old * if ev.delta_y() < 0.0 { 1.12 } else { 1.0 / 1.12 }).clamp(MIN_ZOOM, 4.0);
         // Zoom around the cursor.
         tx.set(sx - (sx - tx.get_untracked()) * new / old);
         ty.set(sy - (sy - ty.get_untracked()) * new / old);
