@@ -88,6 +88,18 @@ test('a real Mooncake trace uploads; bad traces and settings get a banner and lo
     await byTestId(page, 'serving-export-csv').click();
   })()]);
   assert.equal(download.suggestedFilename(), 'serving-metrics.csv');
+  // Every request, exact: its TTFTs give back the table's median for the first router.
+  const [requests] = await Promise.all([page.waitForEvent('download'), (async () => {
+    if (!(await byTestId(page, 'serving-export-requests').isVisible())) await page.locator('details.menu summary').click();
+    await byTestId(page, 'serving-export-requests').click();
+  })()]);
+  assert.equal(requests.suggestedFilename(), 'serving-requests.csv');
+  const fs = await import('node:fs/promises');
+  const rows = (await fs.readFile(await requests.path(), 'utf8')).trim().split('\n').map((l) => l.split(','));
+  assert.equal(rows[0][10], 'ttft_ms');
+  const first = rows.slice(1).filter((r) => r[0] === rows[1][0]).map((r) => Number(r[10])).sort((a, b) => a - b);
+  const median = first[Math.round((first.length - 1) * 0.5)];
+  assert.equal(median.toFixed(1), p50, `${median} vs the table's ${p50}`);
   assert.deepEqual(page.errors, []);
 });
 

@@ -46,10 +46,89 @@ pub fn metrics_csv(r: &ServingResult) -> String {
     metrics_table(r).csv()
 }
 
+/// Every request under every router, exact (the Export menu's "Requests (CSV)"): when it
+/// arrived, its tokens, the instance it ran on, what it found cached, its prefill and decode
+/// times, its TTFT and end-to-end latency (ms), whether it met the SLO and whether it was
+/// moved. The metrics table's percentiles and SLO attainment are computed from these rows.
+pub fn requests_csv(r: &ServingResult) -> String {
+    let mut t = Table::new(
+        [
+            "router",
+            "request",
+            "arrival_ms",
+            "input_tokens",
+            "output_tokens",
+            "instance",
+            "cached_tokens",
+            "prefill_start_ms",
+            "prefill_end_ms",
+            "decode_end_ms",
+            "ttft_ms",
+            "e2e_ms",
+            "slo_met",
+            "moved",
+        ]
+        .into_iter()
+        .map(Column::csv_only)
+        .collect(),
+    );
+    for c in &r.columns {
+        for (i, (q, x)) in r.workload.requests.iter().zip(&c.run.requests).enumerate() {
+            let ttft = x.prefill_end - q.arrival;
+            t.push(vec![
+                c.router.as_str().into(),
+                i.into(),
+                q.arrival.into(),
+                (q.input_tokens as usize).into(),
+                (q.output_tokens as usize).into(),
+                x.instance.into(),
+                (x.cached_tokens as usize).into(),
+                x.prefill_start.into(),
+                x.prefill_end.into(),
+                x.decode_end.into(),
+                ttft.into(),
+                (x.decode_end - q.arrival).into(),
+                usize::from(ttft <= r.config.slo_ms).into(),
+                usize::from(x.moved).into(),
+            ]);
+        }
+    }
+    t.csv()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::labs::serving::{run_all, ServingSettings};
+
+    #[test]
+    fn the_requests_csv_gives_back_the_metrics_tables_numbers() {
+        let r = run_all(&ServingSettings::default()).unwrap();
+        let csv = requests_csv(&r);
+        let mut lines = csv.lines();
+        assert!(lines
+            .next()
+            .unwrap()
+            .starts_with("router,request,arrival_ms"));
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        let n = r.workload.requests.len();
+        assert_eq!(rows.len(), n * r.columns.len());
+        for (k, c) in r.columns.iter().enumerate() {
+            let mine = &rows[k * n..(k + 1) * n];
+            assert!(mine.iter().all(|row| row[0] == c.router));
+            let mut ttft: Vec<f64> = mine.iter().map(|row| row[10].parse().unwrap()).collect();
+            ttft.sort_by(f64::total_cmp);
+            let p50 = ttft[((n - 1) as f64 * 0.5).round() as usize];
+            assert_eq!(p50, c.metrics.ttft_p50_ms, "{}", c.router);
+            let met = mine.iter().filter(|row| row[12] == "1").count();
+            assert_eq!(
+                met as f64 / n as f64,
+                c.metrics.slo_attainment,
+                "{}",
+                c.router
+            );
+        }
+    }
 
     #[test]
     fn the_screen_cells_carry_the_page_test_ids_in_the_format_the_tests_read() {

@@ -17,7 +17,7 @@ pub use draw::{
     decode_lanes, draw_cache, draw_gantt, draw_per_instance, draw_ttft, gantt_height, geometry,
     instance_labels, prefix_rgb, request_at, ttfts_by,
 };
-pub use export::{metrics_csv, metrics_table};
+pub use export::{metrics_csv, metrics_table, requests_csv};
 pub use rules::{scale_at, trace_cache_floor, trim_trace, use_synthetic, use_trace};
 pub use run::{event_times, routers, run_all, run_all as run, ServingColumn, ServingResult};
 pub use schedlab_core::serve::lab::ServingSettings;
