@@ -64,3 +64,39 @@ fn form_field(f: &'static Field) -> AnyView {
     }
     .into_any()
 }
+
+/// The rows of a lab's comparison: per compared entry its series swatch, a menu of the
+/// registry's `entries` (the DAG lab's labels add each one's rule: `long`), and × to remove
+/// it (not the first). `chosen` holds spellings (`rr:0.2`): the menu shows the entry. One
+/// view function for the three labs' schedulers, policies and routers.
+pub fn series_rows(
+    chosen: Vec<String>,
+    entries: Vec<schedlab_core::registry::Entry<()>>,
+    long: bool,
+    testid: &'static str,
+    aria: &'static str,
+    on_pick: Callback<(usize, String)>,
+    on_remove: Callback<usize>,
+) -> AnyView {
+    use schedlab_app::kit::color::{hex, series_color};
+    chosen
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let base = id.split(':').next().unwrap_or_default().to_string();
+            view! {
+                <div class="sched-row">
+                    <span class="swatch" style=format!("background:{}", hex(series_color(i)))></span>
+                    <select data-testid=crate::components::series_testid(testid, i) aria-label=format!("{aria} {}", i + 1)
+                        on:change=move |ev| on_pick.run((i, event_target_value(&ev))) prop:value=base>
+                        {entries.iter().map(|e| view! {
+                            <option value=e.id title=e.rule>{if long { format!("{} — {}", e.name, e.rule) } else { e.name.to_string() }}</option>
+                        }).collect_view()}
+                    </select>
+                    {(i > 0).then(|| view! { <button class="link" aria-label="Remove from comparison" on:click=move |_| on_remove.run(i)>"×"</button> })}
+                </div>
+            }
+        })
+        .collect_view()
+        .into_any()
+}

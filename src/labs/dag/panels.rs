@@ -4,13 +4,13 @@
 use leptos::prelude::*;
 use schedlab_app::labs::dag::form;
 use schedlab_app::state::MAX_COMPARE;
+use schedlab_core::registry::Entry;
 use schedlab_core::scenario::{LinkBandwidth, ProcKind};
 use schedlab_core::sched::REGISTRY;
 use wasm_bindgen::JsCast;
 
 use crate::browser;
-use crate::components::fields::{form_fields, num};
-use crate::components::series_testid;
+use crate::components::fields::{form_fields, num, series_rows};
 use crate::ctx::{Ctx, Selection};
 use schedlab_app::kit::table::short as fmt;
 
@@ -39,22 +39,9 @@ pub fn Controls() -> impl IntoView {
         <div class="controls">
             <fieldset>
                 <legend>"Schedulers"</legend>
-                {move || schedulers().into_iter().enumerate().map(|(i, id)| {
-                    let testid = series_testid("scheduler-select", i);
-                    // A spelling (`rule:priority=…`) shows its entry in the picker.
-                    let entry = id.split(':').next().unwrap_or_default().to_string();
-                    view! {
-                        <div class="sched-row">
-                            <span class="swatch" style=format!("background:{}", schedlab_app::kit::color::hex(schedlab_app::kit::color::series_color(i)))></span>
-                            <select data-testid=testid aria-label=format!("Scheduler {}", i + 1)
-                                on:change=move |ev| { ctx.apply(|e| e.set_scheduler(i, &event_target_value(&ev))); }
-                                prop:value=entry>
-                                {REGISTRY.iter().map(|s| view! { <option value=s.id title=s.rule>{format!("{} — {}", s.name, s.rule)}</option> }).collect_view()}
-                            </select>
-                            {(i > 0).then(|| view! { <button class="link" aria-label="Remove from comparison" on:click=move |_| { ctx.apply(|e| e.remove_compare(i)); }>"×"</button> })}
-                        </div>
-                    }
-                }).collect_view()}
+                {move || series_rows(schedulers(), REGISTRY.iter().map(Entry::about).collect(), true, "scheduler-select", "Scheduler",
+                    Callback::new(move |(i, v): (usize, String)| { ctx.apply(|e| e.set_scheduler(i, &v)); }),
+                    Callback::new(move |i| { ctx.apply(|e| e.remove_compare(i)); }))}
                 <div class="rule-editors" inner_html=move || rule_editors(&schedulers())
                     on:input=move |ev| rule_event(ctx, ev, false) on:change=move |ev| rule_event(ctx, ev, true)></div>
                 <button data-testid="compare-add" disabled=move || { schedulers().len() >= MAX_COMPARE } on:click=move |_| { ctx.apply(|e| e.add_compare()); }>"+ Compare another"</button>

@@ -8,8 +8,8 @@ use schedlab_app::kit::timeline::format_time;
 use schedlab_app::labs::serving::{self, form, ServingSettings};
 use schedlab_core::serve::sim::ScaleAction;
 
-use crate::components::fields::form_fields;
-use crate::components::{series_testid, FileUpload};
+use crate::components::fields::{form_fields, series_rows};
+use crate::components::FileUpload;
 use crate::ctx::Ctx;
 
 fn set_with(ctx: Ctx, f: impl FnOnce(&mut ServingSettings) + 'static) {
@@ -146,19 +146,9 @@ pub fn ServingControls() -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Routers"</legend>
-                {move || s().routers.into_iter().enumerate().map(|(i, id)| {
-                    let testid = series_testid("serving-router", i);
-                    view! {
-                        <div class="sched-row">
-                            <span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(i)))></span>
-                            <select data-testid=testid aria-label=format!("Router {}", i + 1) prop:value=id.split(':').next().unwrap_or_default().to_string()
-                                on:change=move |ev| { let v = event_target_value(&ev); set(move |s| s.routers[i] = v); }>
-                                {serving::routers().into_iter().map(|p| view! { <option value=p.id title=p.rule>{p.name}</option> }).collect_view()}
-                            </select>
-                            {(i > 0).then(|| view! { <button class="link" aria-label="Remove from comparison" on:click=move |_| set(move |s| { s.routers.remove(i); })>"×"</button> })}
-                        </div>
-                    }
-                }).collect_view()}
+                {move || series_rows(s().routers, serving::routers(), false, "serving-router", "Router",
+                    Callback::new(move |(i, v): (usize, String)| set(move |s| s.routers[i] = v)),
+                    Callback::new(move |i: usize| set(move |s| { s.routers.remove(i); })))}
                 <div class="rule-editors" inner_html=move || router_rule_editors(&s().routers)
                     on:input=move |ev| router_rule_event(ctx, ev, false) on:change=move |ev| router_rule_event(ctx, ev, true)></div>
                 <button data-testid="serving-compare-add" disabled=move || { s().routers.len() >= schedlab_app::state::MAX_COMPARE }

@@ -8,8 +8,8 @@ use schedlab_app::labs::streams::{self, form, JobMix, StreamsSettings};
 use schedlab_app::state::MAX_COMPARE;
 use schedlab_core::stream::trace;
 
-use crate::components::fields::form_fields;
-use crate::components::{series_testid, ExplainBox, FileUpload};
+use crate::components::fields::{form_fields, series_rows};
+use crate::components::{ExplainBox, FileUpload};
 use crate::ctx::Ctx;
 
 /// Applies a settings change as one undoable edit; a refusal shows in the banner.
@@ -181,21 +181,9 @@ pub fn StreamsControls() -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Policies"</legend>
-                {move || { let st = s(); st.policies.clone().into_iter().enumerate().map(|(i, id)| {
-                    let entries = streams::policy_entries(st.mix);
-                    let testid = series_testid("streams-policy", i);
-                    let base = id.split(':').next().unwrap_or("").to_string();
-                    view! {
-                        <div class="sched-row">
-                            <span class="swatch" style=format!("background:{}", palette::hex(palette::series_color(i)))></span>
-                            <select data-testid=testid aria-label=format!("Policy {}", i + 1) prop:value=base
-                                on:change=move |ev| { let v = event_target_value(&ev); set(move |s| s.policies[i] = v); }>
-                                {entries.into_iter().map(|p| view! { <option value=p.id title=p.rule>{p.name}</option> }).collect_view()}
-                            </select>
-                            {(i > 0).then(|| view! { <button class="link" aria-label="Remove from comparison" on:click=move |_| set(move |s| { s.policies.remove(i); })>"×"</button> })}
-                        </div>
-                    }
-                }).collect_view() }}
+                {move || { let st = s(); series_rows(st.policies, streams::policy_entries(st.mix), false, "streams-policy", "Policy",
+                    Callback::new(move |(i, v): (usize, String)| set(move |s| s.policies[i] = v)),
+                    Callback::new(move |i: usize| set(move |s| { s.policies.remove(i); }))) }}
                 <div class="rule-editors" inner_html=move || job_rule_editors(&s())
                     on:input=move |ev| job_rule_event(ctx, ev, false) on:change=move |ev| job_rule_event(ctx, ev, true)></div>
                 <button data-testid="streams-compare-add" disabled=move || { s().policies.len() >= MAX_COMPARE }
