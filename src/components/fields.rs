@@ -100,3 +100,24 @@ pub fn series_rows(
         .collect_view()
         .into_any()
 }
+
+/// An item of a lab's Export menu: its label, its test id (or empty) and what it does.
+pub struct MenuItem {
+    pub label: &'static str,
+    pub testid: &'static str,
+    pub run: fn(Ctx),
+}
+
+/// A lab's Export menu: one button per item, drawn by one view function for every lab.
+pub fn menu_items(items: &'static [MenuItem]) -> AnyView {
+    let ctx = expect_context::<Ctx>();
+    items
+        .iter()
+        .map(|m| {
+            view! {
+                <button data-testid=(!m.testid.is_empty()).then_some(m.testid) on:click=move |_| (m.run)(ctx)>{m.label}</button>
+            }
+        })
+        .collect_view()
+        .into_any()
+}

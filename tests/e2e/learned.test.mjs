@@ -26,8 +26,11 @@ test('learned is a scheduler in the DAG lab and plans the preset', async () => {
 test('the Train panel fine-tunes the policy in the background, and the trained weights run and travel in the link', async () => {
   const page = await openPage(browser);
   await byTestId(page, 'lab-streams').click();
-  await byTestId(page, 'streams-mix').selectOption('ds3');
+  // On single jobs the lab says where the learned policy trains, and takes you there.
+  assert.match(await byTestId(page, 'train-pointer').textContent(), /trains here, in the page, on a DAG mix/);
+  await byTestId(page, 'train-go').click();
   await byTestId(page, 'train-panel').waitFor();
+  assert.equal(await byTestId(page, 'streams-mix').inputValue(), 'ds3');
   await byTestId(page, 'streams-policy').selectOption('learned');
   await idle(page);
   await page.waitForFunction(() => document.querySelector('[data-testid=streams-row-0]')?.textContent.startsWith('learned'));
@@ -71,6 +74,8 @@ test('the Train panel fine-tunes the policy in the background, and the trained w
   assert.equal(await byTestId(page, 'train-status').getAttribute('data-points'), '41');
   assert.notEqual(await canvasFrame(page, 'train-curve'), drawn, 'the curve grew');
   assert.match(await byTestId(page, 'train-status').textContent(), /heft_rt \d/);
+  // This run's iterations, as asked, and the best weights on validation (what Use takes).
+  assert.match(await byTestId(page, 'train-status').textContent(), /^iteration 40 of 40: validation mean latency [\d.]+ \(start [\d.]+, best [\d.]+ at iteration \d+;/);
   await shot(page, 'learned-train');
 
   // Use it: the learned column runs the new weights; the link carries them.

@@ -7,6 +7,7 @@ use schedlab_app::state::AppState;
 use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
 
 use crate::browser;
+use crate::components::fields::{menu_items, MenuItem};
 use crate::components::FileUpload;
 use crate::ctx::{Ctx, Selection};
 
@@ -107,12 +108,27 @@ fn export_svg(ctx: Ctx) {
 
 /// The Export menu's items.
 pub fn menu() -> AnyView {
-    let ctx = expect_context::<Ctx>();
-    view! {
-        <button on:click=move |_| export_json(ctx)>"Scenario (JSON)"</button>
-        <button on:click=move |_| export_svg(ctx)>"Gantt (SVG)"</button>
-        <button on:click=move |_| browser::download_canvas_png("gantt", "gantt.png")>"Gantt (PNG)"</button>
-        <button on:click=move |_| export_csv(ctx)>"Metrics (CSV)"</button>
-    }
-    .into_any()
+    static ITEMS: [MenuItem; 4] = [
+        MenuItem {
+            label: "Scenario (JSON)",
+            testid: "",
+            run: export_json,
+        },
+        MenuItem {
+            label: "Gantt (SVG)",
+            testid: "",
+            run: export_svg,
+        },
+        MenuItem {
+            label: "Gantt (PNG)",
+            testid: "",
+            run: |_| browser::download_canvas_png("gantt", "gantt.png"),
+        },
+        MenuItem {
+            label: "Metrics (CSV)",
+            testid: "",
+            run: export_csv,
+        },
+    ];
+    menu_items(&ITEMS)
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use schedlab_app::labs::serving;
 
 use crate::browser;
+use crate::components::fields::{menu_items, MenuItem};
 use crate::ctx::Ctx;
 
 /// Downloads the metrics of every router as CSV.
@@ -26,11 +27,22 @@ pub fn export_requests(ctx: Ctx) {
 
 /// The Export menu's items.
 pub fn menu() -> AnyView {
-    let ctx = expect_context::<Ctx>();
-    view! {
-        <button data-testid="serving-export-csv" on:click=move |_| export_metrics(ctx)>"Metrics (CSV)"</button>
-        <button data-testid="serving-export-requests" on:click=move |_| export_requests(ctx)>"Requests (CSV)"</button>
-        <button on:click=move |_| browser::download_canvas_png("serving-gantt", "serving-gantt.png")>"Gantt (PNG)"</button>
-    }
-    .into_any()
+    static ITEMS: [MenuItem; 3] = [
+        MenuItem {
+            label: "Metrics (CSV)",
+            testid: "serving-export-csv",
+            run: export_metrics,
+        },
+        MenuItem {
+            label: "Requests (CSV)",
+            testid: "serving-export-requests",
+            run: export_requests,
+        },
+        MenuItem {
+            label: "Gantt (PNG)",
+            testid: "",
+            run: |_| browser::download_canvas_png("serving-gantt", "serving-gantt.png"),
+        },
+    ];
+    menu_items(&ITEMS)
 }

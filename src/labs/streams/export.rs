@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use schedlab_app::labs::streams;
 
 use crate::browser;
+use crate::components::fields::{menu_items, MenuItem};
 use crate::ctx::Ctx;
 
 /// Downloads the metrics of every policy as CSV.
@@ -23,11 +24,22 @@ pub fn export_jobs(ctx: Ctx) {
 
 /// The Export menu's items.
 pub fn menu() -> AnyView {
-    let ctx = expect_context::<Ctx>();
-    view! {
-        <button data-testid="streams-export-csv" on:click=move |_| export_metrics(ctx)>"Metrics (CSV)"</button>
-        <button on:click=move |_| export_jobs(ctx)>"Jobs (JSON)"</button>
-        <button on:click=move |_| browser::download_canvas_png("streams-gantt", "stream-gantt.png")>"Gantt (PNG)"</button>
-    }
-    .into_any()
+    static ITEMS: [MenuItem; 3] = [
+        MenuItem {
+            label: "Metrics (CSV)",
+            testid: "streams-export-csv",
+            run: export_metrics,
+        },
+        MenuItem {
+            label: "Jobs (JSON)",
+            testid: "",
+            run: export_jobs,
+        },
+        MenuItem {
+            label: "Gantt (PNG)",
+            testid: "",
+            run: |_| browser::download_canvas_png("streams-gantt", "stream-gantt.png"),
+        },
+    ];
+    menu_items(&ITEMS)
 }

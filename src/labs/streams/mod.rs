@@ -50,7 +50,15 @@ pub fn StreamsLab() -> impl IntoView {
                 {move || (0..columns()).map(|i| view! { <StreamsGantt column=i/> }).collect_view()}
                 <StreamsMetrics/>
                 <StreamsJobs/>
-                {move || dag_mix.get().then(|| view! { <train::TrainPanel/> })}
+                {move || if dag_mix.get() {
+                    view! { <train::TrainPanel/> }.into_any()
+                } else {
+                    view! {
+                        <p class="hint" data-testid="train-pointer">"The learned policy (DeepSoCS-style) schedules DAG jobs on processors; it trains here, in the page, on a DAG mix. "
+                            <button class="link" data-testid="train-go" on:click=move |_| controls::set_with(ctx, |s| schedlab_app::labs::streams::set_mix(s, schedlab_app::labs::streams::JobMix::Ds3))>"Train it on DS3 jobs"</button>
+                        </p>
+                    }.into_any()
+                }}
                 <StepThrough/>
                 <StreamsCharts/>
             </section>

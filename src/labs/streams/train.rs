@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 use schedlab_app::jobs::{Job, Outcome, TrainJob};
-use schedlab_app::labs::streams;
+use schedlab_app::labs::streams::{self, train};
 use schedlab_app::wire;
 use schedlab_core::stream::learned::{CurvePoint, Model, TrainerState};
 
@@ -45,6 +45,8 @@ struct Panel {
     job: StoredValue<Option<TrainJob>>,
     /// Its state after the last iteration reported.
     latest: StoredValue<Option<TrainerState>>,
+    /// Its state at the best point of the curve on validation: what Use takes.
+    best: StoredValue<Option<TrainerState>>,
     curve: RwSignal<Vec<CurvePoint>>,
     status: RwSignal<Status>,
     /// Fraction of the training done.
@@ -56,6 +58,9 @@ struct Panel {
 impl Panel {
     fn show(self, state: TrainerState) {
         self.curve.set(state.curve.clone());
+        if train::best_point(&state.curve) + 1 == state.curve.len() {
+            self.best.set_value(Some(state.clone()));
+        }
         self.latest.set_value(Some(state));
     }
 
@@ -109,6 +114,7 @@ impl Panel {
             resume: None,
         }));
         self.latest.set_value(None);
+        self.best.set_value(None);
         self.curve.set(Vec::new());
         self.done.set(0.0);
         self.send();
@@ -120,10 +126,10 @@ impl Panel {
         self.status.set(Status::Paused);
     }
 
-    /// The weights of the latest state, with their provenance.
+    /// The weights of the best state on validation, with their provenance.
     fn model(self) -> Option<Model> {
         let job = self.job.get_value()?;
-        self.latest.with_value(|s| s.as_ref().map(|s| job.model(s)))
+        self.best.with_value(|s| s.as_ref().map(|s| job.model(s)))
     }
 
     /// Puts weights into the settings (one undoable edit) and makes sure `learned` runs.
@@ -146,6 +152,7 @@ pub fn TrainPanel() -> impl IntoView {
         ctx,
         job: StoredValue::new(None),
         latest: StoredValue::new(None),
+        best: StoredValue::new(None),
         curve: RwSignal::new(Vec::new()),
         status: RwSignal::new(Status::Idle),
         done: RwSignal::new(0.0),
@@ -174,23 +181,23 @@ pub fn TrainPanel() -> impl IntoView {
             },
         );
     let status_text = move || {
-        let c = panel.curve.get();
-        let (Some(first), Some(last)) = (c.first(), c.last()) else {
-            return match panel.status.get() {
-                Status::Running => "training… (validating the starting weights)".to_string(),
-                _ => "Fine-tunes the learned policy on this scenario (its DAGs, load and noise), starting from the weights in use; it runs in the background.".to_string(),
-            };
-        };
         let state = match panel.status.get() {
-            Status::Running => format!("training… {:.0} %", 100.0 * panel.done.get()),
-            Status::Paused => "paused".into(),
-            Status::Done => "done".into(),
+            Status::Running => format!(" Training… {:.0} %", 100.0 * panel.done.get()),
+            Status::Paused => " Paused.".into(),
+            Status::Done => " Done.".into(),
             Status::Idle => String::new(),
         };
-        format!(
-            "iteration {}: validation mean latency {:.1} (start {:.1}, heft_rt {:.1}, dls_srpt {:.1}) {state}",
-            last.iteration, last.learned, first.learned, last.heft, last.dls
-        )
+        let asked = panel
+            .job
+            .with_value(|j| j.as_ref().map_or(0, |j| j.iterations));
+        let line = panel.curve.with(|c| train::train_status(c, asked));
+        if line.is_empty() {
+            return match panel.status.get() {
+                Status::Running => "training… (validating the starting weights)".to_string(),
+                _ => "Fine-tunes the learned policy on this scenario (its DAGs, load and noise), starting from the weights in use; it runs in the background. Use this policy takes the best weights on validation.".to_string(),
+            };
+        }
+        line + &state
     };
     // Checked when committed; a refusal goes to the banner and the field shows the count kept.
     let on_iterations = move |ev: web_sys::Event| {
@@ -225,7 +232,7 @@ pub fn TrainPanel() -> impl IntoView {
                     on:click=on_pause>
                     {move || if panel.status.get() == Status::Paused { "Resume" } else { "Pause" }}
                 </button>
-                <button data-testid="train-use" disabled=move || panel.curve.with(|c| c.len() < 2)
+                <button data-testid="train-use" disabled=move || panel.curve.with(|c| train::best_point(c) == 0)
                     on:click=move |_| {
                         if let Some(m) = panel.model() {
                             panel.adopt(m, "Using the policy trained here (it travels in the link)");

@@ -221,8 +221,9 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
     let Some(last) = curve.last() else {
         return Ok(());
     };
+    // Iterations of this run (the curve's own numbers add the weights' earlier training).
     let first = curve[0].iteration as f64;
-    let x1 = (last.iteration as f64).max(first + 1.0);
+    let x1 = (last.iteration as f64 - first).max(1.0);
     let ys = curve
         .iter()
         .flat_map(|p| [p.learned, p.heft, p.dls])
@@ -238,7 +239,7 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
         .margin(8)
         .x_label_area_size(34)
         .y_label_area_size(52)
-        .build_cartesian_2d(first..x1, (lo - pad)..(hi + pad))
+        .build_cartesian_2d(0.0..x1, (lo - pad)..(hi + pad))
         .map_err(|e| e.to_string())?;
     // Iterations are counts: whole-number labels (not 200.0, 205.0).
     crate::kit::chart::mesh_axes(
@@ -256,7 +257,7 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
     for (name, col, get, w) in series {
         chart
             .draw_series(LineSeries::new(
-                curve.iter().map(|p| (p.iteration as f64, get(p))),
+                curve.iter().map(|p| (p.iteration as f64 - first, get(p))),
                 col.stroke_width(w),
             ))
             .map_err(|e| e.to_string())?
@@ -266,7 +267,7 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
     chart
         .draw_series(curve.iter().map(|p| {
             Circle::new(
-                (p.iteration as f64, p.learned),
+                (p.iteration as f64 - first, p.learned),
                 3,
                 RGBColor(9, 105, 218).filled(),
             )

@@ -11,6 +11,7 @@ pub mod run;
 pub mod step;
 #[cfg(test)]
 mod tests;
+pub mod train;
 
 pub use crate::limits::{MAX_RECORDED_JOBS, MAX_UI_DAG_JOBS, MAX_UI_JOBS};
 pub use draw::{
