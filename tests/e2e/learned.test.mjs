@@ -27,10 +27,9 @@ test('the Train panel fine-tunes the policy in the background, and the trained w
   const page = await openPage(browser);
   await byTestId(page, 'lab-streams').click();
   // On single jobs the lab says where the learned policy trains, and takes you there.
-  assert.match(await byTestId(page, 'train-pointer').textContent(), /trains here, in the page, on a DAG mix/);
-  await byTestId(page, 'train-go').click();
+  assert.match(await byTestId(page, 'train-pointer').textContent(), /trains here, in the page: choose a DAG mix \(DS3\) under Mix/);
+  await byTestId(page, 'streams-mix').selectOption('ds3');
   await byTestId(page, 'train-panel').waitFor();
-  assert.equal(await byTestId(page, 'streams-mix').inputValue(), 'ds3');
   await byTestId(page, 'streams-policy').selectOption('learned');
   await idle(page);
   await page.waitForFunction(() => document.querySelector('[data-testid=streams-row-0]')?.textContent.startsWith('learned'));

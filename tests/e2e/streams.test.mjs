@@ -214,3 +214,33 @@ test('the gradually-revealed model: counts, sizes and a test in one field; vchun
   await shot(page, 'streams-revealed');
   assert.deepEqual(page.errors, []);
 });
+
+test('worst case: the search finds where FCFS loses to the optimum, and the job set opens with that ratio', async () => {
+  const page = await openStreams();
+  await byTestId(page, 'streams-policy').selectOption('fcfs');
+  await page.waitForFunction(() => document.querySelector('[data-testid=streams-row-0]')?.textContent.startsWith('fcfs'));
+  await byTestId(page, 'streams-adversary-panel-toggle').click();
+  assert.match(await byTestId(page, 'streams-adversary-panel').textContent(), /where does fcfs do worst against the optimum/);
+  const t0 = Date.now();
+  await byTestId(page, 'streams-adversary-run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=streams-adversary-run]')?.textContent === 'Done', null, { timeout: 60_000 });
+  console.log(`stream adversary: 10,000 steps in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const ratio = Number(await byTestId(page, 'streams-adversary-status').getAttribute('data-ratio'));
+  assert.ok(ratio > 1.5, String(ratio));
+  await byTestId(page, 'streams-adversary-open').click();
+  await page.waitForFunction(() => /trace, \d+ arrivals/.test(document.querySelector('[data-testid=streams-trace]')?.textContent ?? ''));
+  await page.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));
+  await page.waitForTimeout(100);
+  const shown = async (p) => Number((await p.locator('[data-testid=streams-row-0] td').last().textContent()).trim());
+  assert.equal(await shown(page), Number(ratio.toFixed(3)), 'the lab shows the ratio found');
+  await shot(page, 'streams-worst-case');
+  // The link carries the job set: a fresh page shows the same ratio.
+  await byTestId(page, 'share-link').click();
+  const fresh = await openPage(browser, await byTestId(page, 'share-url').inputValue());
+  await byTestId(fresh, 'mean-flow-0').waitFor();
+  await fresh.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));
+  assert.equal(await shown(fresh), Number(ratio.toFixed(3)));
+  assert.deepEqual(page.errors, []);
+  await fresh.close();
+  await page.close();
+});

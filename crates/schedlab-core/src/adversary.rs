@@ -419,8 +419,9 @@ impl JobSet {
     /// The set as a named job table (`J1,0,1`), sorted by arrival: what the Streams lab's
     /// "Type jobs" and `schedlab stream --trace` read.
     pub fn table(&self) -> String {
+        // By arrival, ties in index order (a stable order), through the one shared sort.
         let mut idx: Vec<usize> = (0..self.arrivals.len()).collect();
-        idx.sort_by_key(|&i| (self.arrivals[i], i));
+        crate::util::sort_positions(&mut idx, &|a, b| self.arrivals[a].cmp(&self.arrivals[b]));
         let mut out = String::from("name,arrival,burst\n");
         for (k, &i) in idx.iter().enumerate() {
             out.push_str(&format!(

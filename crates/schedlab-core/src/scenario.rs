@@ -306,7 +306,9 @@ impl Scenario {
 
     /// Pretty JSON, stable field order: what `schedlab import` prints and presets store.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("a scenario always serializes");
+        let mut s = crate::util::pretty_json(
+            &serde_json::to_string(self).expect("a scenario always serializes"),
+        );
         s.push('\n');
         s
     }

@@ -4,7 +4,6 @@
 //! scheduler's decisions, `manual.rs` "be the scheduler", `export.rs` its files
 //! (header tools, Export menu, import).
 
-pub mod adversary;
 pub mod author;
 pub mod editor;
 pub mod explain;
@@ -19,9 +18,8 @@ use leptos::prelude::*;
 use schedlab_app::labs::dag::presets;
 use schedlab_app::state::Panel;
 
-use crate::components::RunProgress;
+use crate::components::{HuntPanel, RunProgress};
 use crate::ctx::{Ctx, DagGeneration};
-use adversary::AdversaryPanel;
 use author::AuthorBoxes;
 use editor::DagEditor;
 use explain::ExplainPanel;
@@ -91,7 +89,8 @@ pub fn DagLab() -> impl IntoView {
                 <MetricsPanel/>
                 <ExplainPanel/>
                 <ManualPanel/>
-                <AdversaryPanel/>
+                <HuntPanel kind=&schedlab_app::labs::dag::adversary::KIND testid="adversary-panel" title="Find a bad instance"
+                    on_open=Callback::new(move |_| ctx.dag_play.playhead.set(f64::INFINITY))/>
                 <ChartsPanel/>
             </section>
         </main>

@@ -18,7 +18,7 @@ fn set(f: impl FnOnce(&mut StreamsSettings) + 'static) {
 }
 
 /// [`set`] outside a reactive owner (in an async task).
-pub fn set_with(ctx: Ctx, f: impl FnOnce(&mut StreamsSettings) + 'static) {
+fn set_with(ctx: Ctx, f: impl FnOnce(&mut StreamsSettings) + 'static) {
     ctx.apply(|e| {
         e.edit(|s| {
             f(&mut s.streams);

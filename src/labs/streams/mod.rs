@@ -12,7 +12,7 @@ pub mod view;
 
 use leptos::prelude::*;
 
-use crate::components::RunProgress;
+use crate::components::{HuntPanel, RunProgress};
 use crate::ctx::Ctx;
 use controls::StreamsControls;
 use run::start_run;
@@ -53,13 +53,11 @@ pub fn StreamsLab() -> impl IntoView {
                 {move || if dag_mix.get() {
                     view! { <train::TrainPanel/> }.into_any()
                 } else {
-                    view! {
-                        <p class="hint" data-testid="train-pointer">"The learned policy (DeepSoCS-style) schedules DAG jobs on processors; it trains here, in the page, on a DAG mix. "
-                            <button class="link" data-testid="train-go" on:click=move |_| controls::set_with(ctx, |s| schedlab_app::labs::streams::set_mix(s, schedlab_app::labs::streams::JobMix::Ds3))>"Train it on DS3 jobs"</button>
-                        </p>
-                    }.into_any()
+                    view! { <p class="hint" data-testid="train-pointer">"The learned policy (DeepSoCS-style) schedules DAG jobs on processors and trains here, in the page: choose a DAG mix (DS3) under Mix to train it."</p> }.into_any()
                 }}
                 <StepThrough/>
+                <HuntPanel kind=&schedlab_app::labs::streams::adversary::KIND testid="streams-adversary-panel" title="Worst case"
+                    on_open=Callback::new(move |_| ctx.streams_play.playhead.set(f64::INFINITY))/>
                 <StreamsCharts/>
             </section>
         </main>

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod color;
 pub mod form;
 pub mod html;
+pub mod hunt;
 pub mod playback;
 pub mod table;
 pub mod timeline;

@@ -178,19 +178,37 @@ pub fn metrics_csv(r: &StreamsResult) -> String {
 pub fn jobs_json(settings: &StreamsSettings) -> Result<String, String> {
     crate::limits::check_streams(settings)?;
     match settings.build().map_err(|e| e.to_string())? {
-        Input::Flow(s) => serde_json::to_string_pretty(&s).map_err(|e| e.to_string()),
+        Input::Flow(s) => serde_json::to_string(&s)
+            .map(|c| schedlab_core::util::pretty_json(&c))
+            .map_err(|e| e.to_string()),
         Input::Dag(s) => {
-            let jobs: Vec<serde_json::Value> = s
-                .jobs
-                .iter()
-                .map(|j| serde_json::json!({"arrival": j.arrival, "template": s.templates[j.template].name}))
-                .collect();
-            serde_json::to_string_pretty(&serde_json::json!({
-                "processors": s.proc_names(),
-                "exec_sigma": s.exec_sigma,
-                "jobs": jobs,
-            }))
-            .map_err(|e| e.to_string())
+            // Keys in alphabetical order, as a JSON object map writes them.
+            #[derive(serde::Serialize)]
+            struct Job<'a> {
+                arrival: f64,
+                template: &'a str,
+            }
+            #[derive(serde::Serialize)]
+            struct Jobs<'a> {
+                exec_sigma: f64,
+                jobs: Vec<Job<'a>>,
+                processors: &'a [String],
+            }
+            let jobs = Jobs {
+                exec_sigma: s.exec_sigma,
+                jobs: s
+                    .jobs
+                    .iter()
+                    .map(|j| Job {
+                        arrival: j.arrival,
+                        template: &s.templates[j.template].name,
+                    })
+                    .collect(),
+                processors: s.proc_names(),
+            };
+            serde_json::to_string(&jobs)
+                .map(|c| schedlab_core::util::pretty_json(&c))
+                .map_err(|e| e.to_string())
         }
     }
 }

@@ -3,6 +3,7 @@
 //! the drawings (Gantt with arrivals and preemptions, queue length, flow times), the
 //! metrics table and exports, and the editing rules ([`rules`]).
 
+pub mod adversary;
 pub mod draw;
 pub mod export;
 pub mod form;

@@ -147,6 +147,20 @@ mod flow {
         assert!(rows.iter().any(|x| x.running && x.status.contains(" on ")));
         assert!(metrics_csv(&r).lines().count() == 3);
         assert!(jobs_json(&s).unwrap().contains("ds3-wifi"));
+        // The file is what a JSON object with these keys writes (sorted keys, pretty).
+        let Ok(crate::labs::streams::Input::Dag(d)) = s.build() else {
+            panic!("a DAG stream")
+        };
+        let jobs: Vec<serde_json::Value> = d
+            .jobs
+            .iter()
+            .map(|j| serde_json::json!({"arrival": j.arrival, "template": d.templates[j.template].name}))
+            .collect();
+        let expected = serde_json::to_string_pretty(&serde_json::json!({
+            "processors": d.proc_names(), "exec_sigma": d.exec_sigma, "jobs": jobs,
+        }))
+        .unwrap();
+        assert_eq!(jobs_json(&s).unwrap(), expected);
     }
 
     #[test]
