@@ -226,8 +226,6 @@ pub fn PlatformEditor() -> impl IntoView {
     let ctx = ctx();
     move || {
         let s = ctx.editor.with(|e| e.state.scenario.clone());
-        let bw = s.network.bandwidth;
-        let lat = s.network.latency;
         view! {
             <div class="platform" data-testid="platform-editor">
                 <table>
@@ -265,20 +263,7 @@ pub fn PlatformEditor() -> impl IntoView {
                     }>"Add processor"</button>
                 </div>
                 <h3>"Network"</h3>
-                <label class="field"><span>"Bandwidth (empty = infinite)"</span>
-                    <input type="number" min="0" step="any" aria-label="bandwidth" prop:value=bw.map(fmt).unwrap_or_default() on:change=move |ev| {
-                        let t = event_target_value(&ev);
-                        let b = if t.trim().is_empty() { None } else { num(&t) };
-                        if !t.trim().is_empty() && b.is_none() { ctx.banner.set(Some("bandwidth must be a number".into())); return; }
-                        ctx.apply(|e| e.set_network(b, lat));
-                    }/>
-                </label>
-                <label class="field"><span>"Latency"</span>
-                    <input type="number" min="0" step="any" aria-label="latency" prop:value=fmt(lat) on:change=move |ev| { match num(&event_target_value(&ev)) {
-                        Some(v) => { ctx.apply(|e| e.set_network(bw, v)); }
-                        None => ctx.banner.set(Some("latency must be a number".into())),
-                    } }/>
-                </label>
+                {form_fields(&form::NETWORK)}
                 {(s.processors.len() <= MAX_LINK_MATRIX).then(|| {
                     let names: Vec<String> = s.processors.iter().map(|p| p.name.clone()).collect();
                     let link_of = |a: usize, b: usize| s.network.links.iter().find(|l| (l.a == names[a] && l.b == names[b]) || (l.a == names[b] && l.b == names[a])).map(|l| l.bandwidth);

@@ -106,6 +106,47 @@ pub static SAMPLES: [Field; 2] = [
     .max(MAX_SAMPLES_TEXT),
 ];
 
+/// The network's default bandwidth (empty: infinite) and latency, in the Platform tab.
+pub static NETWORK: [Field; 2] = [
+    Field::new(
+        "Bandwidth (empty = infinite)",
+        "bandwidth",
+        "0",
+        "any",
+        |s| {
+            s.scenario
+                .network
+                .bandwidth
+                .map(|b| b.to_string())
+                .unwrap_or_default()
+        },
+        |s, t| {
+            s.scenario.network.bandwidth = match t.trim() {
+                "" => None,
+                t => match number(t, "the bandwidth")? {
+                    b if b > 0.0 => Some(b),
+                    b => return Err(format!("the bandwidth must be a number > 0 (got {b})")),
+                },
+            };
+            Ok(())
+        },
+    ),
+    Field::new(
+        "Latency",
+        "latency",
+        "0",
+        "any",
+        |s| s.scenario.network.latency.to_string(),
+        |s, t| {
+            match number(t, "the latency")? {
+                l if l >= 0.0 => s.scenario.network.latency = l,
+                l => return Err(format!("the latency must be a number >= 0 (got {l})")),
+            }
+            Ok(())
+        },
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,7 +158,12 @@ mod tests {
     fn every_field_round_trips_and_refuses_what_is_not_a_number() {
         let mut s = AppState::new(presets::ALL[0].scenario());
         s.noise.exec_sigma = 0.1 + 0.2;
-        check_fields(&[&NOISE, &SAMPLES, &EDGE_DATA], &[s.clone()]);
+        check_fields(&[&NOISE, &SAMPLES, &EDGE_DATA, &NETWORK], &[s.clone()]);
+        let mut t = s.clone();
+        (NETWORK[0].set)(&mut t, "").unwrap();
+        assert_eq!(t.scenario.network.bandwidth, None, "empty: infinite");
+        assert!((NETWORK[0].set)(&mut t, "0").unwrap_err().contains("> 0"));
+        assert!((NETWORK[1].set)(&mut t, "-1").unwrap_err().contains(">= 0"));
         // The bounds are the state's own check, through the editor's edit.
         let mut e = crate::editor::Editor::new(s);
         assert_eq!(
