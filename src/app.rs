@@ -118,7 +118,9 @@ pub fn App() -> impl IntoView {
     });
     provide_context(DagGeneration(generation));
 
-    // Keyboard: undo/redo, Delete, space to play.
+    // Keyboard: undo/redo, Delete, space to play, C on one task then C on another to
+    // connect them (the source waits in `connect_from`; Escape forgets it).
+    let connect_from = StoredValue::new(None::<usize>);
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let target_is_field = ev
             .target()
@@ -162,7 +164,42 @@ pub fn App() -> impl IntoView {
                 }
                 Selection::None => {}
             },
-            "Escape" => ctx.selected.set(Selection::None),
+            "c" | "C" if !ctrl => {
+                let Selection::Task(i) = ctx.selected.get_untracked() else {
+                    return;
+                };
+                ev.prevent_default();
+                let name = |t: usize| {
+                    ctx.editor.with_untracked(|e| {
+                        e.state
+                            .scenario
+                            .tasks
+                            .get(t)
+                            .map(|x| x.name.clone())
+                            .unwrap_or_default()
+                    })
+                };
+                match connect_from.get_value() {
+                    None => {
+                        connect_from.set_value(Some(i));
+                        ctx.notice.set(Some(format!(
+                            "Connecting from {}: select the task it feeds and press C (Escape cancels)",
+                            name(i)
+                        )));
+                    }
+                    Some(from) => {
+                        connect_from.set_value(None);
+                        if ctx.apply(|e| e.add_edge(from, i)).is_some() {
+                            ctx.notice
+                                .set(Some(format!("{} → {}", name(from), name(i))));
+                        }
+                    }
+                }
+            }
+            "Escape" => {
+                connect_from.set_value(None);
+                ctx.selected.set(Selection::None);
+            }
             " " if !ctrl => {
                 let on_button = ev
                     .target()

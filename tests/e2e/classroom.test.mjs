@@ -227,3 +227,26 @@ test('presentation mode: larger text and a 1.5× Gantt; Fit shows a 103-task gra
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('tasks are connected by keyboard: C on one task, C on the next; a cycle is refused', async () => {
+  const page = await openPage(browser);
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  const node = (name) => page.locator(`[data-testid="dag-node"][data-name="${name}"]`);
+  await byTestId(page, 'add-task').click();
+  await node('n10').focus();
+  await page.keyboard.press('c');
+  assert.match(await page.locator('.notice').textContent(), /Connecting from n10/);
+  await node('t11').focus();
+  await page.keyboard.press('c');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=dag-edge]').length === 16);
+  // t11 (cost 10) now waits for n10: HEFT's 80 plus 10.
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '90');
+  await node('t11').focus();
+  await page.keyboard.press('c');
+  await node('n1').focus();
+  await page.keyboard.press('c');
+  await page.waitForFunction(() => /would close the cycle/.test(document.querySelector('[data-testid=error-banner]')?.textContent ?? ''));
+  assert.equal(await page.locator('[data-testid=dag-edge]').count(), 16);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

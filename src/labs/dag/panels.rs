@@ -213,7 +213,7 @@ pub fn Inspector() -> impl IntoView {
             }
             _ => view! {
                 <div class="inspector hint">
-                    "Double-click empty space to add a task · drag from a task's ● handle to another task to connect · click to select, Delete to remove · drag to move · wheel to zoom, drag the background to pan · Ctrl+Z / Ctrl+Shift+Z"
+                    "Double-click empty space to add a task · drag from a task's ● handle to another task to connect (keyboard: C on one task, then C on the next) · click to select, Delete to remove · drag to move · wheel to zoom, drag the background to pan · Ctrl+Z / Ctrl+Shift+Z"
                 </div>
             }
             .into_any(),
