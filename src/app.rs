@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
         present: RwSignal::new(false),
         streams: RwSignal::new(None),
         streams_play: Play::new(0.0, 1.0),
+        streams_step: RwSignal::new(0),
         streams_progress: RwSignal::new(None),
         serving: RwSignal::new(None),
         // At infinity: not placed yet, so the first run shows its end.
@@ -169,30 +170,18 @@ pub fn App() -> impl IntoView {
                     return;
                 };
                 ev.prevent_default();
-                let name = |t: usize| {
-                    ctx.editor.with_untracked(|e| {
-                        e.state
-                            .scenario
-                            .tasks
-                            .get(t)
-                            .map(|x| x.name.clone())
-                            .unwrap_or_default()
-                    })
-                };
                 match connect_from.get_value() {
                     None => {
                         connect_from.set_value(Some(i));
-                        ctx.notice.set(Some(format!(
-                            "Connecting from {}: select the task it feeds and press C (Escape cancels)",
-                            name(i)
-                        )));
+                        ctx.notice.set(Some(
+                            "Connecting: select the task it feeds and press C (Escape cancels)"
+                                .into(),
+                        ));
                     }
                     Some(from) => {
                         connect_from.set_value(None);
-                        if ctx.apply(|e| e.add_edge(from, i)).is_some() {
-                            ctx.notice
-                                .set(Some(format!("{} → {}", name(from), name(i))));
-                        }
+                        ctx.notice.set(None);
+                        ctx.apply(|e| e.add_edge(from, i));
                     }
                 }
             }

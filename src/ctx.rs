@@ -119,6 +119,8 @@ pub struct Ctx {
     /// The Streams lab's last good result.
     pub streams: RwSignal<StreamsShared>,
     pub streams_play: Play,
+    /// The policy "Why this choice" shows: the transport steps through its events.
+    pub streams_step: RwSignal<usize>,
     /// Some(fraction) while a stream is being simulated.
     pub streams_progress: RwSignal<Option<f64>>,
     /// The Serving lab's last good result and its playback (ms).

@@ -235,7 +235,7 @@ test('tasks are connected by keyboard: C on one task, C on the next; a cycle is 
   await byTestId(page, 'add-task').click();
   await node('n10').focus();
   await page.keyboard.press('c');
-  assert.match(await page.locator('.notice').textContent(), /Connecting from n10/);
+  assert.match(await page.locator('.notice').textContent(), /Connecting: select the task it feeds/);
   await node('t11').focus();
   await page.keyboard.press('c');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=dag-edge]').length === 16);

@@ -75,6 +75,17 @@ test('step-through shows the ready queue and why SRPT chose', async () => {
   const rem = (t) => Number(t.match(/remaining ([\d.]+)/)[1]);
   assert.ok(texts.slice(1).every((t) => rem(t) >= rem(texts[0])), 'the running job has the least remaining work');
   await shot(page, 'streams-step-through');
+  // Next steps through the events of the policy shown: on FCFS's, every step changes what
+  // "Why this choice" shows (SRPT's preemptions are not FCFS's stops).
+  await byTestId(page, 'step-through').locator('button[data-col="1"]').click();
+  await byTestId(page, 'streams-restart').click();
+  let before = await byTestId(page, 'step-through').textContent();
+  for (let i = 0; i < 12; i++) {
+    await byTestId(page, 'streams-step').click();
+    const now = await byTestId(page, 'step-through').textContent();
+    assert.notEqual(now, before, `step ${i + 1} changed nothing on FCFS`);
+    before = now;
+  }
   assert.deepEqual(page.errors, []);
 });
 

@@ -102,18 +102,23 @@ pub fn StreamsTransport() -> impl IntoView {
         "Stream playback",
     );
     transport.events = Some(Callback::new(move |()| {
-        ctx.streams
-            .with_untracked(|r| r.as_deref().map(streams::event_times).unwrap_or_default())
+        ctx.streams.with_untracked(|r| {
+            let c = ctx.streams_step.get_untracked();
+            r.as_deref()
+                .map(|r| streams::event_times(r, c))
+                .unwrap_or_default()
+        })
     }));
     view! { <TransportBar t=transport/> }
 }
 
 /// "Why this choice": the decision in force at the playhead, for any compared policy
-/// (`streams::step_html` in the shared [`ExplainBox`], open by default).
+/// (`streams::step_html` in the shared [`ExplainBox`], open by default); the policy shown
+/// is the one the transport steps through (`Ctx::streams_step`).
 #[component]
 pub fn StepThrough() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let column = RwSignal::new(0usize);
+    let column = ctx.streams_step;
     let open = RwSignal::new(true);
     let body = Signal::derive(move || {
         let t = ctx.streams_play.playhead.get();

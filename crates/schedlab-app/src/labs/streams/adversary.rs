@@ -42,7 +42,7 @@ fn intro(state: &AppState) -> Result<String, String> {
         None => "single-operation jobs".into(),
     };
     Ok(format!(
-        "Simulated annealing over small job sets on one machine: where does <b>{}</b> do worst against the optimum (SRPT knowing every length: total flow time)? {JOBS} to {MAX_JOBS} jobs, arrivals in [0, 5], sizes in [0.1, 1], {family}; seed {}.",
+        "Simulated annealing over small job sets on one machine: where does <b>{}</b> do worst against the optimum (SRPT knowing every length)? {JOBS} to {MAX_JOBS} jobs, arrivals in [0, 5], sizes in [0.1, 1], {family}; seed {}.",
         escape(s.policies.first().map_or("", String::as_str)),
         s.seed
     ))

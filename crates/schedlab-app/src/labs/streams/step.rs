@@ -25,9 +25,15 @@ pub fn step_view(r: &StreamsResult, column: usize, t: f64) -> Option<(f64, Vec<S
     if !r.dag {
         let k = col.decisions.partition_point(|d| d.time <= t + 1e-12);
         let d = col.decisions.get(k.checked_sub(1)?)?;
+        // Jobs done by t left the system (a completion that emptied it records no decision).
+        let done = |job: usize| col.completion.get(job).is_some_and(|&c| c <= t + 1e-12);
+        if d.rows.iter().all(|row| done(row.job)) {
+            return Some((t, Vec::new()));
+        }
         let mut rows: Vec<(usize, StepRow)> = d
             .rows
             .iter()
+            .filter(|row| !done(row.job))
             .map(|row| {
                 let machine = col
                     .segments
@@ -188,10 +194,13 @@ pub fn step_html(r: &StreamsResult, column: usize, t: f64) -> String {
     out
 }
 
-/// Times where something happens (arrivals, completions, decisions), for stepping.
-pub fn event_times(r: &StreamsResult) -> Vec<f64> {
+/// Times where something happens to policy `column` (arrivals, its completions, decisions
+/// and task starts and ends), for stepping: Prev/Next move through the events of the policy
+/// "Why this choice" shows, so every step changes what it shows. Another column's events
+/// are not stops (they changed nothing on this one).
+pub fn event_times(r: &StreamsResult, column: usize) -> Vec<f64> {
     let mut v: Vec<f64> = r.arrivals.clone();
-    for c in &r.columns {
+    if let Some(c) = r.columns.get(column) {
         v.extend(c.completion.iter().copied());
         v.extend(c.decisions.iter().map(|d| d.time));
         v.extend(c.tasks.iter().flat_map(|t| [t.start, t.end]));

@@ -40,6 +40,40 @@ mod flow {
         let start = svg(&r, 0, 0.0);
         assert!(full.len() > start.len());
         assert!(full.contains("J1"));
+        // The stepper's stops are one policy's: every stop of SRPT's is an arrival or an
+        // SRPT event, and FCFS's completions that are not SRPT's are not stops of it.
+        let stops = event_times(&r, 0);
+        let mine = |t: f64| {
+            r.arrivals.contains(&t)
+                || srpt.completion.contains(&t)
+                || srpt.decisions.iter().any(|d| d.time == t)
+        };
+        assert!(stops.iter().all(|&t| mine(t)));
+        let other: Vec<f64> = fcfs
+            .completion
+            .iter()
+            .copied()
+            .filter(|&t| !mine(t))
+            .collect();
+        assert!(!other.is_empty(), "the policies differ somewhere");
+        assert!(other.iter().all(|t| !stops.contains(t)));
+        assert!(other.iter().all(|t| event_times(&r, 1).contains(t)));
+        // A completion that empties the system: the job that ran is not shown running on.
+        let t = schedlab_core::stream::trace::parse("typed", "A,0,2\nB,5,1\n").unwrap();
+        let mut s = StreamsSettings {
+            machines: 1,
+            policies: vec!["fcfs".into()],
+            ..StreamsSettings::default()
+        };
+        use_trace(&mut s, t);
+        let r = run_all(&s).unwrap();
+        assert_eq!(step_view(&r, 0, 1.0).unwrap().1.len(), 1, "A runs");
+        assert_eq!(
+            step_view(&r, 0, 2.0),
+            Some((2.0, Vec::new())),
+            "A done, B not yet here"
+        );
+        assert!(step_html(&r, 0, 3.0).contains("No job is in the system at t = 3."));
     }
 
     /// The textbook SRTF example (Silberschatz et al., "Operating System Concepts", §5.3):
