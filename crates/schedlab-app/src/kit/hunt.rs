@@ -34,6 +34,11 @@ pub struct HuntKind {
     pub start: fn(&AppState) -> Result<Box<dyn Hunt>, String>,
 }
 
+/// How many steps the next slice takes: `slice`, or what is left of `total` after `done`.
+pub fn next_slice(done: u64, total: u64, slice: u64) -> u64 {
+    total.saturating_sub(done).min(slice)
+}
+
 /// The best ratio so far.
 pub fn best(h: &dyn Hunt) -> f64 {
     h.history().last().map_or(1.0, |p| p.1)

@@ -8,7 +8,7 @@ use schedlab_core::adversary::{Pair, Search, Settings};
 use schedlab_core::run::NoiseSettings;
 
 use crate::kit::html::escape;
-use crate::kit::hunt::{Hunt, HuntKind};
+use crate::kit::hunt::{next_slice, Hunt, HuntKind};
 use crate::state::AppState;
 
 /// Annealing steps per slice (a few milliseconds in WebAssembly).
@@ -71,8 +71,8 @@ impl DagHunt {
 
 impl Hunt for DagHunt {
     fn slice(&mut self) -> bool {
-        let left = STEPS.saturating_sub(self.search.state.iteration);
-        self.search.step(&self.pair, left.min(SLICE));
+        let n = next_slice(self.search.state.iteration, STEPS, SLICE);
+        self.search.step(&self.pair, n);
         self.search.state.iteration < STEPS
     }
 

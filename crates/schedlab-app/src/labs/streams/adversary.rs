@@ -11,7 +11,7 @@ use schedlab_core::stream::{trace, Info};
 
 use super::{JobMix, StreamsSettings};
 use crate::kit::html::escape;
-use crate::kit::hunt::{Hunt, HuntKind};
+use crate::kit::hunt::{next_slice, Hunt, HuntKind};
 use crate::state::AppState;
 
 /// Steps per slice and in all (a stream step costs more than a DAG one).
@@ -63,9 +63,10 @@ pub struct StreamHunt {
 
 impl Hunt for StreamHunt {
     fn slice(&mut self) -> bool {
-        let left = STEPS.saturating_sub(self.search.state.iteration);
         // The policy parsed when the search started: a step cannot fail.
-        let _ = self.search.step(left.min(SLICE));
+        let _ = self
+            .search
+            .step(next_slice(self.search.state.iteration, STEPS, SLICE));
         self.search.state.iteration < STEPS
     }
 

@@ -66,8 +66,22 @@ const INFO_CHOICES: [(&str, &str); 4] = [
     (INFOS[3].1, INFOS[3].2),
 ];
 
-fn unknown(what: &str, t: &str) -> String {
-    format!("{what} '{t}' is not one of the menu's")
+/// The menu value of `v` in `table` (its first entry's when absent).
+fn menu_value<T: PartialEq>(table: &[(T, &'static str, &str)], v: &T) -> String {
+    table
+        .iter()
+        .find(|m| m.0 == *v)
+        .map_or(table[0].1, |m| m.1)
+        .into()
+}
+
+/// The entry of `table` whose value is `t`, or "`what` 't' is not one of the menu's".
+fn menu_entry<T: Copy>(table: &[(T, &str, &str)], t: &str, what: &str) -> Result<T, String> {
+    table
+        .iter()
+        .find(|m| m.1 == t)
+        .map(|m| m.0)
+        .ok_or_else(|| format!("{what} '{t}' is not one of the menu's"))
 }
 
 /// The job mix (a change of family resets what only the other family has: `set_mix`),
@@ -78,16 +92,10 @@ pub static JOBS: [Field; 4] = [
         "Job mix",
         "",
         "",
-        |s| {
-            let m = MIXES.iter().find(|m| m.0 == s.streams.mix);
-            m.map_or("single", |m| m.1).into()
-        },
+        |s| menu_value(&MIXES, &s.streams.mix),
         |s, t| {
-            let m = MIXES
-                .iter()
-                .find(|m| m.1 == t)
-                .ok_or_else(|| unknown("the mix", t))?;
-            super::set_mix(&mut s.streams, m.0);
+            let mix = menu_entry(&MIXES, t, "the mix")?;
+            super::set_mix(&mut s.streams, mix);
             Ok(())
         },
     )
@@ -296,16 +304,9 @@ pub static DETAILS: [Field; 4] = [
         "Information model",
         "",
         "",
-        |s| {
-            let i = INFOS.iter().find(|i| i.0 == s.streams.info);
-            i.map_or("clairvoyant", |i| i.1).into()
-        },
+        |s| menu_value(&INFOS, &s.streams.info),
         |s, t| {
-            let i = INFOS
-                .iter()
-                .find(|i| i.1 == t)
-                .ok_or_else(|| unknown("the information model", t))?;
-            s.streams.info = i.0;
+            s.streams.info = menu_entry(&INFOS, t, "the information model")?;
             Ok(())
         },
     )
