@@ -5,17 +5,13 @@ use leptos::prelude::*;
 use schedlab_app::labs::dag::form;
 use schedlab_app::state::MAX_COMPARE;
 use schedlab_core::registry::Entry;
-use schedlab_core::scenario::{LinkBandwidth, ProcKind};
+use schedlab_core::scenario::ProcKind;
 use schedlab_core::sched::REGISTRY;
 use wasm_bindgen::JsCast;
 
-use crate::browser;
 use crate::components::fields::{form_fields, num, series_rows};
 use crate::ctx::{Ctx, Selection};
 use schedlab_app::kit::table::short as fmt;
-
-/// The per-pair bandwidth matrix is shown up to this many processors.
-const MAX_LINK_MATRIX: usize = 16;
 
 fn ctx() -> Ctx {
     expect_context::<Ctx>()
@@ -221,92 +217,54 @@ pub fn Inspector() -> impl IntoView {
     }
 }
 
+/// One change or click in the Platform tab's processors or bandwidth matrix: what its
+/// `data-` attributes ask, through `platform::edit` (a refusal goes to the banner); the
+/// field keeps the keyboard focus after the tab redraws.
+fn platform_event(ctx: Ctx, ev: web_sys::Event, click: bool) {
+    use schedlab_app::labs::dag::platform;
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let attr = |k: &str| el.get_attribute(k).and_then(|v| v.parse::<usize>().ok());
+    if click {
+        if let Some(p) = attr("data-remove") {
+            ctx.apply(|e| e.remove_processor(p));
+        } else if attr("data-add").is_some() {
+            let kind = document()
+                .get_element_by_id("new-proc-kind")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .and_then(|s| ProcKind::parse(&s.value()))
+                .unwrap_or_default();
+            ctx.apply(|e| e.add_processor(kind));
+        }
+        return;
+    }
+    let (Some(field), Some(p)) = (el.get_attribute("data-f"), attr("data-p")) else {
+        return;
+    };
+    let value = event_target_value(&ev);
+    let q = attr("data-q").unwrap_or(0);
+    ctx.apply(|e| platform::edit(e, &field, p, q, &value));
+    if let Some(id) = el.get_attribute("data-testid") {
+        crate::components::rule_editor::refocus(id);
+    }
+}
+
 #[component]
 pub fn PlatformEditor() -> impl IntoView {
+    use schedlab_app::labs::dag::platform;
     let ctx = ctx();
-    move || {
-        let s = ctx.editor.with(|e| e.state.scenario.clone());
-        view! {
-            <div class="platform" data-testid="platform-editor">
-                <table>
-                    <thead><tr><th>"name"</th><th>"kind"</th><th>"speed"</th><th></th></tr></thead>
-                    <tbody>
-                    {s.processors.iter().enumerate().map(|(p, proc)| {
-                        let (name, kind, speed) = (proc.name.clone(), proc.kind, proc.speed);
-                        let (n2, n3) = (name.clone(), name.clone());
-                        view! { <tr>
-                            <td><input aria-label="processor name" prop:value=name.clone() on:change=move |ev| { ctx.apply(|e| e.set_processor(p, &event_target_value(&ev), kind, speed)); }/></td>
-                            <td><select aria-label="processor kind" prop:value=kind.as_str() on:change=move |ev| {
-                                let k = ProcKind::parse(&event_target_value(&ev)).unwrap_or_default();
-                                ctx.apply(|e| e.set_processor(p, &n2, k, speed));
-                            }>
-                                {ProcKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.as_str()}</option> }).collect_view()}
-                            </select></td>
-                            <td><input type="number" min="0" step="any" aria-label="processor speed" prop:value=fmt(speed) on:change=move |ev| { match num(&event_target_value(&ev)) {
-                                Some(v) => { ctx.apply(|e| e.set_processor(p, &n3, kind, v)); }
-                                None => ctx.banner.set(Some("a speed must be a number".into())),
-                            } }/></td>
-                            <td><button class="link" aria-label="Remove processor" on:click=move |_| { ctx.apply(|e| e.remove_processor(p)); }>"remove"</button></td>
-                        </tr> }
-                    }).collect_view()}
-                    </tbody>
-                </table>
-                <div class="row">
-                    <select aria-label="kind of the new processor" id="new-proc-kind">
-                        {ProcKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.as_str()}</option> }).collect_view()}
-                    </select>
-                    <button data-testid="add-processor" on:click=move |_| {
-                        let kind = browser::window().document().and_then(|d| d.get_element_by_id("new-proc-kind"))
-                            .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                            .and_then(|s| ProcKind::parse(&s.value())).unwrap_or_default();
-                        ctx.apply(|e| e.add_processor(kind));
-                    }>"Add processor"</button>
-                </div>
-                <h3>"Network"</h3>
-                {form_fields(&form::NETWORK)}
-                {(s.processors.len() <= MAX_LINK_MATRIX).then(|| {
-                    let names: Vec<String> = s.processors.iter().map(|p| p.name.clone()).collect();
-                    let link_of = |a: usize, b: usize| s.network.links.iter().find(|l| (l.a == names[a] && l.b == names[b]) || (l.a == names[b] && l.b == names[a])).map(|l| l.bandwidth);
-                    view! {
-                        <h3>"Bandwidth per pair"</h3>
-                        <p class="hint">"Empty = the default above; inf = infinite (free transfers)."</p>
-                        <table class="links" data-testid="link-matrix">
-                            <thead><tr><th></th>{names.iter().map(|n| view! { <th>{n.clone()}</th> }).collect_view()}</tr></thead>
-                            <tbody>
-                            {(0..names.len()).map(|a| view! {
-                                <tr><th>{names[a].clone()}</th>
-                                {(0..names.len()).map(|b| {
-                                    if b <= a {
-                                        view! { <td class="diag">{if a == b { "—" } else { "" }}</td> }.into_any()
-                                    } else {
-                                        let shown = match link_of(a, b) {
-                                            Some(LinkBandwidth::Value(v)) => fmt(v),
-                                            Some(LinkBandwidth::Infinite) => "inf".into(),
-                                            _ => String::new(),
-                                        };
-                                        view! { <td><input class="link-bw" aria-label=format!("bandwidth {} to {}", names[a], names[b]) prop:value=shown
-                                            on:change=move |ev| {
-                                                let t = event_target_value(&ev);
-                                                let bw = match t.trim() {
-                                                    "" => Some(LinkBandwidth::Inherit),
-                                                    "inf" | "∞" => Some(LinkBandwidth::Infinite),
-                                                    v => num(v).map(LinkBandwidth::Value),
-                                                };
-                                                match bw {
-                                                    Some(bw) => { ctx.apply(|e| e.set_link(a, b, bw)); }
-                                                    None => ctx.banner.set(Some("a bandwidth must be a number, inf or empty".into())),
-                                                }
-                                            }/></td> }.into_any()
-                                    }
-                                }).collect_view()}
-                                </tr>
-                            }).collect_view()}
-                            </tbody>
-                        </table>
-                    }
-                })}
-                {(s.processors.len() > MAX_LINK_MATRIX && !s.network.links.is_empty()).then(|| view! { <p class="hint">{format!("{} per-pair link overrides from the file are kept.", s.network.links.len())}</p> })}
-            </div>
-        }
+    let on_change = move |ev: web_sys::Event| platform_event(ctx, ev, false);
+    let on_click = move |ev: web_sys::MouseEvent| platform_event(ctx, ev.into(), true);
+    view! {
+        <div class="platform" data-testid="platform-editor" on:change=on_change on:click=on_click>
+            <div inner_html=move || ctx.editor.with(|e| platform::processors_html(&e.state.scenario))></div>
+            <h3>"Network"</h3>
+            {form_fields(&form::NETWORK)}
+            <div inner_html=move || ctx.editor.with(|e| platform::links_html(&e.state.scenario))></div>
+        </div>
     }
 }

@@ -13,6 +13,7 @@ pub mod form;
 pub mod gantt;
 pub mod layout;
 pub mod manual;
+pub mod platform;
 pub mod presets;
 pub mod rules;
 
