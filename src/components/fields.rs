@@ -9,11 +9,6 @@ use schedlab_app::kit::form::Field;
 use crate::browser;
 use crate::ctx::Ctx;
 
-/// Parses a number field; empty, invalid or infinite gives None.
-pub fn num(s: &str) -> Option<f64> {
-    schedlab_core::util::parse_f64(s.trim()).filter(|v| v.is_finite())
-}
-
 /// Fields of a lab's table ([`schedlab_app::kit::form`]), each shown while its settings
 /// apply. One view shape for every such field: a row of the table costs no view code.
 /// Typed text goes through the field's `set` as one undoable edit; a refusal shows in the

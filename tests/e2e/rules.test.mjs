@@ -241,7 +241,7 @@ test('find a bad instance: the ratio of HEFT to FastestNode climbs past 1.5 live
   await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
   await byTestId(page, 'adversary-panel-toggle').click();
   // One scheduler: the search explains what it needs and cannot start.
-  assert.match(await byTestId(page, 'adversary-panel').textContent(), /compare two schedulers/);
+  assert.match(await byTestId(page, 'adversary-panel').textContent(), /Compare two schedulers/);
   assert.ok(await byTestId(page, 'adversary-run').isDisabled());
   await byTestId(page, 'compare-add').click();
   await byTestId(page, 'scheduler-select-1').selectOption('fastest_node');

@@ -129,3 +129,28 @@ test('the shared transport bar: step through requests, restart, keys; canvases f
   assert.ok(w2 < w1, `canvas redrawn narrower (${w1} → ${w2})`);
   assert.deepEqual(page.errors, []);
 });
+
+test('worst case: a short request sequence where round robin loses to cache affinity opens with its ratio', async () => {
+  const page = await openServing();
+  await byTestId(page, 'serving-router').selectOption('round_robin');
+  await byTestId(page, 'serving-router-1').selectOption('cache_aware');
+  await byTestId(page, 'serving-instances').fill('2');
+  await byTestId(page, 'serving-instances').press('Enter');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=serving-progress]'));
+  await byTestId(page, 'serving-adversary-panel-toggle').click();
+  const t0 = Date.now();
+  await byTestId(page, 'serving-adversary-run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=serving-adversary-run]')?.textContent === 'Done', null, { timeout: 90_000 });
+  console.log(`serving adversary: 4,000 steps in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const ratio = Number(await byTestId(page, 'serving-adversary-status').getAttribute('data-ratio'));
+  assert.ok(ratio > 1.2, String(ratio));
+  await byTestId(page, 'serving-adversary-open').click();
+  await byTestId(page, 'serving-trace').waitFor();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=serving-progress]'));
+  await page.waitForTimeout(200);
+  const shown = (await num(page, 'ttft-mean-0')) / (await num(page, 'ttft-mean-1'));
+  assert.ok(Math.abs(shown - ratio) < 0.02 * ratio, `${shown} on screen (rounded), ${ratio} found`);
+  await shot(page, 'serving-worst-case');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

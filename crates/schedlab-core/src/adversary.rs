@@ -585,8 +585,9 @@ impl Requests {
     /// The requests as a Mooncake trace (JSON lines), in arrival order: what
     /// `schedlab serve --trace` and the Serving lab's upload read.
     pub fn trace(&self) -> String {
+        // By arrival, ties in index order (stable), through the one shared sort.
         let mut idx: Vec<usize> = (0..self.arrivals.len()).collect();
-        idx.sort_by_key(|&i| (self.arrivals[i], i));
+        crate::util::sort_positions(&mut idx, &|a, b| self.arrivals[a].cmp(&self.arrivals[b]));
         let mut out = String::new();
         for i in idx {
             let b = usize::from(self.blocks[i]);

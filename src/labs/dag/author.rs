@@ -43,7 +43,7 @@ pub fn AuthorBoxes() -> impl IntoView {
     let matrix_body = Signal::derive(move || {
         let table = ctx.editor.with(|e| cost_table(&e.state.scenario));
         format!(
-            "<p>A row per task, a column per processor (<code>-</code>: cannot run there). Paste from a spreadsheet, or use commas or spaces; header and names optional. Without dependencies the rows become the tasks.</p><textarea data-testid=\"cost-matrix-text\" aria-label=\"Cost matrix: a row per task, a column per processor\" rows=\"8\" spellcheck=\"false\">{}</textarea><button data-testid=\"cost-matrix-use\" data-use=\"0\">Use these costs</button>",
+            "<p>A row per task, a column per processor (<code>-</code>: cannot run there), pasted from a spreadsheet or typed; header and names optional.</p><textarea data-testid=\"cost-matrix-text\" aria-label=\"Cost matrix: a row per task, a column per processor\" rows=\"8\" spellcheck=\"false\">{}</textarea><button data-testid=\"cost-matrix-use\" data-use=\"0\">Use these costs</button>",
             escape(&table)
         )
     });

@@ -9,9 +9,8 @@ use schedlab_core::scenario::ProcKind;
 use schedlab_core::sched::REGISTRY;
 use wasm_bindgen::JsCast;
 
-use crate::components::fields::{form_fields, num, series_rows};
+use crate::components::fields::{form_fields, series_rows};
 use crate::ctx::{Ctx, Selection};
-use schedlab_app::kit::table::short as fmt;
 
 fn ctx() -> Ctx {
     expect_context::<Ctx>()
@@ -137,83 +136,57 @@ fn rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
     }
 }
 
+/// The selection as the inspector's model names it.
+fn pick(sel: Selection) -> Option<schedlab_app::labs::dag::inspector::Pick> {
+    use schedlab_app::labs::dag::inspector::Pick;
+    match sel {
+        Selection::Task(i) => Some(Pick::Task(i)),
+        Selection::Edge(i) => Some(Pick::Edge(i)),
+        Selection::None => None,
+    }
+}
+
+/// One change or click in the inspector: `inspector::edit` or `inspector::delete` on the
+/// selection (a refusal goes to the banner); the field keeps the focus after the redraw.
+fn inspector_event(ctx: Ctx, ev: web_sys::Event, click: bool) {
+    use schedlab_app::labs::dag::inspector;
+    let (Some(el), Some(pk)) = (
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok()),
+        pick(ctx.selected.get_untracked()),
+    ) else {
+        return;
+    };
+    if click {
+        if el.has_attribute("data-delete") && ctx.apply(|e| inspector::delete(e, pk)).is_some() {
+            ctx.selected.set(Selection::None);
+        }
+        return;
+    }
+    let Some(field) = el.get_attribute("data-f") else {
+        return;
+    };
+    let p = el
+        .get_attribute("data-p")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    ctx.apply(|e| inspector::edit(e, pk, &field, p, &event_target_value(&ev)));
+    if let Some(id) = el.get_attribute("data-testid") {
+        crate::components::rule_editor::refocus(id);
+    }
+}
+
 #[component]
 pub fn Inspector() -> impl IntoView {
     let ctx = ctx();
-    move || {
-        let state = ctx.editor.with(|e| e.state.clone());
-        match ctx.selected.get() {
-            Selection::Task(i) if i < state.scenario.tasks.len() => {
-                let t = state.scenario.tasks[i].clone();
-                let speeds: Vec<f64> = state.scenario.processors.iter().map(|p| p.speed).collect();
-                let row: Vec<Option<f64>> = match (&t.cost, &t.costs) {
-                    (_, Some(r)) => r.clone(),
-                    (Some(c), None) => speeds.iter().map(|s| Some(c / s)).collect(),
-                    _ => vec![None; speeds.len()],
-                };
-                let speed_model = t.cost.is_some();
-                view! {
-                    <div class="inspector" data-testid="inspector">
-                        <h3>"Task"</h3>
-                        <label class="field"><span>"Name"</span>
-                            <input data-testid="task-name" prop:value=t.name.clone() on:change=move |ev| { ctx.apply(|e| e.rename_task(i, &event_target_value(&ev))); }/>
-                        </label>
-                        {speed_model.then(|| view! {
-                            <label class="field"><span>"Cost (÷ speed)"</span>
-                                <input type="number" min="0" step="any" prop:value=fmt(t.cost.unwrap_or(0.0))
-                                    on:change=move |ev| { match num(&event_target_value(&ev)) {
-                                        Some(v) => { ctx.apply(|e| e.set_task_speed_cost(i, v)); }
-                                        None => ctx.banner.set(Some("a cost must be a number".into())),
-                                    } }/>
-                            </label>
-                        })}
-                        <table class="costs">
-                            <thead><tr><th>"processor"</th><th>"time (empty = cannot run)"</th></tr></thead>
-                            <tbody>
-                            {state.scenario.processors.iter().enumerate().map(|(p, proc)| {
-                                let v = row.get(p).copied().flatten();
-                                view! { <tr><td>{proc.name.clone()}</td><td>
-                                    <input type="number" min="0" step="any" data-testid=format!("cost-{p}") aria-label=format!("time on {}", proc.name)
-                                        prop:value=v.map(fmt).unwrap_or_default()
-                                        on:change=move |ev| {
-                                            let text = event_target_value(&ev);
-                                            if text.trim().is_empty() { ctx.apply(|e| e.set_task_cost(i, p, None)); }
-                                            else if let Some(c) = num(&text) { ctx.apply(|e| e.set_task_cost(i, p, Some(c))); }
-                                            else { ctx.banner.set(Some("a cost must be a number".into())); }
-                                        }/>
-                                </td></tr> }
-                            }).collect_view()}
-                            </tbody>
-                        </table>
-                        <button class="danger" on:click=move |_| { if ctx.apply(|e| e.remove_task(i)).is_some() { ctx.selected.set(Selection::None); } }>"Delete task"</button>
-                    </div>
-                }
-                .into_any()
-            }
-            Selection::Edge(i) if i < state.scenario.edges.len() => {
-                let e = state.scenario.edges[i].clone();
-                view! {
-                    <div class="inspector" data-testid="inspector">
-                        <h3>"Dependency " {e.from.clone()} " → " {e.to.clone()}</h3>
-                        <label class="field"><span>"Data volume"</span>
-                            <input type="number" min="0" step="any" data-testid="edge-data" prop:value=fmt(e.data)
-                                on:change=move |ev| { match num(&event_target_value(&ev)) {
-                                    Some(v) => { ctx.apply(|ed| ed.set_edge_data(i, v)); }
-                                    None => ctx.banner.set(Some("a data volume must be a number".into())),
-                                } }/>
-                        </label>
-                        <button class="danger" on:click=move |_| { if ctx.apply(|ed| ed.remove_edge(i)).is_some() { ctx.selected.set(Selection::None); } }>"Delete dependency"</button>
-                    </div>
-                }
-                .into_any()
-            }
-            _ => view! {
-                <div class="inspector hint">
-                    "Double-click empty space to add a task · drag from a task's ● handle to another task to connect (keyboard: C on one task, then C on the next) · click to select, Delete to remove · drag to move · wheel to zoom, drag the background to pan · Ctrl+Z / Ctrl+Shift+Z"
-                </div>
-            }
-            .into_any(),
-        }
+    let html = move || {
+        let sel = pick(ctx.selected.get());
+        ctx.editor
+            .with(|e| schedlab_app::labs::dag::inspector::inspector_html(&e.state.scenario, sel))
+    };
+    view! {
+        <div inner_html=html on:change=move |ev| inspector_event(ctx, ev, false)
+            on:click=move |ev: web_sys::MouseEvent| inspector_event(ctx, ev.into(), true)></div>
     }
 }
 

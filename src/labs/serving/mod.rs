@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use schedlab_app::labs::serving;
 
 use crate::browser;
-use crate::components::RunProgress;
+use crate::components::{HuntPanel, RunProgress};
 use crate::ctx::Ctx;
 use crate::worker::{self, Failure};
 use controls::ServingControls;
@@ -95,6 +95,8 @@ pub fn ServingLab() -> impl IntoView {
                 {move || (0..columns()).map(|i| view! { <ServingGantt column=i/> }).collect_view()}
                 <ServingMetrics/>
                 <ServingExplain/>
+                <HuntPanel kind=&schedlab_app::labs::serving::adversary::KIND testid="serving-adversary-panel" title="Worst case"
+                    on_open=Callback::new(move |_| ctx.serving_play.playhead.set(f64::INFINITY))/>
                 <ServingCharts/>
             </section>
         </main>

@@ -34,7 +34,7 @@ fn intro(state: &AppState) -> Result<String, String> {
             escape(b),
             state.noise.seed
         )),
-        _ => Err("Simulated annealing over small instances (PISA, IPDPS 2025): compare two schedulers, and it looks for an instance where the first does worst against the second.".into()),
+        _ => Err("Compare two schedulers: the search (PISA, IPDPS 2025) looks for an instance where the first does worst against the second.".into()),
     }
 }
 
@@ -129,7 +129,7 @@ mod tests {
         assert!(start(&state).is_err(), "one scheduler: nothing to compare");
         let html = panel_html(&KIND, &state, None, false, "");
         assert!(
-            html.contains("compare two schedulers") && html.contains("disabled"),
+            html.contains("Compare two schedulers") && html.contains("disabled"),
             "{html}"
         );
         state.schedulers = vec!["heft".into(), "fastest_node".into()];

@@ -11,6 +11,7 @@ pub mod explain;
 pub mod export;
 pub mod form;
 pub mod gantt;
+pub mod inspector;
 pub mod layout;
 pub mod manual;
 pub mod platform;

@@ -13,6 +13,7 @@ pub fn metrics_table(r: &ServingResult) -> Table {
         ms("TTFT p50", "ttft_p50_ms").id("ttft-p50"),
         ms("p90", "ttft_p90_ms"),
         ms("p99", "ttft_p99_ms"),
+        ms("mean", "ttft_mean_ms").id("ttft-mean"),
         Column::csv_only("e2e_p50_ms"),
         Column::csv_only("e2e_p99_ms"),
         Column::new("SLO attainment", "slo_attainment", "", Screen::Percent(1)).id("slo"),
@@ -29,6 +30,7 @@ pub fn metrics_table(r: &ServingResult) -> Table {
             m.ttft_p50_ms.into(),
             m.ttft_p90_ms.into(),
             m.ttft_p99_ms.into(),
+            m.ttft_mean_ms.into(),
             m.e2e_p50_ms.into(),
             m.e2e_p99_ms.into(),
             m.slo_attainment.into(),
@@ -139,12 +141,16 @@ mod tests {
             .iter()
             .filter_map(|c| c.cell_testid(1))
             .collect();
-        assert_eq!(ids, ["ttft-p50-1", "slo-1", "hit-1", "remapped-1"]);
+        assert_eq!(
+            ids,
+            ["ttft-p50-1", "ttft-mean-1", "slo-1", "hit-1", "remapped-1"]
+        );
         let m = &r.columns[0].metrics;
         let row = &t.screen_rows()[0];
         assert_eq!(row[1], format!("{:.1}", m.ttft_p50_ms));
-        assert_eq!(row[4], format!("{:.1} %", m.slo_attainment * 100.0));
-        assert_eq!(row[5], format!("{:.3}", m.cache_hit_rate));
+        assert_eq!(row[4], format!("{:.1}", m.ttft_mean_ms));
+        assert_eq!(row[5], format!("{:.1} %", m.slo_attainment * 100.0));
+        assert_eq!(row[6], format!("{:.3}", m.cache_hit_rate));
         // Round robin keeps no prefix map: "—" on screen, empty in the CSV.
         assert_eq!(t.screen_rows()[1].last().unwrap(), "—");
         assert!(t.csv().lines().nth(2).unwrap().ends_with(','));

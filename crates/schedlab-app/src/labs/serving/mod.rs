@@ -3,6 +3,7 @@
 //! ([`export`]), why each request went where it did ([`explain`]), and the editing rules
 //! ([`rules`]).
 
+pub mod adversary;
 pub mod draw;
 pub mod explain;
 pub mod export;

@@ -35,7 +35,7 @@ fn test_of(s: &StreamsSettings) -> Option<f64> {
 fn intro(state: &AppState) -> Result<String, String> {
     let s = &state.streams;
     if s.mix.is_dag() {
-        return Err("The worst-case search is for job streams on one machine: choose single tasks or chains.".into());
+        return Err("The search is for jobs on one machine: choose single tasks or chains.".into());
     }
     let family = match test_of(s) {
         Some(t) => format!("each job a test of length {t} then its work, revealed after the test (the paper's uniform obligatory tests)"),
