@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use schedlab_app::editor::Editor;
 use schedlab_app::labs::dag::presets;
 use schedlab_app::link;
-use schedlab_app::state::AppState;
+use schedlab_app::state::{AppState, Lab};
 
 use crate::browser;
 use crate::components::run_latest;
@@ -109,7 +109,7 @@ pub fn App() -> impl IntoView {
     });
     Effect::new(move |_| {
         let (_, _, _, _, lab) = dag_inputs.get();
-        if lab != schedlab_app::state::Lab::Dag {
+        if lab != Lab::Dag {
             return;
         }
         let state = ctx.editor.with_untracked(|e| e.state.clone());
@@ -121,7 +121,7 @@ pub fn App() -> impl IntoView {
 
     // Keyboard: undo/redo, Delete, space to play, C on one task then C on another to
     // connect them (the source waits in `connect_from`; Escape forgets it).
-    let connect_from = StoredValue::new(None::<usize>);
+    let connect_from = StoredValue::new(None::<String>);
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let target_is_field = ev
             .target()
@@ -165,14 +165,18 @@ pub fn App() -> impl IntoView {
                 }
                 Selection::None => {}
             },
-            "c" | "C" if !ctrl => {
+            "c" | "C" if !ctrl && ctx.editor.with_untracked(|e| e.state.view.lab == Lab::Dag) => {
                 let Selection::Task(i) = ctx.selected.get_untracked() else {
                     return;
                 };
                 ev.prevent_default();
+                // The source by name: an edit between the two presses cannot shift it.
+                let name = ctx
+                    .editor
+                    .with_untracked(|e| e.state.scenario.tasks.get(i).map(|t| t.name.clone()));
                 match connect_from.get_value() {
                     None => {
-                        connect_from.set_value(Some(i));
+                        connect_from.set_value(name);
                         ctx.notice.set(Some(
                             "Connecting: select the task it feeds and press C (Escape cancels)"
                                 .into(),
@@ -181,11 +185,19 @@ pub fn App() -> impl IntoView {
                     Some(from) => {
                         connect_from.set_value(None);
                         ctx.notice.set(None);
-                        ctx.apply(|e| e.add_edge(from, i));
+                        let from = ctx.editor.with_untracked(|e| {
+                            e.state.scenario.tasks.iter().position(|t| t.name == from)
+                        });
+                        if let Some(from) = from {
+                            ctx.apply(|e| e.add_edge(from, i));
+                        }
                     }
                 }
             }
             "Escape" => {
+                if connect_from.get_value().is_some() {
+                    ctx.notice.set(None);
+                }
                 connect_from.set_value(None);
                 ctx.selected.set(Selection::None);
             }

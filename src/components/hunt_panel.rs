@@ -3,7 +3,7 @@
 //! redrawing only the panel's live part (the ratio and its chart) in place, so Search/Stop
 //! stays under the pointer and the keyboard focus; Open puts the worst instance into the
 //! lab's state as one undoable edit. The DAG lab's "Find a bad instance" and the Streams
-//! lab's "Worst case" are this panel with their own [`HuntKind`]. The frame is the shared
+//! and Serving labs' "Worst case" are this panel with their own [`HuntKind`]. The frame is the shared
 //! [`ExplainBox`].
 
 use std::time::Duration;
@@ -19,7 +19,8 @@ type Slot = StoredValue<Option<Box<dyn Hunt>>, LocalStorage>;
 
 /// One slice, then the next after the browser has drawn, until stopped or done.
 fn tick(kind: &'static HuntKind, hunt: Slot, running: RwSignal<bool>) {
-    if !running.get_untracked() {
+    // The lab may have been left (its panel disposed) since the last slice.
+    if !running.try_get_untracked().unwrap_or(false) {
         return;
     }
     let (more, live) = hunt
@@ -35,7 +36,7 @@ fn tick(kind: &'static HuntKind, hunt: Slot, running: RwSignal<bool>) {
     if more {
         set_timeout(move || tick(kind, hunt, running), Duration::ZERO);
     } else {
-        running.set(false);
+        running.try_set(false);
     }
 }
 

@@ -250,3 +250,22 @@ test('tasks are connected by keyboard: C on one task, C on the next; a cycle is 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('editing the platform by keyboard: Tab after a change lands on the next field, a refused value shows the kept one', async () => {
+  const page = await openPage(browser);
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  await page.getByRole('tab', { name: 'Platform' }).click();
+  await byTestId(page, 'proc-name-0').fill('CPU1');
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(() => document.querySelector('[data-testid=proc-name-0]')?.value === 'CPU1');
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'proc-kind-0', 'the focus went on');
+  await byTestId(page, 'proc-speed-1').fill('0');
+  await byTestId(page, 'proc-speed-1').press('Enter');
+  await page.waitForFunction(() => /speed/.test(document.querySelector('[data-testid=error-banner]')?.textContent ?? ''));
+  assert.equal(await byTestId(page, 'proc-speed-1').inputValue(), '1', 'the speed kept');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'proc-speed-1');
+  assert.equal(await makespan(page), '80');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

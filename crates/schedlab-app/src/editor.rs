@@ -53,7 +53,8 @@ pub fn compile(s: &Scenario) -> Result<Problem, String> {
 
 /// The graph's costs as the table [`Editor::set_cost_matrix`] reads (tab-separated, a
 /// header of processor names, a row per task: the time it takes on each processor, `-`
-/// where it cannot run), exact: pasted back it changes nothing.
+/// where it cannot run), exact: pasted back it gives the same schedules (tasks under the
+/// speed model then keep those times per processor, and no longer follow speed edits).
 pub fn cost_table(s: &Scenario) -> String {
     let mut out = String::from("task");
     for p in &s.processors {
@@ -407,10 +408,17 @@ impl Editor {
                 "the cost matrix has {width} columns of costs, the platform has {m} processors"
             ));
         }
-        // Columns → processors: by the header's names, or in order.
+        // Columns → processors: by the header's names (each processor once), or in order.
         let mut columns: Vec<usize> = (0..m).collect();
         if let Some(h) = &header {
-            for (k, name) in h[h.len().saturating_sub(m)..].iter().enumerate() {
+            let names = &h[h.len().saturating_sub(m)..];
+            if names.len() != m {
+                return Err(format!(
+                    "the header names {} processors, the platform has {m}",
+                    names.len()
+                ));
+            }
+            for (k, name) in names.iter().enumerate() {
                 columns[k] = s
                     .processors
                     .iter()
@@ -418,6 +426,9 @@ impl Editor {
                     .ok_or_else(|| {
                         format!("the header names '{name}', which is not a processor here")
                     })?;
+                if columns[..k].contains(&columns[k]) {
+                    return Err(format!("the header names '{name}' twice"));
+                }
             }
         }
         let mut costs = Vec::with_capacity(rows.len());
@@ -462,6 +473,23 @@ impl Editor {
                     })
                     .collect();
             }
+            // New names in order, all at once: each dependency follows its own task (renaming
+            // one by one could hand an edge to a task that took an earlier task's name).
+            if named && !by_name && !fresh {
+                let old: Vec<String> = sc.tasks.iter().map(|t| t.name.clone()).collect();
+                let new_name = |n: &str| {
+                    old.iter()
+                        .position(|o| o == n)
+                        .map_or(n.to_string(), |k| names[k].to_string())
+                };
+                for e in &mut sc.edges {
+                    e.from = new_name(&e.from);
+                    e.to = new_name(&e.to);
+                }
+                for (t, n) in sc.tasks.iter_mut().zip(&names) {
+                    t.name = n.to_string();
+                }
+            }
             for (i, row) in costs.into_iter().enumerate() {
                 let t = if by_name && !fresh {
                     sc.tasks
@@ -471,17 +499,6 @@ impl Editor {
                 } else {
                     i
                 };
-                if named && !by_name && !fresh {
-                    let old = std::mem::replace(&mut sc.tasks[t].name, names[i].to_string());
-                    for e in &mut sc.edges {
-                        if e.from == old {
-                            e.from = names[i].to_string();
-                        }
-                        if e.to == old {
-                            e.to = names[i].to_string();
-                        }
-                    }
-                }
                 sc.tasks[t].cost = None;
                 sc.tasks[t].costs = Some(row);
             }
@@ -929,6 +946,8 @@ mod tests {
                 "t GPU P1\na 1 2",
                 "the header names 'GPU', which is not a processor here",
             ),
+            ("t P1 P1\na 1 2", "the header names 'P1' twice"),
+            ("P2\n1 2", "the cost matrix has 1 columns of costs"),
             ("1 x\n- -", "cannot run"),
         ] {
             let err = e.set_cost_matrix(text).unwrap_err();
@@ -936,6 +955,15 @@ mod tests {
             assert_eq!(e.state, before, "{text:?} changed nothing");
         }
         assert!(e.new_graph(2, 0).is_err() && e.new_graph(MAX_NEW_TASKS + 1, 2).is_err());
+        // Renamed in order with a dependency: it follows its own tasks (a → c becomes
+        // b → y when a, b, c are renamed b, x, y).
+        let mut e = topcuoglu();
+        e.new_graph(3, 1).unwrap();
+        e.set_cost_matrix("a 1\nb 1\nc 1").unwrap();
+        e.add_edge(0, 2).unwrap();
+        e.set_cost_matrix("b 2\nx 2\ny 2").unwrap();
+        let edges = &e.state.scenario.edges;
+        assert_eq!((edges[0].from.as_str(), edges[0].to.as_str()), ("b", "y"));
     }
 
     #[test]

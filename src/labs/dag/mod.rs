@@ -90,7 +90,10 @@ pub fn DagLab() -> impl IntoView {
                 <ExplainPanel/>
                 <ManualPanel/>
                 <HuntPanel kind=&schedlab_app::labs::dag::adversary::KIND testid="adversary-panel" title="Find a bad instance"
-                    on_open=Callback::new(move |_| ctx.dag_play.playhead.set(f64::INFINITY))/>
+                    on_open=Callback::new(move |_| {
+                        ctx.selected.set(crate::ctx::Selection::None);
+                        ctx.dag_play.playhead.set(f64::INFINITY);
+                    })/>
                 <ChartsPanel/>
             </section>
         </main>

@@ -136,6 +136,34 @@ fn rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
     }
 }
 
+/// Applies `f` once the browser has moved the focus (a change fires before a Tab lands on
+/// the next field, and the panel redraws under it), then puts the focus back where it went;
+/// a refused value shows the value kept again (the field's HTML default).
+fn commit_later(
+    ctx: Ctx,
+    el: web_sys::Element,
+    f: impl FnOnce(&mut schedlab_app::editor::Editor) -> Result<(), String> + 'static,
+) {
+    set_timeout(
+        move || {
+            let focus = document()
+                .active_element()
+                .and_then(|a| a.get_attribute("data-testid"));
+            if ctx.apply(f).is_none() {
+                if let Ok(d) = js_sys::Reflect::get(&el, &"defaultValue".into()) {
+                    if d.is_string() {
+                        let _ = js_sys::Reflect::set(&el, &"value".into(), &d);
+                    }
+                }
+            }
+            if let Some(id) = focus {
+                crate::components::rule_editor::refocus(id);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
 /// The selection as the inspector's model names it.
 fn pick(sel: Selection) -> Option<schedlab_app::labs::dag::inspector::Pick> {
     use schedlab_app::labs::dag::inspector::Pick;
@@ -170,10 +198,8 @@ fn inspector_event(ctx: Ctx, ev: web_sys::Event, click: bool) {
         .get_attribute("data-p")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    ctx.apply(|e| inspector::edit(e, pk, &field, p, &event_target_value(&ev)));
-    if let Some(id) = el.get_attribute("data-testid") {
-        crate::components::rule_editor::refocus(id);
-    }
+    let value = event_target_value(&ev);
+    commit_later(ctx, el, move |e| inspector::edit(e, pk, &field, p, &value));
 }
 
 #[component]
@@ -220,10 +246,7 @@ fn platform_event(ctx: Ctx, ev: web_sys::Event, click: bool) {
     };
     let value = event_target_value(&ev);
     let q = attr("data-q").unwrap_or(0);
-    ctx.apply(|e| platform::edit(e, &field, p, q, &value));
-    if let Some(id) = el.get_attribute("data-testid") {
-        crate::components::rule_editor::refocus(id);
-    }
+    commit_later(ctx, el, move |e| platform::edit(e, &field, p, q, &value));
 }
 
 #[component]

@@ -3,8 +3,8 @@
 //! between slices), reports its best ratio and that ratio's history, and opens its worst
 //! instance in the lab's state. A lab describes its search with a [`HuntKind`]; one
 //! renderer draws every lab's panel (what is searched, Search/Stop, the best ratio, a step
-//! chart of it, Open), so the DAG lab's "Find a bad instance" and the Streams lab's
-//! "Worst case" share their face, their test ids (after the lab's prefix) and their code.
+//! chart of it, Open), so the DAG lab's "Find a bad instance" and the Streams and
+//! Serving labs' "Worst case" share their face, their test ids (after the lab's prefix) and their code.
 
 use crate::kit::html::{button, escape};
 use crate::state::AppState;

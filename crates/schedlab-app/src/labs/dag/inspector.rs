@@ -57,12 +57,12 @@ pub fn inspector_html(s: &Scenario, pick: Option<Pick>) -> String {
                     )
                 );
             }
-            out + "</tbody></table><button class=\"danger\" data-delete=\"0\">Delete task</button></div>"
+            out + "</tbody></table><button class=\"danger\" data-delete=\"0\" data-testid=\"inspector-delete\">Delete task</button></div>"
         }
         Some(Pick::Edge(i)) if i < s.edges.len() => {
             let e = &s.edges[i];
             format!(
-                "<div class=\"inspector\" data-testid=\"inspector\"><h3>Dependency {} → {}</h3><label class=\"field\"><span>Data volume</span>{}</label><button class=\"danger\" data-delete=\"0\">Delete dependency</button></div>",
+                "<div class=\"inspector\" data-testid=\"inspector\"><h3>Dependency {} → {}</h3><label class=\"field\"><span>Data volume</span>{}</label><button class=\"danger\" data-delete=\"0\" data-testid=\"inspector-delete\">Delete dependency</button></div>",
                 escape(&e.from),
                 escape(&e.to),
                 number_input("data", "edge-data", "data volume", &e.data.to_string(), 0)

@@ -30,7 +30,7 @@ pub fn processors_html(s: &Scenario) -> String {
     );
     for (p, proc) in s.processors.iter().enumerate() {
         out += &format!(
-            "<tr><td><input aria-label=\"processor name\" data-f=\"name\" data-p=\"{p}\" data-testid=\"proc-name-{p}\" value=\"{}\"></td><td><select aria-label=\"processor kind\" data-f=\"kind\" data-p=\"{p}\" data-testid=\"proc-kind-{p}\">{}</select></td><td><input type=\"number\" min=\"0\" step=\"any\" aria-label=\"processor speed\" data-f=\"speed\" data-p=\"{p}\" data-testid=\"proc-speed-{p}\" value=\"{}\"></td><td><button class=\"link\" aria-label=\"Remove processor\" data-remove=\"{p}\">remove</button></td></tr>",
+            "<tr><td><input aria-label=\"processor name\" data-f=\"name\" data-p=\"{p}\" data-testid=\"proc-name-{p}\" value=\"{}\"></td><td><select aria-label=\"processor kind\" data-f=\"kind\" data-p=\"{p}\" data-testid=\"proc-kind-{p}\">{}</select></td><td><input type=\"number\" min=\"0\" step=\"any\" aria-label=\"processor speed\" data-f=\"speed\" data-p=\"{p}\" data-testid=\"proc-speed-{p}\" value=\"{}\"></td><td><button class=\"link\" aria-label=\"Remove processor\" data-remove=\"{p}\" data-testid=\"proc-remove-{p}\">remove</button></td></tr>",
             escape(&proc.name),
             kind_options(Some(proc.kind)),
             proc.speed

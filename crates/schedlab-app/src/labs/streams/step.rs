@@ -200,6 +200,8 @@ pub fn step_html(r: &StreamsResult, column: usize, t: f64) -> String {
 /// are not stops (they changed nothing on this one).
 pub fn event_times(r: &StreamsResult, column: usize) -> Vec<f64> {
     let mut v: Vec<f64> = r.arrivals.clone();
+    // The column the panel shows (it clamps a stale choice the same way).
+    let column = column.min(r.columns.len().saturating_sub(1));
     if let Some(c) = r.columns.get(column) {
         v.extend(c.completion.iter().copied());
         v.extend(c.decisions.iter().map(|d| d.time));
