@@ -43,8 +43,24 @@ pub fn App() -> impl IntoView {
     let mut first_banner = None;
     let state = initial_state(&mut first_banner);
     let had_banner = first_banner.is_some();
+    let editor = RwSignal::new(Editor::new(state.clone()));
+    // What the DAG lab's evaluation depends on: the Streams lab's settings and the view do
+    // not trigger it.
+    let dag_inputs = Memo::new(move |_| {
+        editor.with(|e| {
+            let s = &e.state;
+            (
+                s.scenario.clone(),
+                s.schedulers.clone(),
+                s.options.clone(),
+                s.noise.clone(),
+                s.view.lab,
+            )
+        })
+    });
     let ctx = Ctx {
-        editor: RwSignal::new(Editor::new(state.clone())),
+        editor,
+        dag_inputs,
         eval: RwSignal::new(None),
         robustness: RwSignal::new(None),
         banner: RwSignal::new(first_banner.clone()),
@@ -93,22 +109,8 @@ pub fn App() -> impl IntoView {
             browser::save_autosave(&frag);
         });
     });
-    // What the DAG lab's evaluation depends on: the Streams lab's settings and the view do
-    // not trigger it.
-    let dag_inputs = Memo::new(move |_| {
-        ctx.editor.with(|e| {
-            let s = &e.state;
-            (
-                s.scenario.clone(),
-                s.schedulers.clone(),
-                s.options.clone(),
-                s.noise.clone(),
-                s.view.lab,
-            )
-        })
-    });
     Effect::new(move |_| {
-        let (_, _, _, _, lab) = dag_inputs.get();
+        let (_, _, _, _, lab) = ctx.dag_inputs.get();
         if lab != Lab::Dag {
             return;
         }

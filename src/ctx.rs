@@ -11,7 +11,17 @@ use schedlab_app::labs::dag::presets;
 use schedlab_app::labs::serving::ServingResult;
 use schedlab_app::labs::streams::StreamsResult;
 use schedlab_app::state::AppState;
+use schedlab_app::state::{Lab, NoiseSettings};
 use schedlab_core::Scenario;
+
+/// The scenario, schedulers, options, noise and lab shown: what a DAG run depends on.
+pub type DagInputs = (
+    Scenario,
+    Vec<String>,
+    schedlab_core::sched::Options,
+    NoiseSettings,
+    Lab,
+);
 
 /// The Streams lab's last good result.
 pub type StreamsShared = Option<Arc<StreamsResult>>;
@@ -100,6 +110,11 @@ thread_local! {
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub editor: RwSignal<Editor>,
+    /// What the DAG lab's evaluation depends on ([`DagInputs`]): it reruns, and what draws
+    /// from the scenario (the inspector, the Platform tab, the cost matrix) redraws, when
+    /// these change, not on every move of a dragged task or the playhead (which change the
+    /// editor's state but none of these).
+    pub dag_inputs: Memo<DagInputs>,
     /// The engine's answer for the current state (None until the first evaluation).
     pub eval: RwSignal<Option<Result<Arc<Evaluation>, String>>>,
     /// Makespan against σ in compare mode (computed after the main evaluation).

@@ -41,7 +41,9 @@ pub fn AuthorBoxes() -> impl IntoView {
         "<p>0 tasks: a blank page. Undo brings the old graph back.</p><label class=\"field\"><span>Tasks</span><input type=\"number\" min=\"0\" max=\"{MAX_NEW_TASKS}\" step=\"1\" value=\"0\" data-testid=\"new-tasks\" aria-label=\"Tasks in the new graph\"></label><label class=\"field\"><span>Processors</span><input type=\"number\" min=\"1\" max=\"{MAX_NEW_PROCESSORS}\" step=\"1\" value=\"3\" data-testid=\"new-processors\" aria-label=\"Processors in the new graph\"></label><button data-testid=\"new-create\" data-use=\"0\">Create</button>"
     );
     let matrix_body = Signal::derive(move || {
-        let table = ctx.editor.with(|e| cost_table(&e.state.scenario));
+        // From the scenario alone: a dragged task or the playhead does not reset the text
+        // being typed (nor recompile the graph on every move).
+        let table = ctx.dag_inputs.with(|d| cost_table(&d.0));
         format!(
             "<p>A row per task, a column per processor (<code>-</code>: cannot run there), pasted from a spreadsheet or typed; header and names optional.</p><textarea data-testid=\"cost-matrix-text\" aria-label=\"Cost matrix: a row per task, a column per processor\" rows=\"8\" spellcheck=\"false\">{}</textarea><button data-testid=\"cost-matrix-use\" data-use=\"0\">Use these costs</button>",
             escape(&table)

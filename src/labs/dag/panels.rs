@@ -207,8 +207,8 @@ pub fn Inspector() -> impl IntoView {
     let ctx = ctx();
     let html = move || {
         let sel = pick(ctx.selected.get());
-        ctx.editor
-            .with(|e| schedlab_app::labs::dag::inspector::inspector_html(&e.state.scenario, sel))
+        ctx.dag_inputs
+            .with(|d| schedlab_app::labs::dag::inspector::inspector_html(&d.0, sel))
     };
     view! {
         <div inner_html=html on:change=move |ev| inspector_event(ctx, ev, false)
@@ -257,10 +257,10 @@ pub fn PlatformEditor() -> impl IntoView {
     let on_click = move |ev: web_sys::MouseEvent| platform_event(ctx, ev.into(), true);
     view! {
         <div class="platform" data-testid="platform-editor" on:change=on_change on:click=on_click>
-            <div inner_html=move || ctx.editor.with(|e| platform::processors_html(&e.state.scenario))></div>
+            <div inner_html=move || ctx.dag_inputs.with(|d| platform::processors_html(&d.0))></div>
             <h3>"Network"</h3>
             {form_fields(&form::NETWORK)}
-            <div inner_html=move || ctx.editor.with(|e| platform::links_html(&e.state.scenario))></div>
+            <div inner_html=move || ctx.dag_inputs.with(|d| platform::links_html(&d.0))></div>
         </div>
     }
 }
