@@ -156,16 +156,25 @@ impl Ctx {
     /// Runs an edit; a refusal shows its message in the banner, a success clears it.
     pub fn apply<T>(&self, f: impl FnOnce(&mut Editor) -> Result<T, String>) -> Option<T> {
         let mut out = None;
-        self.editor.update(|e| match f(e) {
-            Ok(v) => {
+        let mut f = Some(f);
+        self.apply_dyn(&mut |e| match f.take().map(|f| f(e)) {
+            Some(Ok(v)) => {
                 out = Some(v);
+                None
             }
-            Err(msg) => self.banner.set(Some(msg)),
+            Some(Err(msg)) => Some(msg),
+            None => None,
         });
-        if out.is_some() {
-            self.banner.set(None);
-        }
         out
+    }
+
+    /// [`Ctx::apply`]'s body, once for every kind of edit (`f` gives the refusal, if any):
+    /// one instantiation of the editor signal's update instead of one per edit site.
+    #[inline(never)]
+    fn apply_dyn(&self, f: &mut dyn FnMut(&mut Editor) -> Option<String>) {
+        let mut refused = None;
+        self.editor.update(|e| refused = f(e));
+        self.banner.set(refused);
     }
 
     /// The current state (a clone).

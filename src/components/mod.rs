@@ -26,3 +26,16 @@ pub use latest::{run_latest, series_testid};
 pub use metrics_table::{from_table, Cell, Header, MetricsTable, Row};
 pub use run_progress::{RunProgress, WorkerDied};
 pub use transport::{Transport, TransportBar};
+
+/// The "+ Compare another" button as HTML text (`data-act="compare"`; off at the
+/// comparison limit), for a lab's delegated click handler.
+pub fn compare_button(testid: &str, n: usize) -> String {
+    format!(
+        "<button data-testid=\"{testid}\" data-act=\"compare\"{}>+ Compare another</button>",
+        if n >= schedlab_app::state::MAX_COMPARE {
+            " disabled"
+        } else {
+            ""
+        }
+    )
+}

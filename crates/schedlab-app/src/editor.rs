@@ -140,6 +140,17 @@ impl Editor {
         &mut self,
         f: impl FnOnce(&mut AppState) -> Result<(), String>,
     ) -> Result<(), String> {
+        let mut f = Some(f);
+        self.edit_dyn(&mut |s| f.take().map_or(Ok(()), |f| f(s)))
+    }
+
+    /// [`Editor::edit`]'s body, once for every kind of edit (a generic body was inlined
+    /// at each of the page's edit sites: docs/performance.md, Bundle).
+    #[inline(never)]
+    fn edit_dyn(
+        &mut self,
+        f: &mut dyn FnMut(&mut AppState) -> Result<(), String>,
+    ) -> Result<(), String> {
         let mut next = self.state.clone();
         f(&mut next)?;
         next.check()?;

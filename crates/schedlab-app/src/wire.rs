@@ -8,7 +8,8 @@
 //! these types is a compile error here until it is carried.
 
 use schedlab_core::serve::sim::{
-    ReqRun, ScaleAction, ScaleEvent, ScaleRecord, ServeConfig, ServeMetrics, ServeRun,
+    InstanceScheduler, ReqRun, ScaleAction, ScaleEvent, ScaleRecord, ServeConfig, ServeMetrics,
+    ServeRun,
 };
 use schedlab_core::serve::{Request, Workload};
 use schedlab_core::stream::dag::TaskRun;
@@ -196,6 +197,19 @@ impl Wire for ScaleAction {
     }
 }
 
+impl Wire for InstanceScheduler {
+    fn put(&self, out: &mut Vec<u8>) {
+        matches!(self, InstanceScheduler::Chunked).put(out)
+    }
+    fn get(r: &mut Reader) -> Option<Self> {
+        Some(if bool::get(r)? {
+            InstanceScheduler::Chunked
+        } else {
+            InstanceScheduler::Fcfs
+        })
+    }
+}
+
 /// `Wire` for a struct from its complete field list.
 macro_rules! wire {
     ($($t:ident { $($f:ident),* $(,)? })*) => {$(
@@ -233,18 +247,20 @@ wire! {
     Workload { name, requests }
     ScaleEvent { time_ms, action }
     ServeConfig {
-        instances, cache_blocks, prefill_base_ms, prefill_ms_per_token, decode_ms_per_token,
-        batch_limit, slo_ms, prefill_sigma, decode_sigma, slow, scaling, rebalance, seed,
+        instances, cache_blocks, scheduler, token_budget, iteration_ms, ms_per_token,
+        prefill_attention_ms, decode_ms_per_request, decode_ms_per_kilotoken, batch_limit,
+        slo_ms, tpot_slo_ms, prefill_sigma, decode_sigma, slow, scaling, rebalance, seed,
     }
     ReqRun {
         instance, prefill_start, prefill_end, decode_start, decode_end, cached_tokens, moved,
+        preemptions,
     }
     ScaleRecord { time_ms, action, instance, prefixes_remapped, prefixes_seen }
-    ServeRun { requests, cache_samples, scaling, instances, moves, load_imbalance }
+    ServeRun { requests, cache_samples, scaling, instances, moves, load_imbalance, iterations }
     ServeMetrics {
-        requests, ttft_p50_ms, ttft_p90_ms, ttft_p99_ms, ttft_mean_ms, e2e_p50_ms, e2e_p99_ms,
-        slo_attainment, cache_hit_rate, load_imbalance, requests_per_instance, moves,
-        request_rate, prefixes_remapped,
+        requests, ttft_p50_ms, ttft_p90_ms, ttft_p99_ms, ttft_mean_ms, tpot_p50_ms, tpot_p99_ms,
+        e2e_p50_ms, e2e_p99_ms, slo_attainment, goodput, preemptions, cache_hit_rate,
+        load_imbalance, requests_per_instance, moves, request_rate, prefixes_remapped,
     }
     ServingColumn { router, rule, run, metrics }
     ServingResult { workload, config, columns, t_max, prefix_color, lifetimes }

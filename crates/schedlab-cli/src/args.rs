@@ -416,14 +416,30 @@ pub struct ServeArgs {
     /// Only the requests arriving in this window of the trace, in seconds: START:END.
     #[arg(long)]
     pub window: Option<String>,
+    /// The TTFT SLO (ms).
     #[arg(long, default_value_t = 2000.0)]
     pub slo_ms: f64,
-    /// KV-cache blocks (512 tokens) per instance.
-    #[arg(long, default_value_t = 4096, value_parser = count::<0, CACHE_BLOCKS>)]
+    /// The time-per-output-token SLO (ms): goodput counts requests meeting both.
+    #[arg(long, default_value_t = 100.0)]
+    pub tpot_slo_ms: f64,
+    /// KV memory per instance in blocks of 512 tokens, shared by cached prefixes and running
+    /// requests (232: Llama-2-7B on one A100-80GB, as Vidur sizes it).
+    #[arg(long, default_value_t = schedlab_core::serve::sim::DEFAULT_KV_BLOCKS, value_parser = count::<1, CACHE_BLOCKS>)]
     pub cache_blocks: usize,
-    /// Requests decoding at once per instance (0 = unlimited).
-    #[arg(long, default_value_t = 64, value_parser = count::<0, REQUESTS>)]
+    /// How instances batch: fcfs (vLLM: whole prompts first) or chunked (Sarathi-Serve:
+    /// decodes plus prefill chunks in every iteration).
+    #[arg(long, value_enum, default_value_t = SchedulerArg::Fcfs)]
+    pub scheduler: SchedulerArg,
+    /// Tokens per iteration (0 = the scheduler's default: 4096 for fcfs, 512 for chunked).
+    #[arg(long, default_value_t = 0)]
+    pub token_budget: usize,
+    /// Requests running at once per instance (vLLM's max_num_seqs; 0 = unlimited).
+    #[arg(long, default_value_t = 128, value_parser = count::<0, REQUESTS>)]
     pub batch_limit: usize,
+    /// Keep a trace's arrival times as they are (by default, requests sharing a timestamp
+    /// are spread over the trace's resolution, seeded).
+    #[arg(long)]
+    pub no_spread: bool,
     #[arg(long, default_value_t = 0.0)]
     pub prefill_noise: f64,
     #[arg(long, default_value_t = 0.0)]
@@ -440,8 +456,8 @@ pub struct ServeArgs {
     /// Capacity: the fraction of requests that must meet the SLO.
     #[arg(long, default_value_t = 0.9)]
     pub target: f64,
-    /// Comma-separated routers: dualmap, round_robin, random, least_loaded[:tokens],
-    /// consistent_hash, p2c, cache_aware.
+    /// Comma-separated routers: dualmap[:no_slo|no_rebalance|one_hash], round_robin,
+    /// random, least_loaded[:tokens], consistent_hash, p2c, cache_aware, llm_d, rule:SCORE.
     #[arg(long, value_delimiter = ',', required = true)]
     pub routers: Vec<String>,
     #[arg(long, default_value_t = 1)]
@@ -453,6 +469,12 @@ pub struct ServeArgs {
     pub explain: bool,
     #[command(flatten)]
     pub out: FormatArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub enum SchedulerArg {
+    Fcfs,
+    Chunked,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]

@@ -172,8 +172,12 @@ pub fn serve(rows: &[Value], capacity: bool) -> String {
         "ttft_p50_ms",
         "ttft_p90_ms",
         "ttft_p99_ms",
+        "tpot_p50_ms",
+        "tpot_p99_ms",
         "slo_attainment",
+        "goodput",
         "cache_hit_rate",
+        "preemptions",
         "load_imbalance",
         "moves",
     ];

@@ -971,6 +971,7 @@ fn serve_adversary_finds_requests_that_schedlab_serve_reproduces() {
         "serve",
         "--trace",
         &file,
+        "--no-spread",
         "--instances",
         "2",
         "--routers",

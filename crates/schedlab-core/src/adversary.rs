@@ -605,9 +605,9 @@ impl Requests {
     }
 
     /// The Serving lab's settings for these requests, `instances` instances and the two
-    /// routers, with `schedlab serve`'s defaults otherwise (cache 4,096 blocks, batch 64,
-    /// SLO 2 s, seed 1): the run `schedlab serve --trace FILE --instances N --routers A,B`
-    /// makes.
+    /// routers, with `schedlab serve`'s defaults otherwise (SLO 2 s, seed 1) and the arrival
+    /// times exactly as searched (no spreading): the run `schedlab serve --trace FILE
+    /// --no-spread --instances N --routers A,B` makes.
     pub fn settings(
         &self,
         instances: usize,
@@ -618,9 +618,8 @@ impl Requests {
             trace: Some(crate::serve::parse_trace("adversary", &self.trace())?),
             instances,
             routers: vec![a.to_string(), b.to_string()],
-            cache_blocks: 4096,
-            batch_limit: 64,
             slo_ms: 2000.0,
+            spread: false,
             seed: 1,
             ..crate::serve::lab::ServingSettings::default()
         })

@@ -9,8 +9,8 @@ mod sweep;
 use proptest::prelude::*;
 use schedlab_core::serve::router::{Router, ROUTERS};
 use schedlab_core::serve::sim::{
-    capacity, check, simulate, simulate_explained, ScaleAction, ScaleEvent, ServeConfig,
-    ServeMetrics,
+    capacity, check, simulate, simulate_explained, InstanceScheduler, ScaleAction, ScaleEvent,
+    ServeConfig, ServeMetrics,
 };
 use schedlab_core::serve::{
     parse_trace, synthetic, Request, SyntheticSpec, Workload, BLOCK_TOKENS,
@@ -52,8 +52,9 @@ fn req(arrival: f64, tokens: u32, blocks: &[u64]) -> Request {
 }
 
 #[test]
-fn a_shared_prefix_is_prefilled_once() {
-    // One instance; the second request shares the first two blocks (1024 tokens).
+fn a_shared_prefix_is_prefilled_once_and_iterations_cost_what_the_model_says() {
+    // One instance; the second request shares the first two blocks (1024 tokens) and
+    // arrives after the first is done.
     let w = Workload {
         name: "t".into(),
         requests: vec![req(0.0, 1500, &[1, 2, 3]), req(1000.0, 1200, &[1, 2, 9])],
@@ -66,26 +67,35 @@ fn a_shared_prefix_is_prefilled_once() {
     check(&w, &c, &run).unwrap();
     let (a, b) = (&run.requests[0], &run.requests[1]);
     assert_eq!(a.cached_tokens, 0);
-    assert_eq!(
-        a.prefill_end,
-        c.prefill_base_ms + c.prefill_ms_per_token * 1500.0
-    );
+    // 9.64 + 0.0798 × 1500 + 3.59 × 1500 × 750 / 10⁶ = 133.3775 ms.
+    let want = 9.64 + 0.0798 * 1500.0 + 3.59 * 1500.0 * 750.0 / 1e6;
+    assert!((a.prefill_end - want).abs() < 1e-9, "{}", a.prefill_end);
     assert_eq!(b.cached_tokens, 1024);
-    let want = c.prefill_base_ms + c.prefill_ms_per_token * 176.0;
+    let want = c.prefill_alone_ms(176.0, 1024.0);
     assert!(
         (b.prefill_end - 1000.0 - want).abs() < 1e-9,
         "{} vs {want}",
         b.prefill_end - 1000.0
     );
-    assert_eq!(a.decode_end - a.decode_start, 10.0 * c.decode_ms_per_token);
+    // The first token comes with the prefill; each of the 9 others takes a decode
+    // iteration of one request at its context (1501 … 1509 tokens).
+    let decode: f64 = (1..10).map(|g| c.decode_alone_ms(1500.0 + g as f64)).sum();
+    assert!((a.decode_end - a.decode_start - decode).abs() < 1e-9);
     let m = ServeMetrics::compute(&w, &c, &run);
     assert!((m.cache_hit_rate - 1024.0 / 2700.0).abs() < 1e-12);
     assert_eq!(m.slo_attainment, 1.0);
+    assert!(
+        (m.tpot_p50_ms - decode / 9.0).abs() < 0.01,
+        "{}",
+        m.tpot_p50_ms
+    );
+    assert_eq!(m.preemptions, 0);
 }
 
 #[test]
-fn a_full_cache_evicts_and_queues_wait() {
-    // Capacity 2 blocks: the third request's blocks evict the first's.
+fn a_full_memory_evicts_cached_blocks_and_queues_wait() {
+    // Memory for one request (3 blocks: 1,024 prompt and 10 output tokens): the second
+    // waits for the first to finish, and its blocks evict the first's cached prefix.
     let w = Workload {
         name: "t".into(),
         requests: vec![
@@ -96,15 +106,141 @@ fn a_full_cache_evicts_and_queues_wait() {
     };
     let c = ServeConfig {
         instances: 1,
-        cache_blocks: 2,
+        cache_blocks: 3,
         ..ServeConfig::default()
     };
     let run = simulate(&w, &c, Router::RoundRobin).unwrap();
     check(&w, &c, &run).unwrap();
+    assert_eq!(run.requests[1].prefill_start, run.requests[0].decode_end);
     assert_eq!(run.requests[2].cached_tokens, 0, "evicted");
-    // FIFO: each waits for the previous prefill.
-    assert_eq!(run.requests[1].prefill_start, run.requests[0].prefill_end);
-    assert!(run.cache_samples.iter().all(|s| s.2 <= 2));
+    assert!(run.cache_samples.iter().all(|s| s.2 <= 3));
+    // With room for both prompts' blocks, the third finds the first's prefix.
+    let roomy = ServeConfig {
+        cache_blocks: 8,
+        ..c.clone()
+    };
+    let run = simulate(&w, &roomy, Router::RoundRobin).unwrap();
+    check(&w, &roomy, &run).unwrap();
+    // The first starts alone at once; the two others wait for its iteration and share
+    // the next one, where the third finds the first's prompt cached.
+    let r = &run.requests;
+    assert!(r[1].prefill_start == r[0].prefill_end && r[2].prefill_start == r[1].prefill_start);
+    assert_eq!(r[2].cached_tokens, 1024);
+}
+
+#[test]
+fn memory_pressure_preempts_the_newest_request_which_is_computed_again() {
+    // Two one-block prompts with 1,100 output tokens each: alone each fits in 4 blocks,
+    // together they outgrow them, and vLLM's rule preempts the newer one.
+    let long = |arrival: f64, block: u64| Request {
+        arrival,
+        input_tokens: 512,
+        output_tokens: 1100,
+        blocks: vec![block],
+    };
+    let w = Workload {
+        name: "t".into(),
+        requests: vec![long(0.0, 1), long(0.0, 2)],
+    };
+    for scheduler in [InstanceScheduler::Fcfs, InstanceScheduler::Chunked] {
+        let c = ServeConfig {
+            instances: 1,
+            cache_blocks: 4,
+            scheduler,
+            ..ServeConfig::default()
+        };
+        let run = simulate(&w, &c, Router::RoundRobin).unwrap();
+        check(&w, &c, &run).unwrap();
+        let (a, b) = (&run.requests[0], &run.requests[1]);
+        assert_eq!(a.preemptions, 0);
+        assert!(b.preemptions >= 1);
+        assert!(b.decode_end > a.decode_end, "the older one finishes first");
+        assert_eq!(
+            ServeMetrics::compute(&w, &c, &run).preemptions,
+            b.preemptions as usize
+        );
+        // A request that can never fit is refused up front.
+        let tight = ServeConfig {
+            cache_blocks: 3,
+            ..c.clone()
+        };
+        let e = simulate(&w, &tight, Router::RoundRobin)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("request 0 needs 4 KV blocks"), "{e}");
+    }
+}
+
+#[test]
+fn chunked_prefill_keeps_decoding_through_long_prompts() {
+    // Sarathi-Serve's point: with whole prompts first (fcfs), every long prefill stalls
+    // the requests decoding beside it; chunks bound the stall.
+    let w = synthetic(&SyntheticSpec {
+        requests: 600,
+        rate_rps: 12.0,
+        seed: 3,
+        ..SyntheticSpec::default()
+    })
+    .unwrap();
+    let m = |scheduler| {
+        let c = ServeConfig {
+            instances: 2,
+            scheduler,
+            ..ServeConfig::default()
+        };
+        let run = simulate(&w, &c, Router::parse("least_loaded").unwrap()).unwrap();
+        check(&w, &c, &run).unwrap();
+        ServeMetrics::compute(&w, &c, &run)
+    };
+    let (fcfs, chunked) = (m(InstanceScheduler::Fcfs), m(InstanceScheduler::Chunked));
+    assert!(
+        chunked.tpot_p99_ms < 0.8 * fcfs.tpot_p99_ms,
+        "{} vs {}",
+        chunked.tpot_p99_ms,
+        fcfs.tpot_p99_ms
+    );
+}
+
+#[test]
+fn shared_timestamps_spread_over_the_traces_resolution() {
+    let w = trace("conversation_trace.jsonl");
+    let s = w.spread(1);
+    assert_eq!(s, w.spread(1), "seeded");
+    assert_ne!(s, w.spread(2));
+    let distinct = |w: &Workload| {
+        let mut t: Vec<f64> = w.requests.iter().map(|r| r.arrival).collect();
+        t.dedup();
+        t.len()
+    };
+    assert_eq!(distinct(&w), 1_180);
+    assert_eq!(distinct(&s), 12_031);
+    // Every request stays between its own time and the next distinct one: groups keep
+    // their order, so the j-th spread arrival belongs to the j-th original's group.
+    let times: Vec<f64> = {
+        let mut t: Vec<f64> = w.requests.iter().map(|r| r.arrival).collect();
+        t.dedup();
+        t
+    };
+    for (a, b) in w.requests.iter().zip(&s.requests) {
+        let k = times.partition_point(|&t| t <= a.arrival);
+        let next = times.get(k).copied().unwrap_or(f64::INFINITY);
+        assert!(a.arrival <= b.arrival && b.arrival < next.min(a.arrival + 3001.0));
+    }
+    assert!(s.requests.windows(2).all(|x| x[0].arrival <= x[1].arrival));
+    // Only shared times move: the synthetic trace's lone arrivals keep theirs.
+    let syn = trace("synthetic_trace.jsonl");
+    let spread = syn.spread(1);
+    let lone = |w: &Workload| -> Vec<f64> {
+        let t: Vec<f64> = w.requests.iter().map(|r| r.arrival).collect();
+        (0..t.len())
+            .filter(|&j| (j == 0 || t[j - 1] != t[j]) && (j + 1 == t.len() || t[j + 1] != t[j]))
+            .map(|j| t[j])
+            .collect()
+    };
+    let kept = lone(&syn);
+    assert!(kept.len() > 3_900 && kept.len() < syn.requests.len());
+    let after: Vec<f64> = spread.requests.iter().map(|r| r.arrival).collect();
+    assert!(kept.iter().all(|t| after.contains(t)));
 }
 
 #[test]
@@ -133,10 +269,9 @@ fn affinity_routers_keep_prefixes_together_and_dualmap_wins_on_mooncake() {
 fn dualmap_says_why_each_request_went_where_it_did() {
     // A tight SLO on the conversation trace: DualMap keeps most requests on their cached
     // candidate, falls back when the affine one is at risk, and moves queued requests.
-    let w = trace("conversation_trace.jsonl").window(0.0, 300_000.0);
+    let w = trace("conversation_trace.jsonl").window(0.0, 600_000.0);
     let c = ServeConfig {
         instances: 4,
-        slo_ms: 400.0,
         ..ServeConfig::default()
     };
     let (run, records) = simulate_explained(&w, &c, Router::DualMap).unwrap();
@@ -153,7 +288,7 @@ fn dualmap_says_why_each_request_went_where_it_did() {
         assert!(r
             .candidates
             .iter()
-            .all(|s| s.predicted_ttft_ms >= c.prefill_base_ms));
+            .all(|s| s.predicted_ttft_ms >= c.iteration_ms));
     }
     // A fallback is taken only when the affine candidate's predicted TTFT passes 0.8 × SLO
     // and the other is predicted faster.
@@ -257,8 +392,20 @@ fn the_capacity_search_brackets_the_slo() {
         instances: 4,
         ..ServeConfig::default()
     };
-    let (rate, scale) = capacity(&w, &c, Router::DualMap, 0.9).unwrap();
+    let found = capacity(&w, &c, Router::DualMap, 0.9).unwrap();
+    let (rate, scale) = (found.rate, found.scale);
     assert!(rate > 0.0 && (rate - w.rate_rps() * scale).abs() < 1e-9);
+    // The curve it bisected: every rate tried, the found one among them, attainment
+    // falling as the rate grows.
+    assert!(found.points.len() >= 12);
+    assert!(found
+        .points
+        .iter()
+        .any(|p| p.scale == scale && p.attainment >= 0.9));
+    assert!(found.points.windows(2).all(|x| x[0].rate < x[1].rate));
+    let first = &found.points[0];
+    let last = found.points.last().unwrap();
+    assert!(first.attainment > last.attainment && last.attainment < 0.9);
     let at = |s: f64| {
         let ws = w.scaled(s);
         ServeMetrics::compute(&ws, &c, &simulate(&ws, &c, Router::DualMap).unwrap()).slo_attainment
@@ -284,7 +431,7 @@ fn bad_configurations_are_refused() {
             ..ServeConfig::default()
         },
         ServeConfig {
-            prefill_ms_per_token: -1.0,
+            ms_per_token: -1.0,
             ..ServeConfig::default()
         },
         ServeConfig {
@@ -308,12 +455,16 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: proptest_cases::cases(60), ..ProptestConfig::default() })]
 
     #[test]
-    fn every_router_passes_the_validator(seed in any::<u64>(), instances in 1usize..6, rate in 0.5f64..30.0, batch in 0usize..4, cache in 1usize..200, noise in prop_oneof![Just(0.0), 0.0f64..0.5], add in any::<bool>()) {
+    fn every_router_passes_the_validator(seed in any::<u64>(), instances in 1usize..6, rate in 0.5f64..30.0, batch in 0usize..4, cache in 0usize..200, noise in prop_oneof![Just(0.0), 0.0f64..0.5], add in any::<bool>(), chunked in any::<bool>(), budget in prop_oneof![Just(0usize), 64usize..2048]) {
         let w = synthetic(&SyntheticSpec { requests: 150, rate_rps: rate, groups: 5, seed, ..SyntheticSpec::default() }).unwrap();
+        // Memory from just enough for the longest request (preemptions) to plenty.
+        let need = w.requests.iter().map(|q| ServeConfig::blocks_needed(q.blocks.len(), u64::from(q.input_tokens + q.output_tokens))).max().unwrap();
         let c = ServeConfig {
             instances,
             batch_limit: batch,
-            cache_blocks: cache,
+            cache_blocks: need + cache,
+            scheduler: if chunked { InstanceScheduler::Chunked } else { InstanceScheduler::Fcfs },
+            token_budget: budget,
             prefill_sigma: noise,
             decode_sigma: noise,
             slow: vec![(0, 1.5)],

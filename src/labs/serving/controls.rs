@@ -84,6 +84,80 @@ fn router_rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
     }
 }
 
+/// The workload's line as HTML text: the trace (its size, span and base rate) and "use
+/// synthetic", or the synthetic generator.
+fn trace_html(s: &ServingSettings) -> String {
+    use schedlab_app::kit::html::escape;
+    use schedlab_app::kit::table::short;
+    match &s.trace {
+        Some(w) => {
+            let rate = w.base_rate();
+            format!(
+                "<span data-testid=\"serving-trace\"{}>{}: {} requests over {} s{}</span><button class=\"link\" data-act=\"synthetic\">use synthetic</button>",
+                rate.map(|r| format!(" data-rate=\"{r}\"")).unwrap_or_default(),
+                escape(&w.name),
+                w.requests.len(),
+                short(w.span_ms() / 1000.0),
+                rate.map(|r| format!(", {} req/s at rate scale 1", short(r))).unwrap_or_default()
+            )
+        }
+        None => "<span>synthetic: shared-prefix groups, Zipf popularity, multi-turn</span>".into(),
+    }
+}
+
+/// The scaling buttons and events as HTML text.
+fn scaling_html(s: &ServingSettings) -> String {
+    let mut out = String::from("<div class=\"field\"><button data-testid=\"serving-add-instance\" data-act=\"add\" title=\"Add an instance at the playhead\">+ instance at playhead</button><button data-testid=\"serving-remove-instance\" data-act=\"remove\" title=\"Remove an instance at the playhead\">− instance</button></div><ul class=\"events\">");
+    for (k, e) in s.scaling.iter().enumerate() {
+        out += &format!(
+            "<li data-testid=\"serving-scale-event\">{} an instance at {} s<button class=\"link\" data-act=\"del\" data-k=\"{k}\" aria-label=\"Delete this scaling event\">×</button></li>",
+            if e.action == ScaleAction::Add { "add" } else { "remove" },
+            format_time(e.time_ms / 1000.0)
+        );
+    }
+    out + "</ul>"
+}
+
+/// What a button of the HTML-text controls does (`data-act`, `data-k`); the keyboard goes
+/// back to the same button once the controls redraw.
+fn act(ctx: Ctx, ev: web_sys::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(b) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest("button[data-act]").ok().flatten())
+    else {
+        return;
+    };
+    let k: usize = b
+        .get_attribute("data-k")
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(0);
+    let t = ctx.serving_play.playhead.get_untracked();
+    let a = b.get_attribute("data-act").unwrap_or_default();
+    // One edit closure for every action (one instantiation of the edit path).
+    set_with(ctx, move |s| match a.as_str() {
+        "synthetic" => serving::use_synthetic(s),
+        "add" | "remove" => serving::scale_at(s, t, a == "add"),
+        "del" if k < s.scaling.len() => {
+            s.scaling.remove(k);
+        }
+        "compare" => {
+            let all = serving::routers();
+            let next = all
+                .iter()
+                .map(|p| p.id)
+                .find(|p| !s.routers.iter().any(|x| x == p))
+                .unwrap_or(all[0].id);
+            s.routers.push(next.to_string());
+        }
+        _ => {}
+    });
+    if let Some(id) = b.get_attribute("data-testid") {
+        crate::components::rule_editor::refocus(id);
+    }
+}
+
 fn set(f: impl FnOnce(&mut ServingSettings) + 'static) {
     set_with(expect_context::<Ctx>(), f)
 }
@@ -117,13 +191,7 @@ pub fn ServingControls() -> impl IntoView {
             <fieldset>
                 <legend>"Workload"</legend>
                 <div class="field">
-                    {move || match s().trace {
-                        Some(w) => view! {
-                            <span data-testid="serving-trace" data-rate=w.base_rate().map(|r| r.to_string())>{format!("{}: {} requests over {} s{}", w.name, w.requests.len(), schedlab_app::kit::table::short(w.span_ms() / 1000.0), w.base_rate().map(|r| format!(", {} req/s at rate scale 1", schedlab_app::kit::table::short(r))).unwrap_or_default())}</span>
-                            <button class="link" on:click=move |_| set(serving::use_synthetic)>"use synthetic"</button>
-                        }.into_any(),
-                        None => view! { <span>"synthetic: shared-prefix groups, Zipf popularity, multi-turn"</span> }.into_any(),
-                    }}
+                    <span inner_html=move || ctx.editor.with(|e| trace_html(&e.state.serving)) on:click=move |ev| act(ctx, ev)></span>
                     <FileUpload label="Trace…" title="A Mooncake trace: JSON lines with timestamp (ms), input_length, output_length, hash_ids"
                         aria="Upload a Mooncake trace" testid="serving-trace-input" on_files=Callback::new(move |f| load_trace(ctx, f))/>
                 </div>
@@ -132,17 +200,7 @@ pub fn ServingControls() -> impl IntoView {
             <fieldset>
                 <legend>"Cluster"</legend>
                 {form_fields(&form::CLUSTER)}
-                <div class="field">
-                    <button data-testid="serving-add-instance" title="Add an instance at the playhead" on:click=move |_| { let t = ctx.serving_play.playhead.get_untracked(); set(move |s| serving::scale_at(s, t, true)); }>"+ instance at playhead"</button>
-                    <button data-testid="serving-remove-instance" title="Remove an instance at the playhead" on:click=move |_| { let t = ctx.serving_play.playhead.get_untracked(); set(move |s| serving::scale_at(s, t, false)); }>"− instance"</button>
-                </div>
-                <ul class="events">
-                    {move || s().scaling.iter().enumerate().map(|(k, e)| view! {
-                        <li data-testid="serving-scale-event">{format!("{} an instance at {} s", if e.action == ScaleAction::Add { "add" } else { "remove" }, format_time(e.time_ms / 1000.0))}
-                            <button class="link" aria-label="Delete this scaling event" on:click=move |_| set(move |s| { s.scaling.remove(k); })>"×"</button>
-                        </li>
-                    }).collect_view()}
-                </ul>
+                <div inner_html=move || scaling_html(&s()) on:click=move |ev| act(ctx, ev)></div>
             </fieldset>
             <fieldset>
                 <legend>"Routers"</legend>
@@ -151,12 +209,7 @@ pub fn ServingControls() -> impl IntoView {
                     Callback::new(move |i: usize| set(move |s| { s.routers.remove(i); })))}
                 <div class="rule-editors" inner_html=move || router_rule_editors(&s().routers)
                     on:input=move |ev| router_rule_event(ctx, ev, false) on:change=move |ev| router_rule_event(ctx, ev, true)></div>
-                <button data-testid="serving-compare-add" disabled=move || { s().routers.len() >= schedlab_app::state::MAX_COMPARE }
-                    on:click=move |_| set(|s| {
-                        let all = serving::routers();
-                        let next = all.iter().map(|p| p.id).find(|p| !s.routers.iter().any(|x| x == p)).unwrap_or(all[0].id);
-                        s.routers.push(next.to_string());
-                    })>"+ Compare another"</button>
+                <span inner_html=move || crate::components::compare_button("serving-compare-add", s().routers.len()) on:click=move |ev| act(ctx, ev)></span>
                 {form_fields(&form::SEED)}
             </fieldset>
         </div>

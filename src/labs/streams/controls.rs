@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use schedlab_app::kit::color as palette;
 use schedlab_app::labs::streams::{self, form, JobMix, StreamsSettings};
-use schedlab_app::state::MAX_COMPARE;
 use schedlab_core::stream::trace;
 
 use crate::components::fields::{form_fields, series_rows};
@@ -137,6 +136,41 @@ fn job_rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
     }
 }
 
+/// What a button of the HTML-text controls does (`data-act`): back to generated arrivals,
+/// or one more compared policy; the keyboard goes back to the same button.
+fn act(ctx: Ctx, ev: web_sys::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(b) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest("button[data-act]").ok().flatten())
+    else {
+        return;
+    };
+    let generated = b.get_attribute("data-act").as_deref() == Some("generated");
+    set_with(ctx, move |s| {
+        if generated {
+            s.trace = None
+        } else {
+            streams::add_policy(s)
+        }
+    });
+    if let Some(id) = b.get_attribute("data-testid") {
+        crate::components::rule_editor::refocus(id);
+    }
+}
+
+/// The arrivals' line as HTML text.
+fn arrivals_html(s: &StreamsSettings) -> String {
+    match &s.trace {
+        Some(t) => format!(
+            "<span data-testid=\"streams-trace\">trace, {} arrivals</span><button class=\"link\" data-act=\"generated\">use generated</button>",
+            t.arrivals.len()
+        ),
+        None => "<span>generated</span>".into(),
+    }
+}
+
 #[component]
 pub fn StreamsControls() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -151,13 +185,7 @@ pub fn StreamsControls() -> impl IntoView {
                 {form_fields(&form::JOBS)}
                 <div class="field">
                     <span>"Arrivals"</span>
-                    {move || match s().trace {
-                        Some(t) => view! {
-                            <span data-testid="streams-trace">{format!("trace, {} arrivals", t.arrivals.len())}</span>
-                            <button class="link" on:click=move |_| set(|s| s.trace = None)>"use generated"</button>
-                        }.into_any(),
-                        None => view! { <span>"generated"</span> }.into_any(),
-                    }}
+                    <span inner_html=move || arrivals_html(&s()) on:click=move |ev| act(ctx, ev)></span>
                     <FileUpload label="Trace…" title="CSV arrival[,size] or JSON lines with timestamp (a Mooncake trace works)"
                         aria="Upload an arrival trace" testid="streams-trace-input" on_files=Callback::new(move |f| load_trace(ctx, f))/>
                 </div>
@@ -175,7 +203,7 @@ pub fn StreamsControls() -> impl IntoView {
             <fieldset>
                 <legend>{move || if is_dag() { "Processors" } else { "Machines" }}</legend>
                 {form_fields(&form::MACHINES)}
-                {move || (s().mix == JobMix::Ds3).then(|| view! { <p class="hint">"DASH SoC: 4 A7, 4 A15, 2 MM, 4 FFT, 2 Viterbi"</p> })}
+                <p class="hint" inner_html=move || if s().mix == JobMix::Ds3 { "DASH SoC: 4 A7, 4 A15, 2 MM, 4 FFT, 2 Viterbi" } else { "" }></p>
                 {form_fields(&form::DETAILS[..2])}
                 {form_fields(&form::DETAILS[2..])}
             </fieldset>
@@ -186,8 +214,7 @@ pub fn StreamsControls() -> impl IntoView {
                     Callback::new(move |i: usize| set(move |s| { s.policies.remove(i); }))) }}
                 <div class="rule-editors" inner_html=move || job_rule_editors(&s())
                     on:input=move |ev| job_rule_event(ctx, ev, false) on:change=move |ev| job_rule_event(ctx, ev, true)></div>
-                <button data-testid="streams-compare-add" disabled=move || { s().policies.len() >= MAX_COMPARE }
-                    on:click=move |_| set(streams::add_policy)>"+ Compare another"</button>
+                <span inner_html=move || crate::components::compare_button("streams-compare-add", s().policies.len()) on:click=move |ev| act(ctx, ev)></span>
                 {form_fields(&form::SEED)}
             </fieldset>
         </div>

@@ -96,7 +96,7 @@ fn serve(a: &AdversaryArgs, router: &str, baseline: &str) -> CliResult<()> {
     });
     io::emit_as(a.out.format, &v, |v| {
         format!(
-            "{router} against {baseline} on {} instances: mean TTFT {} vs {} ms, ratio {:.4} after {} iterations (seed {})\nthe requests (a Mooncake trace; `schedlab serve --trace FILE --instances {} --routers {router},{baseline}` reproduces it):\n{}",
+            "{router} against {baseline} on {} instances: mean TTFT {} vs {} ms, ratio {:.4} after {} iterations (seed {})\nthe requests (a Mooncake trace; `schedlab serve --trace FILE --no-spread --instances {} --routers {router},{baseline}` reproduces it):\n{}",
             a.cluster,
             v["ttft_mean_ms"]["router"],
             v["ttft_mean_ms"]["baseline"],

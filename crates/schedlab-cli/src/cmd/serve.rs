@@ -9,7 +9,7 @@ use schedlab_core::serve::sim::{capacity, simulate_explained, ScaleAction, Scale
 use schedlab_core::serve::{parse_trace, SyntheticSpec};
 use serde_json::json;
 
-use crate::args::{ServeArgs, ServeMode};
+use crate::args::{SchedulerArg, ServeArgs, ServeMode};
 use crate::error::{CliResult, Fail};
 use crate::{io, table};
 
@@ -34,9 +34,11 @@ pub fn exec(a: &ServeArgs) -> CliResult<()> {
         }
         if capacity_mode {
             let router = Router::parse(&r.router)?;
-            let (rate, scale) = capacity(&lab.workload, &lab.config, router, a.target)?;
-            v["effective_capacity"] = json!(rate);
-            v["capacity_rate_scale"] = json!(scale);
+            let found = capacity(&lab.workload, &lab.config, router, a.target)?;
+            v["effective_capacity"] = json!(found.rate);
+            v["capacity_rate_scale"] = json!(found.scale);
+            // The attainment curve the search bisected: each rate tried, by rate.
+            v["capacity_curve"] = serde_json::to_value(&found.points)?;
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -117,7 +119,11 @@ fn settings(a: &ServeArgs) -> CliResult<ServingSettings> {
         rate_scale: a.rate_scale,
         instances: a.instances,
         slo_ms: a.slo_ms,
+        tpot_slo_ms: a.tpot_slo_ms,
         cache_blocks: a.cache_blocks,
+        chunked: a.scheduler == SchedulerArg::Chunked,
+        token_budget: a.token_budget,
+        spread: !a.no_spread,
         prefill_noise: a.prefill_noise,
         decode_noise: a.decode_noise,
         batch_limit: a.batch_limit,

@@ -1,5 +1,7 @@
-//! An LRU set of KV-cache blocks (by block hash), O(1) per operation: a hash map into a
-//! slab of nodes on a doubly linked list, most recent at the head.
+//! The prefix cache of one instance's KV memory: blocks by hash, O(1) per operation. A
+//! block a running request uses is pinned (off the eviction list); the others form an LRU
+//! list, most recent at the head, that the instance evicts from when it needs memory. The
+//! instance counts memory (cached blocks plus running requests' own); this only orders.
 
 use std::collections::HashMap;
 
@@ -10,31 +12,31 @@ struct Node {
     key: u64,
     prev: usize,
     next: usize,
+    pins: u32,
 }
 
-/// Blocks held by one instance, at most `capacity`.
-#[derive(Debug, Clone)]
+/// The cached blocks of one instance.
+#[derive(Debug, Clone, Default)]
 pub struct Lru {
-    capacity: usize,
     map: HashMap<u64, usize>,
     nodes: Vec<Node>,
     free: Vec<usize>,
     head: usize,
     tail: usize,
+    /// Blocks on the eviction list (cached and pinned by no running request).
+    unpinned: usize,
 }
 
 impl Lru {
-    pub fn new(capacity: usize) -> Lru {
+    pub fn new() -> Lru {
         Lru {
-            capacity,
-            map: HashMap::new(),
-            nodes: Vec::new(),
-            free: Vec::new(),
             head: NIL,
             tail: NIL,
+            ..Lru::default()
         }
     }
 
+    /// Cached blocks, pinned or not.
     pub fn len(&self) -> usize {
         self.map.len()
     }
@@ -43,8 +45,9 @@ impl Lru {
         self.map.is_empty()
     }
 
-    pub fn capacity(&self) -> usize {
-        self.capacity
+    /// Cached blocks a running request uses.
+    pub fn pinned(&self) -> usize {
+        self.map.len() - self.unpinned
     }
 
     pub fn contains(&self, key: u64) -> bool {
@@ -69,6 +72,7 @@ impl Lru {
         } else {
             self.nodes[n].prev = p;
         }
+        self.unpinned -= 1;
     }
 
     fn push_front(&mut self, i: usize) {
@@ -81,31 +85,44 @@ impl Lru {
         if self.tail == NIL {
             self.tail = i;
         }
+        self.unpinned += 1;
     }
 
-    /// Marks `key` most recently used, inserting it (and evicting the least recently used
-    /// block if full). Returns the number of blocks evicted (0 or 1).
-    pub fn touch(&mut self, key: u64) -> usize {
-        if self.capacity == 0 {
-            return 0;
-        }
-        if let Some(&i) = self.map.get(&key) {
+    /// Pins a cached block (a running request uses it). False if it is not cached.
+    pub fn pin(&mut self, key: u64) -> bool {
+        let Some(&i) = self.map.get(&key) else {
+            return false;
+        };
+        if self.nodes[i].pins == 0 {
             self.unlink(i);
-            self.push_front(i);
-            return 0;
         }
-        let mut evicted = 0;
-        if self.map.len() >= self.capacity {
-            let t = self.tail;
-            self.unlink(t);
-            self.map.remove(&self.nodes[t].key);
-            self.free.push(t);
-            evicted = 1;
+        self.nodes[i].pins += 1;
+        true
+    }
+
+    /// Unpins a block; the last unpin puts it at the head of the eviction list.
+    pub fn unpin(&mut self, key: u64) {
+        if let Some(&i) = self.map.get(&key) {
+            if self.nodes[i].pins > 0 {
+                self.nodes[i].pins -= 1;
+                if self.nodes[i].pins == 0 {
+                    self.push_front(i);
+                }
+            }
+        }
+    }
+
+    /// Caches a block just computed, pinned; if it was cached meanwhile, pins that copy.
+    /// True when the block is new to the cache.
+    pub fn insert_pinned(&mut self, key: u64) -> bool {
+        if self.pin(key) {
+            return false;
         }
         let node = Node {
             key,
             prev: NIL,
             next: NIL,
+            pins: 1,
         };
         let i = match self.free.pop() {
             Some(i) => {
@@ -118,13 +135,24 @@ impl Lru {
             }
         };
         self.map.insert(key, i);
-        self.push_front(i);
-        evicted
+        true
     }
 
-    /// Keys from most to least recently used (for tests and the UI).
+    /// Evicts the least recently used unpinned block; false if every block is pinned.
+    pub fn evict(&mut self) -> bool {
+        let t = self.tail;
+        if t == NIL {
+            return false;
+        }
+        self.unlink(t);
+        self.map.remove(&self.nodes[t].key);
+        self.free.push(t);
+        true
+    }
+
+    /// Unpinned keys from most to least recently used (for tests and the UI).
     pub fn keys(&self) -> Vec<u64> {
-        let mut v = Vec::with_capacity(self.len());
+        let mut v = Vec::with_capacity(self.unpinned);
         let mut i = self.head;
         while i != NIL {
             v.push(self.nodes[i].key);
@@ -139,16 +167,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn evicts_the_least_recently_used() {
-        let mut c = Lru::new(3);
+    fn evicts_the_least_recently_used_unpinned_block() {
+        let mut c = Lru::new();
         for k in [1, 2, 3] {
-            c.touch(k);
+            assert!(c.insert_pinned(k));
+            c.unpin(k);
         }
-        c.touch(1); // 1 is now the most recent
-        assert_eq!(c.touch(4), 1); // evicts 2
-        assert_eq!(c.keys(), vec![4, 1, 3]);
-        assert!(!c.contains(2));
-        assert_eq!(c.prefix_hits(&[1, 3, 2, 4]), 2);
-        assert_eq!(Lru::new(0).touch(1), 0);
+        c.pin(1);
+        c.unpin(1); // 1 is now the most recent
+        assert_eq!(c.keys(), vec![1, 3, 2]);
+        assert!(c.pin(2)); // a running request uses 2: never evicted
+        assert!(c.evict()); // evicts 3
+        assert_eq!(c.keys(), vec![1]);
+        assert!(c.evict());
+        assert!(!c.evict(), "only the pinned block is left");
+        assert_eq!((c.len(), c.pinned()), (1, 1));
+        assert!(!c.insert_pinned(2), "cached meanwhile: pinned twice");
+        c.unpin(2);
+        assert_eq!(c.keys(), Vec::<u64>::new());
+        c.unpin(2);
+        assert_eq!(c.keys(), vec![2]);
+        assert_eq!(c.prefix_hits(&[2, 3]), 1);
+        assert!(!c.pin(9));
     }
 }

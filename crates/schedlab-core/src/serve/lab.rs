@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::router::Router;
-use super::sim::{simulate, ScaleEvent, ServeConfig, ServeMetrics, ServeRun};
+use super::sim::{
+    simulate, InstanceScheduler, ScaleEvent, ServeConfig, ServeMetrics, ServeRun,
+    DEFAULT_BATCH_LIMIT, DEFAULT_KV_BLOCKS, DEFAULT_TPOT_SLO_MS,
+};
 use super::{synthetic, SyntheticSpec, Workload};
 use crate::error::{Error, Result};
 
@@ -15,7 +18,23 @@ fn is_zero(v: &f64) -> bool {
 }
 
 fn is_default_batch(v: &usize) -> bool {
-    *v == ServeConfig::default().batch_limit
+    *v == DEFAULT_BATCH_LIMIT
+}
+
+fn is_default_tpot(v: &f64) -> bool {
+    *v == DEFAULT_TPOT_SLO_MS
+}
+
+fn is_zero_usize(v: &usize) -> bool {
+    *v == 0
+}
+
+fn is_false(v: &bool) -> bool {
+    !*v
+}
+
+fn is_true(v: &bool) -> bool {
+    *v
 }
 
 /// The Serving lab's settings, as the controls show them, links carry them and the CLI's
@@ -32,7 +51,18 @@ pub struct ServingSettings {
     pub rate_scale: f64,
     pub instances: usize,
     pub slo_ms: f64,
+    /// The time-per-output-token SLO (goodput), ms.
+    #[serde(skip_serializing_if = "is_default_tpot")]
+    pub tpot_slo_ms: f64,
+    /// KV memory per instance, blocks of 512 tokens.
     pub cache_blocks: usize,
+    /// How instances batch: Sarathi-Serve's chunked prefill, or (false) vLLM's whole
+    /// prompts first.
+    #[serde(skip_serializing_if = "is_false")]
+    pub chunked: bool,
+    /// Tokens per iteration (0 = the scheduler's default).
+    #[serde(skip_serializing_if = "is_zero_usize")]
+    pub token_budget: usize,
     pub prefill_noise: f64,
     /// Relative σ of decode times.
     #[serde(skip_serializing_if = "is_zero")]
@@ -43,6 +73,10 @@ pub struct ServingSettings {
     /// (instance, factor ≥ 1): instances that run slower by that factor.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub slow: Vec<(usize, f64)>,
+    /// Spread a trace's shared arrival times over its resolution (seeded by `seed`; see
+    /// [`Workload::spread`]).
+    #[serde(skip_serializing_if = "is_true")]
+    pub spread: bool,
     /// Keep only the requests arriving in [start, end) seconds (before rate scaling).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<(f64, f64)>,
@@ -58,16 +92,20 @@ impl Default for ServingSettings {
     fn default() -> Self {
         ServingSettings {
             requests: 600,
-            rate: 14.0,
+            rate: 6.0,
             groups: 12,
             rate_scale: 1.0,
             instances: 4,
             slo_ms: 2000.0,
-            cache_blocks: 512,
+            tpot_slo_ms: DEFAULT_TPOT_SLO_MS,
+            cache_blocks: DEFAULT_KV_BLOCKS,
+            chunked: false,
+            token_budget: 0,
             prefill_noise: 0.0,
             decode_noise: 0.0,
-            batch_limit: ServeConfig::default().batch_limit,
+            batch_limit: DEFAULT_BATCH_LIMIT,
             slow: Vec::new(),
+            spread: true,
             window: None,
             routers: vec!["dualmap".into(), "round_robin".into()],
             scaling: Vec::new(),
@@ -111,7 +149,14 @@ impl ServingSettings {
         ServeConfig {
             instances: self.instances,
             slo_ms: self.slo_ms,
+            tpot_slo_ms: self.tpot_slo_ms,
             cache_blocks: self.cache_blocks,
+            scheduler: if self.chunked {
+                InstanceScheduler::Chunked
+            } else {
+                InstanceScheduler::Fcfs
+            },
+            token_budget: self.token_budget,
             batch_limit: self.batch_limit,
             prefill_sigma: self.prefill_noise,
             decode_sigma: self.decode_noise,
@@ -125,6 +170,7 @@ impl ServingSettings {
     /// The requests: the trace or the synthetic workload, windowed, then rate-scaled.
     pub fn workload(&self) -> Result<Workload> {
         let mut w = match &self.trace {
+            Some(t) if self.spread => t.spread(self.seed),
             Some(t) => t.clone(),
             None => synthetic(&SyntheticSpec {
                 requests: self.requests,

@@ -9,7 +9,8 @@
 //! | `least_loaded` | fewest outstanding requests (`least_loaded:tokens`: fewest outstanding prefill tokens) |
 //! | `consistent_hash` | a hash ring on the prompt prefix: pure cache affinity |
 //! | `p2c` | power of two random choices on outstanding requests |
-//! | `cache_aware` | SGLang's router: the longest cached prefix, unless the load is imbalanced (max > 1.5 × min + 8 outstanding requests) or the best match covers under half the prompt: then the least loaded |
+//! | `cache_aware` | SGLang's router with its defaults: the least loaded (requests in flight) when the load is imbalanced (max − min > 64 and max > 1.5 × min) or the best cached match covers at most 0.3 of the prompt; otherwise the best match |
+//! | `llm_d` | llm-d's default scorers: 2 × queue (min-max normalised waiting requests) + 2 × (1 − KV-cache use) + 3 × cached fraction of the prompt, the highest wins, ties at random |
 //! | `rule` | your score over [`ROUTE_VARS`] per alive instance, lowest wins (`rule:outstanding` is least loaded) |
 //! | `dualmap` | two hash rings give two candidates; the cache-affine one unless its predicted TTFT passes 0.8 × SLO, then the one predicted faster; hotspot rebalancing moves queued requests between their own two candidates |
 
@@ -36,6 +37,7 @@ pub enum Router {
     ConsistentHash,
     P2c,
     CacheAware,
+    LlmD,
     DualMap,
     /// DualMap with one part taken out, to rerun the paper's ablations (`dualmap:no_slo`,
     /// `dualmap:no_rebalance`, `dualmap:one_hash`).
@@ -183,6 +185,14 @@ pub static ROUTERS: &[Entry<Make>] = &[
         |_| Ok(Router::CacheAware),
     ),
     Entry::new(
+        "llm_d",
+        "llm-d scorer",
+        "queue, KV-cache use and prefix-cache scores, weighted 2, 2 and 3",
+        "",
+        &[],
+        |_| Ok(Router::LlmD),
+    ),
+    Entry::new(
         "rule",
         "Custom rule",
         "your score per instance, lowest wins",
@@ -220,6 +230,7 @@ impl Router {
             Router::ConsistentHash => "consistent_hash",
             Router::P2c => "p2c",
             Router::CacheAware => "cache_aware",
+            Router::LlmD => "llm_d",
             Router::DualMap | Router::DualMapAblated(_) => "dualmap",
             Router::Rule(_) => "rule",
         }
@@ -297,11 +308,17 @@ pub trait View {
     fn alive(&self) -> &[usize];
     /// Outstanding requests (queued, in prefill, decoding) on `i`.
     fn outstanding_requests(&self, i: usize) -> usize;
+    /// Requests routed to `i` and not yet admitted to its batch.
+    fn waiting_requests(&self, i: usize) -> usize;
     /// Outstanding prefill tokens on `i` (queued and running, uncached part).
     fn outstanding_tokens(&self, i: usize) -> f64;
+    /// The fraction of `i`'s KV memory held by running requests (cached blocks no request
+    /// uses count as free, as vLLM reports it).
+    fn kv_usage(&self, i: usize) -> f64;
     /// Blocks of the request's prompt cached on `i`, from the first.
     fn cached_prefix(&self, i: usize, blocks: &[u64]) -> usize;
-    /// Predicted TTFT (ms) of the request on `i`: queueing + its prefill.
+    /// Predicted TTFT (ms) of the request on `i`: queueing + its prefill, by the nominal
+    /// iteration model.
     fn predicted_ttft(&self, i: usize, blocks: &[u64], tokens: u32) -> f64;
     fn slo_ms(&self) -> f64;
 }
@@ -317,6 +334,15 @@ pub struct RouterState {
     /// The first error of a rule router (a division by zero): the run fails with it.
     pub error: Option<Error>,
 }
+
+/// SGLang's cache-aware defaults (sgl-router's `router_args.py`): the match fraction
+/// above which the best match wins, and the imbalance test on requests in flight.
+pub const CACHE_AWARE_THRESHOLD: f64 = 0.3;
+pub const CACHE_AWARE_BALANCE_ABS: usize = 64;
+pub const CACHE_AWARE_BALANCE_REL: f64 = 1.5;
+/// llm-d's default scorer weights (queue, KV-cache use, prefix cache), from its default
+/// configuration (`pkg/epp/config/loader/defaults.go`).
+pub const LLM_D_WEIGHTS: [f64; 3] = [2.0, 2.0, 3.0];
 
 /// DualMap: TTFT headroom before the router leaves the cache-affine candidate.
 pub const DUALMAP_SLO_FACTOR: f64 = 0.8;
@@ -474,7 +500,9 @@ impl RouterState {
                     *loads.iter().max().unwrap_or(&0),
                     *loads.iter().min().unwrap_or(&0),
                 );
-                if mx as f64 > 1.5 * mn as f64 + 8.0 {
+                if mx - mn > CACHE_AWARE_BALANCE_ABS
+                    && mx as f64 > CACHE_AWARE_BALANCE_REL * mn as f64
+                {
                     return (
                         least(false),
                         why(
@@ -488,12 +516,13 @@ impl RouterState {
                     .map(|&i| (i, view.cached_prefix(i, blocks)))
                     .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
                     .expect("at least one instance");
-                if blocks.is_empty() || (hits as f64) < 0.5 * blocks.len() as f64 {
+                if blocks.is_empty() || (hits as f64) <= CACHE_AWARE_THRESHOLD * blocks.len() as f64
+                {
                     (
                         least(false),
                         why(
                             Looked::All,
-                            "the best cached match covers under half the prompt: the least loaded",
+                            "the best cached match covers at most 0.3 of the prompt: the least loaded",
                         ),
                     )
                 } else {
@@ -502,6 +531,48 @@ impl RouterState {
                         why(Looked::All, "affinity: the longest cached prefix"),
                     )
                 }
+            }
+            Router::LlmD => {
+                let q: Vec<f64> = alive
+                    .iter()
+                    .map(|&i| view.waiting_requests(i) as f64)
+                    .collect();
+                let (mn, mx) = q
+                    .iter()
+                    .fold((f64::INFINITY, 0.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+                let scores: Vec<f64> = alive
+                    .iter()
+                    .zip(&q)
+                    .map(|(&i, &qi)| {
+                        let queue = if mx > mn { (mx - qi) / (mx - mn) } else { 1.0 };
+                        let kv = (1.0 - view.kv_usage(i)).clamp(0.0, 1.0);
+                        let prefix = if blocks.is_empty() {
+                            0.0
+                        } else {
+                            view.cached_prefix(i, blocks) as f64 / blocks.len() as f64
+                        };
+                        LLM_D_WEIGHTS[0] * queue + LLM_D_WEIGHTS[1] * kv + LLM_D_WEIGHTS[2] * prefix
+                    })
+                    .collect();
+                let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let tied: Vec<usize> = alive
+                    .iter()
+                    .zip(&scores)
+                    .filter(|p| *p.1 == top)
+                    .map(|p| *p.0)
+                    .collect();
+                let pick = if tied.len() > 1 {
+                    tied[self.rng.random_range(0..tied.len())]
+                } else {
+                    tied[0]
+                };
+                (
+                    pick,
+                    why(
+                        Looked::All,
+                        "the highest weighted score of queue, KV-cache use and cached prefix",
+                    ),
+                )
             }
             Router::DualMap | Router::DualMapAblated(_) => {
                 let no_slo = self.router == Router::DualMapAblated(Ablation::NoSlo);
@@ -596,6 +667,96 @@ mod tests {
             count[after.lookup(k).unwrap()] += 1;
         }
         assert!(count.iter().all(|&c| c > keys.len() / 30), "{count:?}");
+    }
+
+    /// A cluster as numbers: per instance (waiting, outstanding, KV use, cached blocks).
+    struct Fake(Vec<usize>, Vec<(usize, usize, f64, usize)>);
+
+    impl View for Fake {
+        fn alive(&self) -> &[usize] {
+            &self.0
+        }
+        fn outstanding_requests(&self, i: usize) -> usize {
+            self.1[i].1
+        }
+        fn waiting_requests(&self, i: usize) -> usize {
+            self.1[i].0
+        }
+        fn outstanding_tokens(&self, _: usize) -> f64 {
+            0.0
+        }
+        fn kv_usage(&self, i: usize) -> f64 {
+            self.1[i].2
+        }
+        fn cached_prefix(&self, i: usize, _: &[u64]) -> usize {
+            self.1[i].3
+        }
+        fn predicted_ttft(&self, _: usize, _: &[u64], _: u32) -> f64 {
+            0.0
+        }
+        fn slo_ms(&self) -> f64 {
+            1.0
+        }
+    }
+
+    #[test]
+    fn llm_d_weighs_queue_kv_and_prefix_scores_as_its_defaults() {
+        let blocks = [1, 2, 3, 4];
+        let mut s = RouterState::new(Router::LlmD, &[0, 1, 2], 1);
+        // Queue scores 1, 0.5, 0 (min-max over 0..4 waiting); KV 0.5, 1, 1; prefix 0, 0,
+        // 0.75. Totals 2 + 1 + 0 = 3, 1 + 2 + 0 = 3, 0 + 2 + 2.25 = 4.25.
+        let v = Fake(
+            vec![0, 1, 2],
+            vec![(0, 0, 0.5, 0), (2, 0, 0.0, 0), (4, 0, 0.0, 3)],
+        );
+        let (i, why) = s.route_why(&v, &blocks, 2048);
+        assert_eq!((i, why.looked), (2, Looked::All));
+        // One block less cached: 4.25 − 0.75 = 3.5, still ahead; two less: 2.75, behind
+        // the tie at 3 between 0 and 1, broken at random (seeded): both get picked.
+        let v = Fake(
+            vec![0, 1, 2],
+            vec![(0, 0, 0.5, 0), (2, 0, 0.0, 0), (4, 0, 0.0, 2)],
+        );
+        assert_eq!(s.route(&v, &blocks, 2048), 2);
+        let v = Fake(
+            vec![0, 1, 2],
+            vec![(0, 0, 0.5, 0), (2, 0, 0.0, 0), (4, 0, 0.0, 1)],
+        );
+        let picks: std::collections::BTreeSet<usize> =
+            (0..40).map(|_| s.route(&v, &blocks, 2048)).collect();
+        assert_eq!(picks, [0, 1].into());
+        // Equal queues score 1 everywhere.
+        let v = Fake(vec![0, 1], vec![(3, 0, 0.9, 0), (3, 0, 0.1, 0)]);
+        assert_eq!(s.route(&v, &blocks, 2048), 1);
+    }
+
+    #[test]
+    fn cache_aware_follows_sglangs_thresholds() {
+        let blocks = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+        let mut s = RouterState::new(Router::CacheAware, &[0, 1], 1);
+        // Balanced, 4 of 10 blocks cached on 1 (above 0.3): the best match.
+        let v = Fake(vec![0, 1], vec![(0, 10, 0.0, 0), (0, 30, 0.0, 4)]);
+        assert_eq!(s.route(&v, &blocks, 5000), 1);
+        // 3 of 10 is not above 0.3: the least loaded.
+        let v = Fake(vec![0, 1], vec![(0, 10, 0.0, 0), (0, 30, 0.0, 3)]);
+        assert_eq!(s.route(&v, &blocks, 5000), 0);
+        // Imbalanced needs both: a gap over 64 and over 1.5 × the least.
+        let v = Fake(vec![0, 1], vec![(0, 200, 0.0, 0), (0, 280, 0.0, 9)]);
+        assert_eq!(
+            s.route(&v, &blocks, 5000),
+            1,
+            "gap 80 but 280 < 1.5 × 200: balanced"
+        );
+        let v = Fake(vec![0, 1], vec![(0, 10, 0.0, 0), (0, 40, 0.0, 9)]);
+        assert_eq!(
+            s.route(&v, &blocks, 5000),
+            1,
+            "4 × the least but a gap of 30"
+        );
+        let v = Fake(vec![0, 1], vec![(0, 10, 0.0, 0), (0, 75, 0.0, 9)]);
+        let (i, why) = s.route_why(&v, &blocks, 5000);
+        assert_eq!(i, 0);
+        assert!(why.reason.starts_with("load threshold"), "{}", why.reason);
     }
 
     #[test]

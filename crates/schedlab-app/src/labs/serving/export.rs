@@ -14,9 +14,13 @@ pub fn metrics_table(r: &ServingResult) -> Table {
         ms("p90", "ttft_p90_ms"),
         ms("p99", "ttft_p99_ms"),
         ms("mean", "ttft_mean_ms").id("ttft-mean"),
+        ms("TPOT p50", "tpot_p50_ms").id("tpot-p50"),
+        ms("p99", "tpot_p99_ms"),
         Column::csv_only("e2e_p50_ms"),
         Column::csv_only("e2e_p99_ms"),
         Column::new("SLO attainment", "slo_attainment", "", Screen::Percent(1)).id("slo"),
+        Column::new("goodput", "goodput", "req/s", Screen::Fixed(2)).id("goodput"),
+        Column::new("preempted", "preemptions", "", Screen::Short),
         Column::new("cache hit rate", "cache_hit_rate", "", Screen::Fixed(3)).id("hit"),
         Column::new("load imbalance", "load_imbalance", "", Screen::Fixed(2)),
         Column::new("moved", "moves", "", Screen::Short),
@@ -31,9 +35,13 @@ pub fn metrics_table(r: &ServingResult) -> Table {
             m.ttft_p90_ms.into(),
             m.ttft_p99_ms.into(),
             m.ttft_mean_ms.into(),
+            m.tpot_p50_ms.into(),
+            m.tpot_p99_ms.into(),
             m.e2e_p50_ms.into(),
             m.e2e_p99_ms.into(),
             m.slo_attainment.into(),
+            m.goodput.into(),
+            m.preemptions.into(),
             m.cache_hit_rate.into(),
             m.load_imbalance.into(),
             m.moves.into(),
@@ -143,14 +151,25 @@ mod tests {
             .collect();
         assert_eq!(
             ids,
-            ["ttft-p50-1", "ttft-mean-1", "slo-1", "hit-1", "remapped-1"]
+            [
+                "ttft-p50-1",
+                "ttft-mean-1",
+                "tpot-p50-1",
+                "slo-1",
+                "goodput-1",
+                "hit-1",
+                "remapped-1"
+            ]
         );
         let m = &r.columns[0].metrics;
         let row = &t.screen_rows()[0];
         assert_eq!(row[1], format!("{:.1}", m.ttft_p50_ms));
         assert_eq!(row[4], format!("{:.1}", m.ttft_mean_ms));
-        assert_eq!(row[5], format!("{:.1} %", m.slo_attainment * 100.0));
-        assert_eq!(row[6], format!("{:.3}", m.cache_hit_rate));
+        assert_eq!(row[5], format!("{:.1}", m.tpot_p50_ms));
+        assert_eq!(row[7], format!("{:.1} %", m.slo_attainment * 100.0));
+        assert_eq!(row[8], format!("{:.2}", m.goodput));
+        assert_eq!(row[10], format!("{:.3}", m.cache_hit_rate));
+        assert!(m.tpot_p50_ms > 0.0 && m.goodput > 0.0);
         // Round robin keeps no prefix map: "—" on screen, empty in the CSV.
         assert_eq!(t.screen_rows()[1].last().unwrap(), "—");
         assert!(t.csv().lines().nth(2).unwrap().ends_with(','));

@@ -4,14 +4,19 @@ use super::engine::{ServeConfig, ServeRun};
 use crate::serve::Workload;
 
 /// Independent check of a run: every request served once, on an instance that existed,
-/// prefill after arrival, decode after prefill, one prefill at a time per instance, at
-/// most `batch_limit` decoding at once, cached tokens ≤ prompt tokens.
+/// prefill after arrival, its first token at the end of its prefill, its last after it,
+/// cached tokens ≤ prompt tokens; without noise or slowdowns, no prefill faster than
+/// computing its uncached tokens alone in one iteration and no token faster than a
+/// decode iteration of its own; without preemptions, at most `batch_limit` requests
+/// between admission and their last token at once per instance, and no request needing
+/// more KV memory than an instance has.
 pub fn check(w: &Workload, c: &ServeConfig, run: &ServeRun) -> std::result::Result<(), String> {
     if run.requests.len() != w.requests.len() {
         return Err("one record per request expected".into());
     }
-    let mut prefills: Vec<Vec<(f64, f64)>> = vec![Vec::new(); run.instances];
-    let mut decodes: Vec<Vec<(f64, i32)>> = vec![Vec::new(); run.instances];
+    let exact = c.prefill_sigma == 0.0 && c.decode_sigma == 0.0 && c.slow.is_empty();
+    let mut spans: Vec<Vec<(f64, i32)>> = vec![Vec::new(); run.instances];
+    let tol = |x: f64| 1e-9 * x.abs().max(1.0);
     for (k, (q, r)) in w.requests.iter().zip(&run.requests).enumerate() {
         if r.instance >= run.instances {
             return Err(format!(
@@ -21,7 +26,7 @@ pub fn check(w: &Workload, c: &ServeConfig, run: &ServeRun) -> std::result::Resu
         }
         let ordered = q.arrival <= r.prefill_start
             && r.prefill_start <= r.prefill_end
-            && r.prefill_end <= r.decode_start
+            && r.prefill_end == r.decode_start
             && r.decode_start <= r.decode_end;
         if !ordered {
             return Err(format!("request {k}: times out of order {r:?}"));
@@ -29,33 +34,42 @@ pub fn check(w: &Workload, c: &ServeConfig, run: &ServeRun) -> std::result::Resu
         if r.cached_tokens > q.input_tokens {
             return Err(format!("request {k}: more cached tokens than its prompt"));
         }
-        if c.prefill_sigma == 0.0 && c.slow.is_empty() {
-            let want = c.prefill_ms((q.input_tokens - r.cached_tokens) as f64);
-            if ((r.prefill_end - r.prefill_start) - want).abs() > 1e-6 * want.max(1.0) {
+        let tokens = u64::from(q.input_tokens) + u64::from(q.output_tokens);
+        if ServeConfig::blocks_needed(q.blocks.len(), tokens) > c.cache_blocks {
+            return Err(format!("request {k} cannot fit in an instance's KV memory"));
+        }
+        if exact && r.preemptions == 0 {
+            let unc = f64::from((q.input_tokens - r.cached_tokens).max(1));
+            let least = c.prefill_alone_ms(unc, f64::from(q.input_tokens) - unc);
+            if r.prefill_end - r.prefill_start < least - tol(least) {
                 return Err(format!(
-                    "request {k}: prefill took {} instead of {want}",
+                    "request {k}: prefill took {} ms, less than the {least} ms of its tokens alone",
                     r.prefill_end - r.prefill_start
                 ));
             }
+            // Each later token needs an iteration of its own, at least a decode of one
+            // request at its prompt's length.
+            let rest = f64::from(q.output_tokens.max(1) - 1);
+            let least = rest * c.decode_alone_ms(f64::from(q.input_tokens));
+            if r.decode_end - r.decode_start < least - tol(least) {
+                return Err(format!(
+                    "request {k}: {rest} tokens in {} ms, faster than {least} ms",
+                    r.decode_end - r.decode_start
+                ));
+            }
         }
-        prefills[r.instance].push((r.prefill_start, r.prefill_end));
-        decodes[r.instance].push((r.decode_start, 1));
-        decodes[r.instance].push((r.decode_end, -1));
+        spans[r.instance].push((r.prefill_start, 1));
+        spans[r.instance].push((r.decode_end, -1));
     }
-    for (i, v) in prefills.iter_mut().enumerate() {
-        crate::util::sort_dyn(v, &|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        if v.windows(2).any(|x| x[1].0 < x[0].1 - 1e-9) {
-            return Err(format!("instance {i} runs two prefills at once"));
-        }
-    }
-    if c.batch_limit > 0 {
-        for (i, v) in decodes.iter_mut().enumerate() {
+    let preempted = run.requests.iter().any(|r| r.preemptions > 0);
+    if c.batch_limit > 0 && !preempted {
+        for (i, v) in spans.iter_mut().enumerate() {
             crate::util::sort_dyn(v, &|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             let mut k = 0i32;
             for &(_, d) in v.iter() {
                 k += d;
                 if k > c.batch_limit as i32 {
-                    return Err(format!("instance {i} decodes {k} requests at once"));
+                    return Err(format!("instance {i} runs {k} requests at once"));
                 }
             }
         }

@@ -33,22 +33,49 @@ pub struct ScaleEvent {
     pub action: ScaleAction,
 }
 
+/// How an instance forms its iterations (docs/serving.md, "Instance model").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstanceScheduler {
+    /// vLLM's default (prefill first): an iteration prefills whole waiting prompts (up to
+    /// the token budget, at least one) if any can be admitted; otherwise every running
+    /// request decodes one token.
+    #[default]
+    Fcfs,
+    /// Sarathi-Serve's chunked prefill: every iteration decodes one token of each running
+    /// request and fills the rest of the token budget with prefill chunks, oldest first.
+    Chunked,
+}
+
 /// The cluster and its model constants (documented defaults in docs/serving.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServeConfig {
     pub instances: usize,
-    /// KV-cache capacity per instance, in blocks of 512 tokens.
+    /// KV-cache memory per instance, in blocks of 512 tokens: cached prompt prefixes and
+    /// the running requests' own blocks share it.
     pub cache_blocks: usize,
-    /// Prefill time = `prefill_base_ms` + `prefill_ms_per_token` × uncached tokens.
-    pub prefill_base_ms: f64,
-    pub prefill_ms_per_token: f64,
-    /// Decode time per output token.
-    pub decode_ms_per_token: f64,
-    /// Requests decoding at once per instance (0 = unlimited).
+    pub scheduler: InstanceScheduler,
+    /// Tokens per iteration: `fcfs`, prefill tokens batched in one iteration (a longer
+    /// prompt runs alone; 0 = vLLM's 4,096); `chunked`, decode plus prefill tokens (0 =
+    /// Sarathi-Serve's 512).
+    pub token_budget: usize,
+    /// An iteration's duration, ms (Vidur's operator profiles of Llama-3-8B on one
+    /// A100-80GB, fitted: docs/serving.md): `iteration_ms` + `ms_per_token` × prefill
+    /// tokens + `prefill_attention_ms` × Σ chunk × (context before it + chunk ÷ 2) / 10⁶
+    /// (causal attention pairs) + `decode_ms_per_request` × decoding requests +
+    /// `decode_ms_per_kilotoken` × their context tokens / 1000.
+    pub iteration_ms: f64,
+    pub ms_per_token: f64,
+    pub prefill_attention_ms: f64,
+    pub decode_ms_per_request: f64,
+    pub decode_ms_per_kilotoken: f64,
+    /// Requests running at once per instance (vLLM's max_num_seqs; 0 = unlimited).
     pub batch_limit: usize,
+    /// The TTFT SLO and the time-per-output-token SLO (goodput meets both), ms.
     pub slo_ms: f64,
-    /// Relative σ of prefill and decode times.
+    pub tpot_slo_ms: f64,
+    /// Relative σ of an iteration's prefill part and decode part.
     pub prefill_sigma: f64,
     pub decode_sigma: f64,
     /// (instance, factor ≥ 1): instances that run slower by that factor.
@@ -63,12 +90,17 @@ impl Default for ServeConfig {
     fn default() -> Self {
         ServeConfig {
             instances: 8,
-            cache_blocks: 4096,
-            prefill_base_ms: 10.0,
-            prefill_ms_per_token: 0.04,
-            decode_ms_per_token: 20.0,
-            batch_limit: 64,
+            cache_blocks: DEFAULT_KV_BLOCKS,
+            scheduler: InstanceScheduler::Fcfs,
+            token_budget: 0,
+            iteration_ms: 9.64,
+            ms_per_token: 0.0798,
+            prefill_attention_ms: 3.59,
+            decode_ms_per_request: 0.0361,
+            decode_ms_per_kilotoken: 0.0952,
+            batch_limit: DEFAULT_BATCH_LIMIT,
             slo_ms: 2000.0,
+            tpot_slo_ms: DEFAULT_TPOT_SLO_MS,
             prefill_sigma: 0.0,
             decode_sigma: 0.0,
             slow: Vec::new(),
@@ -78,6 +110,15 @@ impl Default for ServeConfig {
         }
     }
 }
+
+/// KV memory of one A100-80GB serving Llama-3-8B in 16-bit, as Vidur sizes it
+/// (docs/serving.md): 90 % of 80 GiB less 13.96 GB of weights, at 128 KiB per token
+/// (2 × 32 layers × 8 KV heads × 128 × 2 bytes): 483,328 tokens, 944 blocks of 512.
+pub const DEFAULT_KV_BLOCKS: usize = 944;
+/// Requests running at once per instance (Vidur's default batch cap).
+pub const DEFAULT_BATCH_LIMIT: usize = 128;
+/// The time-per-output-token SLO (DistServe's chatbot setting, 0.1 s).
+pub const DEFAULT_TPOT_SLO_MS: f64 = 100.0;
 
 /// Upper bound on instances.
 pub const MAX_INSTANCES: usize = 1024;
@@ -91,21 +132,28 @@ impl ServeConfig {
             )));
         }
         for (what, v, max) in [
+            ("iteration floor", self.iteration_ms, limits::MAX_NUMBER),
             (
-                "prefill base time",
-                self.prefill_base_ms,
+                "time per batched token",
+                self.ms_per_token,
                 limits::MAX_NUMBER,
             ),
             (
-                "prefill time per token",
-                self.prefill_ms_per_token,
+                "prefill attention time",
+                self.prefill_attention_ms,
                 limits::MAX_NUMBER,
             ),
             (
-                "decode time per token",
-                self.decode_ms_per_token,
+                "decode time per request",
+                self.decode_ms_per_request,
                 limits::MAX_NUMBER,
             ),
+            (
+                "decode time per 1,000 context tokens",
+                self.decode_ms_per_kilotoken,
+                limits::MAX_NUMBER,
+            ),
+            ("the TPOT SLO", self.tpot_slo_ms, limits::MAX_NUMBER),
             ("prefill σ", self.prefill_sigma, limits::MAX_SIGMA),
             ("decode σ", self.decode_sigma, limits::MAX_SIGMA),
         ] {
@@ -121,6 +169,23 @@ impl ServeConfig {
                     crate::util::show(max)
                 )));
             }
+        }
+        if self.token_budget != 0
+            && (self.token_budget < limits::MIN_TOKEN_BUDGET || self.token_budget > 1 << 20)
+        {
+            return Err(Error::invalid(format!(
+                "the token budget must be 0 (the default) or between {} and {} (got {})",
+                limits::MIN_TOKEN_BUDGET,
+                1 << 20,
+                self.token_budget
+            )));
+        }
+        if self.cache_blocks == 0 || self.cache_blocks > limits::MAX_KV_BLOCKS {
+            return Err(Error::invalid(format!(
+                "KV memory must be between 1 and {} blocks per instance (got {})",
+                limits::MAX_KV_BLOCKS,
+                self.cache_blocks
+            )));
         }
         if self.scaling.len() > limits::MAX_SCALING_EVENTS {
             return Err(Error::Limit {
@@ -168,8 +233,35 @@ impl ServeConfig {
         Ok(())
     }
 
-    pub(super) fn prefill_ms(&self, uncached: f64) -> f64 {
-        self.prefill_base_ms + self.prefill_ms_per_token * uncached
+    /// A prefill of `tokens` tokens alone, after `context` cached ones, in one iteration
+    /// (the nominal model, no noise): a lower bound on any prefill of them.
+    pub fn prefill_alone_ms(&self, tokens: f64, context: f64) -> f64 {
+        self.iteration_ms
+            + self.ms_per_token * tokens
+            + self.prefill_attention_ms * tokens * (context + tokens / 2.0) / 1e6
+    }
+
+    /// A decode iteration of one request at `context` tokens (no noise): a lower bound on
+    /// the time between two of its tokens.
+    pub fn decode_alone_ms(&self, context: f64) -> f64 {
+        self.iteration_ms
+            + self.decode_ms_per_request
+            + self.decode_ms_per_kilotoken * context / 1000.0
+    }
+
+    /// The token budget in force (0 picks the scheduler's default).
+    pub fn budget(&self) -> usize {
+        match (self.token_budget, self.scheduler) {
+            (0, InstanceScheduler::Fcfs) => 4096,
+            (0, InstanceScheduler::Chunked) => 512,
+            (b, _) => b,
+        }
+    }
+
+    /// The KV blocks a request needs at its largest (prompt and output), which must fit in
+    /// one instance's memory.
+    pub fn blocks_needed(prompt_blocks: usize, tokens: u64) -> usize {
+        prompt_blocks.max(tokens.div_ceil(BLOCK_TOKENS as u64) as usize)
     }
 }
 
@@ -177,13 +269,21 @@ impl ServeConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ReqRun {
     pub instance: usize,
+    /// Its first prefill chunk's iteration began.
     pub prefill_start: f64,
+    /// Its prefill ended and its first token came out (the TTFT point).
     pub prefill_end: f64,
+    /// Equal to `prefill_end` (decoding follows the first token at once); kept for the
+    /// Gantt's decode bar.
     pub decode_start: f64,
+    /// Its last token came out.
     pub decode_end: f64,
+    /// Prompt tokens found in the prefix cache at its last admission.
     pub cached_tokens: u32,
     /// Moved by DualMap's rebalancing or re-routed off a removed instance.
     pub moved: bool,
+    /// Times it was preempted (its KV memory freed, to be computed again).
+    pub preemptions: u32,
 }
 
 /// A scaling event as it happened.
@@ -201,14 +301,16 @@ pub struct ScaleRecord {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServeRun {
     pub requests: Vec<ReqRun>,
-    /// (time, instance, cached blocks) after every prefill.
+    /// (time, instance, KV blocks in use: cached and running) after every prefill.
     pub cache_samples: Vec<(f64, usize, usize)>,
     pub scaling: Vec<ScaleRecord>,
     /// Instances that ever existed.
     pub instances: usize,
     pub moves: usize,
-    /// Mean over arrivals of max ÷ mean outstanding prefill work across instances.
+    /// Mean over arrivals of max ÷ mean predicted waiting time across instances.
     pub load_imbalance: f64,
+    /// Iterations run, over all instances.
+    pub iterations: usize,
 }
 
 /// One instance as a routing decision saw it (issue 12).
@@ -221,7 +323,7 @@ pub struct Seen {
     pub outstanding_tokens: f64,
     /// Blocks of the request's prompt cached there, from the first.
     pub cached_blocks: usize,
-    /// Its queueing plus its own prefill there.
+    /// Its queueing plus its own prefill there, by the nominal model.
     pub predicted_ttft_ms: f64,
 }
 
@@ -248,22 +350,46 @@ pub const MAX_ROUTE_RECORDS: usize = 250_000;
 enum Ev {
     Scale(usize),
     Arrive(usize),
-    PrefillDone(usize),
-    DecodeDone(usize, usize),
+    IterationDone(usize),
+}
+
+/// A request's progress on its instance.
+#[derive(Debug, Clone, Copy, Default)]
+struct Progress {
+    /// Prompt blocks pinned in the cache (its cached prefix while it prefills, the whole
+    /// prompt after).
+    pinned: usize,
+    /// Blocks of its own (being computed, or holding output tokens).
+    own: usize,
+    /// Tokens to prefill at this admission, and those done.
+    target: u32,
+    prefilled: u32,
+    /// Context tokens cached when admitted (where its prefill starts).
+    start: u32,
+    /// Output tokens produced so far.
+    generated: u32,
+    /// Uncached prompt tokens as estimated when it was queued.
+    est_tokens: f64,
 }
 
 #[derive(Debug, Clone)]
 struct Inst {
     cache: Lru,
-    queue: VecDeque<usize>,
-    running: Option<usize>,
-    running_end: f64,
-    running_tokens: f64,
-    queued_ms: f64,
+    /// Routed, not admitted (FCFS); DualMap moves requests between these.
+    waiting: VecDeque<usize>,
+    /// Admitted, in admission order.
+    running: Vec<usize>,
+    /// Blocks the running requests hold of their own.
+    own: usize,
+    busy_until: f64,
+    busy: bool,
+    /// The iteration in flight: (request, prefill tokens; 0 = one decode token).
+    batch: Vec<(usize, u32)>,
     queued_tokens: f64,
-    outstanding: usize,
+    /// Decoding requests and their context tokens at the last iteration formed.
     decoding: usize,
-    decode_wait: VecDeque<usize>,
+    decode_context: f64,
+    iterations: u64,
     slow: f64,
 }
 
@@ -273,13 +399,15 @@ struct State<'a> {
     now: f64,
     inst: Vec<Inst>,
     alive: Vec<usize>,
-    est_ms: Vec<f64>,
-    est_tokens: Vec<f64>,
+    p: Vec<Progress>,
     candidates: Vec<(usize, usize)>,
     runs: Vec<ReqRun>,
     events: EventQueue<Ev>,
     cache_samples: Vec<(f64, usize, usize)>,
     moves: usize,
+    preemptions: usize,
+    /// Events the preemptions' recomputation may add to the budget.
+    extra_events: usize,
 }
 
 impl View for State<'_> {
@@ -287,22 +415,25 @@ impl View for State<'_> {
         &self.alive
     }
     fn outstanding_requests(&self, i: usize) -> usize {
-        self.inst[i].outstanding
+        self.inst[i].waiting.len() + self.inst[i].running.len()
+    }
+    fn waiting_requests(&self, i: usize) -> usize {
+        self.inst[i].waiting.len()
     }
     fn outstanding_tokens(&self, i: usize) -> f64 {
+        self.pending_tokens(i)
+    }
+    fn kv_usage(&self, i: usize) -> f64 {
         let s = &self.inst[i];
-        s.queued_tokens
-            + if s.running.is_some() {
-                s.running_tokens
-            } else {
-                0.0
-            }
+        (s.cache.pinned() + s.own) as f64 / self.c.cache_blocks as f64
     }
     fn cached_prefix(&self, i: usize, blocks: &[u64]) -> usize {
         self.inst[i].cache.prefix_hits(blocks)
     }
     fn predicted_ttft(&self, i: usize, blocks: &[u64], tokens: u32) -> f64 {
-        self.wait(i) + self.c.prefill_ms(self.uncached(i, blocks, tokens))
+        let (unc, cached) = self.uncached(i, blocks, tokens);
+        self.eta(i, self.pending_tokens(i) + unc)
+            + self.c.prefill_attention_ms * unc * (cached + unc / 2.0) / 1e6 * self.inst[i].slow
     }
     fn slo_ms(&self) -> f64 {
         self.c.slo_ms
@@ -357,76 +488,340 @@ impl State<'_> {
         i
     }
 
-    fn wait(&self, i: usize) -> f64 {
+    /// Prefill tokens still to compute on `i`: queued, and the rest of admitted prefills.
+    fn pending_tokens(&self, i: usize) -> f64 {
         let s = &self.inst[i];
-        (s.running_end - self.now).max(0.0) * (s.running.is_some() as u8 as f64) + s.queued_ms
+        s.queued_tokens
+            + s.running
+                .iter()
+                .map(|&r| f64::from(self.p[r].target - self.p[r].prefilled))
+                .sum::<f64>()
     }
 
-    fn uncached(&self, i: usize, blocks: &[u64], tokens: u32) -> f64 {
+    /// The nominal time (no noise) until `tokens` more prefill tokens are done on `i`:
+    /// the iteration in flight, then iterations of the token budget (`chunked`: less the
+    /// decoding requests, whose tokens each iteration carries too).
+    fn eta(&self, i: usize, tokens: f64) -> f64 {
+        let s = &self.inst[i];
+        let c = self.c;
+        let rest = if s.busy {
+            (s.busy_until - self.now).max(0.0)
+        } else {
+            0.0
+        };
+        // `chunked` carries the decoding requests' tokens in every iteration.
+        let (decoding, context) = match c.scheduler {
+            InstanceScheduler::Fcfs => (0.0, 0.0),
+            InstanceScheduler::Chunked => (s.decoding as f64, s.decode_context),
+        };
+        let budget = (c.budget() as f64 - decoding).max(1.0);
+        let iterations = (tokens / budget).ceil().max(1.0);
+        let per_iteration = c.iteration_ms
+            + c.decode_ms_per_request * decoding
+            + c.decode_ms_per_kilotoken * context / 1000.0;
+        rest + (c.ms_per_token * tokens + iterations * per_iteration) * s.slow
+    }
+
+    /// The predicted wait on `i` before a new request's own prefill could start.
+    fn wait(&self, i: usize) -> f64 {
+        let pending = self.pending_tokens(i);
+        if pending > 0.0 {
+            self.eta(i, pending)
+        } else if self.inst[i].busy {
+            (self.inst[i].busy_until - self.now).max(0.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// (uncached, cached) prompt tokens of a request on `i`.
+    fn uncached(&self, i: usize, blocks: &[u64], tokens: u32) -> (f64, f64) {
         let hit = (self.inst[i].cache.prefix_hits(blocks) * BLOCK_TOKENS).min(tokens as usize);
-        (tokens as usize - hit) as f64
+        ((tokens as usize - hit) as f64, hit as f64)
     }
 
     fn enqueue(&mut self, r: usize, i: usize) {
         let req = &self.w.requests[r];
-        let unc = self.uncached(i, &req.blocks, req.input_tokens);
-        self.est_tokens[r] = unc;
-        self.est_ms[r] = self.c.prefill_ms(unc);
+        let (unc, _) = self.uncached(i, &req.blocks, req.input_tokens);
+        self.p[r].est_tokens = unc;
         let s = &mut self.inst[i];
-        s.queue.push_back(r);
-        s.queued_ms += self.est_ms[r];
+        s.waiting.push_back(r);
         s.queued_tokens += unc;
-        s.outstanding += 1;
         self.runs[r].instance = i;
     }
 
     fn dequeue_at(&mut self, i: usize, pos: usize) -> usize {
-        let r = self.inst[i].queue.remove(pos).expect("in the queue");
+        let r = self.inst[i].waiting.remove(pos).expect("in the queue");
         let s = &mut self.inst[i];
-        s.queued_ms = (s.queued_ms - self.est_ms[r]).max(0.0);
-        s.queued_tokens = (s.queued_tokens - self.est_tokens[r]).max(0.0);
-        s.outstanding -= 1;
+        s.queued_tokens = (s.queued_tokens - self.p[r].est_tokens).max(0.0);
         r
     }
 
-    fn factor(&self, r: usize, which: u64, sigma: f64) -> f64 {
+    /// Frees blocks on `i` (evicting unpinned cached blocks, least recently used first)
+    /// until `k` are free; false if it cannot.
+    fn make_room(&mut self, i: usize, k: usize) -> bool {
+        let cap = self.c.cache_blocks;
+        let s = &mut self.inst[i];
+        while s.cache.len() + s.own + k > cap {
+            if !s.cache.evict() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Admits request `r` at the head of `i`'s queue if memory and the batch limit allow:
+    /// pins its cached prefix and reserves blocks for the rest of its context.
+    fn admit(&mut self, i: usize, r: usize) -> bool {
+        let c = self.c;
+        if c.batch_limit > 0 && self.inst[i].running.len() >= c.batch_limit {
+            return false;
+        }
+        let req = &self.w.requests[r];
+        let generated = self.p[r].generated;
+        let context = u64::from(req.input_tokens) + u64::from(generated);
+        let hits = self.inst[i].cache.prefix_hits(&req.blocks);
+        let total = ServeConfig::blocks_needed(req.blocks.len(), context);
+        for &b in &req.blocks[..hits] {
+            self.inst[i].cache.pin(b);
+        }
+        if !self.make_room(i, total - hits) {
+            for &b in &req.blocks[..hits] {
+                self.inst[i].cache.unpin(b);
+            }
+            return false;
+        }
+        let cached = (hits * BLOCK_TOKENS).min(req.input_tokens as usize) as u64;
+        let s = &mut self.inst[i];
+        s.own += total - hits;
+        s.running.push(r);
+        let p = &mut self.p[r];
+        p.pinned = hits;
+        p.own = total - hits;
+        // A fully cached context still computes its last token.
+        p.target = (context - cached).max(1) as u32;
+        p.start = (context - u64::from(p.target)) as u32;
+        p.prefilled = 0;
+        self.runs[r].cached_tokens = cached as u32;
+        if self.runs[r].prefill_start.is_nan() {
+            self.runs[r].prefill_start = self.now;
+        }
+        true
+    }
+
+    /// Takes `r` off `i`'s running requests, unpinning its prompt blocks and freeing its
+    /// own (`requeue`: back to the head of the queue, to be computed again).
+    fn release(&mut self, i: usize, r: usize, requeue: bool) {
+        let req = &self.w.requests[r];
+        let p = self.p[r];
+        let s = &mut self.inst[i];
+        for &b in &req.blocks[..p.pinned] {
+            s.cache.unpin(b);
+        }
+        s.own -= p.own;
+        s.running.retain(|&x| x != r);
+        self.p[r].pinned = 0;
+        self.p[r].own = 0;
+        self.p[r].target = 0;
+        self.p[r].prefilled = 0;
+        if requeue {
+            let (unc, _) = self.uncached(i, &req.blocks, req.input_tokens);
+            self.p[r].est_tokens = unc;
+            let s = &mut self.inst[i];
+            s.waiting.push_front(r);
+            s.queued_tokens += unc;
+            self.runs[r].preemptions += 1;
+            self.preemptions += 1;
+            let context = u64::from(req.input_tokens) + u64::from(self.p[r].generated);
+            self.extra_events += context.div_ceil(self.c.budget() as u64) as usize + 2;
+        }
+    }
+
+    /// Makes room for one more token of decoding request `r` (its context grows into a
+    /// new block every 512 tokens), preempting the newest running requests as vLLM does;
+    /// false if `r` itself was preempted.
+    fn grow(&mut self, i: usize, r: usize) -> bool {
+        let req = &self.w.requests[r];
+        let tokens = u64::from(req.input_tokens) + u64::from(self.p[r].generated) + 1;
+        let held = self.p[r].pinned + self.p[r].own;
+        let need = ServeConfig::blocks_needed(req.blocks.len(), tokens).saturating_sub(held);
+        if need == 0 {
+            return true;
+        }
+        while !self.make_room(i, need) {
+            let victim = *self.inst[i].running.last().expect("r is running");
+            self.release(i, victim, true);
+            if victim == r {
+                return false;
+            }
+        }
+        self.inst[i].own += need;
+        self.p[r].own += need;
+        true
+    }
+
+    fn factor(&self, i: usize, which: u64, sigma: f64) -> f64 {
         if sigma == 0.0 {
             return 1.0;
         }
-        let mut rng =
-            StdRng::seed_from_u64(derive_seed(derive_seed(self.c.seed, 40 + which), r as u64));
+        let seed = derive_seed(derive_seed(self.c.seed, 40 + which), i as u64);
+        let mut rng = StdRng::seed_from_u64(derive_seed(seed, self.inst[i].iterations));
         (1.0 + sigma * crate::dist::standard_normal(&mut rng)).max(NOISE_FLOOR)
     }
 
-    fn try_prefill(&mut self, i: usize) {
-        if self.inst[i].running.is_some() || self.inst[i].queue.is_empty() {
+    /// Forms and starts `i`'s next iteration if it is idle and has work.
+    fn start_iteration(&mut self, i: usize) {
+        if self.inst[i].busy {
             return;
         }
-        let r = self.dequeue_at(i, 0);
-        self.inst[i].outstanding += 1; // still outstanding while it runs
-        let req = &self.w.requests[r];
-        let hit = (self.inst[i].cache.prefix_hits(&req.blocks) * BLOCK_TOKENS)
-            .min(req.input_tokens as usize);
-        let unc = (req.input_tokens as usize - hit) as f64;
-        let d =
-            self.c.prefill_ms(unc) * self.factor(r, 0, self.c.prefill_sigma) * self.inst[i].slow;
+        let c = self.c;
+        let mut batch = std::mem::take(&mut self.inst[i].batch);
+        batch.clear();
+        let budget = c.budget();
+        let mut tokens = 0usize;
+        // Decode tokens: `chunked` always, `fcfs` when no prompt can be admitted.
+        let decode_first = c.scheduler == InstanceScheduler::Chunked;
+        if decode_first {
+            self.decode_batch(i, &mut batch);
+            tokens = batch.len();
+            // Prefills already admitted continue, oldest first.
+            for k in 0..self.inst[i].running.len() {
+                if tokens >= budget {
+                    break;
+                }
+                let r = self.inst[i].running[k];
+                let p = self.p[r];
+                if p.prefilled < p.target {
+                    let chunk = ((p.target - p.prefilled) as usize).min(budget - tokens);
+                    batch.push((r, chunk as u32));
+                    tokens += chunk;
+                }
+            }
+        }
+        // New admissions from the head of the queue, while the budget lasts.
+        while let Some(&r) = self.inst[i].waiting.front() {
+            let first = batch.is_empty();
+            if !first && tokens >= budget {
+                break;
+            }
+            let est = self.p[r].est_tokens.max(1.0) as usize;
+            if !decode_first && !first && tokens + est > budget {
+                break;
+            }
+            if !self.admit(i, r) {
+                break;
+            }
+            self.dequeue_at(i, 0);
+            let target = self.p[r].target as usize;
+            let chunk = if decode_first {
+                target.min(budget - tokens).max(1)
+            } else {
+                target
+            };
+            batch.push((r, chunk as u32));
+            tokens += chunk;
+        }
+        if batch.is_empty() {
+            self.decode_batch(i, &mut batch);
+        }
+        if batch.is_empty() {
+            self.inst[i].batch = batch;
+            return;
+        }
+        // The iteration's duration from its batch.
+        let (mut pre, mut attn, mut dec, mut ctx) = (0.0, 0.0, 0usize, 0.0);
+        for &(r, chunk) in &batch {
+            let p = &self.p[r];
+            if chunk > 0 {
+                let k = f64::from(chunk);
+                pre += k;
+                // Causal attention pairs: the chunk against the context before it and
+                // itself (half of its own square), so chunking a prompt costs the same
+                // attention as computing it whole.
+                attn += k * (f64::from(p.start + p.prefilled) + k / 2.0);
+            } else {
+                dec += 1;
+                ctx += f64::from(self.w.requests[r].input_tokens + p.generated);
+            }
+        }
+        let (fp, fd) = (
+            self.factor(i, 0, c.prefill_sigma),
+            self.factor(i, 1, c.decode_sigma),
+        );
+        let d = (c.iteration_ms
+            + (c.ms_per_token * pre + c.prefill_attention_ms * attn / 1e6) * fp
+            + (c.decode_ms_per_request * dec as f64 + c.decode_ms_per_kilotoken * ctx / 1000.0)
+                * fd)
+            * self.inst[i].slow;
         let s = &mut self.inst[i];
-        s.running = Some(r);
-        s.running_end = self.now + d;
-        s.running_tokens = unc;
-        self.runs[r].prefill_start = self.now;
-        self.runs[r].cached_tokens = hit as u32;
-        self.events.push(self.now + d, Ev::PrefillDone(i));
+        s.batch = batch;
+        s.busy = true;
+        s.busy_until = self.now + d;
+        s.iterations += 1;
+        if dec > 0 || decode_first {
+            s.decoding = dec;
+            s.decode_context = ctx;
+        }
+        self.events.push(self.now + d, Ev::IterationDone(i));
     }
 
-    fn start_decode(&mut self, i: usize, r: usize) {
-        let d = self.w.requests[r].output_tokens as f64
-            * self.c.decode_ms_per_token
-            * self.factor(r, 1, self.c.decode_sigma)
-            * self.inst[i].slow;
-        self.inst[i].decoding += 1;
-        self.runs[r].decode_start = self.now;
-        self.events.push(self.now + d, Ev::DecodeDone(i, r));
+    /// Adds one decode token of every running request whose prefill is done, making room
+    /// for each (and preempting the newest when memory runs out).
+    fn decode_batch(&mut self, i: usize, batch: &mut Vec<(usize, u32)>) {
+        let mut k = 0;
+        while k < self.inst[i].running.len() {
+            let r = self.inst[i].running[k];
+            let p = self.p[r];
+            if p.target > 0 && p.prefilled >= p.target {
+                if !self.grow(i, r) {
+                    break; // r itself was preempted: every later one was first
+                }
+                batch.push((r, 0));
+            }
+            k += 1;
+        }
+    }
+
+    /// Applies `i`'s finished iteration: prefill chunks advance (a finished prefill
+    /// caches its prompt and gives the first token), decoders give a token.
+    fn finish_iteration(&mut self, i: usize) {
+        let batch = std::mem::take(&mut self.inst[i].batch);
+        self.inst[i].busy = false;
+        for &(r, chunk) in &batch {
+            let out = self.w.requests[r].output_tokens.max(1);
+            if chunk > 0 {
+                self.p[r].prefilled += chunk;
+                if self.p[r].prefilled < self.p[r].target {
+                    continue;
+                }
+                // The whole prompt is computed: its blocks join the cache, pinned while it
+                // runs (a block cached meanwhile by another request is shared; the copy
+                // computed here is freed).
+                let req = &self.w.requests[r];
+                let p = self.p[r];
+                let s = &mut self.inst[i];
+                for &b in &req.blocks[p.pinned..] {
+                    s.cache.insert_pinned(b);
+                }
+                let moved = req.blocks.len() - p.pinned;
+                s.own -= moved;
+                self.p[r].own -= moved;
+                self.p[r].pinned = req.blocks.len();
+                if self.runs[r].prefill_end.is_nan() {
+                    self.runs[r].prefill_end = self.now;
+                    self.runs[r].decode_start = self.now;
+                }
+                let used = s.cache.len() + s.own;
+                self.cache_samples.push((self.now, i, used));
+            }
+            self.p[r].generated += 1;
+            if self.p[r].generated >= out {
+                self.runs[r].decode_end = self.now;
+                self.release(i, r, false);
+            }
+        }
+        self.inst[i].batch = batch;
+        self.start_iteration(i);
     }
 
     /// DualMap's hotspot rebalancing: when `i` is predicted past the SLO headroom, move its
@@ -436,32 +831,25 @@ impl State<'_> {
             return;
         }
         let mut moved = 0;
-        let mut pos = self.inst[i].queue.len();
-        // The work queued ahead of each position, summed left to right once (the same
-        // additions, in the same order, as summing the first `pos` each time; moving a
-        // request away only shortens the queue behind the positions still to visit).
-        let mut prefix = Vec::with_capacity(pos + 1);
-        prefix.push(std::iter::empty::<f64>().sum::<f64>());
-        for &x in &self.inst[i].queue {
-            prefix.push(prefix[prefix.len() - 1] + self.est_ms[x]);
+        let mut pos = self.inst[i].waiting.len();
+        // The prefill tokens ahead of each position: the admitted prefills' rest, then the
+        // queue from the head (moving a request away only shortens the queue behind the
+        // positions still to visit).
+        let mut ahead = Vec::with_capacity(pos + 1);
+        ahead.push(self.pending_tokens(i) - self.inst[i].queued_tokens);
+        for &x in &self.inst[i].waiting {
+            ahead.push(ahead[ahead.len() - 1] + self.p[x].est_tokens);
         }
         while pos > 0 && moved < 8 {
             pos -= 1;
-            let r = self.inst[i].queue[pos];
+            let r = self.inst[i].waiting[pos];
             let (a, b) = self.candidates[r];
             let other = if a == i { b } else { a };
             if other == i || !self.alive.contains(&other) {
                 continue;
             }
             let req = &self.w.requests[r];
-            // Its predicted TTFT here: the work queued ahead of it plus its own prefill.
-            let ahead: f64 = prefix[pos]
-                + if self.inst[i].running.is_some() {
-                    (self.inst[i].running_end - self.now).max(0.0)
-                } else {
-                    0.0
-                };
-            let here = ahead + self.est_ms[r];
+            let here = self.eta(i, ahead[pos] + self.p[r].est_tokens);
             let there = self.predicted_ttft(other, &req.blocks, req.input_tokens);
             if there + 1.0 < here {
                 if let Some(log) = log.as_deref_mut() {
@@ -485,7 +873,7 @@ impl State<'_> {
                 self.runs[r].moved = true;
                 self.moves += 1;
                 moved += 1;
-                self.try_prefill(other);
+                self.start_iteration(other);
             }
         }
     }
@@ -536,6 +924,22 @@ fn run(
     workload.validate()?;
     config.validate()?;
     let n = workload.requests.len();
+    // Every request must fit in one instance's KV memory alone.
+    let mut work = n;
+    for (k, q) in workload.requests.iter().enumerate() {
+        let tokens = u64::from(q.input_tokens) + u64::from(q.output_tokens);
+        let need = ServeConfig::blocks_needed(q.blocks.len(), tokens);
+        if need > config.cache_blocks {
+            return Err(Error::invalid(format!(
+                "request {k} needs {need} KV blocks for its {tokens} tokens, more than an \
+                 instance's memory of {} blocks",
+                config.cache_blocks
+            )));
+        }
+        work = work
+            .saturating_add(q.output_tokens as usize)
+            .saturating_add((q.input_tokens as usize).div_ceil(config.budget()));
+    }
     let total_instances = config.instances
         + config
             .scaling
@@ -556,22 +960,22 @@ fn run(
         now: 0.0,
         inst: (0..total_instances)
             .map(|i| Inst {
-                cache: Lru::new(config.cache_blocks),
-                queue: VecDeque::new(),
-                running: None,
-                running_end: 0.0,
-                running_tokens: 0.0,
-                queued_ms: 0.0,
+                cache: Lru::new(),
+                waiting: VecDeque::new(),
+                running: Vec::new(),
+                own: 0,
+                busy_until: 0.0,
+                busy: false,
+                batch: Vec::new(),
                 queued_tokens: 0.0,
-                outstanding: 0,
                 decoding: 0,
-                decode_wait: VecDeque::new(),
+                decode_context: 0.0,
+                iterations: 0,
                 slow: slow(i),
             })
             .collect(),
         alive: (0..config.instances).collect(),
-        est_ms: vec![0.0; n],
-        est_tokens: vec![0.0; n],
+        p: vec![Progress::default(); n],
         candidates: vec![(0, 0); n],
         runs: vec![
             ReqRun {
@@ -582,12 +986,15 @@ fn run(
                 decode_end: f64::NAN,
                 cached_tokens: 0,
                 moved: false,
+                preemptions: 0,
             };
             n
         ],
         events: EventQueue::new(),
         cache_samples: Vec::new(),
         moves: 0,
+        preemptions: 0,
+        extra_events: 0,
     };
     let mut rs = RouterState::new(router.clone(), &st.alive, derive_seed(config.seed, 50));
     let mut scaling = config.scaling.clone();
@@ -616,14 +1023,25 @@ fn run(
     let mut seen: HashMap<u64, usize> = HashMap::new();
     let mut records = Vec::new();
     let (mut imb_sum, mut imb_n) = (0.0, 0usize);
-    let budget = limits::EVENTS_PER_REQUEST * (n + scaling.len()) + limits::EVENTS_BASE;
+    let budget = limits::EVENTS_PER_REQUEST
+        .saturating_mul(work.saturating_add(scaling.len()))
+        .saturating_add(limits::EVENTS_BASE);
     let mut events = 0usize;
     while let Some((now, ev)) = st.events.pop() {
         events += 1;
-        if events > budget {
+        if events > budget.saturating_add(limits::EVENTS_PER_REQUEST * st.extra_events) {
             return Err(Error::Simulation(format!(
                 "event budget of {budget} exceeded at t = {} ms: the run is not progressing",
                 crate::util::show(now)
+            )));
+        }
+        if st.preemptions > limits::MAX_PREEMPTIONS_PER_REQUEST * n + 1000 {
+            return Err(Error::Simulation(format!(
+                "{} preemptions by t = {} ms: the KV memory ({} blocks) is too small for \
+                 this load",
+                st.preemptions,
+                crate::util::show(now),
+                config.cache_blocks
             )));
         }
         st.now = now;
@@ -647,7 +1065,7 @@ fn run(
                     return Err(e);
                 }
                 st.enqueue(r, i);
-                st.try_prefill(i);
+                st.start_iteration(i);
                 // Hotspot rebalancing, unless the ablation takes it out.
                 if router.is_dualmap()
                     && router != Router::DualMapAblated(Ablation::NoRebalance)
@@ -656,29 +1074,7 @@ fn run(
                     st.rebalance(i, log.as_deref_mut());
                 }
             }
-            Ev::PrefillDone(i) => {
-                let r = st.inst[i].running.take().expect("a prefill was running");
-                st.inst[i].running_tokens = 0.0;
-                for &b in &workload.requests[r].blocks {
-                    st.inst[i].cache.touch(b);
-                }
-                st.runs[r].prefill_end = now;
-                st.cache_samples.push((now, i, st.inst[i].cache.len()));
-                if config.batch_limit == 0 || st.inst[i].decoding < config.batch_limit {
-                    st.start_decode(i, r);
-                } else {
-                    st.inst[i].decode_wait.push_back(r);
-                }
-                st.try_prefill(i);
-            }
-            Ev::DecodeDone(i, r) => {
-                st.runs[r].decode_end = now;
-                st.inst[i].decoding -= 1;
-                st.inst[i].outstanding -= 1;
-                if let Some(next) = st.inst[i].decode_wait.pop_front() {
-                    st.start_decode(i, next);
-                }
-            }
+            Ev::IterationDone(i) => st.finish_iteration(i),
             Ev::Scale(k) => {
                 let e = scaling[k];
                 let lookup = |rs: &RouterState, key: u64| match router {
@@ -725,8 +1121,8 @@ fn run(
                     prefixes_seen: seen.len(),
                 });
                 if e.action == ScaleAction::Remove {
-                    // Route its queued requests again.
-                    while !st.inst[instance].queue.is_empty() {
+                    // Route its queued requests again; what it has admitted finishes there.
+                    while !st.inst[instance].waiting.is_empty() {
                         let r = st.dequeue_at(instance, 0);
                         let req = &workload.requests[r];
                         if router.is_dualmap() {
@@ -738,7 +1134,7 @@ fn run(
                         }
                         st.enqueue(r, j);
                         st.runs[r].moved = true;
-                        st.try_prefill(j);
+                        st.start_iteration(j);
                     }
                 }
             }
@@ -758,5 +1154,6 @@ fn run(
         } else {
             1.0
         },
+        iterations: st.inst.iter().map(|s| s.iterations as usize).sum(),
     })
 }

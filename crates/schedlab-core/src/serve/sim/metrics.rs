@@ -1,5 +1,5 @@
-//! What the CLI and the lab report per router: TTFT/end-to-end percentiles, SLO
-//! attainment, cache hit rate, load imbalance.
+//! What the CLI and the lab report per router: TTFT, TPOT and end-to-end percentiles,
+//! SLO attainment, goodput, cache hit rate, preemptions, load imbalance.
 
 use serde::Serialize;
 
@@ -14,10 +14,19 @@ pub struct ServeMetrics {
     pub ttft_p90_ms: f64,
     pub ttft_p99_ms: f64,
     pub ttft_mean_ms: f64,
+    /// Time per output token after the first: (last token − first token) ÷ (output
+    /// tokens − 1), over requests with two tokens or more.
+    pub tpot_p50_ms: f64,
+    pub tpot_p99_ms: f64,
     pub e2e_p50_ms: f64,
     pub e2e_p99_ms: f64,
     /// Fraction of requests with TTFT ≤ the SLO.
     pub slo_attainment: f64,
+    /// Requests per second meeting both the TTFT and the TPOT SLO (DistServe's goodput):
+    /// the request rate × the fraction that does.
+    pub goodput: f64,
+    /// Requests preempted (KV memory freed, computed again), counted once per preemption.
+    pub preemptions: usize,
     /// Cached prompt tokens ÷ prompt tokens.
     pub cache_hit_rate: f64,
     pub load_imbalance: f64,
@@ -51,6 +60,26 @@ impl ServeMetrics {
             .map(|(q, r)| r.decode_end - q.arrival)
             .collect();
         let ok = ttft.iter().filter(|&&t| t <= c.slo_ms).count();
+        let tpot_of = |(q, r): (&crate::serve::Request, &super::engine::ReqRun)| {
+            (q.output_tokens > 1)
+                .then(|| (r.decode_end - r.prefill_end) / f64::from(q.output_tokens - 1))
+        };
+        let good = w
+            .requests
+            .iter()
+            .zip(&run.requests)
+            .filter(|&(q, r)| {
+                r.prefill_end - q.arrival <= c.slo_ms
+                    && tpot_of((q, r)).is_none_or(|t| t <= c.tpot_slo_ms)
+            })
+            .count();
+        let mut tpot: Vec<f64> = w
+            .requests
+            .iter()
+            .zip(&run.requests)
+            .filter_map(tpot_of)
+            .collect();
+        crate::util::sort_dyn(&mut tpot, &f64::total_cmp);
         crate::util::sort_dyn(&mut ttft, &f64::total_cmp);
         crate::util::sort_dyn(&mut e2e, &f64::total_cmp);
         let input: f64 = w.requests.iter().map(|q| q.input_tokens as f64).sum();
@@ -66,9 +95,13 @@ impl ServeMetrics {
             ttft_p90_ms: pct(&ttft, 0.9),
             ttft_p99_ms: pct(&ttft, 0.99),
             ttft_mean_ms: ttft.iter().sum::<f64>() / n,
+            tpot_p50_ms: pct(&tpot, 0.5),
+            tpot_p99_ms: pct(&tpot, 0.99),
             e2e_p50_ms: pct(&e2e, 0.5),
             e2e_p99_ms: pct(&e2e, 0.99),
             slo_attainment: ok as f64 / n,
+            goodput: w.rate_rps() * good as f64 / n,
+            preemptions: run.requests.iter().map(|r| r.preemptions as usize).sum(),
             cache_hit_rate: if input > 0.0 { cached / input } else { 0.0 },
             load_imbalance: run.load_imbalance,
             requests_per_instance: per,
