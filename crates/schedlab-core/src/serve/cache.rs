@@ -3,7 +3,7 @@
 //! list, most recent at the head, that the instance evicts from when it needs memory. The
 //! instance counts memory (cached blocks plus running requests' own); this only orders.
 
-use std::collections::HashMap;
+use crate::util::FastMap;
 
 const NIL: usize = usize::MAX;
 
@@ -18,7 +18,7 @@ struct Node {
 /// The cached blocks of one instance.
 #[derive(Debug, Clone, Default)]
 pub struct Lru {
-    map: HashMap<u64, usize>,
+    map: FastMap<u64, usize>,
     nodes: Vec<Node>,
     free: Vec<usize>,
     head: usize,

@@ -2,7 +2,7 @@
 //! prefill, batched decode, LRU prefix cache), with noise, instance slowdowns and scaling
 //! events.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -370,6 +370,9 @@ struct Progress {
     generated: u32,
     /// Uncached prompt tokens as estimated when it was queued.
     est_tokens: f64,
+    /// Its prompt and output tokens (copied here: the decode loop reads only this).
+    input: u32,
+    output: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -386,6 +389,12 @@ struct Inst {
     /// The iteration in flight: (request, prefill tokens; 0 = one decode token).
     batch: Vec<(usize, u32)>,
     queued_tokens: f64,
+    /// Prefill tokens the admitted requests still have to compute (kept as they change:
+    /// routers read it at every arrival).
+    partial_tokens: f64,
+    /// The queue's head could not be admitted and nothing has freed memory or a batch slot
+    /// since (no retry every decode iteration).
+    blocked: bool,
     /// Decoding requests and their context tokens at the last iteration formed.
     decoding: usize,
     decode_context: f64,
@@ -491,11 +500,7 @@ impl State<'_> {
     /// Prefill tokens still to compute on `i`: queued, and the rest of admitted prefills.
     fn pending_tokens(&self, i: usize) -> f64 {
         let s = &self.inst[i];
-        s.queued_tokens
-            + s.running
-                .iter()
-                .map(|&r| f64::from(self.p[r].target - self.p[r].prefilled))
-                .sum::<f64>()
+        s.queued_tokens + s.partial_tokens
     }
 
     /// The nominal time (no noise) until `tokens` more prefill tokens are done on `i`:
@@ -554,6 +559,7 @@ impl State<'_> {
         let r = self.inst[i].waiting.remove(pos).expect("in the queue");
         let s = &mut self.inst[i];
         s.queued_tokens = (s.queued_tokens - self.p[r].est_tokens).max(0.0);
+        s.blocked = false;
         r
     }
 
@@ -582,6 +588,11 @@ impl State<'_> {
         let context = u64::from(req.input_tokens) + u64::from(generated);
         let hits = self.inst[i].cache.prefix_hits(&req.blocks);
         let total = ServeConfig::blocks_needed(req.blocks.len(), context);
+        // Even evicting every unpinned block would not make room.
+        let s = &self.inst[i];
+        if total - hits + s.cache.pinned() + s.own > c.cache_blocks {
+            return false;
+        }
         for &b in &req.blocks[..hits] {
             self.inst[i].cache.pin(b);
         }
@@ -600,6 +611,7 @@ impl State<'_> {
         p.own = total - hits;
         // A fully cached context still computes its last token.
         p.target = (context - cached).max(1) as u32;
+        s.partial_tokens += f64::from(p.target);
         p.start = (context - u64::from(p.target)) as u32;
         p.prefilled = 0;
         self.runs[r].cached_tokens = cached as u32;
@@ -619,6 +631,8 @@ impl State<'_> {
             s.cache.unpin(b);
         }
         s.own -= p.own;
+        s.blocked = false;
+        s.partial_tokens = (s.partial_tokens - f64::from(p.target - p.prefilled)).max(0.0);
         s.running.retain(|&x| x != r);
         self.p[r].pinned = 0;
         self.p[r].own = 0;
@@ -641,10 +655,14 @@ impl State<'_> {
     /// new block every 512 tokens), preempting the newest running requests as vLLM does;
     /// false if `r` itself was preempted.
     fn grow(&mut self, i: usize, r: usize) -> bool {
-        let req = &self.w.requests[r];
-        let tokens = u64::from(req.input_tokens) + u64::from(self.p[r].generated) + 1;
-        let held = self.p[r].pinned + self.p[r].own;
-        let need = ServeConfig::blocks_needed(req.blocks.len(), tokens).saturating_sub(held);
+        let p = &self.p[r];
+        let tokens = u64::from(p.input) + u64::from(p.generated) + 1;
+        let held = p.pinned + p.own;
+        if tokens <= (held * BLOCK_TOKENS) as u64 {
+            return true;
+        }
+        let blocks = self.w.requests[r].blocks.len();
+        let need = ServeConfig::blocks_needed(blocks, tokens).saturating_sub(held);
         if need == 0 {
             return true;
         }
@@ -705,10 +723,11 @@ impl State<'_> {
                 break;
             }
             let est = self.p[r].est_tokens.max(1.0) as usize;
-            if !decode_first && !first && tokens + est > budget {
+            if self.inst[i].blocked || !decode_first && !first && tokens + est > budget {
                 break;
             }
             if !self.admit(i, r) {
+                self.inst[i].blocked = true;
                 break;
             }
             self.dequeue_at(i, 0);
@@ -741,7 +760,7 @@ impl State<'_> {
                 attn += k * (f64::from(p.start + p.prefilled) + k / 2.0);
             } else {
                 dec += 1;
-                ctx += f64::from(self.w.requests[r].input_tokens + p.generated);
+                ctx += f64::from(p.input + p.generated);
             }
         }
         let (fp, fd) = (
@@ -788,9 +807,11 @@ impl State<'_> {
         let batch = std::mem::take(&mut self.inst[i].batch);
         self.inst[i].busy = false;
         for &(r, chunk) in &batch {
-            let out = self.w.requests[r].output_tokens.max(1);
+            let out = self.p[r].output.max(1);
             if chunk > 0 {
                 self.p[r].prefilled += chunk;
+                let s = &mut self.inst[i];
+                s.partial_tokens = (s.partial_tokens - f64::from(chunk)).max(0.0);
                 if self.p[r].prefilled < self.p[r].target {
                     continue;
                 }
@@ -805,6 +826,7 @@ impl State<'_> {
                 }
                 let moved = req.blocks.len() - p.pinned;
                 s.own -= moved;
+                s.blocked = false;
                 self.p[r].own -= moved;
                 self.p[r].pinned = req.blocks.len();
                 if self.runs[r].prefill_end.is_nan() {
@@ -968,6 +990,8 @@ fn run(
                 busy: false,
                 batch: Vec::new(),
                 queued_tokens: 0.0,
+                partial_tokens: 0.0,
+                blocked: false,
                 decoding: 0,
                 decode_context: 0.0,
                 iterations: 0,
@@ -975,7 +999,15 @@ fn run(
             })
             .collect(),
         alive: (0..config.instances).collect(),
-        p: vec![Progress::default(); n],
+        p: workload
+            .requests
+            .iter()
+            .map(|q| Progress {
+                input: q.input_tokens,
+                output: q.output_tokens,
+                ..Progress::default()
+            })
+            .collect(),
         candidates: vec![(0, 0); n],
         runs: vec![
             ReqRun {
@@ -999,13 +1031,10 @@ fn run(
     let mut rs = RouterState::new(router.clone(), &st.alive, derive_seed(config.seed, 50));
     let mut scaling = config.scaling.clone();
     crate::util::sort_dyn(&mut scaling, &|a, b| a.time_ms.total_cmp(&b.time_ms));
-    // Scaling events first at equal times (pushed first, the queue is FIFO on ties).
-    for (k, e) in scaling.iter().enumerate() {
-        st.events.push(e.time_ms, Ev::Scale(k));
-    }
-    for (r, req) in workload.requests.iter().enumerate() {
-        st.events.push(req.arrival, Ev::Arrive(r));
-    }
+    // Scaling events and arrivals come from their sorted lists (the heap holds only the
+    // instances' iterations, a few entries, not every arrival); at equal times a scaling
+    // event goes first, then arrivals, then iterations ending.
+    let (mut next_scale, mut next_arrival) = (0, 0);
     // Hash routers count the prefixes each scaling event re-maps: one pass over the
     // prefixes seen (at most the requests) per event, bounded up front.
     let remaps = router.is_dualmap() || router == Router::ConsistentHash;
@@ -1020,14 +1049,38 @@ fn run(
     let mut next_instance = config.instances;
     // The prefix keys seen (a map of the type the LRU cache uses: one hash-map
     // instantiation fewer in the WebAssembly bundle; the values are unused).
-    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let mut seen: crate::util::FastMap<u64, usize> = Default::default();
     let mut records = Vec::new();
     let (mut imb_sum, mut imb_n) = (0.0, 0usize);
     let budget = limits::EVENTS_PER_REQUEST
         .saturating_mul(work.saturating_add(scaling.len()))
         .saturating_add(limits::EVENTS_BASE);
     let mut events = 0usize;
-    while let Some((now, ev)) = st.events.pop() {
+    loop {
+        let times = [
+            scaling.get(next_scale).map(|e| e.time_ms),
+            workload.requests.get(next_arrival).map(|q| q.arrival),
+            st.events.peek_time(),
+        ];
+        let Some(which) = (0..3).filter(|&k| times[k].is_some()).min_by(|&a, &b| {
+            times[a]
+                .unwrap()
+                .total_cmp(&times[b].unwrap())
+                .then(a.cmp(&b))
+        }) else {
+            break;
+        };
+        let (now, ev) = match which {
+            0 => {
+                next_scale += 1;
+                (times[0].unwrap_or(0.0), Ev::Scale(next_scale - 1))
+            }
+            1 => {
+                next_arrival += 1;
+                (times[1].unwrap_or(0.0), Ev::Arrive(next_arrival - 1))
+            }
+            _ => st.events.pop().expect("peeked"),
+        };
         events += 1;
         if events > budget.saturating_add(limits::EVENTS_PER_REQUEST * st.extra_events) {
             return Err(Error::Simulation(format!(
