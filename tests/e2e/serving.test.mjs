@@ -103,6 +103,40 @@ test('a real Mooncake trace uploads; bad traces and settings get a banner and lo
   assert.deepEqual(page.errors, []);
 });
 
+test('iteration-level instances: chunked prefill cuts the TPOT tail, the TPOT SLO sets goodput, bad values are refused', async () => {
+  const page = await openServing();
+  const tpot = await num(page, 'tpot-p50-0');
+  assert.ok(tpot > 0, 'TPOT next to TTFT');
+  const goodput = await num(page, 'goodput-0');
+  assert.ok(goodput > 0);
+  // The TPOT column's p99 is the next cell: read the row's cells by position.
+  const p99 = async () => parseFloat((await byTestId(page, 'tpot-p50-0').evaluate((td) => td.nextElementSibling.textContent)).trim());
+  const fcfsTail = await p99();
+  await byTestId(page, 'serving-batching').selectOption('chunked');
+  await page.waitForFunction((old) => document.querySelector('[data-testid=tpot-p50-0]')?.textContent.trim() !== old, String(tpot.toFixed(1)));
+  const chunkedTail = await p99();
+  assert.ok(chunkedTail < fcfsTail, `chunked TPOT p99 ${chunkedTail} vs whole prompts first ${fcfsTail}`);
+  // A 1 ms TPOT SLO leaves only one-token replies in the goodput; the link carries both
+  // settings.
+  const chunkedGoodput = await num(page, 'goodput-0');
+  await byTestId(page, 'serving-tpot-slo').fill('1');
+  await byTestId(page, 'serving-tpot-slo').press('Enter');
+  await page.waitForFunction((g) => parseFloat(document.querySelector('[data-testid=goodput-0]')?.textContent) < g / 10, chunkedGoodput);
+  const tight = await num(page, 'goodput-0');
+  await byTestId(page, 'share-link').click();
+  const fresh = await openServing(await byTestId(page, 'share-url').inputValue());
+  assert.equal(await byTestId(fresh, 'serving-batching').inputValue(), 'chunked');
+  assert.equal(await num(fresh, 'goodput-0'), tight);
+  // KV memory too small for the longest request: refused with its number, the run kept.
+  const before = await cell(page, 'ttft-p50-0');
+  await byTestId(page, 'serving-kv').fill('2');
+  await byTestId(page, 'serving-kv').press('Enter');
+  await page.waitForFunction(() => /KV blocks/.test(document.querySelector('[data-testid=error-banner]')?.textContent ?? ''));
+  assert.equal(await cell(page, 'ttft-p50-0'), before, 'the last good result stays');
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(fresh.errors, []);
+});
+
 test('the shared transport bar: step through requests, restart, keys; canvases follow a resize', async () => {
   const page = await openServing();
   const at = async () => (await cell(page, 'serving-playhead')).replace(/^t = /, '');

@@ -27,10 +27,15 @@ fn request_text(
     let q = &col.run.requests[k];
     let req = &r.workload.requests[k];
     Some(format!(
-        "request {} on I{}{}\narrived {} ms · prefill {} – {} ms\nTTFT {} ms · prompt {} tokens, {} cached\n{} output tokens, done at {} ms",
+        "request {} on I{}{}{}\narrived {} ms · prefill {} – {} ms\nTTFT {} ms · prompt {} tokens, {} cached\n{} output tokens, done at {} ms",
         k + 1,
         q.instance + 1,
         if q.moved { " (moved)" } else { "" },
+        if q.preemptions > 0 {
+            format!(", preempted {}×", q.preemptions)
+        } else {
+            String::new()
+        },
         format_time(req.arrival),
         format_time(q.prefill_start),
         format_time(q.prefill_end),
@@ -141,8 +146,8 @@ pub fn ServingCharts() -> impl IntoView {
             <div><h3>"TTFT histogram"</h3><GanttCanvas testid="serving-ttft" chart=true draw=chart(0) aria="Histogram of time to first token with the SLO"/></div>
             <div><h3>"Requests per instance"</h3><GanttCanvas testid="serving-per-instance" chart=true draw=chart(1) aria="Requests routed to each instance"/></div>
         </div>
-        <h3>{move || format!("Cache occupancy per instance ({})", first_router())}</h3>
-        <GanttCanvas testid="serving-cache" chart=true draw=chart(2) aria="Cached blocks per instance over time"/>
+        <h3>{move || format!("KV memory in use per instance ({})", first_router())}</h3>
+        <GanttCanvas testid="serving-cache" chart=true draw=chart(2) aria="KV memory blocks in use per instance over time"/>
     }
 }
 

@@ -292,7 +292,8 @@ pub fn draw_per_instance<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Cached blocks per instance over time (one router), up to `playhead`.
+/// KV blocks in use per instance over time (cached prefixes and running requests; one
+/// router), sampled at each prefill's end, up to `playhead`; the axis ends at the memory.
 pub fn draw_cache<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     r: &ServingResult,
@@ -317,7 +318,7 @@ pub fn draw_cache<DB: DrawingBackend>(
     mesh_axes(
         &mut ch,
         ("time (s)", Axis::Value),
-        ("cached blocks", Axis::Count),
+        ("KV blocks in use", Axis::Count),
         fg,
     )?;
     for i in 0..r.lifetimes.len() {

@@ -62,8 +62,15 @@ pub static WORKLOAD: [Field; 4] = [
     .id("serving-rate-scale"),
 ];
 
-/// Instances, the TTFT SLO, cache blocks per instance and the prefill noise.
-pub static CLUSTER: [Field; 4] = [
+/// How instances batch: vLLM's whole prompts first, or Sarathi-Serve's chunked prefill.
+static BATCHING: [(&str, &str); 2] = [
+    ("fcfs", "whole prompts (vLLM)"),
+    ("chunked", "chunked (Sarathi)"),
+];
+
+/// Instances, batching, the TTFT and TPOT SLOs, KV memory per instance and the prefill
+/// noise.
+pub static CLUSTER: [Field; 7] = [
     Field::new(
         "Instances",
         "Instances",
@@ -90,16 +97,57 @@ pub static CLUSTER: [Field; 4] = [
     )
     .id("serving-slo"),
     Field::new(
-        "Cache (blocks)",
-        "KV cache blocks per instance",
+        "TPOT SLO (ms)",
+        "Time-per-output-token SLO in ms (goodput meets both SLOs)",
+        "1",
+        "10",
+        |s| s.serving.tpot_slo_ms.to_string(),
+        |s, t| {
+            s.serving.tpot_slo_ms = number(t, "the TPOT SLO")?;
+            Ok(())
+        },
+    )
+    .id("serving-tpot-slo"),
+    Field::new(
+        "Batching",
+        "How each instance forms its iterations",
+        "",
+        "",
+        |s| if s.serving.chunked { "chunked" } else { "fcfs" }.to_string(),
+        |s, t| {
+            s.serving.chunked = match t {
+                "fcfs" => false,
+                "chunked" => true,
+                _ => return Err(format!("batching is fcfs or chunked (got '{t}')")),
+            };
+            Ok(())
+        },
+    )
+    .id("serving-batching")
+    .choices(&BATCHING),
+    Field::new(
+        "Token budget",
+        "Tokens per iteration (0: 4,096 whole prompts first, 512 chunked)",
         "0",
         "64",
-        |s| s.serving.cache_blocks.to_string(),
+        |s| s.serving.token_budget.to_string(),
         |s, t| {
-            s.serving.cache_blocks = whole(t, "cache blocks")?;
+            s.serving.token_budget = whole(t, "the token budget")?;
             Ok(())
         },
     ),
+    Field::new(
+        "KV memory (blocks)",
+        "KV memory per instance in blocks of 512 tokens, shared by cached prefixes and running requests (944: Llama-3-8B on one A100-80GB)",
+        "1",
+        "64",
+        |s| s.serving.cache_blocks.to_string(),
+        |s, t| {
+            s.serving.cache_blocks = whole(t, "KV memory blocks")?;
+            Ok(())
+        },
+    )
+    .id("serving-kv"),
     Field::new(
         "Prefill σ",
         "Prefill time noise",
