@@ -27,6 +27,21 @@ pub use metrics_table::{from_table, Cell, Header, MetricsTable, Row};
 pub use run_progress::{RunProgress, WorkerDied};
 pub use transport::{Transport, TransportBar};
 
+/// The button with a `data-act` that a click in HTML-text controls landed on.
+pub fn act_button(ev: &web_sys::MouseEvent) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest("button[data-act]").ok().flatten())
+}
+
+/// Puts the keyboard back on `b` (by its test id) once the controls have redrawn.
+pub fn refocus_act(b: &web_sys::Element) {
+    if let Some(id) = b.get_attribute("data-testid") {
+        rule_editor::refocus(id);
+    }
+}
+
 /// The "+ Compare another" button as HTML text (`data-act="compare"`; off at the
 /// comparison limit), for a lab's delegated click handler.
 pub fn compare_button(testid: &str, n: usize) -> String {

@@ -121,12 +121,7 @@ fn scaling_html(s: &ServingSettings) -> String {
 /// What a button of the HTML-text controls does (`data-act`, `data-k`); the keyboard goes
 /// back to the same button once the controls redraw.
 fn act(ctx: Ctx, ev: web_sys::MouseEvent) {
-    use wasm_bindgen::JsCast;
-    let Some(b) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|t| t.closest("button[data-act]").ok().flatten())
-    else {
+    let Some(b) = crate::components::act_button(&ev) else {
         return;
     };
     let k: usize = b
@@ -153,9 +148,7 @@ fn act(ctx: Ctx, ev: web_sys::MouseEvent) {
         }
         _ => {}
     });
-    if let Some(id) = b.get_attribute("data-testid") {
-        crate::components::rule_editor::refocus(id);
-    }
+    crate::components::refocus_act(&b);
 }
 
 fn set(f: impl FnOnce(&mut ServingSettings) + 'static) {

@@ -139,12 +139,7 @@ fn job_rule_event(ctx: Ctx, ev: web_sys::Event, change: bool) {
 /// What a button of the HTML-text controls does (`data-act`): back to generated arrivals,
 /// or one more compared policy; the keyboard goes back to the same button.
 fn act(ctx: Ctx, ev: web_sys::MouseEvent) {
-    use wasm_bindgen::JsCast;
-    let Some(b) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|t| t.closest("button[data-act]").ok().flatten())
-    else {
+    let Some(b) = crate::components::act_button(&ev) else {
         return;
     };
     let generated = b.get_attribute("data-act").as_deref() == Some("generated");
@@ -155,9 +150,7 @@ fn act(ctx: Ctx, ev: web_sys::MouseEvent) {
             streams::add_policy(s)
         }
     });
-    if let Some(id) = b.get_attribute("data-testid") {
-        crate::components::rule_editor::refocus(id);
-    }
+    crate::components::refocus_act(&b);
 }
 
 /// The arrivals' line as HTML text.
