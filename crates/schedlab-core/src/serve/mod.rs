@@ -116,7 +116,8 @@ impl Workload {
     /// its time stays. The resolution is the median gap between consecutive distinct
     /// arrival times (3 s in the Mooncake conversation trace, whose 12,031 requests have
     /// 1,180 distinct times); without spreading, scaling the rate moves whole groups and
-    /// attainment cannot follow the load.
+    /// attainment cannot follow the load. A trace whose requests all share one time has no
+    /// resolution and stays as it is.
     pub fn spread(&self, seed: u64) -> Workload {
         let mut times: Vec<f64> = self.requests.iter().map(|r| r.arrival).collect();
         times.dedup();
@@ -205,6 +206,9 @@ impl Workload {
                     crate::util::show(r.arrival),
                     crate::util::show(limits::MAX_NUMBER)
                 )));
+            }
+            if r.input_tokens == 0 {
+                return Err(Error::invalid(format!("request {i} has no prompt tokens")));
             }
             if r.blocks.len() > MAX_BLOCKS {
                 return Err(Error::Limit {

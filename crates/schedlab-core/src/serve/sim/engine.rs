@@ -612,7 +612,7 @@ impl State<'_> {
         // A fully cached context still computes its last token.
         p.target = (context - cached).max(1) as u32;
         s.partial_tokens += f64::from(p.target);
-        p.start = (context - u64::from(p.target)) as u32;
+        p.start = context.saturating_sub(u64::from(p.target)) as u32;
         p.prefilled = 0;
         self.runs[r].cached_tokens = cached as u32;
         if self.runs[r].prefill_start.is_nan() {
@@ -651,12 +651,12 @@ impl State<'_> {
         }
     }
 
-    /// Makes room for one more token of decoding request `r` (its context grows into a
-    /// new block every 512 tokens), preempting the newest running requests as vLLM does;
-    /// false if `r` itself was preempted.
+    /// Makes room for the KV of `r`'s latest token, which this decode iteration computes
+    /// (the context grows into a new block every 512 tokens), preempting the newest running
+    /// requests as vLLM does; false if `r` itself was preempted.
     fn grow(&mut self, i: usize, r: usize) -> bool {
         let p = &self.p[r];
-        let tokens = u64::from(p.input) + u64::from(p.generated) + 1;
+        let tokens = u64::from(p.input) + u64::from(p.generated);
         let held = p.pinned + p.own;
         if tokens <= (held * BLOCK_TOKENS) as u64 {
             return true;
