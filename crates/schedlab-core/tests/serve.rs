@@ -453,7 +453,10 @@ fn bad_configurations_are_refused() {
     let mut empty = w.clone();
     empty.requests[3].input_tokens = 0;
     let e = simulate(&empty, &ServeConfig::default(), Router::DualMap).unwrap_err();
-    assert!(e.to_string().contains("request 3 has no prompt tokens"), "{e}");
+    assert!(
+        e.to_string().contains("request 3 has no prompt tokens"),
+        "{e}"
+    );
 }
 
 proptest! {
