@@ -25,7 +25,7 @@ test('DualMap keeps shared prefixes on their instances, round robin scatters the
   assert.ok(await canvasInk(page, 'serving-gantt-1') > 5000, 'round robin Gantt drawn');
   assert.ok(await num(page, 'hit-0') > await num(page, 'hit-1') + 0.1, 'DualMap finds more cached tokens');
   assert.ok(await num(page, 'ttft-p50-0') < await num(page, 'ttft-p50-1'), 'and a lower median TTFT');
-  for (const id of ['serving-ttft', 'serving-per-instance', 'serving-cache']) {
+  for (const id of ['serving-ttft', 'serving-tpot', 'serving-per-instance', 'serving-cache']) {
     assert.ok(await canvasInk(page, id) > 2000, `${id} drawn`);
   }
   // Playback animates the Gantt and the charts.

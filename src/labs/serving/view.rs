@@ -125,7 +125,7 @@ pub fn ServingCharts() -> impl IntoView {
                     return;
                 };
                 let _ = match which {
-                    0 => serving::draw_ttft(&root, r, t, dark),
+                    0 | 3 => serving::draw_latency(&root, r, t, dark, which == 3),
                     1 => serving::draw_per_instance(&root, r, t, dark),
                     _ => serving::draw_cache(&root, r, 0, t, dark),
                 };
@@ -144,6 +144,7 @@ pub fn ServingCharts() -> impl IntoView {
     view! {
         <div class="charts two">
             <div><h3>"TTFT histogram"</h3><GanttCanvas testid="serving-ttft" chart=true draw=chart(0) aria="Histogram of time to first token with the SLO"/></div>
+            <div><h3>"TPOT histogram"</h3><GanttCanvas testid="serving-tpot" chart=true draw=chart(3) aria="Histogram of time per output token with the TPOT SLO"/></div>
             <div><h3>"Requests per instance"</h3><GanttCanvas testid="serving-per-instance" chart=true draw=chart(1) aria="Requests routed to each instance"/></div>
         </div>
         <h3>{move || format!("KV memory in use per instance ({})", first_router())}</h3>

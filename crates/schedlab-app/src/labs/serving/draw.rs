@@ -196,15 +196,28 @@ fn draw_gantt_inner<DB: DrawingBackend>(
     timeline::draw_playhead(root, g, sec(playhead))
 }
 
-/// TTFTs of requests whose prefill ended by `playhead` (ms), per router.
-pub fn ttfts_by(r: &ServingResult, column: usize, playhead: f64) -> Vec<f64> {
+/// Each request's TTFT (or, with `tpot`, its time per output token after the first, for
+/// replies of two tokens or more) under router `column`, once known at `playhead`.
+pub fn latencies_by(r: &ServingResult, column: usize, playhead: f64, tpot: bool) -> Vec<f64> {
     r.columns.get(column).map_or(Vec::new(), |c| {
         c.run
             .requests
             .iter()
             .zip(&r.workload.requests)
-            .filter(|(q, _)| q.prefill_end <= playhead)
-            .map(|(q, w)| q.prefill_end - w.arrival)
+            .filter(|(q, w)| {
+                if tpot {
+                    q.decode_end <= playhead && w.output_tokens > 1
+                } else {
+                    q.prefill_end <= playhead
+                }
+            })
+            .map(|(q, w)| {
+                if tpot {
+                    (q.decode_end - q.prefill_end) / f64::from(w.output_tokens - 1)
+                } else {
+                    q.prefill_end - w.arrival
+                }
+            })
             .collect()
     })
 }
@@ -214,27 +227,30 @@ fn router_names(r: &ServingResult) -> Vec<String> {
     r.columns.iter().map(|c| c.router.clone()).collect()
 }
 
-/// TTFT histogram (one color per router) with the SLO as a vertical line.
-pub fn draw_ttft<DB: DrawingBackend>(
+/// TTFT histogram (or, with `tpot`, TPOT's), one color per router, with its SLO as a
+/// vertical line.
+pub fn draw_latency<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     r: &ServingResult,
     playhead: f64,
     dark: bool,
+    tpot: bool,
 ) -> Result<(), String> {
     let (bg, fg) = colors(dark);
     root.fill(&bg).map_err(|e| e.to_string())?;
     let series: Vec<Vec<f64>> = (0..r.columns.len())
-        .map(|k| ttfts_by(r, k, playhead))
+        .map(|k| latencies_by(r, k, playhead, tpot))
         .collect();
-    let hi = series
-        .iter()
-        .flatten()
-        .copied()
-        .fold(r.config.slo_ms * 1.2, f64::max);
+    let slo = if tpot {
+        r.config.tpot_slo_ms
+    } else {
+        r.config.slo_ms
+    };
+    let hi = series.iter().flatten().copied().fold(slo * 1.2, f64::max);
     let bins = chart::bins_over(&series, 0.0, hi, 24);
-    let mut ch = chart::histogram_chart(root, &bins, ("TTFT (ms)", "requests"), fg)?;
+    let what = if tpot { "TPOT (ms)" } else { "TTFT (ms)" };
+    let mut ch = chart::histogram_chart(root, &bins, (what, "requests"), fg)?;
     chart::draw_grouped(&mut ch, &bins, &router_names(r))?;
-    let slo = r.config.slo_ms;
     let ymax = chart::count_top(&bins, 1.1);
     let alert = rgb(color::ALERT);
     ch.draw_series(std::iter::once(PathElement::new(

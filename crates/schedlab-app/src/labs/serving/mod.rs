@@ -15,8 +15,8 @@ mod tests;
 
 pub use crate::limits::MAX_UI_REQUESTS;
 pub use draw::{
-    decode_lanes, draw_cache, draw_gantt, draw_per_instance, draw_ttft, gantt_height, geometry,
-    instance_labels, prefix_rgb, request_at, ttfts_by,
+    decode_lanes, draw_cache, draw_gantt, draw_latency, draw_per_instance, gantt_height, geometry,
+    instance_labels, latencies_by, prefix_rgb, request_at,
 };
 pub use export::{metrics_csv, metrics_table, requests_csv};
 pub use rules::{scale_at, trace_cache_floor, trim_trace, use_synthetic, use_trace};

@@ -124,3 +124,21 @@ fn the_whole_conversation_trace_is_kept_for_the_page() {
     );
     crate::limits::check_serving(&s).unwrap();
 }
+
+#[test]
+fn the_histograms_draw_the_tables_ttft_and_tpot() {
+    let r = run_all(&ServingSettings::default()).unwrap();
+    for (k, c) in r.columns.iter().enumerate() {
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[((v.len() - 1) as f64 * 0.5).round() as usize]
+        };
+        let ttft = latencies_by(&r, k, f64::INFINITY, false);
+        let tpot = latencies_by(&r, k, f64::INFINITY, true);
+        assert_eq!(ttft.len(), r.workload.requests.len());
+        assert_eq!(median(ttft), c.metrics.ttft_p50_ms);
+        assert_eq!(median(tpot), c.metrics.tpot_p50_ms);
+        // Before the run's end only what is known by then is drawn.
+        assert!(latencies_by(&r, k, r.t_max / 2.0, true).len() < r.workload.requests.len());
+    }
+}
