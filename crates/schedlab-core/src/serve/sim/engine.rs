@@ -278,7 +278,7 @@ pub struct ReqRun {
     pub decode_start: f64,
     /// Its last token came out.
     pub decode_end: f64,
-    /// Prompt tokens found in the prefix cache at its last admission.
+    /// Prompt tokens found in the prefix cache at its first admission.
     pub cached_tokens: u32,
     /// Moved by DualMap's rebalancing or re-routed off a removed instance.
     pub moved: bool,
@@ -614,11 +614,23 @@ impl State<'_> {
         s.partial_tokens += f64::from(p.target);
         p.start = context.saturating_sub(u64::from(p.target)) as u32;
         p.prefilled = 0;
-        self.runs[r].cached_tokens = cached as u32;
+        // The cache the routing decision found, at the first admission (a preempted
+        // request finds its own prompt cached when admitted again).
         if self.runs[r].prefill_start.is_nan() {
+            self.runs[r].cached_tokens = cached as u32;
             self.runs[r].prefill_start = self.now;
         }
         true
+    }
+
+    /// The tokens `r` would prefill if admitted on `i` now (its context less the cached
+    /// prefix, at least one), without admitting it.
+    fn target_of(&self, i: usize, r: usize) -> usize {
+        let req = &self.w.requests[r];
+        let context = req.input_tokens as usize + self.p[r].generated as usize;
+        let hit = (self.inst[i].cache.prefix_hits(&req.blocks) * BLOCK_TOKENS)
+            .min(req.input_tokens as usize);
+        (context - hit).max(1)
     }
 
     /// Takes `r` off `i`'s running requests, unpinning its prompt blocks and freeing its
@@ -722,8 +734,9 @@ impl State<'_> {
             if !first && tokens >= budget {
                 break;
             }
-            let est = self.p[r].est_tokens.max(1.0) as usize;
-            if self.inst[i].blocked || !decode_first && !first && tokens + est > budget {
+            if self.inst[i].blocked
+                || !decode_first && !first && tokens + self.target_of(i, r) > budget
+            {
                 break;
             }
             if !self.admit(i, r) {
