@@ -204,19 +204,9 @@ pub fn latencies_by(r: &ServingResult, column: usize, playhead: f64, tpot: bool)
             .requests
             .iter()
             .zip(&r.workload.requests)
-            .filter(|(q, w)| {
-                if tpot {
-                    q.decode_end <= playhead && w.output_tokens > 1
-                } else {
-                    q.prefill_end <= playhead
-                }
-            })
-            .map(|(q, w)| {
-                if tpot {
-                    (q.decode_end - q.prefill_end) / f64::from(w.output_tokens - 1)
-                } else {
-                    q.prefill_end - w.arrival
-                }
+            .filter_map(|(q, w)| match tpot {
+                true => q.tpot(w).filter(|_| q.decode_end <= playhead),
+                false => (q.prefill_end <= playhead).then_some(q.prefill_end - w.arrival),
             })
             .collect()
     })

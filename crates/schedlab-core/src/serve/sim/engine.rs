@@ -286,6 +286,15 @@ pub struct ReqRun {
     pub preemptions: u32,
 }
 
+impl ReqRun {
+    /// Its time per output token after the first, for a reply of two tokens or more (the
+    /// metrics' TPOT and the page's histogram).
+    pub fn tpot(&self, q: &crate::serve::Request) -> Option<f64> {
+        (q.output_tokens > 1)
+            .then(|| (self.decode_end - self.prefill_end) / f64::from(q.output_tokens - 1))
+    }
+}
+
 /// A scaling event as it happened.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScaleRecord {

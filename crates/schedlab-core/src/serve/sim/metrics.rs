@@ -60,24 +60,20 @@ impl ServeMetrics {
             .map(|(q, r)| r.decode_end - q.arrival)
             .collect();
         let ok = ttft.iter().filter(|&&t| t <= c.slo_ms).count();
-        let tpot_of = |(q, r): (&crate::serve::Request, &super::engine::ReqRun)| {
-            (q.output_tokens > 1)
-                .then(|| (r.decode_end - r.prefill_end) / f64::from(q.output_tokens - 1))
-        };
         let good = w
             .requests
             .iter()
             .zip(&run.requests)
             .filter(|&(q, r)| {
                 r.prefill_end - q.arrival <= c.slo_ms
-                    && tpot_of((q, r)).is_none_or(|t| t <= c.tpot_slo_ms)
+                    && r.tpot(q).is_none_or(|t| t <= c.tpot_slo_ms)
             })
             .count();
         let mut tpot: Vec<f64> = w
             .requests
             .iter()
             .zip(&run.requests)
-            .filter_map(tpot_of)
+            .filter_map(|(q, r)| r.tpot(q))
             .collect();
         crate::util::sort_dyn(&mut tpot, &f64::total_cmp);
         crate::util::sort_dyn(&mut ttft, &f64::total_cmp);
