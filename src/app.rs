@@ -102,11 +102,19 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         let to_save = ctx.editor.with(|e| e.state.clone());
         run_latest(save_generation, Duration::from_millis(120), move || {
-            let frag = link::encode(&to_save);
-            if !had_banner || ctx.banner.get_untracked().is_none() {
-                browser::set_fragment(&frag);
-            }
-            browser::save_autosave(&frag);
+            // This save's generation (the latest, or it would not run).
+            let g = save_generation.get_value();
+            leptos::task::spawn_local(async move {
+                let frag = browser::link_of(&to_save).await;
+                // A newer edit's save is under way: it writes the link, not this one.
+                if save_generation.get_value() != g {
+                    return;
+                }
+                if !had_banner || ctx.banner.get_untracked().is_none() {
+                    browser::set_fragment(&frag);
+                }
+                browser::save_autosave(&frag);
+            });
         });
     });
     Effect::new(move |_| {

@@ -128,6 +128,42 @@ pub async fn read_files(
     Ok(out)
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The Compression Streams API (web-sys has it behind its unstable-APIs flag only).
+    type CompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<CompressionStream, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &CompressionStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &CompressionStream) -> web_sys::WritableStream;
+}
+
+/// `data` compressed to raw deflate by the browser, if it can.
+async fn deflate_raw(data: &[u8]) -> Option<Vec<u8>> {
+    use wasm_bindgen_futures::JsFuture;
+    let cs = CompressionStream::new("deflate-raw").ok()?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(data));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+    let pair = web_sys::ReadableWritablePair::new(&cs.readable(), &cs.writable());
+    let body = blob.stream().pipe_through(&pair);
+    let resp = web_sys::Response::new_with_opt_readable_stream(Some(&body)).ok()?;
+    let buf = JsFuture::from(resp.array_buffer().ok()?).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// The share link of `state` (without `#`): its JSON deflated by the browser (stored
+/// uncompressed where the browser cannot), the same format `link::decode` and the CLI read.
+pub async fn link_of(state: &schedlab_app::state::AppState) -> String {
+    use schedlab_app::link;
+    let json = link::json(state);
+    match deflate_raw(&json).await {
+        Some(packed) => link::frame(&packed),
+        None => link::frame(&link::stored(&json)),
+    }
+}
+
 /// Fetches a file beside the page (a preset) as text; `Err` names what failed.
 pub async fn fetch_text(url: &str) -> Result<String, String> {
     use wasm_bindgen_futures::JsFuture;

@@ -2,7 +2,6 @@
 //! Export menu, undo/redo and the share link.
 
 use leptos::prelude::*;
-use schedlab_app::link;
 use schedlab_app::state::Lab;
 use wasm_bindgen::JsCast;
 
@@ -24,20 +23,23 @@ fn set_present(ctx: Ctx, on: bool) {
 pub fn Header() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let share = move |_| {
-        let frag = link::encode(&ctx.state());
-        browser::set_fragment(&frag);
-        let url = browser::href();
-        browser::copy_to_clipboard(&url);
-        ctx.notice
-            .set(Some("Link copied: it reproduces exactly this view.".into()));
-        if let Some(el) = browser::window()
-            .document()
-            .and_then(|d| d.get_element_by_id("share-url"))
-        {
-            if let Ok(i) = el.dyn_into::<web_sys::HtmlInputElement>() {
-                i.set_value(&url);
+        let state = ctx.state();
+        leptos::task::spawn_local(async move {
+            let frag = browser::link_of(&state).await;
+            browser::set_fragment(&frag);
+            let url = browser::href();
+            browser::copy_to_clipboard(&url);
+            ctx.notice
+                .set(Some("Link copied: it reproduces exactly this view.".into()));
+            if let Some(el) = browser::window()
+                .document()
+                .and_then(|d| d.get_element_by_id("share-url"))
+            {
+                if let Ok(i) = el.dyn_into::<web_sys::HtmlInputElement>() {
+                    i.set_value(&url);
+                }
             }
-        }
+        });
     };
     let lab = Memo::new(move |_| ctx.editor.with(|e| e.state.view.lab));
     let set_lab = move |l: Lab| {

@@ -6,7 +6,7 @@
 //! call [`schedlab_worker_serve`] with a [`Job`]'s bytes. The answer comes back as
 //! bytes ([`schedlab_app::jobs`]), bit-identical to a run in the page.
 //!
-//! One job at a time per [`Lane`] (a lab's runs; training), each lane in one worker kept
+//! One job at a time per [`Lane`] (a lab's runs; training; capacity searches), each lane in one worker kept
 //! between jobs: a new job while one runs in its lane, or Stop, terminates that worker (its
 //! run is stale) and the next job starts a fresh one. Progress messages may carry a job's
 //! partial result (a training's state after each iteration). A worker that dies (a panic, a trap, a
@@ -62,19 +62,22 @@ type Done = Box<dyn FnOnce(Result<Outcome, Failure>)>;
 type OnDied = Option<Box<dyn Fn(&str)>>;
 
 /// Jobs run one at a time per lane, each lane in a worker of its own: a lab's run does not
-/// stop a training under way, nor the reverse.
+/// stop a training or a capacity search under way, nor the reverse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lane {
     /// A lab's run (Streams, Serving, a DAG sweep).
     Runs = 0,
     /// The Streams lab's Train panel.
     Training = 1,
+    /// The Serving lab's capacity view (its searches outlast the lab's runs).
+    Capacity = 2,
 }
 
 impl Lane {
     fn of(job: &Job) -> Lane {
         match job {
             Job::Train(_) => Lane::Training,
+            Job::Capacity(_) => Lane::Capacity,
             _ => Lane::Runs,
         }
     }
@@ -96,8 +99,8 @@ struct Pending {
 }
 
 thread_local! {
-    static SLOT: RefCell<[Option<Slot>; 2]> = const { RefCell::new([None, None]) };
-    static PENDING: RefCell<[Option<Pending>; 2]> = const { RefCell::new([None, None]) };
+    static SLOT: RefCell<[Option<Slot>; 3]> = const { RefCell::new([None, None, None]) };
+    static PENDING: RefCell<[Option<Pending>; 3]> = const { RefCell::new([None, None, None]) };
     static NEXT_ID: RefCell<u64> = const { RefCell::new(0) };
     static PANIC: RefCell<String> = const { RefCell::new(String::new()) };
     static ON_DIED: RefCell<OnDied> = const { RefCell::new(None) };

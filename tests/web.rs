@@ -148,7 +148,7 @@ async fn a_broken_link_shows_the_banner_and_keeps_the_saved_work() {
     scenario.edges.retain(|e| e.to != exit);
     let mut saved = schedlab_app::state::AppState::new(scenario);
     saved.schedulers = vec!["peft".into()];
-    schedlab_web::browser::save_autosave(&schedlab_app::link::encode(&saved));
+    schedlab_web::browser::save_autosave(&schedlab_app::link::encode_stored(&saved));
     schedlab_web::browser::set_fragment("s1.this-is-not-a-link");
     let host = mount();
     sleep(200).await;

@@ -4,7 +4,7 @@
 // a banner and keeps the policy in use.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, shot, byTestId, canvasInk, canvasFrame } from './lib.mjs';
+import { launch, openPage, shot, byTestId, canvasInk, canvasFrame, shareLink } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -84,8 +84,7 @@ test('the Train panel fine-tunes the policy in the background, and the trained w
   await page.waitForTimeout(200);
   const tuned = await meanFlow(page, 0);
   assert.ok(Number.isFinite(tuned) && tuned > 0);
-  await byTestId(page, 'share-link').click();
-  const link = await byTestId(page, 'share-url').inputValue();
+  const link = await shareLink(page);
   const fresh = await openPage(browser, link);
   await byTestId(fresh, 'mean-flow-0').waitFor();
   await fresh.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));

@@ -31,6 +31,15 @@ export async function shot(page, name) {
 
 export const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
 
+/** Clicks Share and returns the link it copies (the browser compresses it asynchronously:
+ * the field is cleared first and read once it holds the new link). */
+export async function shareLink(page) {
+  await byTestId(page, 'share-url').evaluate((el) => { el.value = ''; });
+  await byTestId(page, 'share-link').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="share-url"]')?.value.includes('#s1.'));
+  return byTestId(page, 'share-url').inputValue();
+}
+
 /** Number of pixels of a canvas that differ from its top-left (background) pixel. */
 export async function canvasInk(page, testid) {
   return page.locator(`[data-testid="${testid}"]`).evaluate((c) => {

@@ -1,7 +1,7 @@
 // The teacher's and the researcher's journeys through the playground, in real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, shot, byTestId, canvasInk, canvasFrame, makespan, dragTo, URL } from './lib.mjs';
+import { launch, openPage, shot, byTestId, canvasInk, canvasFrame, makespan, dragTo, URL, shareLink } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -140,8 +140,7 @@ test('copy link, open it in a fresh page: the same view and numbers', async () =
   await byTestId(page, 'noise-sigma').press('Enter');
   await page.waitForTimeout(300);
   const m = await makespan(page);
-  await byTestId(page, 'share-link').click();
-  const link = await byTestId(page, 'share-url').inputValue();
+  const link = await shareLink(page);
   assert.match(link, /#s1\./);
   const fresh = await openPage(browser, link);
   await byTestId(fresh, 'makespan').waitFor();

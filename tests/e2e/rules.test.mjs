@@ -2,7 +2,7 @@
 // in compare, carried by the share link.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, shot, byTestId } from './lib.mjs';
+import { launch, openPage, shot, byTestId, shareLink } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -60,8 +60,7 @@ test('a custom rule: typed, checked at the right place, raced in compare, carrie
   await shot(page, 'rule-editor');
 
   // The link carries the rule: a fresh page runs it again.
-  await byTestId(page, 'share-link').click();
-  const link = await byTestId(page, 'share-url').inputValue();
+  const link = await shareLink(page);
   const fresh = await openPage(browser, link);
   await fresh.waitForFunction(() => /placement=finish/.test(document.querySelector('.metrics thead')?.textContent));
   assert.equal(await byTestId(fresh, 'scheduler-select-1').inputValue(), 'rule');
@@ -283,8 +282,7 @@ test('find a bad instance: the ratio of HEFT to FastestNode climbs past 1.5 live
   await shot(page, 'adversary-opened');
 
   // The link carries it: a fresh page shows the same two makespans.
-  await byTestId(page, 'share-link').click();
-  const link = await byTestId(page, 'share-url').inputValue();
+  const link = await shareLink(page);
   const fresh = await openPage(browser, link);
   await fresh.waitForFunction(() => /heft\s*fastest_node/.test(document.querySelector('.metrics thead')?.textContent));
   assert.deepEqual(await spans(fresh), [a, b]);

@@ -2,7 +2,7 @@
 // instance added during playback, a real Mooncake trace uploaded, links and bad input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, shot, byTestId, canvasInk, canvasFrame } from './lib.mjs';
+import { launch, openPage, shot, byTestId, canvasInk, canvasFrame, shareLink } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -54,8 +54,7 @@ test('add an instance during playback: a fifth row, and few prefixes move', asyn
   assert.equal(await cell(page, 'remapped-1'), '—', 'round robin has no prefix map');
   assert.ok((await byTestId(page, 'serving-gantt').evaluate((c) => c.height)) > rowsBefore, 'a new row');
   // The scaling event is in the link.
-  await byTestId(page, 'share-link').click();
-  const link = await byTestId(page, 'share-url').inputValue();
+  const link = await shareLink(page);
   const fresh = await openServing(link);
   assert.equal(await num(fresh, 'remapped-0'), remapped);
   await shot(page, 'serving-scaled');
@@ -123,8 +122,7 @@ test('iteration-level instances: chunked prefill cuts the TPOT tail, the TPOT SL
   await byTestId(page, 'serving-tpot-slo').press('Enter');
   await page.waitForFunction((g) => parseFloat(document.querySelector('[data-testid=goodput-0]')?.textContent) < g / 10, chunkedGoodput);
   const tight = await num(page, 'goodput-0');
-  await byTestId(page, 'share-link').click();
-  const fresh = await openServing(await byTestId(page, 'share-url').inputValue());
+  const fresh = await openServing(await shareLink(page));
   assert.equal(await byTestId(fresh, 'serving-batching').inputValue(), 'chunked');
   assert.equal(await num(fresh, 'goodput-0'), tight);
   // KV memory too small for the longest request: refused with its number, the run kept.
@@ -187,4 +185,61 @@ test('worst case: a short request sequence where round robin loses to cache affi
   await shot(page, 'serving-worst-case');
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+test('capacity view: every router measured in the background, its capacity marked against the target, stale after a change, Stop', async () => {
+  const page = await openServing();
+  await byTestId(page, 'serving-capacity-panel-toggle').click();
+  const run = byTestId(page, 'serving-capacity-run');
+  assert.equal((await run.textContent()).trim(), 'Measure capacity');
+  // By keyboard: the button is a real button in the panel.
+  await run.focus();
+  await page.keyboard.press('Enter');
+  await byTestId(page, 'serving-capacity-progress').waitFor();
+  // The page keeps drawing while the worker searches: playback moves the Gantt.
+  await byTestId(page, 'serving-play').click();
+  const f1 = await canvasFrame(page, 'serving-gantt');
+  await page.waitForTimeout(300);
+  assert.notEqual(f1, await canvasFrame(page, 'serving-gantt'), 'the Gantt animates during the search');
+  await byTestId(page, 'serving-play').click();
+  await byTestId(page, 'capacity-table').waitFor({ timeout: 60_000 });
+  await byTestId(page, 'serving-capacity-progress').waitFor({ state: 'detached' });
+  const rates = [await num(page, 'capacity-rate-0'), await num(page, 'capacity-rate-1')];
+  assert.ok(rates.every((r) => r > 0), `capacities ${rates}`);
+  const rows = await byTestId(page, 'capacity-table').locator('tbody tr').allTextContents();
+  assert.equal(rows.length, 2);
+  assert.ok(rows.some((r) => r.includes('1.00')), 'the best router at 1.00');
+  // Two charts: a line and a dashed capacity mark per router, the 90 % target level.
+  for (const id of ['capacity-attainment', 'capacity-goodput']) {
+    assert.equal(await byTestId(page, id).locator('polyline').count(), 2, id);
+    assert.equal(await byTestId(page, id).locator('line.mark').count(), 2, id);
+  }
+  assert.match(await byTestId(page, 'capacity-attainment').textContent(), /target 90 %/);
+  assert.equal(await byTestId(page, 'capacity-stale').count(), 0);
+  // A stricter target: the old result says it is stale until measured again, and the new
+  // capacities are no higher.
+  await byTestId(page, 'serving-capacity-target').fill('0.99');
+  await byTestId(page, 'serving-capacity-target').press('Enter');
+  await byTestId(page, 'capacity-stale').waitFor();
+  await byTestId(page, 'serving-capacity-run').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=capacity-stale]') && document.querySelector('[data-testid=capacity-table]'), null, { timeout: 60_000 });
+  assert.match(await byTestId(page, 'capacity-attainment').textContent(), /target 99 %/);
+  assert.ok(await num(page, 'capacity-rate-0') <= rates[0] && await num(page, 'capacity-rate-1') <= rates[1]);
+  // Stop: the search ends, the last result stays (20,000 requests: a search of seconds).
+  const kept = await cell(page, 'capacity-rate-0');
+  await byTestId(page, 'serving-requests').fill('20000');
+  await byTestId(page, 'serving-requests').press('Enter');
+  await byTestId(page, 'serving-capacity-run').click();
+  await byTestId(page, 'serving-capacity-progress').waitFor();
+  await byTestId(page, 'serving-capacity-run').click();
+  await byTestId(page, 'serving-capacity-progress').waitFor({ state: 'detached' });
+  assert.equal(await cell(page, 'capacity-rate-0'), kept);
+  await page.waitForTimeout(500);
+  assert.equal(await cell(page, 'capacity-rate-0'), kept, 'a stopped search never lands');
+  // A bad target is refused with the banner.
+  await byTestId(page, 'serving-capacity-target').fill('1.5');
+  await byTestId(page, 'serving-capacity-target').press('Enter');
+  await page.waitForFunction(() => /capacity target/.test(document.querySelector('[data-testid=error-banner]')?.textContent ?? ''));
+  await shot(page, 'serving-capacity');
+  assert.deepEqual(page.errors, []);
 });

@@ -2,7 +2,7 @@
 // on the DS3 SoC, traces, links, bad input and a long stream that keeps the page live.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, shot, byTestId, canvasInk, canvasFrame } from './lib.mjs';
+import { launch, openPage, shot, byTestId, canvasInk, canvasFrame, shareLink } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -158,8 +158,7 @@ test('a trace drives the arrivals; the link reproduces the lab; CSV export', asy
   // SRPT on one machine: 5,1,1,6,0.5 arriving at 0,1,2,3,3.5 → flows 7.5, 1, 1, 10.5, 0.5.
   assert.equal(await meanFlow(page, 0), 4.1);
   const m = await meanFlow(page, 1);
-  await byTestId(page, 'share-link').click();
-  const link = await byTestId(page, 'share-url').inputValue();
+  const link = await shareLink(page);
   const fresh = await openPage(browser, link);
   await byTestId(fresh, 'mean-flow-1').waitFor();
   assert.equal(await meanFlow(fresh, 1), m);
@@ -246,8 +245,7 @@ test('worst case: the search finds where FCFS loses to the optimum, and the job 
   assert.equal(await shown(page), Number(ratio.toFixed(3)), 'the lab shows the ratio found');
   await shot(page, 'streams-worst-case');
   // The link carries the job set: a fresh page shows the same ratio.
-  await byTestId(page, 'share-link').click();
-  const fresh = await openPage(browser, await byTestId(page, 'share-url').inputValue());
+  const fresh = await openPage(browser, await shareLink(page));
   await byTestId(fresh, 'mean-flow-0').waitFor();
   await fresh.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));
   assert.equal(await shown(fresh), Number(ratio.toFixed(3)));

@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::labs::dag::eval::{self as dag_eval, Sweep, SweepJob};
+use crate::labs::serving::capacity::{CapacityResult, CapacityRun};
 use crate::labs::serving::{self, ServingResult, ServingSettings};
 use crate::labs::streams::{self, StreamsResult, StreamsSettings};
 use crate::wire::{self, Reader, Wire};
@@ -26,6 +27,8 @@ pub enum Job {
     Streams(StreamsSettings),
     /// Every selected router on the Serving lab's requests.
     Serving(ServingSettings),
+    /// Every selected router's effective capacity on them (the capacity view).
+    Capacity(ServingSettings),
     /// The DAG lab's noise samples and robustness curves (a large sweep).
     Dag(SweepJob),
     /// The Streams lab's Train panel: fine-tuning the learned policy.
@@ -88,7 +91,7 @@ impl Job {
     pub fn lab(&self) -> &'static str {
         match self {
             Job::Streams(_) | Job::Train(_) => "Streams",
-            Job::Serving(_) => "Serving",
+            Job::Serving(_) | Job::Capacity(_) => "Serving",
             Job::Dag(_) => "DAG",
         }
     }
@@ -100,6 +103,7 @@ impl Job {
 pub enum Outcome {
     Streams(StreamsResult),
     Serving(ServingResult),
+    Capacity(CapacityResult),
     Dag(Sweep),
     /// Where the training ended.
     Train(TrainerState),
@@ -118,6 +122,8 @@ enum State {
     Streams(Option<streams::Runner>),
     /// The serving simulator runs in one go (its budget bounds it).
     Serving(ServingSettings),
+    /// Capacity searches, one simulation per advance.
+    Capacity(Box<CapacityRun>),
     /// So does a DAG sweep (bounded by the page's limits on graphs and samples).
     Dag(SweepJob),
     /// Training, a part of an iteration per advance; `reported` curve points were
@@ -133,6 +139,7 @@ impl Task {
         let state = match job {
             Job::Streams(s) => State::Streams(Some(streams::Runner::new(&s)?)),
             Job::Serving(s) => State::Serving(s),
+            Job::Capacity(s) => State::Capacity(Box::new(CapacityRun::new(&s)?)),
             Job::Dag(j) => State::Dag(j),
             // Nothing reported yet: the first report is the starting point (or the
             // state resumed from).
@@ -153,6 +160,13 @@ impl Task {
                 }
             }
             State::Serving(s) => serving::run_all(&s).map(|r| Some(Outcome::Serving(r))),
+            State::Capacity(mut c) => match c.step()? {
+                Some(r) => Ok(Some(Outcome::Capacity(r))),
+                None => {
+                    self.state = State::Capacity(c);
+                    Ok(None)
+                }
+            },
             State::Dag(j) => dag_eval::sweep(&j).map(|r| Some(Outcome::Dag(r))),
             State::Train(mut t, reported) => {
                 if t.done() {
@@ -183,6 +197,7 @@ impl Task {
     pub fn progress(&self) -> f64 {
         match &self.state {
             State::Streams(Some(r)) => r.progress(),
+            State::Capacity(c) => c.progress(),
             State::Train(t, _) => {
                 let total = t.config().iterations.max(1) * t.parts_per_iteration();
                 let done = t.iteration() * t.parts_per_iteration() + t.part();
@@ -244,6 +259,10 @@ pub fn encode_reply(reply: &Result<Outcome, String>) -> Vec<u8> {
             out.push(4);
             r.put(&mut out);
         }
+        Ok(Outcome::Capacity(r)) => {
+            out.push(5);
+            r.put(&mut out);
+        }
         Err(e) => {
             out.push(2);
             e.put(&mut out);
@@ -263,6 +282,7 @@ pub fn decode_reply(bytes: &[u8]) -> Result<Result<Outcome, String>, String> {
         2 => String::get(&mut r).map(Err),
         3 => Sweep::get(&mut r).map(|x| Ok(Outcome::Dag(x))),
         4 => TrainerState::get(&mut r).map(|x| Ok(Outcome::Train(x))),
+        5 => CapacityResult::get(&mut r).map(|x| Ok(Outcome::Capacity(x))),
         _ => None,
     };
     reply.filter(|_| r.done()).ok_or_else(unreadable)
@@ -316,6 +336,32 @@ mod tests {
             through_worker(&Job::Streams(s)).unwrap(),
             Outcome::Streams(direct)
         );
+    }
+
+    #[test]
+    fn a_capacity_job_reports_progress_and_gives_the_stepwise_result() {
+        let s = ServingSettings {
+            requests: 200,
+            instances: 2,
+            routers: vec!["least_loaded".into(), "random".into()],
+            ..ServingSettings::default()
+        };
+        let mut run = serving::capacity::CapacityRun::new(&s).unwrap();
+        let direct = loop {
+            if let Some(r) = run.step().unwrap() {
+                break r;
+            }
+        };
+        let mut seen = Vec::new();
+        let bytes = serve(&encode_job(&Job::Capacity(s)), 1, |p, _| seen.push(p));
+        assert_eq!(
+            decode_reply(&bytes).unwrap().unwrap(),
+            Outcome::Capacity(direct.clone())
+        );
+        // One report per simulation but the last, rising.
+        let probes: usize = direct.routers.iter().map(|r| r.capacity.points.len()).sum();
+        assert_eq!(seen.len(), probes - 1);
+        assert!(seen.windows(2).all(|p| p[0] <= p[1]) && seen[seen.len() - 1] > 0.9);
     }
 
     #[test]

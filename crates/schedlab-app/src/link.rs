@@ -1,8 +1,14 @@
 //! Share links: the whole [`AppState`] in the URL fragment, compact and versioned.
 //!
-//! `#s1.<base64url(deflate(json))>`: serde → deflate (miniz_oxide) → base64url without
-//! padding, behind a format-version prefix. Decoding a broken, truncated or future link
-//! gives a clear error and never a panic; the app then keeps its last good state.
+//! `#s1.<base64url(deflate(json))>`: serde → raw deflate → base64url without padding,
+//! behind a format-version prefix. Natively (the CLI, the tests) miniz_oxide compresses
+//! ([`encode`]); the page hands [`json`] to the browser's own `CompressionStream`
+//! ("deflate-raw") and frames the result ([`frame`]), or, where a browser has none, frames
+//! [`stored`] blocks (deflate without compression), so miniz_oxide's compressor and its
+//! tables stay out of the WebAssembly bundle (8.9 KB gzipped: docs/performance.md, Bundle).
+//! Every one of these is the same format to [`decode`], which inflates with miniz_oxide
+//! everywhere. Decoding a broken, truncated or future link gives a clear error and never a
+//! panic; the app then keeps its last good state.
 
 use crate::state::AppState;
 
@@ -13,14 +19,47 @@ pub const LINK_VERSION: u32 = 1;
 /// fuzzer found a 900-processor DS3 import whose autosave, at 16 MB, did not).
 pub const MAX_LINK_JSON_BYTES: usize = schedlab_core::scenario::limits::MAX_INPUT_BYTES;
 
-/// Encodes a state as a URL fragment (without the leading `#`).
+/// Encodes a state as a URL fragment (without the leading `#`), compressed by miniz_oxide.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn encode(state: &AppState) -> String {
-    let json = serde_json::to_vec(state).expect("the state always serializes");
+    let json = json(state);
     // The best compression for the links people share; a state of megabytes (a big
     // import's autosave) at level 6, three times faster for a few percent more.
     let level = if json.len() <= 1 << 20 { 9 } else { 6 };
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, level);
-    format!("s{LINK_VERSION}.{}", crate::b64::encode(&packed))
+    frame(&miniz_oxide::deflate::compress_to_vec(&json, level))
+}
+
+/// A state as the JSON a link carries (before compression).
+pub fn json(state: &AppState) -> Vec<u8> {
+    serde_json::to_vec(state).expect("the state always serializes")
+}
+
+/// The link (without `#`) of `packed`, a raw deflate stream of [`json`]'s bytes.
+pub fn frame(packed: &[u8]) -> String {
+    format!("s{LINK_VERSION}.{}", crate::b64::encode(packed))
+}
+
+/// `data` as raw deflate "stored" blocks (RFC 1951 §3.2.4: no compression, at most 65,535
+/// bytes a block): what the page frames where the browser cannot compress.
+pub fn stored(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + 5 * (data.len() / 65_535 + 1));
+    let mut chunks = data.chunks(65_535).peekable();
+    if chunks.peek().is_none() {
+        return vec![1, 0, 0, 0xff, 0xff];
+    }
+    while let Some(c) = chunks.next() {
+        let len = c.len() as u16;
+        out.push(u8::from(chunks.peek().is_none()));
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(c);
+    }
+    out
+}
+
+/// [`encode`] without compression (stored blocks): available in the WebAssembly build too.
+pub fn encode_stored(state: &AppState) -> String {
+    frame(&stored(&json(state)))
 }
 
 /// Decodes a URL fragment (with or without the leading `#`).
@@ -93,6 +132,23 @@ mod tests {
             assert_eq!(decode(&link).unwrap(), s, "{}", p.id);
             assert_eq!(decode(&format!("#{link}")).unwrap(), s);
         }
+    }
+
+    #[test]
+    fn stored_blocks_are_deflate_that_decodes_to_the_same_state() {
+        for n in [0, 1, 65_534, 65_535, 65_536, 200_000] {
+            let data: Vec<u8> = (0..n).map(|i| (i * 7 % 251) as u8).collect();
+            let back = miniz_oxide::inflate::decompress_to_vec(&stored(&data)).unwrap();
+            assert_eq!(back, data, "{n} bytes");
+        }
+        let mut s = AppState::new(presets::ALL[0].scenario());
+        s.schedulers = vec!["heft".into(), "peft".into()];
+        let plain = encode_stored(&s);
+        assert_eq!(decode(&plain).unwrap(), s);
+        assert!(
+            plain.len() > encode(&s).len(),
+            "stored blocks do not compress"
+        );
     }
 
     #[test]

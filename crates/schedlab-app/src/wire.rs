@@ -8,8 +8,8 @@
 //! these types is a compile error here until it is carried.
 
 use schedlab_core::serve::sim::{
-    InstanceScheduler, ReqRun, ScaleAction, ScaleEvent, ScaleRecord, ServeConfig, ServeMetrics,
-    ServeRun,
+    Capacity, CapacityPoint, InstanceScheduler, ReqRun, ScaleAction, ScaleEvent, ScaleRecord,
+    ServeConfig, ServeMetrics, ServeRun,
 };
 use schedlab_core::serve::{Request, Workload};
 use schedlab_core::stream::dag::TaskRun;
@@ -19,6 +19,7 @@ use schedlab_core::stream::sim::{Decision, QueueRow, Segment, StreamMetrics};
 use schedlab_core::run::{Curve, Stat};
 
 use crate::labs::dag::eval::{Sweep, SweepColumn};
+use crate::labs::serving::capacity::{CapacityResult, RouterCapacity};
 use crate::labs::serving::{ServingColumn, ServingResult};
 use crate::labs::streams::{Column, StreamsResult};
 
@@ -263,6 +264,10 @@ wire! {
         load_imbalance, requests_per_instance, moves, request_rate, prefixes_remapped,
     }
     ServingColumn { router, rule, run, metrics }
+    CapacityPoint { rate, scale, attainment, goodput }
+    Capacity { rate, scale, points }
+    RouterCapacity { router, capacity }
+    CapacityResult { target, slo_ms, tpot_slo_ms, base_rate, routers }
     ServingResult { workload, config, columns, t_max, prefix_color, lifetimes }
     Stat { mean, std, min, max }
     Curve { scheduler, points }

@@ -9,8 +9,8 @@ mod sweep;
 use proptest::prelude::*;
 use schedlab_core::serve::router::{Router, ROUTERS};
 use schedlab_core::serve::sim::{
-    capacity, check, simulate, simulate_explained, InstanceScheduler, ScaleAction, ScaleEvent,
-    ServeConfig, ServeMetrics,
+    capacity, check, simulate, simulate_explained, CapacitySearch, InstanceScheduler, ScaleAction,
+    ScaleEvent, ServeConfig, ServeMetrics,
 };
 use schedlab_core::serve::{
     parse_trace, synthetic, Request, SyntheticSpec, Workload, BLOCK_TOKENS,
@@ -412,6 +412,16 @@ fn the_capacity_search_brackets_the_slo() {
     };
     assert!(at(scale) >= 0.9);
     assert!(at(scale * 1.5) < 0.9, "50 % more load breaks the SLO");
+    // A probe at a time (the page's worker), progress rising to 1, the same answer.
+    let mut search = CapacitySearch::new(w.rate_rps(), 0.9).unwrap();
+    let mut progress = vec![search.progress()];
+    while search.probe(&w, &c, &Router::DualMap).unwrap() {
+        progress.push(search.progress());
+    }
+    assert_eq!(search.next_scale(), None);
+    assert_eq!(search.progress(), 1.0);
+    assert!(progress[0] == 0.0 && progress.windows(2).all(|p| p[0] <= p[1] && p[1] < 1.0));
+    assert_eq!(search.finish(), found);
 }
 
 #[test]

@@ -63,18 +63,19 @@ fn set_panel(ctx: Ctx, p: Panel) {
 pub fn DagLab() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let compare = Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.len() > 1));
-    let panel = Memo::new(move |_| ctx.editor.with(|e| e.state.view.panel));
+    // The task graph's tab, or the platform's (a `bool` memo: one memo type fewer).
+    let on_dag = Memo::new(move |_| ctx.editor.with(|e| e.state.view.panel == Panel::Dag));
     let generation = expect_context::<DagGeneration>().0;
     view! {
         <main class="workspace" class:compare=compare>
             <section class="left">
                 <div class="tabs" role="tablist">
-                    <button role="tab" class:active=move || panel.get() == Panel::Dag
+                    <button role="tab" class:active=move || on_dag.get()
                         on:click=move |_| set_panel(ctx, Panel::Dag)>"Task graph"</button>
-                    <button role="tab" class:active=move || panel.get() == Panel::Platform
+                    <button role="tab" class:active=move || !on_dag.get()
                         on:click=move |_| set_panel(ctx, Panel::Platform)>"Platform"</button>
                 </div>
-                <Show when=move || panel.get() == Panel::Dag
+                <Show when=move || on_dag.get()
                       fallback=|| view! { <PlatformEditor/> }>
                     <DagEditor/>
                     <Inspector/>

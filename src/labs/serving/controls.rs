@@ -13,6 +13,18 @@ use crate::components::FileUpload;
 use crate::ctx::Ctx;
 
 fn set_with(ctx: Ctx, f: impl FnOnce(&mut ServingSettings) + 'static) {
+    let mut f = Some(f);
+    set_dyn(ctx, &mut |s| {
+        if let Some(f) = f.take() {
+            f(s)
+        }
+    });
+}
+
+/// [`set_with`]'s body, once for every control (a generic body is inlined at each site:
+/// ARCHITECTURE.md, Bundle).
+#[inline(never)]
+fn set_dyn(ctx: Ctx, f: &mut dyn FnMut(&mut ServingSettings)) {
     ctx.apply(|e| {
         e.edit(|s| {
             f(&mut s.serving);

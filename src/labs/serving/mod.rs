@@ -1,8 +1,10 @@
 //! The Serving lab: LLM requests routed across model instances with prefix KV caches.
 //! Settings live in the editor's state (links, autosave, undo); runs and drawings in
 //! `schedlab_app::labs::serving`. `controls.rs` holds the settings form, `view.rs` the pictures
-//! and table, `explain.rs` why each request went where it did, `export.rs` the Export menu.
+//! and table, `explain.rs` why each request went where it did, `capacity.rs` the capacity
+//! view, `export.rs` the Export menu.
 
+pub mod capacity;
 pub mod controls;
 pub mod explain;
 pub mod export;
@@ -17,6 +19,7 @@ use crate::browser;
 use crate::components::{HuntPanel, RunProgress};
 use crate::ctx::Ctx;
 use crate::worker::{self, Failure};
+use capacity::CapacityPanel;
 use controls::ServingControls;
 use explain::ServingExplain;
 use schedlab_app::jobs::{Job, Outcome};
@@ -95,6 +98,7 @@ pub fn ServingLab() -> impl IntoView {
                 {move || (0..columns()).map(|i| view! { <ServingGantt column=i/> }).collect_view()}
                 <ServingMetrics/>
                 <ServingExplain/>
+                <CapacityPanel/>
                 <HuntPanel kind=&schedlab_app::labs::serving::adversary::KIND testid="serving-adversary-panel" title="Worst case"
                     on_open=Callback::new(move |_| ctx.serving_play.playhead.set(f64::INFINITY))/>
                 <ServingCharts/>

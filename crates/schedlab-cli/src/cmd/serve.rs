@@ -34,7 +34,7 @@ pub fn exec(a: &ServeArgs) -> CliResult<()> {
         }
         if capacity_mode {
             let router = Router::parse(&r.router)?;
-            let found = capacity(&lab.workload, &lab.config, router, a.target)?;
+            let found = capacity(&lab.workload, &lab.config, router, settings.capacity_target)?;
             v["effective_capacity"] = json!(found.rate);
             v["capacity_rate_scale"] = json!(found.scale);
             // The attainment curve the search bisected: each rate tried, by rate.
@@ -129,6 +129,7 @@ fn settings(a: &ServeArgs) -> CliResult<ServingSettings> {
         batch_limit: a.batch_limit,
         slow,
         window,
+        capacity_target: a.target,
         routers: crate::args::rejoin_parens(&a.routers),
         scaling,
         seed: a.seed,

@@ -7,7 +7,7 @@
 //! give the platform; without them, `processors` identical CPUs (default 3). Subgraphs are
 //! flattened; ports are ignored. [`export`] writes all of this, so DOT round-trips.
 
-use std::collections::HashMap;
+use crate::util::FastMap;
 
 /// Attributes by name: the engine's option map type (no hash-table instantiation of its own
 /// in the WebAssembly bundle).
@@ -157,7 +157,7 @@ struct Graph {
     name: String,
     attrs: Attrs,
     nodes: Vec<String>,
-    node_attrs: HashMap<String, Attrs>,
+    node_attrs: FastMap<String, Attrs>,
     edges: Vec<(String, String, Attrs)>,
 }
 

@@ -8,7 +8,7 @@
 //! transfers take comm_vol / comm_band µs. Memory and cache resources are not processors.
 //! Several job files become one scenario of independent DAGs, names prefixed by job.
 
-use std::collections::HashMap;
+use crate::util::FastMap;
 
 use super::{int, num, InputFile};
 use crate::error::{Error, Result};
@@ -26,7 +26,7 @@ pub struct Resource {
     pub id: usize,
     pub capacity: usize,
     /// Execution time (µs) per function name, first occurrence kept.
-    pub exec: HashMap<String, f64>,
+    pub exec: FastMap<String, f64>,
 }
 
 /// A parsed SoC file.
@@ -34,7 +34,7 @@ pub struct Resource {
 pub struct Soc {
     pub resources: Vec<Resource>,
     /// Bandwidth between resource ids (symmetric).
-    pub band: HashMap<(usize, usize), f64>,
+    pub band: FastMap<(usize, usize), f64>,
 }
 
 /// A parsed job file.
@@ -44,7 +44,7 @@ pub struct Job {
     /// (function name, id, predecessor ids) in file order.
     pub tasks: Vec<(String, usize, Vec<usize>)>,
     /// comm_vol per (src id, dst id).
-    pub volume: HashMap<(usize, usize), f64>,
+    pub volume: FastMap<(usize, usize), f64>,
 }
 
 const RESOURCE_KEYS: [&str; 6] = [
@@ -107,7 +107,7 @@ pub fn parse_soc(file: &InputFile) -> Result<Soc> {
                     name: name.to_string(),
                     id: int(FMT, file.name, ln, "resource id", id)?,
                     capacity: int(FMT, file.name, ln, "capacity", cap)?,
-                    exec: HashMap::new(),
+                    exec: FastMap::default(),
                 });
             }
             "comm_band_self" => {}
@@ -159,7 +159,7 @@ pub fn parse_job(file: &InputFile) -> Result<Job> {
     let mut job = Job {
         name: String::new(),
         tasks: Vec::new(),
-        volume: HashMap::new(),
+        volume: FastMap::default(),
     };
     let mut declared = None;
     for (i, raw) in file.text.lines().enumerate() {
@@ -395,7 +395,7 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
     for job in &jobs {
         // The map and key types the engine already has (one hash-table instantiation each
         // in the bundle): names counted by `FastMap<&str, usize>`, ids to positions by
-        // `HashMap<u64, usize>` (the last task of an id wins, as a map of names did).
+        // `FastMap<u64, usize>` (the last task of an id wins, as a map of names did).
         let mut seen: crate::util::FastMap<&str, usize> = Default::default();
         for (f, _, _) in &job.tasks {
             *seen.entry(f.as_str()).or_insert(0) += 1;
@@ -416,7 +416,7 @@ pub fn import(files: &[InputFile]) -> Result<Scenario> {
                 }
             })
             .collect();
-        let at: HashMap<u64, usize> = job
+        let at: FastMap<u64, usize> = job
             .tasks
             .iter()
             .enumerate()

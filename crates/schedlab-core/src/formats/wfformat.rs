@@ -5,7 +5,7 @@
 //! instance's machines (up to 4 processors per machine, speeds relative to the fastest
 //! clock) unless `processors` is given; links run at 1 Gbit/s (1.25e8 bytes/s).
 
-use std::collections::HashMap;
+use crate::util::FastMap;
 
 use serde_json::Value;
 
@@ -51,7 +51,7 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
     let wf = root
         .get("workflow")
         .ok_or_else(|| err(file, "missing `workflow`"))?;
-    let mut sizes: HashMap<String, f64> = HashMap::new();
+    let mut sizes: FastMap<String, f64> = FastMap::default();
     let mut tasks: Vec<WfTask> = Vec::new();
     let machines: Vec<Value>;
 
@@ -71,7 +71,7 @@ pub fn import(file: &InputFile, options: &ImportOptions) -> Result<Scenario> {
             sizes.insert(id.to_string(), size);
         }
         let exec = wf.get("execution");
-        let runtimes: HashMap<String, f64> = exec
+        let runtimes: FastMap<String, f64> = exec
             .and_then(|e| e.get("tasks"))
             .and_then(Value::as_array)
             .into_iter()

@@ -25,6 +25,14 @@ fn is_default_tpot(v: &f64) -> bool {
     *v == DEFAULT_TPOT_SLO_MS
 }
 
+/// The capacity search's attainment target unless the settings say otherwise: 90 % of the
+/// requests meet the TTFT SLO.
+pub const DEFAULT_CAPACITY_TARGET: f64 = 0.9;
+
+fn is_default_target(v: &f64) -> bool {
+    *v == DEFAULT_CAPACITY_TARGET
+}
+
 fn is_zero_usize(v: &usize) -> bool {
     *v == 0
 }
@@ -80,6 +88,10 @@ pub struct ServingSettings {
     /// Keep only the requests arriving in [start, end) seconds (before rate scaling).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<(f64, f64)>,
+    /// The effective-capacity search's target: the fraction of requests that must meet
+    /// the TTFT SLO (`schedlab serve capacity --target`, the page's Capacity panel).
+    #[serde(skip_serializing_if = "is_default_target")]
+    pub capacity_target: f64,
     /// The routers to compare on the same requests.
     pub routers: Vec<String>,
     pub scaling: Vec<ScaleEvent>,
@@ -107,6 +119,7 @@ impl Default for ServingSettings {
             slow: Vec::new(),
             spread: true,
             window: None,
+            capacity_target: DEFAULT_CAPACITY_TARGET,
             routers: vec!["dualmap".into(), "round_robin".into()],
             scaling: Vec::new(),
             seed: 1,
@@ -132,6 +145,12 @@ impl ServingSettings {
             return Err(Error::config(format!(
                 "the rate and its scale must be finite numbers > 0 (got {} and {})",
                 self.rate, self.rate_scale
+            )));
+        }
+        let t = self.capacity_target;
+        if !(t > 0.0 && t <= 1.0) {
+            return Err(Error::config(format!(
+                "the capacity target is a fraction of requests in (0, 1] (got {t})"
             )));
         }
         if let Some((x, y)) = self.window {

@@ -68,9 +68,9 @@ static BATCHING: [(&str, &str); 2] = [
     ("chunked", "chunked (Sarathi)"),
 ];
 
-/// Instances, batching, the TTFT and TPOT SLOs, KV memory per instance and the prefill
-/// noise.
-pub static CLUSTER: [Field; 7] = [
+/// Instances, the TTFT and TPOT SLOs, batching, the token budget, KV memory per instance,
+/// the capacity view's target and the prefill noise.
+pub static CLUSTER: [Field; 8] = [
     Field::new(
         "Instances",
         "Instances",
@@ -148,6 +148,19 @@ pub static CLUSTER: [Field; 7] = [
         },
     )
     .id("serving-kv"),
+    Field::new(
+        "Capacity target",
+        "Capacity target: the fraction of requests that must meet the TTFT SLO",
+        "0.01",
+        "0.01",
+        |s| s.serving.capacity_target.to_string(),
+        |s, t| {
+            s.serving.capacity_target = number(t, "the capacity target")?;
+            Ok(())
+        },
+    )
+    .id("serving-capacity-target")
+    .max("1"),
     Field::new(
         "Prefill σ",
         "Prefill time noise",

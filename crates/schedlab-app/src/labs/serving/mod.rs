@@ -1,9 +1,10 @@
 //! The Serving lab's model: settings (the core's value, carried by links), runs per router
 //! laid out for drawing ([`run`]), the drawings ([`draw`]), the metrics table and its CSV
-//! ([`export`]), why each request went where it did ([`explain`]), and the editing rules
-//! ([`rules`]).
+//! ([`export`]), why each request went where it did ([`explain`]), the editing rules
+//! ([`rules`]) and the capacity view ([`capacity`]).
 
 pub mod adversary;
+pub mod capacity;
 pub mod draw;
 pub mod explain;
 pub mod export;

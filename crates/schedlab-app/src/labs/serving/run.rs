@@ -6,6 +6,7 @@ use schedlab_core::serve::lab::{self, ServingSettings};
 use schedlab_core::serve::router::{prefix_key, ROUTERS};
 use schedlab_core::serve::sim::{ScaleAction, ServeConfig, ServeMetrics, ServeRun};
 use schedlab_core::serve::Workload;
+use schedlab_core::util::FastMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServingColumn {
@@ -51,13 +52,13 @@ pub fn run_all(s: &ServingSettings) -> Result<ServingResult, String> {
         .fold(1.0, f64::max);
     // Prefix colors: the most common prefixes get distinct colors.
     let keys: Vec<u64> = w.requests.iter().map(|r| prefix_key(&r.blocks)).collect();
-    let mut counts: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let mut counts: FastMap<u64, usize> = FastMap::default();
     for &k in &keys {
         *counts.entry(k).or_default() += 1;
     }
     let mut ranked: Vec<(u64, usize)> = counts.into_iter().collect();
     schedlab_core::util::sort_dyn(&mut ranked, &|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let rank: std::collections::HashMap<u64, usize> = ranked
+    let rank: FastMap<u64, usize> = ranked
         .iter()
         .enumerate()
         .map(|(i, (k, _))| (*k, i))

@@ -9,7 +9,7 @@ mod check;
 mod engine;
 mod metrics;
 
-pub use capacity::{capacity, Capacity, CapacityPoint};
+pub use capacity::{capacity, Capacity, CapacityPoint, CapacitySearch};
 pub use check::check;
 pub use engine::{
     simulate, simulate_explained, InstanceScheduler, ReqRun, RouteRecord, ScaleAction, ScaleEvent,
