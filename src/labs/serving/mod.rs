@@ -85,7 +85,7 @@ pub fn ServingLab() -> impl IntoView {
         <main class="workspace streams-lab" data-testid="serving-lab">
             <section class="left">
                 <ServingControls/>
-                <p class="hint">"Each bar is a request's prefill on an instance, colored by its prompt prefix (the 8 most common get colors); paler = more of the prompt was cached; orange outline = moved by rebalancing; thin bars below = each request's decode, stacked as high as the batch. Green lines: instances added or removed."</p>
+                <p class="hint">"Each bar is a request's prefill on an instance, colored by its prompt prefix (the 8 most common get colors); paler = more of the prompt was cached; orange outline = moved by rebalancing; purple outline = preempted when memory ran out, computed again; thin bars below = each request's decode, stacked as high as the batch. Green lines: instances added or removed."</p>
             </section>
             <section class="right">
                 <ServingTransport/>

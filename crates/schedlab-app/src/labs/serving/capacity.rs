@@ -280,7 +280,16 @@ fn rate_chart(
     // Goodput from 0; attainment from a tenth below its lowest point (the part of the
     // curve near the target is what matters).
     let (y_min, y_max) = if goodput {
-        (0.0, pts().map(|p| p.2).fold(0.0, f64::max).max(1e-9) * 1.1)
+        // Four steps of 1, 2 or 5 × 10^k up to the highest goodput.
+        let top = pts().map(|p| p.2).fold(0.0, f64::max).max(1e-9);
+        let raw = top / 4.0;
+        let unit = 10f64.powi(raw.log10().floor() as i32);
+        let step = [1.0, 2.0, 5.0, 10.0]
+            .iter()
+            .map(|m| m * unit)
+            .find(|s| 4.0 * s >= top)
+            .unwrap_or(10.0 * unit);
+        (0.0, 4.0 * step)
     } else {
         let low = pts()
             .map(|p| p.1)
@@ -316,7 +325,7 @@ fn rate_chart(
     for k in 0..=4 {
         let v = y_min + (y_max - y_min) * k as f64 / 4.0;
         let label = if goodput {
-            short((v * 10.0).round() / 10.0)
+            short((v * 1e6).round() / 1e6)
         } else {
             format!("{} %", short(round2(v * 100.0)))
         };

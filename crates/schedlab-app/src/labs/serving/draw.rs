@@ -170,14 +170,19 @@ fn draw_gantt_inner<DB: DrawingBackend>(
             }
         });
     // Prefills: colored by prompt prefix; the cached share makes the bar paler; requests
-    // moved off their first instance outlined.
+    // preempted for memory (computed again) outlined purple, those moved off their first
+    // instance orange.
     let prefills = col.run.requests.iter().enumerate().map(|(k, q)| {
         let i = q.instance;
         let hit = q.cached_tokens as f64 / r.workload.requests[k].input_tokens.max(1) as f64;
         let (top, _) = g.row_y(i);
         Bar {
             fill: Fill::Grow(1.0 - 0.6 * hit),
-            outline: q.moved.then(|| (rgb(color::ALERT).to_rgba(), 0)),
+            outline: if q.preemptions > 0 {
+                Some((rgb(color::OKABE_ITO[6]).to_rgba(), 0))
+            } else {
+                q.moved.then(|| (rgb(color::ALERT).to_rgba(), 0))
+            },
             y: Some((top + 3.0, top + 0.66 * rh)),
             ..Bar::new(
                 i,

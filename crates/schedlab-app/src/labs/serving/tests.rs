@@ -142,3 +142,44 @@ fn the_histograms_draw_the_tables_ttft_and_tpot() {
         assert!(latencies_by(&r, k, r.t_max / 2.0, true).len() < r.workload.requests.len());
     }
 }
+
+#[test]
+fn preempted_requests_are_outlined_purple_on_the_gantt() {
+    let draw = |r: &ServingResult| {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (900, 200)).into_drawing_area();
+            draw_gantt(&root, &geometry(900, 200, r), r, 0, r.t_max, false).unwrap();
+            root.present().unwrap();
+        }
+        svg.to_ascii_lowercase()
+            .matches("stroke=\"#cc79a7\"")
+            .count()
+    };
+    let roomy = run_all(&ServingSettings {
+        routers: vec!["round_robin".into()],
+        ..ServingSettings::default()
+    })
+    .unwrap();
+    assert_eq!(roomy.columns[0].metrics.preemptions, 0);
+    assert_eq!(draw(&roomy), 0, "no preemption, no purple");
+    let tight = run_all(&ServingSettings {
+        routers: vec!["round_robin".into()],
+        cache_blocks: 80,
+        rate_scale: 8.0,
+        ..ServingSettings::default()
+    })
+    .unwrap();
+    let preempted = tight.columns[0]
+        .run
+        .requests
+        .iter()
+        .filter(|q| q.preemptions > 0)
+        .count();
+    assert!(preempted > 0, "a small memory preempts");
+    assert_eq!(
+        draw(&tight),
+        preempted,
+        "one purple outline per preempted request"
+    );
+}
