@@ -254,7 +254,7 @@ wire! {
     }
     ReqRun {
         instance, prefill_start, prefill_end, decode_start, decode_end, cached_tokens, moved,
-        preemptions,
+        preemptions, prefill_iterations,
     }
     ScaleRecord { time_ms, action, instance, prefixes_remapped, prefixes_seen }
     ServeRun { requests, cache_samples, scaling, instances, moves, load_imbalance, iterations }

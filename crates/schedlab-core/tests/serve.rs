@@ -193,6 +193,33 @@ fn chunked_prefill_keeps_decoding_through_long_prompts() {
         ServeMetrics::compute(&w, &c, &run)
     };
     let (fcfs, chunked) = (m(InstanceScheduler::Fcfs), m(InstanceScheduler::Chunked));
+    // Whole prompts take one iteration each (more only when preempted); chunks take one
+    // iteration per at most 512 tokens, more when decodes share the budget.
+    let iterations = |scheduler| {
+        let c = ServeConfig {
+            instances: 2,
+            scheduler,
+            ..ServeConfig::default()
+        };
+        simulate(&w, &c, Router::parse("least_loaded").unwrap()).unwrap()
+    };
+    for (k, q) in iterations(InstanceScheduler::Fcfs)
+        .requests
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(q.prefill_iterations, q.preemptions + 1, "request {k}");
+    }
+    let run = iterations(InstanceScheduler::Chunked);
+    let mut split = 0;
+    for (q, r) in run.requests.iter().zip(&w.requests) {
+        let uncached = r.input_tokens - q.cached_tokens;
+        if q.preemptions == 0 {
+            assert!(q.prefill_iterations >= uncached.div_ceil(512).max(1));
+        }
+        split += usize::from(q.prefill_iterations > 1);
+    }
+    assert!(split > 100, "{split} prompts in several chunks");
     assert!(
         chunked.tpot_p99_ms < 0.8 * fcfs.tpot_p99_ms,
         "{} vs {}",

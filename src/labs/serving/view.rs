@@ -27,7 +27,7 @@ fn request_text(
     let q = &col.run.requests[k];
     let req = &r.workload.requests[k];
     Some(format!(
-        "request {} on I{}{}{}\narrived {} ms · prefill {} – {} ms\nTTFT {} ms · prompt {} tokens, {} cached\n{} output tokens, done at {} ms",
+        "request {} on I{}{}{}\narrived {} ms · prefill {} – {} ms in {} iteration(s)\nTTFT {} ms · prompt {} tokens, {} cached\n{} output tokens, done at {} ms",
         k + 1,
         q.instance + 1,
         if q.moved { " (moved)" } else { "" },
@@ -39,6 +39,7 @@ fn request_text(
         format_time(req.arrival),
         format_time(q.prefill_start),
         format_time(q.prefill_end),
+        q.prefill_iterations,
         format_time(q.prefill_end - req.arrival),
         req.input_tokens,
         q.cached_tokens,

@@ -77,6 +77,8 @@ pub fn requests_csv(r: &ServingResult) -> String {
             "e2e_ms",
             "slo_met",
             "moved",
+            "preemptions",
+            "prefill_iterations",
         ]
         .into_iter()
         .map(Column::csv_only)
@@ -100,6 +102,8 @@ pub fn requests_csv(r: &ServingResult) -> String {
                 (x.decode_end - q.arrival).into(),
                 usize::from(ttft <= r.config.slo_ms).into(),
                 usize::from(x.moved).into(),
+                (x.preemptions as usize).into(),
+                (x.prefill_iterations as usize).into(),
             ]);
         }
     }
@@ -130,6 +134,13 @@ mod tests {
             ttft.sort_by(f64::total_cmp);
             let p50 = ttft[((n - 1) as f64 * 0.5).round() as usize];
             assert_eq!(p50, c.metrics.ttft_p50_ms, "{}", c.router);
+            // The preemptions column sums to the table's.
+            let preempted: usize = mine
+                .iter()
+                .map(|row| row[14].parse::<usize>().unwrap())
+                .sum();
+            assert_eq!(preempted, c.metrics.preemptions, "{}", c.router);
+            assert!(mine.iter().all(|row| row[15].parse::<u32>().unwrap() >= 1));
             let met = mine.iter().filter(|row| row[12] == "1").count();
             assert_eq!(
                 met as f64 / n as f64,

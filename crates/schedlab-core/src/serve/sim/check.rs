@@ -1,6 +1,6 @@
 //! The independent validator of a serving run.
 
-use super::engine::{ServeConfig, ServeRun};
+use super::engine::{InstanceScheduler, ServeConfig, ServeRun};
 use crate::serve::Workload;
 
 /// Independent check of a run: every request served once, on an instance that existed,
@@ -42,6 +42,26 @@ pub fn check(w: &Workload, c: &ServeConfig, run: &ServeRun) -> std::result::Resu
         let tokens = u64::from(q.input_tokens) + u64::from(q.output_tokens);
         if ServeConfig::blocks_needed(q.blocks.len(), tokens) > c.cache_blocks {
             return Err(format!("request {k} cannot fit in an instance's KV memory"));
+        }
+        // Every prompt takes an iteration at least; a chunk is at most the token budget
+        // (so at least ⌈uncached ÷ budget⌉ iterations); whole prompts one per attempt.
+        let uncached = (q.input_tokens - r.cached_tokens).max(1) as usize;
+        let fewest = if c.scheduler == InstanceScheduler::Chunked {
+            uncached.div_ceil(c.budget())
+        } else {
+            1
+        };
+        let most = (r.preemptions as usize + 1)
+            * match c.scheduler {
+                InstanceScheduler::Chunked => usize::MAX / 64,
+                InstanceScheduler::Fcfs => 1,
+            };
+        let n = r.prefill_iterations as usize;
+        if (r.preemptions == 0 && n < fewest) || n == 0 || n > most {
+            return Err(format!(
+                "request {k}: prefill in {n} iterations ({fewest} at least, {} preemptions)",
+                r.preemptions
+            ));
         }
         if exact && r.preemptions == 0 {
             let unc = f64::from((q.input_tokens - r.cached_tokens).max(1));

@@ -284,6 +284,9 @@ pub struct ReqRun {
     pub moved: bool,
     /// Times it was preempted (its KV memory freed, to be computed again).
     pub preemptions: u32,
+    /// Iterations that computed part of its prompt, every attempt counted: 1 for a whole
+    /// prompt (`fcfs`), one per chunk with chunked prefill.
+    pub prefill_iterations: u32,
 }
 
 impl ReqRun {
@@ -831,6 +834,7 @@ impl State<'_> {
         for &(r, chunk) in &batch {
             let out = self.p[r].output.max(1);
             if chunk > 0 {
+                self.runs[r].prefill_iterations += 1;
                 self.p[r].prefilled += chunk;
                 let s = &mut self.inst[i];
                 s.partial_tokens = (s.partial_tokens - f64::from(chunk)).max(0.0);
@@ -1041,6 +1045,7 @@ fn run(
                 cached_tokens: 0,
                 moved: false,
                 preemptions: 0,
+                prefill_iterations: 0,
             };
             n
         ],
