@@ -101,6 +101,7 @@ pub fn App() -> impl IntoView {
     // (not while a broken link is on screen: the user may want to look at it).
     Effect::new(move |_| {
         let to_save = ctx.editor.with(|e| e.state.clone());
+        browser::set_link_fresh(false);
         run_latest(save_generation, Duration::from_millis(120), move || {
             // This save's generation (the latest, or it would not run).
             let g = save_generation.get_value();
@@ -112,6 +113,7 @@ pub fn App() -> impl IntoView {
                 }
                 if !had_banner || ctx.banner.get_untracked().is_none() {
                     browser::set_fragment(&frag);
+                    browser::set_link_fresh(true);
                 }
                 browser::save_autosave(&frag);
             });

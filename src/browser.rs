@@ -153,6 +153,22 @@ async fn deflate_raw(data: &[u8]) -> Option<Vec<u8>> {
     Some(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
+thread_local! {
+    /// Whether the URL's fragment is the link of the state on screen (the autosave wrote
+    /// it after the last edit): Share then copies it at once, inside the click, which
+    /// every browser's clipboard allows.
+    static LINK_FRESH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Records whether the URL's fragment is the current state's link.
+pub fn set_link_fresh(fresh: bool) {
+    LINK_FRESH.with(|f| f.set(fresh));
+}
+
+pub fn link_is_fresh() -> bool {
+    LINK_FRESH.with(|f| f.get())
+}
+
 /// The share link of `state` (without `#`): its JSON deflated by the browser (stored
 /// uncompressed where the browser cannot), the same format `link::decode` and the CLI read.
 pub async fn link_of(state: &schedlab_app::state::AppState) -> String {

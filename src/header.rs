@@ -22,23 +22,34 @@ fn set_present(ctx: Ctx, on: bool) {
 #[component]
 pub fn Header() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let copied = move || {
+        let url = browser::href();
+        browser::copy_to_clipboard(&url);
+        ctx.notice
+            .set(Some("Link copied: it reproduces exactly this view.".into()));
+        if let Some(el) = browser::window()
+            .document()
+            .and_then(|d| d.get_element_by_id("share-url"))
+        {
+            if let Ok(i) = el.dyn_into::<web_sys::HtmlInputElement>() {
+                i.set_value(&url);
+            }
+        }
+    };
+    // The autosave's link when it is current (copied inside the click); else the state's
+    // link once the browser has compressed it, unless an autosave wrote a newer one
+    // meanwhile.
     let share = move |_| {
+        if browser::link_is_fresh() {
+            return copied();
+        }
         let state = ctx.state();
         leptos::task::spawn_local(async move {
             let frag = browser::link_of(&state).await;
-            browser::set_fragment(&frag);
-            let url = browser::href();
-            browser::copy_to_clipboard(&url);
-            ctx.notice
-                .set(Some("Link copied: it reproduces exactly this view.".into()));
-            if let Some(el) = browser::window()
-                .document()
-                .and_then(|d| d.get_element_by_id("share-url"))
-            {
-                if let Ok(i) = el.dyn_into::<web_sys::HtmlInputElement>() {
-                    i.set_value(&url);
-                }
+            if !browser::link_is_fresh() {
+                browser::set_fragment(&frag);
             }
+            copied();
         });
     };
     let lab = Memo::new(move |_| ctx.editor.with(|e| e.state.view.lab));

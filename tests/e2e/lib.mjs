@@ -31,6 +31,18 @@ export async function shot(page, name) {
 
 export const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
 
+/** The page's URL once the autosave has written a state newer than `before` (the URL then
+ * holds still for 400 ms): links are compressed asynchronously after a 120 ms debounce. */
+export async function settledUrl(page, before) {
+  await page.waitForFunction((b) => location.href !== b, before);
+  let last = page.url();
+  for (;;) {
+    await page.waitForTimeout(400);
+    if (page.url() === last) return last;
+    last = page.url();
+  }
+}
+
 /** Clicks Share and returns the link it copies (the browser compresses it asynchronously:
  * the field is cleared first and read once it holds the new link). */
 export async function shareLink(page) {

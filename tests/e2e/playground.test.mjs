@@ -1,7 +1,7 @@
 // The teacher's and the researcher's journeys through the playground, in real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, shot, byTestId, canvasInk, canvasFrame, makespan, dragTo, URL, shareLink } from './lib.mjs';
+import { launch, openPage, shot, byTestId, canvasInk, canvasFrame, makespan, dragTo, URL, shareLink, settledUrl } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -154,9 +154,9 @@ test('copy link, open it in a fresh page: the same view and numbers', async () =
 
 test('a broken or truncated link shows the banner and keeps the last good state', async () => {
   const page = await openPage(browser);
+  const first = page.url();
   await byTestId(page, 'preset-select').selectOption('fft');
-  await page.waitForTimeout(300);
-  const good = page.url();
+  const good = await settledUrl(page, first);
   // Truncated version of a real link, in the same browser profile (the autosave is there).
   await page.goto(good.slice(0, good.length - 40));
   await page.reload();
@@ -174,9 +174,11 @@ test('a broken or truncated link shows the banner and keeps the last good state'
 test('reload keeps work', async () => {
   const page = await openPage(browser);
   await byTestId(page, 'preset-select').selectOption('topcuoglu2002');
+  await page.waitForTimeout(300);
+  const before = page.url();
   await byTestId(page, 'add-task').click();
   await byTestId(page, 'add-task').click();
-  await page.waitForTimeout(200);
+  await settledUrl(page, before);
   await page.reload();
   await byTestId(page, 'makespan').waitFor();
   assert.equal(await page.locator('[data-testid="dag-node"]').count(), 12);

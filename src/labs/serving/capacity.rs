@@ -23,6 +23,8 @@ pub fn CapacityPanel() -> impl IntoView {
     let open = RwSignal::new(false);
     let progress = RwSignal::new(None::<f64>);
     let measured = RwSignal::new(Measured::None);
+    // Leaving the lab stops a search under way (its result would have nowhere to go).
+    on_cleanup(|| worker::stop(Lane::Capacity));
     let body = Signal::derive(move || {
         let p = progress.get();
         measured.with(|m| {

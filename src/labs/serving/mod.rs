@@ -70,7 +70,13 @@ fn start_run(ctx: Ctx, s: serving::ServingSettings, generation: StoredValue<u64>
 pub fn ServingLab() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let generation = StoredValue::new(0u64);
-    let settings = Memo::new(move |_| ctx.editor.with(|e| e.state.serving.clone()));
+    // The capacity view's target is not the lab's run's business: changing it does not
+    // run every router again.
+    let settings = Memo::new(move |_| {
+        let mut s = ctx.editor.with(|e| e.state.serving.clone());
+        s.capacity_target = schedlab_core::serve::lab::DEFAULT_CAPACITY_TARGET;
+        s
+    });
     Effect::new(move |_| {
         let s = settings.get();
         ctx.rerun.track();

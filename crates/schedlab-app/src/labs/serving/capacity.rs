@@ -57,6 +57,12 @@ impl CapacityRun {
             routers.push((id.clone(), Router::parse(id).map_err(|e| e.to_string())?));
         }
         let base_rate = workload.rate_rps();
+        if base_rate <= 0.0 || base_rate.is_nan() {
+            return Err(
+                "Capacity: these requests all arrive at one instant, so there is no rate to scale"
+                    .into(),
+            );
+        }
         Ok(CapacityRun {
             search: CapacitySearch::new(base_rate, s.capacity_target).map_err(|e| e.to_string())?,
             config: s.config(),
@@ -246,6 +252,10 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
         out
     };
     let coarse = ticks(&[1.0, 2.0, 5.0]);
+    if coarse.len() > 8 {
+        // Many decades (one router at the search's cap, another near 0): powers of ten.
+        return ticks(&[1.0]);
+    }
     if coarse.len() >= 3 {
         return coarse;
     }
@@ -281,7 +291,10 @@ fn rate_chart(
     // curve near the target is what matters).
     let (y_min, y_max) = if goodput {
         // Four steps of 1, 2 or 5 × 10^k up to the highest goodput.
-        let top = pts().map(|p| p.2).fold(0.0, f64::max).max(1e-9);
+        // (An axis to 1 when no request met both SLOs anywhere.)
+        let top = Some(pts().map(|p| p.2).fold(0.0, f64::max))
+            .filter(|t| *t > 1e-6)
+            .unwrap_or(1.0);
         let raw = top / 4.0;
         let unit = 10f64.powi(raw.log10().floor() as i32);
         let step = [1.0, 2.0, 5.0, 10.0]
@@ -484,6 +497,12 @@ mod tests {
         s.capacity_target = 0.5;
         s.routers = vec!["warp".into()];
         assert!(CapacityRun::new(&s).is_err());
+        // One request: no rate to scale, said rather than a capacity of 0.
+        let one = ServingSettings {
+            requests: 1,
+            ..settings()
+        };
+        assert!(CapacityRun::new(&one).unwrap_err().contains("one instant"));
     }
 
     #[test]
@@ -491,5 +510,10 @@ mod tests {
         assert_eq!(log_ticks(0.8, 30.0), vec![1.0, 2.0, 5.0, 10.0, 20.0]);
         assert_eq!(log_ticks(3.5, 9.5), vec![4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
         assert_eq!(log_ticks(3.1, 3.9), Vec::<f64>::new());
+        assert_eq!(
+            log_ticks(0.002, 5000.0),
+            vec![0.01, 0.1, 1.0, 10.0, 100.0, 1000.0],
+            "powers of ten over many decades"
+        );
     }
 }

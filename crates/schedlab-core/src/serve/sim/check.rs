@@ -51,13 +51,9 @@ pub fn check(w: &Workload, c: &ServeConfig, run: &ServeRun) -> std::result::Resu
         } else {
             1
         };
-        let most = (r.preemptions as usize + 1)
-            * match c.scheduler {
-                InstanceScheduler::Chunked => usize::MAX / 64,
-                InstanceScheduler::Fcfs => 1,
-            };
         let n = r.prefill_iterations as usize;
-        if (r.preemptions == 0 && n < fewest) || n == 0 || n > most {
+        let too_many = c.scheduler == InstanceScheduler::Fcfs && n > r.preemptions as usize + 1;
+        if (r.preemptions == 0 && n < fewest) || n == 0 || too_many {
             return Err(format!(
                 "request {k}: prefill in {n} iterations ({fewest} at least, {} preemptions)",
                 r.preemptions
