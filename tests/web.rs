@@ -169,3 +169,19 @@ async fn a_broken_link_shows_the_banner_and_keeps_the_saved_work() {
     schedlab_web::browser::clear_autosave();
     schedlab_web::browser::set_fragment("");
 }
+
+#[wasm_bindgen_test]
+fn a_trace_with_operations_is_refused_in_the_page_not_misread() {
+    use schedlab_core::stream::trace::{parse, Trace};
+    // The page's build reads no operations (bundle room, docs/performance.md): a file or
+    // a link that gives them is refused with a line, never read as something else.
+    let e = parse("t.jsonl", "{\"arrival\": 0, \"ops\": [1, 2]}\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("CLI only"), "{e}");
+    assert!(parse("t.csv", "J1,0,1+2\n").is_err());
+    assert!(
+        serde_json::from_str::<Trace>(r#"{"arrivals":[0],"sizes":[3],"ops":[[1,2]]}"#).is_err()
+    );
+    assert!(parse("t.csv", "J1,0,3\n").is_ok());
+}

@@ -176,13 +176,17 @@ pub struct AdversaryArgs {
     /// Most jobs in the sets searched (with --stream, 2..12).
     #[arg(long, default_value_t = 5)]
     pub jobs: usize,
-    /// The job sets searched (with --stream): single (one operation each, clairvoyant) or
-    /// uniform-tests (a test of --test, then the work, revealed when the test ends).
+    /// The job sets searched (with --stream): single (one operation each, clairvoyant),
+    /// uniform-tests (a test of --test, then the work, revealed when the test ends) or
+    /// revealed (1 to --max-ops operations per job, each revealed when the one before ends).
     #[arg(long, default_value = "single")]
     pub instances: String,
     /// The test's length (with --instances uniform-tests).
     #[arg(long, default_value_t = 1.0)]
     pub test: f64,
+    /// Most operations per job (with --instances revealed, 1..6).
+    #[arg(long, default_value_t = 3)]
+    pub max_ops: usize,
     /// Every (scheduler, baseline) pair of the registry (user rules aside): a matrix of the
     /// worst ratios found.
     #[arg(long, conflicts_with_all = ["scheduler", "baseline"])]

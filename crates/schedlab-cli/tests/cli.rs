@@ -948,6 +948,54 @@ fn stream_revealed_model_flags_and_the_uniform_tests_adversary() {
     ]);
     assert_eq!(rows[0]["competitive_ratio"], v["ratio"]);
     assert!(v["ratio"].as_f64().unwrap() > 2.0, "{}", v["ratio"]);
+    // Gradually revealed jobs (1 to 3 operations each): FCFS's worst set, its operations
+    // in the trace (`0.84+0.81`), reproduced by `schedlab stream` under the revealed model.
+    let v = ok_json(&[
+        "adversary",
+        "--stream",
+        "--instances",
+        "revealed",
+        "--max-ops",
+        "3",
+        "--policy",
+        "fcfs",
+        "--iterations",
+        "1500",
+    ]);
+    let jobs = v["jobs"].as_array().unwrap();
+    assert!(jobs.iter().all(|j| {
+        let ops = j["ops"].as_array().unwrap();
+        let sum: f64 = ops.iter().map(|x| x.as_f64().unwrap()).sum();
+        (1..=3).contains(&ops.len()) && (sum - j["size"].as_f64().unwrap()).abs() < 1e-9
+    }));
+    assert!(jobs.iter().any(|j| j["ops"].as_array().unwrap().len() > 1));
+    let (_dir, file) = temp_file("revealed.csv", v["trace"].as_str().unwrap());
+    let rows = ok_json(&[
+        "stream",
+        "--trace",
+        &file,
+        "--machines",
+        "1",
+        "--mix",
+        "chain",
+        "--info",
+        "revealed",
+        "--policies",
+        "fcfs",
+    ]);
+    assert_eq!(rows[0]["competitive_ratio"], v["ratio"]);
+    assert!(v["ratio"].as_f64().unwrap() > 2.0, "{}", v["ratio"]);
+    let e = fails(&[
+        "adversary",
+        "--stream",
+        "--policy",
+        "fcfs",
+        "--instances",
+        "revealed",
+        "--max-ops",
+        "9",
+    ]);
+    assert!(e.contains("1 to 6 operations"), "{e}");
 }
 
 #[test]

@@ -403,7 +403,21 @@ pub struct JobSet {
     /// the test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test: Option<f64>,
+    /// Gradually revealed jobs (the paper's general model): each job's operations, in
+    /// hundredths (0.1 to 1 each, at most `max_ops`), revealed one after the other; empty
+    /// for single-operation and uniform-test sets (`sizes` then holds the jobs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ops: Vec<Vec<u8>>,
+    #[serde(default, skip_serializing_if = "is_zero_u8")]
+    pub max_ops: u8,
 }
+
+fn is_zero_u8(v: &u8) -> bool {
+    *v == 0
+}
+
+/// Most operations per job in a revealed-jobs search.
+pub const MAX_OPS: usize = 6;
 
 impl JobSet {
     /// `jobs` unit jobs arriving together.
@@ -413,6 +427,31 @@ impl JobSet {
             sizes: vec![100; jobs],
             max_jobs: jobs as u8,
             test,
+            ops: Vec::new(),
+            max_ops: 0,
+        }
+    }
+
+    /// `jobs` jobs arriving together, each two operations of 0.5, revealed one at a time;
+    /// perturbations keep 1 to `max_ops` operations per job.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn start_revealed(jobs: usize, max_ops: usize) -> JobSet {
+        JobSet {
+            ops: vec![vec![50; max_ops.min(2)]; jobs],
+            max_ops: max_ops as u8,
+            ..JobSet::start(jobs, None)
+        }
+    }
+
+    /// Job `i`'s size as the table writes it: its operations joined by `+` when revealed.
+    fn burst(&self, i: usize) -> String {
+        match self.ops.get(i) {
+            Some(o) => o
+                .iter()
+                .map(|&x| w(x).to_string())
+                .collect::<Vec<_>>()
+                .join("+"),
+            None => w(self.sizes[i]).to_string(),
         }
     }
 
@@ -428,7 +467,7 @@ impl JobSet {
                 "J{},{},{}\n",
                 k + 1,
                 f64::from(self.arrivals[i]) / 10.0,
-                w(self.sizes[i])
+                self.burst(i)
             ));
         }
         out
@@ -439,17 +478,22 @@ impl JobSet {
     pub fn stream(&self) -> Result<crate::stream::Stream> {
         use crate::stream::{Info, Mix, OpCount, OpSize};
         let trace = crate::stream::trace::parse("adversary", &self.table())?;
-        let (mix, info) = match self.test {
-            None => (Mix::Single { mean_size: 1.0 }, Info::Clairvoyant),
-            Some(t) => (
+        let revealed = |test| {
+            (
                 Mix::Ops {
                     count: OpCount::Fixed { ops: 1 },
                     size: OpSize::Exp,
                     mean_op: 1.0,
-                    test: Some(t),
+                    test,
                 },
                 Info::Revealed,
-            ),
+            )
+        };
+        // The trace gives the operations (or the work after the test).
+        let (mix, info) = match self.test {
+            _ if !self.ops.is_empty() => revealed(None),
+            None => (Mix::Single { mean_size: 1.0 }, Info::Clairvoyant),
+            Some(t) => revealed(Some(t)),
         };
         crate::stream::generate(&crate::stream::StreamSpec {
             jobs: trace.arrivals.len(),
@@ -470,6 +514,11 @@ impl Candidate for JobSet {
     /// Move an arrival by up to ±0.5, resize a job by up to ±0.1, add a job, remove one.
     fn perturb(&mut self, rng: &mut StdRng) {
         let n = self.arrivals.len();
+        // Revealed sets are searched by the CLI only (not in the page's bundle).
+        #[cfg(not(target_arch = "wasm32"))]
+        if !self.ops.is_empty() {
+            return self.perturb_revealed(rng);
+        }
         let mut kind = rng.random_range(0..4u8);
         if kind == 2 && n >= usize::from(self.max_jobs) || kind == 3 && n <= 2 {
             kind = 1;
@@ -493,6 +542,57 @@ impl Candidate for JobSet {
                 let j = rng.random_range(0..n);
                 self.arrivals.remove(j);
                 self.sizes.remove(j);
+            }
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl JobSet {
+    /// A revealed set's move: an arrival by up to ±0.5, one operation resized by up to
+    /// ±0.1, an operation added or removed (1 to `max_ops` per job), a job added (one
+    /// operation) or removed (at least 2 jobs).
+    fn perturb_revealed(&mut self, rng: &mut StdRng) {
+        let n = self.arrivals.len();
+        let j = rng.random_range(0..n);
+        let k = self.ops[j].len();
+        let max_ops = usize::from(self.max_ops.max(1));
+        let mut kind = rng.random_range(0..6u8);
+        if kind == 2 && k >= max_ops
+            || kind == 3 && k <= 1
+            || kind == 4 && n >= usize::from(self.max_jobs)
+            || kind == 5 && n <= 2
+        {
+            kind = 1;
+        }
+        match kind {
+            0 => {
+                let d = rng.random_range(-5i32..=5);
+                self.arrivals[j] = (i32::from(self.arrivals[j]) + d).clamp(0, 50) as u8;
+            }
+            1 => {
+                let o = rng.random_range(0..k);
+                let d = rng.random_range(-DELTA..=DELTA);
+                self.ops[j][o] = (i32::from(self.ops[j][o]) + d).clamp(MIN_W, MAX_W) as u8;
+            }
+            2 => {
+                let at = rng.random_range(0..=k);
+                let size = rng.random_range(MIN_W..=MAX_W) as u8;
+                self.ops[j].insert(at, size);
+            }
+            3 => {
+                let at = rng.random_range(0..k);
+                self.ops[j].remove(at);
+            }
+            4 => {
+                self.arrivals.push(rng.random_range(0..=50u8));
+                self.sizes.push(100);
+                self.ops.push(vec![rng.random_range(MIN_W..=MAX_W) as u8]);
+            }
+            _ => {
+                self.arrivals.remove(j);
+                self.sizes.remove(j);
+                self.ops.remove(j);
             }
         }
     }
@@ -539,6 +639,29 @@ impl StreamSearch {
         }
         let p = crate::stream::policy::Policy::parse(policy)?;
         let start = JobSet::start(jobs, test);
+        let (a, b) = flow_times(&p, &start)?;
+        Ok(StreamSearch {
+            policy: policy.to_string(),
+            state: Anneal::new(start, a / b, seed),
+        })
+    }
+
+    /// A search over gradually revealed jobs: 1 to `max_ops` operations each, revealed one
+    /// after the other (the paper's general model, no test). CLI only.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn new_revealed(
+        policy: &str,
+        jobs: usize,
+        max_ops: usize,
+        seed: u64,
+    ) -> Result<StreamSearch> {
+        if !(2..=MAX_JOBS).contains(&jobs) || !(1..=MAX_OPS).contains(&max_ops) {
+            return Err(Error::config(format!(
+                "the stream adversary's revealed job sets have 2 to {MAX_JOBS} jobs of 1 to {MAX_OPS} operations (got {jobs} and {max_ops})"
+            )));
+        }
+        let p = crate::stream::policy::Policy::parse(policy)?;
+        let start = JobSet::start_revealed(jobs, max_ops);
         let (a, b) = flow_times(&p, &start)?;
         Ok(StreamSearch {
             policy: policy.to_string(),

@@ -103,6 +103,7 @@ fn a_trace_with_fewer_sizes_than_arrivals_is_refused_by_every_generator() {
         arrivals: vec![0.0, 1.0],
         sizes: Some(vec![1.0, -2.0]),
         names: None,
+        ops: None,
     };
     assert_eq!(
         err(generate(&trace_spec(bad, Mix::Single { mean_size: 1.0 }))),
@@ -112,6 +113,7 @@ fn a_trace_with_fewer_sizes_than_arrivals_is_refused_by_every_generator() {
         arrivals: vec![0.0, 2.0, 1.0],
         sizes: None,
         names: None,
+        ops: None,
     };
     assert!(err(unsorted.validate()).contains("arrival 2 (1)"));
     // A sound trace with sizes still replays them.
@@ -119,6 +121,7 @@ fn a_trace_with_fewer_sizes_than_arrivals_is_refused_by_every_generator() {
         arrivals: vec![0.0, 1.0, 2.0],
         sizes: Some(vec![3.0, 1.0, 2.0]),
         names: None,
+        ops: None,
     };
     let s = generate(&trace_spec(good, Mix::Single { mean_size: 1.0 })).unwrap();
     assert_eq!(
@@ -810,6 +813,7 @@ fn explaining_a_stream_is_bounded_in_the_rows_it_keeps() {
             arrivals: vec![0.0; 2000],
             sizes: Some(vec![2.0; 2000]),
             names: None,
+            ops: None,
         }),
         ..StreamsSettings::default()
     };

@@ -328,3 +328,52 @@ proptest! {
         prop_assert_eq!(starts, schedlab_core::stream::policy::chunks(&ops).len());
     }
 }
+
+/// A trace's operations (`1+0.5`) become the jobs' operations in a chain mix (with a test
+/// first when one is set), and a single-operation mix keeps one operation of their sum.
+#[test]
+fn a_traces_operations_are_the_jobs_operations() {
+    use schedlab_core::stream::{generate, trace, Arrivals, Mix, OpCount, OpSize, StreamSpec};
+    let tr = trace::parse("ops", "J1,0,1+0.5+2\nJ2,1,3\n").unwrap();
+    let spec = |mix| StreamSpec {
+        jobs: 2,
+        machines: 1,
+        speeds: Vec::new(),
+        context_switch: 0.0,
+        arrivals: Arrivals::Trace(tr.clone()),
+        mix,
+        info: Info::Revealed,
+        estimate_noise: 0.0,
+        deadline_slack: None,
+        seed: 1,
+    };
+    let ops = |mix| -> Vec<Vec<f64>> {
+        generate(&spec(mix))
+            .unwrap()
+            .jobs
+            .into_iter()
+            .map(|j| j.ops)
+            .collect()
+    };
+    assert_eq!(
+        ops(Mix::Chain {
+            ops: 4,
+            mean_op: 1.0
+        }),
+        vec![vec![1.0, 0.5, 2.0], vec![3.0]]
+    );
+    let with_test = Mix::Ops {
+        count: OpCount::Fixed { ops: 1 },
+        size: OpSize::Exp,
+        mean_op: 1.0,
+        test: Some(0.25),
+    };
+    assert_eq!(
+        ops(with_test),
+        vec![vec![0.25, 1.0, 0.5, 2.0], vec![0.25, 3.0]]
+    );
+    assert_eq!(
+        ops(Mix::Single { mean_size: 1.0 }),
+        vec![vec![3.5], vec![3.0]]
+    );
+}

@@ -24,16 +24,21 @@ fn search(settings: Settings, iterations: usize) -> CliResult<Search> {
 
 /// `--stream`: the worst job set found for a policy against SRPT.
 fn stream(a: &AdversaryArgs, policy: &str) -> CliResult<()> {
-    let test = match a.instances.as_str() {
-        "single" => None,
-        "uniform-tests" => Some(a.test),
+    let (test, revealed) = match a.instances.as_str() {
+        "single" => (None, false),
+        "uniform-tests" => (Some(a.test), false),
+        "revealed" => (None, true),
         other => {
             return Err(crate::error::Fail::new(format!(
-                "--instances must be single or uniform-tests (got '{other}')"
+                "--instances must be single, uniform-tests or revealed (got '{other}')"
             )))
         }
     };
-    let mut s = StreamSearch::new(policy, a.jobs, test, a.seed)?;
+    let mut s = if revealed {
+        StreamSearch::new_revealed(policy, a.jobs, a.max_ops, a.seed)?
+    } else {
+        StreamSearch::new(policy, a.jobs, test, a.seed)?
+    };
     s.step(a.iterations as u64)?;
     let p = Policy::parse(policy)?;
     let (flow, optimum) = flow_times(&p, &s.state.best)?;
@@ -44,7 +49,18 @@ fn stream(a: &AdversaryArgs, policy: &str) -> CliResult<()> {
         .filter_map(|l| {
             let f: Vec<&str> = l.split(',').collect();
             let num = |k: usize| f.get(k).and_then(|v| v.parse::<f64>().ok());
-            Some(json!({"name": f.first()?, "arrival": num(1)?, "size": num(2)?}))
+            // A revealed job's size is its operations joined by `+`.
+            let ops: Vec<f64> = f
+                .get(2)?
+                .split('+')
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            let mut job =
+                json!({"name": f.first()?, "arrival": num(1)?, "size": ops.iter().sum::<f64>()});
+            if revealed {
+                job["ops"] = json!(ops);
+            }
+            Some(job)
         })
         .collect();
     let v = json!({
@@ -68,6 +84,7 @@ fn stream(a: &AdversaryArgs, policy: &str) -> CliResult<()> {
             v["iterations"],
             v["seed"],
             match test {
+                None if revealed => "--mix chain --info revealed ".to_string(),
                 None => "--info clairvoyant ".to_string(),
                 Some(t) => format!("--mix chain --tests uniform:{t} --info revealed "),
             },

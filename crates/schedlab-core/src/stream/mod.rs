@@ -519,11 +519,19 @@ pub fn generate(spec: &StreamSpec) -> Result<Stream> {
         let ops: Vec<f64> = match spec.mix {
             _ if trace.is_some_and(|tr| tr.sizes.is_some()) => {
                 let size = trace.and_then(|tr| tr.sizes.as_ref()).map_or(1.0, |s| s[i]);
-                match spec.mix {
-                    Mix::Chain { ops, .. } => vec![size / ops as f64; ops],
-                    // A trace's size is the work after the test.
-                    Mix::Ops { test: Some(t), .. } => vec![t, size],
-                    Mix::Single { .. } | Mix::Ops { .. } => vec![size],
+                // The trace's operations (`1+0.5+2`), when it gives them.
+                #[cfg(not(target_arch = "wasm32"))]
+                let given = trace.and_then(|tr| tr.ops.as_ref()).map(|o| o[i].clone());
+                #[cfg(target_arch = "wasm32")]
+                let given: Option<Vec<f64>> = None;
+                match (spec.mix, given) {
+                    (Mix::Single { .. }, _) => vec![size],
+                    (Mix::Chain { .. }, Some(o)) => o,
+                    (Mix::Chain { ops, .. }, None) => vec![size / ops as f64; ops],
+                    // A trace's size (or operations) is the work after the test.
+                    (Mix::Ops { test, .. }, Some(o)) => test.into_iter().chain(o).collect(),
+                    (Mix::Ops { test: Some(t), .. }, None) => vec![t, size],
+                    (Mix::Ops { .. }, None) => vec![size],
                 }
             }
             Mix::Single { mean_size } => {

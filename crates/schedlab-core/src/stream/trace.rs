@@ -2,10 +2,14 @@
 //!
 //! Two text formats, told apart by the first non-blank line:
 //! - JSON lines, one object per job with `arrival` or `timestamp` (a Mooncake trace's
-//!   `timestamp`, in ms, works as is) and an optional `size`;
+//!   `timestamp`, in ms, works as is) and an optional `size`, or its operations `ops`
+//!   (`[1, 0.5, 2]`: revealed one after the other under the revealed model);
 //! - CSV or whitespace-separated columns `arrival[,size]`, with an optional header line and
 //!   `#` comments; or a classroom job table `name,arrival,burst` (`P1,0,8`), the same with
-//!   a name first.
+//!   a name first. A size written `1+0.5+2` gives the job's operations.
+//!
+//! When some jobs give operations, every job needs a size (one operation when it gives
+//! no more).
 //!
 //! Arrivals are sorted (stably) and shifted so the first is at 0, except in a named job
 //! table, whose times stay as typed (a teacher's P1 arriving at 2 completes when her table
@@ -19,8 +23,10 @@ use crate::error::{Error, Result};
 /// Upper bound on trace entries (the stream limit).
 pub const MAX_ENTRIES: usize = super::MAX_JOBS;
 
-/// A parsed trace.
+/// A parsed trace. Unknown fields are refused: the page's build has no `ops` (see there),
+/// so a link carrying operations is refused there rather than read without them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Trace {
     /// Arrival times, sorted; the first at 0, except in a named table (times as typed).
     pub arrivals: Vec<f64>,
@@ -30,6 +36,11 @@ pub struct Trace {
     /// The jobs' names (a classroom table's `P1`, `P2`, …), in the same order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
+    /// Each job's operations (their sizes summing to its size), when the trace gives them.
+    /// Read by the CLI only: the page's bundle has no room for them yet (docs/performance.md).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ops: Option<Vec<Vec<f64>>>,
 }
 
 /// Characters a job name may have.
@@ -84,6 +95,27 @@ impl Trace {
                 )));
             }
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(ops) = &self.ops {
+            let sizes = self.sizes.as_deref().unwrap_or_default();
+            if ops.len() != self.arrivals.len() || sizes.len() != ops.len() {
+                return Err(Error::invalid(
+                    "trace: operations need one list and one size per arrival",
+                ));
+            }
+            for (i, (o, s)) in ops.iter().zip(sizes).enumerate() {
+                let sum: f64 = o.iter().sum();
+                let ok = (1..=super::MAX_OPS_PER_JOB).contains(&o.len())
+                    && o.iter().all(|x| x.is_finite() && *x > 0.0 && *x <= max)
+                    && (sum - s).abs() <= 1e-9 * s.abs().max(1.0);
+                if !ok {
+                    return Err(Error::invalid(format!(
+                        "trace: job {i}'s operations must be 1 to {} numbers > 0 summing to its size",
+                        super::MAX_OPS_PER_JOB
+                    )));
+                }
+            }
+        }
         if let Some(names) = &self.names {
             if names.len() != self.arrivals.len() {
                 return Err(Error::invalid(format!(
@@ -116,6 +148,9 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rows: Vec<(f64, Option<f64>)> = Vec::new();
     let mut names: Vec<String> = Vec::new();
+    // Each row's operations, when it gives more than a size.
+    #[cfg(not(target_arch = "wasm32"))]
+    let mut row_ops: Vec<Option<Vec<f64>>> = Vec::new();
     let first = text
         .lines()
         .map(str::trim)
@@ -134,6 +169,8 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
         if rows.len() >= MAX_ENTRIES {
             return Err(bad(name, ln, format!("more than {MAX_ENTRIES} arrivals")));
         }
+        #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
+        let mut ops: Option<Vec<f64>> = None;
         let (t, size) = if json {
             let v: serde_json::Value = serde_json::from_str(line)
                 .map_err(|e| bad(name, ln, format!("not a JSON object: {e}")))?;
@@ -143,13 +180,33 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
                 .ok_or_else(|| bad(name, ln, "no `arrival` or `timestamp` field"))?
                 .as_f64()
                 .ok_or_else(|| bad(name, ln, "the arrival time is not a number"))?;
-            let size = match v.get("size") {
+            #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
+            let mut size = match v.get("size") {
                 None | Some(serde_json::Value::Null) => None,
                 Some(s) => Some(
                     s.as_f64()
                         .ok_or_else(|| bad(name, ln, "`size` is not a number"))?,
                 ),
             };
+            // Operations are read by the CLI; the page's bundle has no room for them yet
+            // (docs/performance.md, Bundle): there a trace with `ops` is refused.
+            #[cfg(target_arch = "wasm32")]
+            if v.get("ops").is_some() {
+                return Err(bad(name, ln, "operations (`ops`) are read by the CLI only"));
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            if let Some(o) = v.get("ops").filter(|o| !o.is_null()) {
+                let list: Option<Vec<f64>> = o
+                    .as_array()
+                    .and_then(|a| a.iter().map(serde_json::Value::as_f64).collect());
+                let list = list.ok_or_else(|| bad(name, ln, "`ops` is not a list of numbers"))?;
+                let sum: f64 = list.iter().sum();
+                if size.is_some_and(|s| (s - sum).abs() > 1e-9 * s.abs().max(1.0)) {
+                    return Err(bad(name, ln, "`size` is not the sum of `ops`"));
+                }
+                size = Some(sum);
+                ops = Some(list);
+            }
             (t, size)
         } else {
             // A `#` starts a comment, on its own line or after the values.
@@ -223,6 +280,7 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
                     ))
                 }
                 (Some(t), 1) => (t, None),
+                #[cfg(target_arch = "wasm32")]
                 (Some(t), _) => (
                     t,
                     Some(
@@ -230,6 +288,21 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
                             .ok_or_else(|| bad(name, ln, format!("'{}' is not a size", cols[1])))?,
                     ),
                 ),
+                // `1+0.5+2`: the job's operations (the CLI's; see above).
+                #[cfg(not(target_arch = "wasm32"))]
+                (Some(t), _) => {
+                    let mut list = Vec::new();
+                    for part in cols[1].split('+') {
+                        list.push(parse(part).ok_or_else(|| {
+                            bad(name, ln, format!("'{}' is not a size", cols[1]))
+                        })?);
+                    }
+                    let sum = list.iter().sum();
+                    if list.len() > 1 {
+                        ops = Some(list);
+                    }
+                    (t, Some(sum))
+                }
             }
         };
         if !(0.0..=super::limits::MAX_NUMBER).contains(&t) {
@@ -248,7 +321,24 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
                 ));
             }
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(o) = &ops {
+            if o.len() > super::MAX_OPS_PER_JOB || o.iter().any(|x| !(x.is_finite() && *x > 0.0)) {
+                return Err(bad(
+                    name,
+                    ln,
+                    format!(
+                        "operations must be 1 to {} numbers > 0",
+                        super::MAX_OPS_PER_JOB
+                    ),
+                ));
+            }
+        }
         rows.push((t, size));
+        #[cfg(not(target_arch = "wasm32"))]
+        row_ops.push(ops);
+        #[cfg(target_arch = "wasm32")]
+        let _ = ops;
     }
     if rows.is_empty() {
         return Err(bad(name, 1, "the trace has no arrivals"));
@@ -261,21 +351,85 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
     } else {
         0.0
     };
-    let sizes = if rows.iter().all(|r| r.1.is_some()) {
+    let sizes: Option<Vec<f64>> = if rows.iter().all(|r| r.1.is_some()) {
         Some(order.iter().map(|&i| rows[i].1.unwrap_or(0.0)).collect())
     } else {
         None
+    };
+    // Operations for every job (a job with a size alone is one operation), when any gives them.
+    #[cfg(not(target_arch = "wasm32"))]
+    let ops = match (&sizes, row_ops.iter().any(Option::is_some)) {
+        (_, false) => None,
+        (None, true) => {
+            return Err(bad(
+                name,
+                1,
+                "some jobs give operations, so every job needs a size",
+            ))
+        }
+        (Some(sizes), true) => Some(
+            order
+                .iter()
+                .zip(sizes)
+                .map(|(&i, &s)| row_ops[i].clone().unwrap_or_else(|| vec![s]))
+                .collect(),
+        ),
     };
     Ok(Trace {
         arrivals: order.iter().map(|&i| rows[i].0 - t0).collect(),
         sizes,
         names: (!names.is_empty()).then(|| order.iter().map(|&i| names[i].clone()).collect()),
+        #[cfg(not(target_arch = "wasm32"))]
+        ops,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operations_in_a_table_or_json_lines() {
+        let t = parse("ops", "J1,0,1+0.5\nJ2,1,2\n").unwrap();
+        assert_eq!(t.sizes, Some(vec![1.5, 2.0]));
+        assert_eq!(t.ops, Some(vec![vec![1.0, 0.5], vec![2.0]]));
+        t.validate().unwrap();
+        let j = parse(
+            "ops.jsonl",
+            "{\"arrival\": 3, \"ops\": [0.25, 0.5]}\n{\"arrival\": 1, \"size\": 4}\n",
+        )
+        .unwrap();
+        assert_eq!(j.arrivals, vec![0.0, 2.0]);
+        assert_eq!(
+            j.ops,
+            Some(vec![vec![4.0], vec![0.25, 0.5]]),
+            "in arrival order"
+        );
+        assert_eq!(j.sizes, Some(vec![4.0, 0.75]));
+        // No operations anywhere: none recorded (a plain size is one operation).
+        assert_eq!(parse("plain", "J1,0,3\n").unwrap().ops, None);
+        let err = |name: &str, text: &str| parse(name, text).unwrap_err().to_string();
+        assert!(err("t", "J1,0,1+0\n").contains("t:1: operations must be"));
+        assert!(err("t", "J1,0,1+x\n").contains("'1+x' is not a size"));
+        assert!(err("t.jsonl", "{\"arrival\": 0, \"ops\": [1, \"a\"]}\n")
+            .contains("not a list of numbers"));
+        assert!(err(
+            "t.jsonl",
+            "{\"arrival\": 0, \"size\": 5, \"ops\": [1, 2]}\n"
+        )
+        .contains("not the sum"));
+        assert!(err(
+            "t.jsonl",
+            "{\"arrival\": 0, \"ops\": [1, 2]}\n{\"arrival\": 1}\n"
+        )
+        .contains("every job needs a size"));
+        let mut bad = t.clone();
+        bad.ops = Some(vec![vec![1.0], vec![2.0]]);
+        assert!(
+            bad.validate().is_err(),
+            "operations that do not sum to the size"
+        );
+    }
 
     #[test]
     fn a_classroom_table_keeps_its_names_and_times() {
