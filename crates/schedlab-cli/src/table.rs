@@ -195,7 +195,8 @@ pub fn serve(rows: &[Value], capacity: bool) -> String {
     })
 }
 
-/// `eval`: one row per policy and noise level, with the change against HEFT at that level.
+/// `eval`: one row per policy and noise level, with the change against HEFT and against
+/// the best hand rule at that level, which a line below each table names.
 pub fn eval(rows: &[EvalRow]) -> String {
     let mut t = vec![[
         "policy",
@@ -204,6 +205,7 @@ pub fn eval(rows: &[EvalRow]) -> String {
         "std_job_latency",
         "std_of_seed_means",
         "vs_heft",
+        "vs_best_rule",
         "makespan",
     ]
     .map(String::from)
@@ -222,10 +224,24 @@ pub fn eval(rows: &[EvalRow]) -> String {
             heft.map_or(String::new(), |h| {
                 format!("{:+.1}%", 100.0 * (r.mean_job_latency / h - 1.0))
             }),
+            r.vs_best_rule
+                .map_or(String::new(), |v| format!("{:+.1}%", 100.0 * v)),
             format!("{:.1}", r.makespan),
         ]);
     }
-    render(&t)
+    let mut out = render(&t);
+    let mut named: Vec<(f64, &str)> = Vec::new();
+    for r in rows {
+        if let Some(b) = r.best_rule.as_deref() {
+            if !named.iter().any(|(n, _)| *n == r.noise) {
+                named.push((r.noise, b));
+            }
+        }
+    }
+    for (noise, b) in named {
+        out.push_str(&format!("best hand rule at noise {noise}: {b}\n"));
+    }
+    out
 }
 
 /// `run --explain` as tables: the scheduler's per-task values, then each placement with the

@@ -141,6 +141,44 @@ fn learned_matches_heft_without_noise_and_beats_it_under_noise() {
     };
     assert!(get("learned", 0.0) <= 1.05 * get("heft", 0.0), "{rows:?}");
     assert!(get("learned", 0.5) <= 0.9 * get("heft", 0.5), "{rows:?}");
+    // The strongest hand rule is named in every row (HEFT-RT, the only one here), and
+    // each row's change against it.
+    for r in &rows {
+        assert_eq!(r.best_rule.as_deref(), Some("heft"));
+        let rel = r.mean_job_latency / get("heft", r.noise) - 1.0;
+        assert_eq!(r.vs_best_rule, Some(rel));
+    }
+}
+
+/// With several hand rules, the best is the one with the lowest mean at each level.
+#[test]
+fn the_best_hand_rule_is_named_at_each_noise_level() {
+    let rows = evaluate(&EvalSpec {
+        mix: DagMix::Ds3,
+        jobs: 60,
+        load: 0.7,
+        noise: vec![0.0, 0.5],
+        seeds: 1,
+        policies: ["learned", "heft", "etf", "etf:2", "dls_srpt"]
+            .map(|id| (id.to_string(), DagPolicy::parse(id).unwrap()))
+            .to_vec(),
+    })
+    .unwrap();
+    for sigma in [0.0, 0.5] {
+        let level: Vec<_> = rows.iter().filter(|r| r.noise == sigma).collect();
+        let best = level
+            .iter()
+            .filter(|r| r.policy != "learned")
+            .min_by(|a, b| a.mean_job_latency.total_cmp(&b.mean_job_latency))
+            .unwrap();
+        for r in &level {
+            assert_eq!(r.best_rule.as_deref(), Some(best.policy.as_str()));
+        }
+        assert_eq!(best.vs_best_rule, Some(0.0));
+        assert!(level
+            .iter()
+            .all(|r| r.policy == "learned" || r.vs_best_rule.unwrap() >= 0.0));
+    }
 }
 
 #[test]
