@@ -20,8 +20,13 @@ fn ctx() -> Ctx {
 pub fn Controls() -> impl IntoView {
     let ctx = ctx();
     // A memo: a DAG edit does not change it, so the controls do not re-render on one.
-    let schedulers_memo = Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.clone()));
-    let schedulers = move || schedulers_memo.get();
+    // (Kept as one string, U+001F between ids: a `Memo<String>` like the form fields', not
+    // a memo type of its own in the bundle.)
+    let schedulers_memo =
+        Memo::new(move |_| ctx.editor.with(|e| e.state.schedulers.join("\u{1f}")));
+    let schedulers = move || -> Vec<String> {
+        schedulers_memo.with(|s| s.split('\u{1f}').map(String::from).collect())
+    };
     let comm_saga = move || {
         ctx.editor.with(|e| {
             e.state
