@@ -370,18 +370,23 @@ fn rate_chart(
             short(round2(t * 100.0))
         );
     }
-    // The legend, above the plot.
-    let mut lx = L + 150.0;
+    // The legend, on its own line above the plot's title; a long id (a rule) cut to 20
+    // characters there (the table has it whole).
+    let mut lx = L;
     for s in series {
+        let mut name: String = s.name.chars().take(20).collect();
+        if s.name.chars().nth(20).is_some() {
+            name.push('…');
+        }
         let _ = write!(
             out,
             "<line x1=\"{lx}\" y1=\"8\" x2=\"{}\" y2=\"8\" stroke=\"{}\" stroke-width=\"3\"/><text x=\"{}\" y=\"12\">{}</text>",
             lx + 14.0,
             s.color,
             lx + 17.0,
-            escape(s.name)
+            escape(&name)
         );
-        lx += 24.0 + 6.5 * s.name.chars().count() as f64;
+        lx += 24.0 + 6.5 * name.chars().count() as f64;
     }
     for s in series {
         let val = |p: &(f64, f64, f64)| if goodput { p.2 } else { p.1 };
