@@ -177,6 +177,19 @@ impl Ctx {
         self.banner.set(refused);
     }
 
+    /// One undoable change of the state that cannot fail by itself (the edit's own checks
+    /// still refuse an invalid result, with the banner): every lab's settings controls go
+    /// through it, one non-generic body for all of them.
+    #[inline(never)]
+    pub fn edit_state(&self, f: &mut dyn FnMut(&mut AppState)) {
+        self.apply(|e| {
+            e.edit(|s| {
+                f(s);
+                Ok(())
+            })
+        });
+    }
+
     /// The current state (a clone).
     pub fn state(&self) -> AppState {
         self.editor.with(|e| e.state.clone())

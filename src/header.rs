@@ -57,12 +57,7 @@ pub fn Header() -> impl IntoView {
         for play in [ctx.dag_play, ctx.streams_play, ctx.serving_play] {
             play.playing.set(false);
         }
-        ctx.apply(|e| {
-            e.edit(|s| {
-                s.view.lab = l;
-                Ok(())
-            })
-        });
+        ctx.edit_state(&mut |s| s.view.lab = l);
     };
     view! {
         <header class="top">

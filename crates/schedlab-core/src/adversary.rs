@@ -637,8 +637,12 @@ impl StreamSearch {
                 )));
             }
         }
+        StreamSearch::from_start(policy, JobSet::start(jobs, test), seed)
+    }
+
+    /// A search of `policy` from the job set `start` (its ratio the annealing's first).
+    fn from_start(policy: &str, start: JobSet, seed: u64) -> Result<StreamSearch> {
         let p = crate::stream::policy::Policy::parse(policy)?;
-        let start = JobSet::start(jobs, test);
         let (a, b) = flow_times(&p, &start)?;
         Ok(StreamSearch {
             policy: policy.to_string(),
@@ -660,13 +664,7 @@ impl StreamSearch {
                 "the stream adversary's revealed job sets have 2 to {MAX_JOBS} jobs of 1 to {MAX_OPS} operations (got {jobs} and {max_ops})"
             )));
         }
-        let p = crate::stream::policy::Policy::parse(policy)?;
-        let start = JobSet::start_revealed(jobs, max_ops);
-        let (a, b) = flow_times(&p, &start)?;
-        Ok(StreamSearch {
-            policy: policy.to_string(),
-            state: Anneal::new(start, a / b, seed),
-        })
+        StreamSearch::from_start(policy, JobSet::start_revealed(jobs, max_ops), seed)
     }
 
     pub fn step(&mut self, steps: u64) -> Result<()> {

@@ -50,12 +50,7 @@ pub fn PresetGallery() -> impl IntoView {
 }
 
 fn set_panel(ctx: Ctx, p: Panel) {
-    ctx.apply(|e| {
-        e.edit(|s| {
-            s.view.panel = p;
-            Ok(())
-        })
-    });
+    ctx.edit_state(&mut |s| s.view.panel = p);
 }
 
 /// The whole lab.

@@ -14,22 +14,10 @@ use crate::ctx::Ctx;
 
 fn set_with(ctx: Ctx, f: impl FnOnce(&mut ServingSettings) + 'static) {
     let mut f = Some(f);
-    set_dyn(ctx, &mut |s| {
+    ctx.edit_state(&mut |s| {
         if let Some(f) = f.take() {
-            f(s)
+            f(&mut s.serving)
         }
-    });
-}
-
-/// [`set_with`]'s body, once for every control (a generic body is inlined at each site:
-/// ARCHITECTURE.md, Bundle).
-#[inline(never)]
-fn set_dyn(ctx: Ctx, f: &mut dyn FnMut(&mut ServingSettings)) {
-    ctx.apply(|e| {
-        e.edit(|s| {
-            f(&mut s.serving);
-            Ok(())
-        })
     });
 }
 

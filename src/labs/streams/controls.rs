@@ -19,22 +19,10 @@ fn set(f: impl FnOnce(&mut StreamsSettings) + 'static) {
 /// [`set`] outside a reactive owner (in an async task).
 fn set_with(ctx: Ctx, f: impl FnOnce(&mut StreamsSettings) + 'static) {
     let mut f = Some(f);
-    set_dyn(ctx, &mut |s| {
+    ctx.edit_state(&mut |s| {
         if let Some(f) = f.take() {
-            f(s)
+            f(&mut s.streams)
         }
-    });
-}
-
-/// [`set_with`]'s body, once for every control (a generic body is inlined at each site:
-/// ARCHITECTURE.md, Bundle).
-#[inline(never)]
-fn set_dyn(ctx: Ctx, f: &mut dyn FnMut(&mut StreamsSettings)) {
-    ctx.apply(|e| {
-        e.edit(|s| {
-            f(&mut s.streams);
-            Ok(())
-        })
     });
 }
 
