@@ -224,6 +224,9 @@ test('capacity view: every router measured in the background, its capacity marke
   await byTestId(page, 'serving-capacity-run').click();
   await page.waitForFunction(() => !document.querySelector('[data-testid=capacity-stale]') && document.querySelector('[data-testid=capacity-table]'), null, { timeout: 60_000 });
   assert.match(await byTestId(page, 'capacity-attainment').textContent(), /target 99 %/);
+  // The focus stayed on the panel's button through the redraws (Stop, then Measure): Enter
+  // measures again without searching for it.
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'serving-capacity-run');
   assert.ok(await num(page, 'capacity-rate-0') <= rates[0] && await num(page, 'capacity-rate-1') <= rates[1]);
   // Stop: the search ends, the last result stays (20,000 requests: a search of seconds).
   const kept = await cell(page, 'capacity-rate-0');

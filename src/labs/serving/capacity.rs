@@ -17,6 +17,20 @@ use crate::worker::{self, Failure, Lane};
 
 type Measured = Option<Arc<(ServingSettings, CapacityResult)>>;
 
+/// Before the panel's body is redrawn (each progress report, the end): a focus on its
+/// Measure/Stop button, or lost to the page by the last redraw, goes back to the button
+/// that replaces it, so a keyboard user can stop or measure again without searching.
+fn keep_focus() {
+    let here = document().active_element().is_none_or(|e| {
+        e.tag_name() == "BODY" || e.get_attribute("data-testid").as_deref() == Some(RUN)
+    });
+    if here {
+        crate::components::rule_editor::refocus(RUN.into());
+    }
+}
+
+const RUN: &str = "serving-capacity-run";
+
 #[component]
 pub fn CapacityPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -46,8 +60,12 @@ pub fn CapacityPanel() -> impl IntoView {
         let kept = s.clone();
         worker::run(
             Job::Capacity(s),
-            move |p, _| progress.set(Some(p)),
+            move |p, _| {
+                keep_focus();
+                progress.set(Some(p))
+            },
             move |r| {
+                keep_focus();
                 progress.set(None);
                 match r {
                     Ok(Outcome::Capacity(r)) => measured.set(Some(Arc::new((kept, r)))),

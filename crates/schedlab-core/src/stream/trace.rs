@@ -283,10 +283,14 @@ pub fn parse(name: &str, text: &str) -> Result<Trace> {
                 #[cfg(target_arch = "wasm32")]
                 (Some(t), _) => (
                     t,
-                    Some(
-                        parse(cols[1])
-                            .ok_or_else(|| bad(name, ln, format!("'{}' is not a size", cols[1])))?,
-                    ),
+                    Some(parse(cols[1]).ok_or_else(|| {
+                        let why = if cols[1].contains('+') {
+                            " (operations, 1+2, are read by the CLI only)"
+                        } else {
+                            ""
+                        };
+                        bad(name, ln, format!("'{}' is not a size{why}", cols[1]))
+                    })?),
                 ),
                 // `1+0.5+2`: the job's operations (the CLI's; see above).
                 #[cfg(not(target_arch = "wasm32"))]

@@ -325,14 +325,22 @@ fn rate_chart(
         H - B,
         H - B
     );
+    let mut last = f64::NEG_INFINITY;
     for v in log_ticks(lo, hi) {
+        // A label too close to the last one (9 beside 10) is left out; its line stays.
+        let label = if x(v) - last >= 18.0 {
+            last = x(v);
+            short(v)
+        } else {
+            String::new()
+        };
         let _ = write!(
             out,
             "<line class=\"grid\" x1=\"{0:.1}\" y1=\"{T}\" x2=\"{0:.1}\" y2=\"{1}\"/><text x=\"{0:.1}\" y=\"{2}\" text-anchor=\"middle\">{3}</text>",
             x(v),
             H - B,
             H - B + 13.0,
-            short(v)
+            label
         );
     }
     for k in 0..=4 {
