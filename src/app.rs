@@ -5,7 +5,6 @@ use std::time::Duration;
 use leptos::prelude::*;
 use schedlab_app::editor::Editor;
 use schedlab_app::labs::dag::presets;
-use schedlab_app::link;
 use schedlab_app::state::{AppState, Lab};
 
 use crate::browser;
@@ -16,10 +15,16 @@ use crate::labs;
 
 /// The state to start from: the link if it decodes (else a banner and the autosave), the
 /// autosave, or the Topcuoglu example.
-fn initial_state(banner: &mut Option<String>) -> AppState {
+pub async fn initial_state() -> (AppState, Option<String>) {
+    let mut banner = None;
+    let state = initial_state_into(&mut banner).await;
+    (state, banner)
+}
+
+async fn initial_state_into(banner: &mut Option<String>) -> AppState {
     let frag = browser::fragment();
     if !frag.is_empty() {
-        match link::decode(&frag) {
+        match browser::decode_link(&frag).await {
             Ok(s) => return s,
             Err(e) => {
                 *banner = Some(format!(
@@ -29,7 +34,7 @@ fn initial_state(banner: &mut Option<String>) -> AppState {
         }
     }
     if let Some(saved) = browser::load_autosave() {
-        if let Ok(s) = link::decode(&saved) {
+        if let Ok(s) = browser::decode_link(&saved).await {
             return s;
         }
     }
@@ -38,10 +43,10 @@ fn initial_state(banner: &mut Option<String>) -> AppState {
     s
 }
 
+/// The page, from the state [`initial_state`] found (decoding a link is asynchronous: the
+/// browser inflates it).
 #[component]
-pub fn App() -> impl IntoView {
-    let mut first_banner = None;
-    let state = initial_state(&mut first_banner);
+pub fn App(state: AppState, first_banner: Option<String>) -> impl IntoView {
     let had_banner = first_banner.is_some();
     let editor = RwSignal::new(Editor::new(state.clone()));
     // What the DAG lab's evaluation depends on: the Streams lab's settings and the view do

@@ -140,17 +140,82 @@ extern "C" {
     fn writable(this: &CompressionStream) -> web_sys::WritableStream;
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The Decompression Streams API, bound the same way.
+    type DecompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &DecompressionStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
+    /// A stream's default reader (web-sys's binding needs two more features).
+    type Reader;
+    #[wasm_bindgen(method)]
+    fn read(this: &Reader) -> js_sys::Promise;
+    #[wasm_bindgen(method)]
+    fn cancel(this: &Reader) -> js_sys::Promise;
+}
+
+/// `data` piped through a transform stream's two ends.
+fn pipe(
+    data: &[u8],
+    readable: &web_sys::ReadableStream,
+    writable: &web_sys::WritableStream,
+) -> Option<web_sys::ReadableStream> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(data));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+    let pair = web_sys::ReadableWritablePair::new(readable, writable);
+    Some(blob.stream().pipe_through(&pair))
+}
+
 /// `data` compressed to raw deflate by the browser, if it can.
 async fn deflate_raw(data: &[u8]) -> Option<Vec<u8>> {
     use wasm_bindgen_futures::JsFuture;
     let cs = CompressionStream::new("deflate-raw").ok()?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(data));
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
-    let pair = web_sys::ReadableWritablePair::new(&cs.readable(), &cs.writable());
-    let body = blob.stream().pipe_through(&pair);
+    let body = pipe(data, &cs.readable(), &cs.writable())?;
     let resp = web_sys::Response::new_with_opt_readable_stream(Some(&body)).ok()?;
     let buf = JsFuture::from(resp.array_buffer().ok()?).await.ok()?;
     Some(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// `data`, raw deflate, inflated by the browser a chunk at a time and refused as soon as
+/// it passes `limit` bytes (a decompression bomb costs at most one chunk over the limit).
+pub async fn inflate_raw(data: &[u8], limit: usize) -> Result<Vec<u8>, String> {
+    use schedlab_app::link::NOT_DEFLATE;
+    use wasm_bindgen_futures::JsFuture;
+    let ds = DecompressionStream::new("deflate-raw")
+        .map_err(|_| "this browser cannot open links (it has no DecompressionStream)")?;
+    let body = pipe(data, &ds.readable(), &ds.writable()).ok_or(NOT_DEFLATE)?;
+    let reader: Reader = body.get_reader().unchecked_into();
+    let mut out = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|_| NOT_DEFLATE)?;
+        let field = |name: &str| js_sys::Reflect::get(&chunk, &JsValue::from_str(name));
+        if field("done").ok().and_then(|d| d.as_bool()) != Some(false) {
+            return Ok(out);
+        }
+        let value: js_sys::Uint8Array = field("value").map_err(|_| NOT_DEFLATE)?.unchecked_into();
+        let at = out.len();
+        if at + value.length() as usize > limit {
+            let _ = reader.cancel();
+            return Err(schedlab_app::link::too_large());
+        }
+        out.resize(at + value.length() as usize, 0);
+        value.copy_to(&mut out[at..]);
+    }
+}
+
+/// The state a link (a URL fragment) carries: framed and read by `schedlab_app::link`,
+/// inflated by the browser.
+pub async fn decode_link(fragment: &str) -> Result<schedlab_app::state::AppState, String> {
+    use schedlab_app::link;
+    let packed = link::unframe(fragment)?;
+    let json = inflate_raw(&packed, link::MAX_LINK_JSON_BYTES).await?;
+    link::read(&json)
 }
 
 thread_local! {
@@ -170,7 +235,7 @@ pub fn link_is_fresh() -> bool {
 }
 
 /// The share link of `state` (without `#`): its JSON deflated by the browser (stored
-/// uncompressed where the browser cannot), the same format `link::decode` and the CLI read.
+/// uncompressed where the browser cannot), the same format [`decode_link`] and the CLI read.
 pub async fn link_of(state: &schedlab_app::state::AppState) -> String {
     use schedlab_app::link;
     let json = link::json(state);

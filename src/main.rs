@@ -8,10 +8,14 @@ fn main() {
         return;
     }
     schedlab_web::browser::install_panic_panel();
-    leptos::mount::mount_to_body(|| {
-        let view = view! { <schedlab_web::App/> };
-        install_drop_import();
-        view
+    // Leptos's executor starts with the mount: this first await is wasm-bindgen's.
+    wasm_bindgen_futures::spawn_local(async {
+        let (state, first_banner) = schedlab_web::app::initial_state().await;
+        leptos::mount::mount_to_body(move || {
+            let view = view! { <schedlab_web::App state first_banner/> };
+            install_drop_import();
+            view
+        });
     });
 }
 

@@ -83,12 +83,17 @@ async fn sleep(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
 
-fn mount() -> web_sys::HtmlElement {
+/// The page as `main` mounts it: the state from the link or the autosave (the browser
+/// inflates it), then the app.
+async fn mount() -> web_sys::HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
     let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(host);
-    let handle = leptos::mount::mount_to(host.clone(), schedlab_web::App);
+    let (state, first_banner) = schedlab_web::app::initial_state().await;
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        leptos::view! { <schedlab_web::App state first_banner/> }
+    });
     std::mem::forget(handle);
     host
 }
@@ -97,7 +102,7 @@ fn mount() -> web_sys::HtmlElement {
 async fn the_app_mounts_schedules_and_lists_every_scheduler() {
     schedlab_web::browser::clear_autosave();
     schedlab_web::browser::set_fragment("");
-    let host = mount();
+    let host = mount().await;
     let select = host
         .query_selector("[data-testid=scheduler-select]")
         .unwrap()
@@ -134,7 +139,7 @@ async fn the_app_mounts_schedules_and_lists_every_scheduler() {
         schedlab_web::browser::load_autosave().as_deref(),
         Some(frag.as_str())
     );
-    let state = schedlab_app::link::decode(&frag).unwrap();
+    let state = schedlab_web::browser::decode_link(&frag).await.unwrap();
     assert_eq!(state.scenario.name, "topcuoglu2002");
     host.remove();
 }
@@ -150,7 +155,7 @@ async fn a_broken_link_shows_the_banner_and_keeps_the_saved_work() {
     saved.schedulers = vec!["peft".into()];
     schedlab_web::browser::save_autosave(&schedlab_app::link::encode_stored(&saved));
     schedlab_web::browser::set_fragment("s1.this-is-not-a-link");
-    let host = mount();
+    let host = mount().await;
     sleep(200).await;
     let banner = host
         .query_selector("[data-testid=error-banner]")
@@ -168,6 +173,30 @@ async fn a_broken_link_shows_the_banner_and_keeps_the_saved_work() {
     host.remove();
     schedlab_web::browser::clear_autosave();
     schedlab_web::browser::set_fragment("");
+}
+
+#[wasm_bindgen_test]
+async fn the_browser_inflates_links_and_refuses_broken_or_oversized_ones() {
+    use schedlab_app::link;
+    use schedlab_web::browser::{decode_link, inflate_raw};
+    // A link the native encoder (miniz, level 9) wrote opens; the page's link of it
+    // gives the same state back.
+    let native = include_str!("fixtures/links/dag.txt").trim();
+    let s = decode_link(native).await.unwrap();
+    assert!(s.scenario.tasks.len() >= 2, "{:?}", s.scenario.name);
+    let page = schedlab_web::browser::link_of(&s).await;
+    assert_eq!(decode_link(&page).await.unwrap(), s);
+    // Cut short: refused, not read as far as it goes.
+    let packed = link::unframe(native).unwrap();
+    let cut = link::frame(&packed[..packed.len() / 2]);
+    assert_eq!(decode_link(&cut).await.unwrap_err(), link::NOT_DEFLATE);
+    // Past the limit: refused as soon as it passes (a bomb is stopped, not inflated).
+    let big = link::stored(&vec![b' '; 5_000]);
+    assert!(inflate_raw(&big, 1_000)
+        .await
+        .unwrap_err()
+        .contains("unpacks to more than"));
+    assert_eq!(inflate_raw(&big, 5_000).await.unwrap().len(), 5_000);
 }
 
 #[wasm_bindgen_test]

@@ -6,9 +6,11 @@
 //! ("deflate-raw") and frames the result ([`frame`]), or, where a browser has none, frames
 //! [`stored`] blocks (deflate without compression), so miniz_oxide's compressor and its
 //! tables stay out of the WebAssembly bundle (8.9 KB gzipped: docs/performance.md, Bundle).
-//! Every one of these is the same format to [`decode`], which inflates with miniz_oxide
-//! everywhere. Decoding a broken, truncated or future link gives a clear error and never a
-//! panic; the app then keeps its last good state.
+//! Reading is the same split: [`decode`] inflates with miniz_oxide natively; the page
+//! [`unframe`]s, has the browser's `DecompressionStream` inflate (stopping at
+//! [`MAX_LINK_JSON_BYTES`]) and [`read`]s, so no inflater is in the bundle either. Every one
+//! of these writes and reads the same format. Decoding a broken, truncated, oversized or
+//! future link gives a clear error and never a panic; the app then keeps its last good state.
 
 use crate::state::AppState;
 
@@ -62,8 +64,32 @@ pub fn encode_stored(state: &AppState) -> String {
     frame(&stored(&json(state)))
 }
 
-/// Decodes a URL fragment (with or without the leading `#`).
+/// Decodes a URL fragment (with or without the leading `#`): [`unframe`], inflate (by
+/// miniz_oxide, natively; the page has the browser inflate, see the module's text), [`read`].
+#[cfg(not(target_arch = "wasm32"))]
 pub fn decode(fragment: &str) -> Result<AppState, String> {
+    let packed = unframe(fragment)?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_JSON_BYTES)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_large(),
+            _ => NOT_DEFLATE.to_string(),
+        })?;
+    read(&json)
+}
+
+/// What a link whose data does not inflate is told.
+pub const NOT_DEFLATE: &str = "this link is damaged or truncated (its data does not decompress)";
+
+/// What a link larger than [`MAX_LINK_JSON_BYTES`] once inflated is told.
+pub fn too_large() -> String {
+    format!(
+        "this link unpacks to more than {} MB, more than any scenario the page reads",
+        MAX_LINK_JSON_BYTES >> 20
+    )
+}
+
+/// A link's compressed bytes: its version prefix checked and its base64 decoded.
+pub fn unframe(fragment: &str) -> Result<Vec<u8>, String> {
     let f = fragment.trim().trim_start_matches('#');
     let (version, body) = f
         .split_once('.')
@@ -88,13 +114,13 @@ pub fn decode(fragment: &str) -> Result<AppState, String> {
     if v != LINK_VERSION {
         return Err(format!("this link was made by a newer schedlab (link format {v}; this one reads {LINK_VERSION})"));
     }
-    let packed = crate::b64::decode(body)
-        .ok_or_else(|| "this link is damaged or truncated (not valid base64)".to_string())?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_JSON_BYTES)
-        .map_err(|_| {
-            "this link is damaged or truncated (its data does not decompress)".to_string()
-        })?;
-    let text = std::str::from_utf8(&json)
+    crate::b64::decode(body)
+        .ok_or_else(|| "this link is damaged or truncated (not valid base64)".to_string())
+}
+
+/// The state in a link's inflated JSON, checked as the engine would check it.
+pub fn read(json: &[u8]) -> Result<AppState, String> {
+    let text = std::str::from_utf8(json)
         .map_err(|_| "this link's content is not valid: not UTF-8 text".to_string())?;
     // `from_str`, like every other JSON reader here: one deserializer instantiation per
     // type in the WebAssembly bundle (`from_slice` would add a second one for all of them).
@@ -177,6 +203,10 @@ mod tests {
         let err = decode(&long).unwrap_err();
         assert!(!err.contains('\n') && err.len() < 100, "{err}");
         assert!(decode("").is_err());
+        // A decompression bomb: 1 KB of deflate that would unpack past the limit.
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; MAX_LINK_JSON_BYTES + 1], 9);
+        assert!(bomb.len() < 100_000, "{}", bomb.len());
+        assert_eq!(decode(&frame(&bomb)).unwrap_err(), too_large());
         // Valid transport, invalid content.
         let packed = miniz_oxide::deflate::compress_to_vec(br#"{"scenario": 3}"#, 9);
         assert!(decode(&format!("s1.{}", crate::b64::encode(&packed)))
