@@ -204,9 +204,9 @@ impl Ctx {
     }
 
     /// Loads a preset: at once if it is embedded, else after fetching it beside the page
-    /// (a failed fetch or a bad file shows the banner and keeps the current work).
+    /// (a failed fetch or a bad file shows the banner and keeps the current work). A state
+    /// preset is read as a link's state and opened whole.
     pub fn load_preset(&self, id: &str) {
-        let Some(p) = presets::find(id) else { return };
         let ctx = *self;
         // Only the latest choice lands: a slow fetch answered after a newer choice is dropped.
         let ticket = PRESET_TICKET.with(|t| {
@@ -214,29 +214,45 @@ impl Ctx {
             t.get()
         });
         let latest = move || PRESET_TICKET.with(|t| t.get() == ticket);
-        match p.embedded() {
-            Some(_) => ctx.use_preset(p.id, p.scenario()),
-            None => leptos::task::spawn_local(async move {
-                let loaded = crate::browser::fetch_text(&p.url())
-                    .await
-                    .and_then(|t| Scenario::from_json(&t).map_err(|e| e.to_string()));
-                match loaded {
-                    Ok(s) if latest() => ctx.use_preset(p.id, s),
-                    Err(e) if latest() => ctx.banner.set(Some(format!("preset {}: {e}", p.id))),
-                    _ => {}
-                }
-            }),
-        }
+        let whole = presets::STATES.iter().find(|p| p.id == id);
+        let (id, url) = match (whole, presets::find(id)) {
+            (Some(p), _) => (p.id, p.url()),
+            (None, Some(p)) => match p.embedded() {
+                Some(_) => return ctx.open_preset(ctx.preset_state(p.id, p.scenario())),
+                None => (p.id, p.url()),
+            },
+            _ => return,
+        };
+        leptos::task::spawn_local(async move {
+            let loaded = crate::browser::fetch_text(&url)
+                .await
+                .and_then(|t| match whole {
+                    Some(_) => schedlab_app::link::read(t.as_bytes()),
+                    None => Scenario::from_json(&t)
+                        .map(|sc| ctx.preset_state(id, sc))
+                        .map_err(|e| e.to_string()),
+                });
+            match loaded {
+                Ok(s) if latest() => ctx.open_preset(s),
+                Err(e) if latest() => ctx.banner.set(Some(format!("preset {id}: {e}"))),
+                _ => {}
+            }
+        });
     }
 
-    /// Opens `scenario` as preset `id`, keeping the schedulers, noise and options.
-    fn use_preset(&self, id: &str, scenario: Scenario) {
+    /// `scenario` as preset `id`, with the schedulers, noise and options on screen.
+    fn preset_state(&self, id: &str, scenario: Scenario) -> AppState {
         let mut s = AppState::new(scenario);
         let old = self.state();
         s.schedulers = old.schedulers;
         s.noise = old.noise;
         s.options = old.options;
         s.view.preset = Some(id.to_string());
+        s
+    }
+
+    /// Opens a preset's state (one undoable edit), the DAG playhead at its end.
+    fn open_preset(&self, s: AppState) {
         if self.apply(|e| e.load(s)).is_some() {
             self.selected.set(Selection::None);
             self.dag_play.playing.set(false);

@@ -49,3 +49,20 @@ test('presets other than the default are fetched when chosen; a failed fetch kee
   // Chromium logs the refused request itself; nothing else may be logged.
   assert.deepEqual(page.errors.filter((e) => !e.includes('404')), []);
 });
+
+test('the HEFT-under-noise card opens the Streams lab where HEFT-RT\'s plan breaks and ETF holds', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'makespan').waitFor();
+  await byTestId(page, 'preset-card-heft-under-noise').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=streams-row-1]')?.textContent.startsWith('etf:2'));
+  await page.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));
+  await page.waitForTimeout(200);
+  assert.match(await byTestId(page, 'streams-row-0').textContent(), /^heft_rt/);
+  const flow = async (i) => Number(await byTestId(page, `mean-flow-${i}`).textContent());
+  // The card's numbers (the native test checks them against the engine).
+  assert.equal(Math.round(await flow(0)), 280);
+  assert.equal(Math.round(await flow(1)), 219);
+  assert.equal(await byTestId(page, 'streams-exec-noise').inputValue(), '0.5');
+  await shot(page, 'preset-heft-under-noise');
+  assert.deepEqual(page.errors, []);
+});

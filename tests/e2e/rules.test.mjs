@@ -209,6 +209,27 @@ test('policy options in the Streams lab: RR against itself under two quanta, a b
   await byTestId(page, 'streams-policy-1').selectOption('mlfq');
   await byTestId(page, 'streams-opts-1').waitFor();
   await shot(page, 'streams-options');
+  // Its queues drawn in "Why this choice": one lane per level (6 by default), the jobs in
+  // order from the head, the running one first in its lane.
+  await page.waitForFunction(() => document.querySelector('[data-testid=streams-row-1]')?.textContent.startsWith('mlfq'));
+  await page.waitForFunction(() => !document.querySelector('[data-testid=streams-progress]'));
+  await byTestId(page, 'step-through').locator('button[data-col="1"]').click();
+  await byTestId(page, 'streams-restart').click();
+  let jobs = 0;
+  for (let i = 0; i < 80 && jobs < 3; i++) {
+    await byTestId(page, 'streams-step').click();
+    jobs = await byTestId(page, 'queue-job').count();
+  }
+  assert.ok(jobs >= 3, 'a moment with a queue');
+  assert.equal(await byTestId(page, 'queue-lane').count(), 6);
+  const lanes = await byTestId(page, 'queue-lane').allTextContents();
+  assert.ok(lanes.every((l, i) => l.startsWith(`level ${i}`)), lanes.join(' | '));
+  const running = byTestId(page, 'step-through').locator('.chip.running');
+  assert.equal(await running.count(), 1);
+  assert.equal(await running.evaluate((c) => c.previousElementSibling.className), 'lane-name');
+  const places = (await byTestId(page, 'step-row').allTextContents()).map((t) => t.match(/place (\d+) in its queue/)?.[1]);
+  assert.ok(places.every((p) => p !== undefined), places.join(','));
+  await shot(page, 'streams-queues');
   assert.deepEqual(page.errors, []);
 });
 

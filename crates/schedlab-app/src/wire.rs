@@ -14,7 +14,7 @@ use schedlab_core::serve::sim::{
 use schedlab_core::serve::{Request, Workload};
 use schedlab_core::stream::dag::TaskRun;
 use schedlab_core::stream::learned::{CurvePoint, TrainerState};
-use schedlab_core::stream::sim::{Decision, QueueRow, Segment, StreamMetrics};
+use schedlab_core::stream::sim::{Decision, QueuePlace, QueueRow, Segment, StreamMetrics};
 
 use schedlab_core::run::{Curve, Stat};
 
@@ -233,7 +233,8 @@ wire! {
         p99_flow_time, mean_slowdown, mean_waiting_time, throughput, utilisation,
         mean_queue_length, max_queue_length, preemptions, average_job_latency,
     }
-    QueueRow { job, arrival, attained, rate, rank, key }
+    QueueRow { job, arrival, attained, rate, rank, key, queue }
+    QueuePlace { level, seq }
     Decision { time, until, rows }
     TaskRun { job, task, proc, start, end }
     Column {

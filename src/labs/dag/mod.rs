@@ -35,15 +35,14 @@ pub fn PresetGallery() -> impl IntoView {
         <section class="gallery" aria-label="Presets">
             <h2>"Presets"</h2>
             <div class="cards">
-                {presets::ALL.iter().map(|p| {
-                    let id = p.id;
-                    view! {
+                {presets::ALL.iter().map(|p| (p.id, p.description))
+                    .chain(presets::STATES.iter().map(|p| (p.id, p.description)))
+                    .map(|(id, description)| view! {
                         <button class="card" data-testid=format!("preset-card-{id}") on:click=move |_| ctx.load_preset(id)>
                             <strong>{id}</strong>
-                            <span>{p.description}</span>
+                            <span>{description}</span>
                         </button>
-                    }
-                }).collect_view()}
+                    }).collect_view()}
             </div>
         </section>
     }

@@ -647,13 +647,13 @@ impl Policy {
             Policy::SrptEstimate => format!("estimated remaining {:.3}", a.estimate_remaining),
             Policy::OpSrpt => format!("operation remaining {:.3}", a.op_remaining),
             Policy::VChunk => format!("chunk left {:.3}", a.chunk_left()),
-            Policy::Rr { .. } => format!(
-                "queue position {}, quantum left {:.3}",
-                a.queue_seq, a.quantum_left
-            ),
+            // The place in the queue is the row's `queue` (the page numbers and draws it).
+            Policy::Rr { .. } => format!("quantum left {:.3}", a.quantum_left),
             Policy::Ps => "equal share".into(),
             Policy::Las => format!("attained {:.3}", a.attained),
-            Policy::Mlfq { .. } => format!("level {}, queue position {}", a.level, a.queue_seq),
+            Policy::Mlfq { .. } => {
+                format!("level {}, quantum left {:.3}", a.level, a.quantum_left)
+            }
             Policy::Edf => match a.deadline {
                 Some(d) => format!("deadline {d:.3}"),
                 None => "no deadline".into(),

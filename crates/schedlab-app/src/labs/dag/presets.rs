@@ -56,6 +56,38 @@ pub static ALL: &[Preset] = &[
     preset!("stg-rand50", "Kasahara STG random graph rand0000 (50 tasks, no communication) on 4 identical processors; the optimum is 66."),
 ];
 
+/// A whole setting of the labs (a state, as a link carries it) shipped as a preset: a
+/// story the page opens at once, in whichever lab it is told. Natively embedded; the page
+/// fetches `states/ID.json` (assets/states, copied there by Trunk).
+#[derive(Debug, Clone, Copy)]
+pub struct StatePreset {
+    pub id: &'static str,
+    pub description: &'static str,
+    #[cfg(not(target_arch = "wasm32"))]
+    json: &'static str,
+}
+
+/// The state presets, shown after [`ALL`] in the gallery.
+pub static STATES: &[StatePreset] = &[StatePreset {
+    id: "heft-under-noise",
+    description: "HEFT under noise, the DeepSoCS story (opens the Streams lab): DS3 WiFi jobs on the 16-PE SoC at 50 % execution noise. HEFT-RT's plan breaks (mean latency 280 against ETF's 219); with no noise they tie (194 and 193).",
+    #[cfg(not(target_arch = "wasm32"))]
+    json: include_str!("../../../../../assets/states/heft-under-noise.json"),
+}];
+
+impl StatePreset {
+    /// Where the page fetches it, relative to the page.
+    pub fn url(&self) -> String {
+        format!("states/{}.json", self.id)
+    }
+
+    /// Its state, read as a link's.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn state(&self) -> crate::state::AppState {
+        crate::link::read(self.json.as_bytes()).expect("state presets are valid (tested)")
+    }
+}
+
 impl Preset {
     /// The preset's JSON, when embedded (always natively; in the page only the first).
     pub fn embedded(&self) -> Option<&'static str> {
@@ -98,6 +130,8 @@ mod tests {
         let mut ids: Vec<String> = super::ALL.iter().map(|p| p.id.to_string()).collect();
         ids.sort();
         assert_eq!(files, ids);
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/states");
+        assert_eq!(std::fs::read_dir(dir).unwrap().count(), super::STATES.len());
         for p in super::ALL {
             let s = p.scenario();
             schedlab_core::Problem::new(&s).unwrap();
@@ -110,6 +144,34 @@ mod tests {
                 p.description, s.description,
                 "{}: the gallery's description",
                 p.id
+            );
+        }
+    }
+
+    /// The HEFT-under-noise story holds, with the numbers its card gives: HEFT-RT's
+    /// latency at least 20 % above ETF's under the noise, within 5 % of it without.
+    #[test]
+    fn heft_under_noise_breaks_heft_rt_and_not_etf_as_its_card_says() {
+        use crate::labs::streams::run_all;
+        let p = &super::STATES[0];
+        let s = p.state();
+        assert_eq!(s.view.lab, crate::state::Lab::Streams);
+        assert_eq!(s.view.preset.as_deref(), Some(p.id));
+        assert_eq!(s.streams.policies, ["heft_rt", "etf:2"]);
+        let means = |streams: &schedlab_core::stream::lab::StreamsSettings| {
+            let r = run_all(streams).unwrap();
+            [0, 1].map(|i| r.columns[i].metrics.mean_flow_time)
+        };
+        let noisy = means(&s.streams);
+        let mut calm = s.streams.clone();
+        calm.exec_noise = 0.0;
+        let calm = means(&calm);
+        assert!(noisy[0] > 1.2 * noisy[1], "{noisy:?}");
+        assert!((calm[0] / calm[1] - 1.0).abs() < 0.05, "{calm:?}");
+        for x in noisy.iter().chain(&calm) {
+            assert!(
+                p.description.contains(&format!("{x:.0}")),
+                "{x:.0} in the card"
             );
         }
     }

@@ -16,6 +16,9 @@ pub struct StepRow {
     /// What the policy compared.
     pub key: String,
     pub running: bool,
+    /// A queue policy's queue (MLFQ's level, 0 for round robin) and the job's place in it
+    /// (1 = the head), counted among the jobs in the system.
+    pub queue: Option<(usize, usize)>,
 }
 
 /// What the step-through view shows at time `t`: when the decision was taken and the
@@ -59,10 +62,22 @@ pub fn step_view(r: &StreamsResult, column: usize, t: f64) -> Option<(f64, Vec<S
                         status,
                         key: row.key.clone(),
                         running: row.rate > 0.0,
+                        queue: row.queue.map(|q| {
+                            let ahead = d.rows.iter().filter(|o| {
+                                !done(o.job)
+                                    && o.queue.is_some_and(|p| p.level == q.level && p.seq < q.seq)
+                            });
+                            (q.level, ahead.count() + 1)
+                        }),
                     },
                 )
             })
             .collect();
+        for (_, row) in &mut rows {
+            if let Some((_, place)) = row.queue {
+                row.key = format!("place {place} in its queue, {}", row.key);
+            }
+        }
         schedlab_core::util::sort_dyn(&mut rows, &|a, b| (a.0, a.1.job).cmp(&(b.0, b.1.job)));
         return Some((d.time, rows.into_iter().map(|x| x.1).collect()));
     }
@@ -104,6 +119,7 @@ pub fn step_view(r: &StreamsResult, column: usize, t: f64) -> Option<(f64, Vec<S
             },
             key,
             running: !running.is_empty(),
+            queue: None,
         });
     }
     schedlab_core::util::sort_dyn(&mut rows, &|a, b| {
@@ -171,6 +187,7 @@ pub fn step_html(r: &StreamsResult, column: usize, t: f64) -> String {
             )
         },
     ));
+    out.push_str(&queues_html(&col.policy, &rows));
     out.push_str("<div class=\"table-scroll\"><table class=\"metrics step-table\"><thead><tr><th>job</th><th>state</th><th>what the policy compares</th></tr></thead><tbody>");
     for row in rows.iter().take(MAX_STEP_ROWS) {
         let _ = write!(
@@ -192,6 +209,48 @@ pub fn step_html(r: &StreamsResult, column: usize, t: f64) -> String {
         ));
     }
     out
+}
+
+/// A queue policy's queues drawn: a lane per level (MLFQ's from the highest priority; one
+/// for round robin), each job a chip in its colour from the head, the running ones marked.
+fn queues_html(policy: &str, rows: &[StepRow]) -> String {
+    use crate::kit::color as palette;
+    use crate::kit::html::escape;
+    use schedlab_core::stream::policy::Policy;
+    use std::fmt::Write;
+    let levels = match Policy::parse(policy) {
+        Ok(Policy::Mlfq { levels, .. }) => levels,
+        Ok(Policy::Rr { .. }) => 1,
+        _ => return String::new(),
+    };
+    let mut out = String::from("<div class=\"queues\" data-testid=\"step-queues\">");
+    for level in 0..levels {
+        let mut lane: Vec<&StepRow> = rows
+            .iter()
+            .filter(|r| r.queue.is_some_and(|q| q.0 == level))
+            .collect();
+        schedlab_core::util::sort_dyn(&mut lane, &|a, b| a.queue.cmp(&b.queue));
+        let _ =
+            write!(
+            out,
+            "<div class=\"lane\" data-testid=\"queue-lane\"><span class=\"lane-name\">{}</span>",
+            if levels > 1 { format!("level {level}") } else { "queue".into() }
+        );
+        if lane.is_empty() {
+            out.push_str("<span class=\"hint\">empty</span>");
+        }
+        for r in lane.iter().take(MAX_STEP_ROWS) {
+            let _ = write!(
+                out,
+                "<span class=\"chip{}\" data-testid=\"queue-job\" style=\"border-color:{}\">{}</span>",
+                if r.running { " running" } else { "" },
+                palette::hex(palette::task_color(r.job)),
+                escape(&r.label)
+            );
+        }
+        out.push_str("</div>");
+    }
+    out + "</div>"
 }
 
 /// Times where something happens to policy `column` (arrivals, its completions, decisions

@@ -143,6 +143,59 @@ mod flow {
     }
 
     #[test]
+    fn queue_policies_show_their_queues_in_order_one_lane_per_level() {
+        let t = schedlab_core::stream::trace::parse("typed", "P1,0,8\nP2,1,4\nP3,2,9\nP4,3,5\n")
+            .unwrap();
+        let mut s = StreamsSettings {
+            machines: 1,
+            policies: vec!["rr:2".into(), "mlfq:1:3".into(), "srpt".into()],
+            ..StreamsSettings::default()
+        };
+        use_trace(&mut s, t);
+        let r = run_all(&s).unwrap();
+        let mut seen_lanes = [0usize; 2];
+        for (col, lanes) in seen_lanes.iter_mut().enumerate() {
+            for d in &r.columns[col].decisions {
+                let (_, rows) = step_view(&r, col, d.time + 1e-9).unwrap();
+                // In each queue the places are 1..=n, and the running job is at a head.
+                for level in 0..3 {
+                    let mut places: Vec<usize> = rows
+                        .iter()
+                        .filter_map(|x| x.queue.filter(|q| q.0 == level).map(|q| q.1))
+                        .collect();
+                    places.sort();
+                    assert_eq!(places, (1..=places.len()).collect::<Vec<_>>());
+                }
+                let running: Vec<_> = rows.iter().filter(|x| x.running).collect();
+                assert_eq!(running.len(), 1);
+                assert_eq!(running[0].queue.unwrap().1, 1, "{:?}", rows);
+                assert!(rows.iter().all(|x| x.key.starts_with("place ")));
+                let html = step_html(&r, col, d.time + 1e-9);
+                *lanes = html.matches("data-testid=\"queue-lane\"").count();
+                // The chips follow the places: the head first.
+                let first = html.split("data-testid=\"queue-job\"").nth(1).unwrap();
+                let head = rows
+                    .iter()
+                    .find(|x| x.queue.map(|q| q.1) == Some(1))
+                    .unwrap();
+                assert!(
+                    rows.len() == 1
+                        || head.queue.unwrap().0 > 0
+                        || first.contains(&format!(">{}<", head.label))
+                );
+            }
+        }
+        assert_eq!(seen_lanes, [1, 3], "RR has one queue, MLFQ one per level");
+        // MLFQ demotes P1 after its first quantum: some decision has a job below level 0.
+        assert!(r.columns[1]
+            .decisions
+            .iter()
+            .any(|d| d.rows.iter().any(|x| x.queue.is_some_and(|q| q.level > 0))));
+        // Policies without a queue draw none.
+        assert!(!step_html(&r, 2, 3.5).contains("step-queues"));
+    }
+
+    #[test]
     fn step_through_explains_the_decision_at_the_playhead() {
         let r = run_all(&StreamsSettings::default()).unwrap();
         let col = &r.columns[0];

@@ -58,6 +58,19 @@ pub struct QueueRow {
     pub rank: Option<usize>,
     /// What the policy compared, in words ("remaining 3.2").
     pub key: String,
+    /// Where the job stands in a queue policy's queues (round robin, MLFQ): the page draws
+    /// the queues from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueuePlace>,
+}
+
+/// A job's place in round robin's queue or one of MLFQ's.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct QueuePlace {
+    /// The queue: MLFQ's level (0 = the highest priority), 0 for round robin.
+    pub level: usize,
+    /// Lower = nearer the head, among the jobs of the same level.
+    pub seq: u64,
 }
 
 /// Job rows (one per job in the system at each decision) a recorded run keeps at most.
@@ -414,6 +427,12 @@ impl Sim {
                         rate: rates[i],
                         rank: alloc.order.iter().position(|&k| k == i),
                         key: policy.key_text(a, now),
+                        queue: matches!(policy, Policy::Rr { .. } | Policy::Mlfq { .. }).then_some(
+                            QueuePlace {
+                                level: a.level,
+                                seq: a.queue_seq,
+                            },
+                        ),
                     })
                     .collect(),
             });

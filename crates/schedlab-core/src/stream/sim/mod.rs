@@ -8,5 +8,7 @@ mod engine;
 mod metrics;
 
 pub use check::check;
-pub use engine::{simulate, Decision, QueueRow, Segment, Sim, StreamRun, MAX_RECORDED_ROWS};
+pub use engine::{
+    simulate, Decision, QueuePlace, QueueRow, Segment, Sim, StreamRun, MAX_RECORDED_ROWS,
+};
 pub use metrics::{reference_flow, StreamMetrics};
