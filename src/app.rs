@@ -72,6 +72,8 @@ pub fn App(state: AppState, first_banner: Option<String>) -> impl IntoView {
         notice: RwSignal::new(None),
         // 0 = not set: show the whole schedule (clamped to the makespan once evaluated).
         dag_play: Play::new(
+            0,
+            1.0,
             if state.view.playhead > 0.0 {
                 state.view.playhead
             } else {
@@ -83,12 +85,12 @@ pub fn App(state: AppState, first_banner: Option<String>) -> impl IntoView {
         dark: RwSignal::new(browser::prefers_dark()),
         present: RwSignal::new(false),
         streams: RwSignal::new(None),
-        streams_play: Play::new(0.0, 1.0),
+        streams_play: Play::new(1, 1.0, 0.0, 1.0),
         streams_step: RwSignal::new(0),
         streams_progress: RwSignal::new(None),
         serving: RwSignal::new(None),
         // At infinity: not placed yet, so the first run shows its end.
-        serving_play: Play::new(f64::INFINITY, 1.0),
+        serving_play: Play::new(2, 1000.0, f64::INFINITY, 1.0),
         serving_progress: RwSignal::new(None),
         dag_progress: RwSignal::new(None),
         worker_died: RwSignal::new(None),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use schedlab_app::editor::Editor;
 use schedlab_app::kit::playback::{self, Playback};
+use schedlab_app::kit::timeline::{self, Geometry};
 use schedlab_app::labs::dag::eval::{Curve, Evaluation};
 use schedlab_app::labs::dag::presets;
 use schedlab_app::labs::serving::ServingResult;
@@ -50,15 +51,101 @@ pub struct Play {
     pub speed: RwSignal<f64>,
     /// The end of the last good run (None before the first).
     pub end: StoredValue<Option<f64>>,
+    /// The time window the lab's Gantts show, shared by all of them: [start, end], or the
+    /// whole run when end ≤ start. Two `f64` signals, the playhead's type: a signal of a
+    /// new type costs the bundle its own copy of the reactive code (about 3 KB).
+    zoom_start: RwSignal<f64>,
+    zoom_end: RwSignal<f64>,
+    /// Which lab's (its slot in [`AXES`]).
+    lab: usize,
+    /// Playhead units per unit of the Gantt's time axis (the Serving lab's playhead is in
+    /// ms, its axis in s: 1000). The window is kept in playhead units.
+    unit: f64,
+}
+
+thread_local! {
+    /// Per lab, the last Gantt layout drawn, of the whole run: where the pointer's zoom and
+    /// pan read times from pixels.
+    static AXES: std::cell::Cell<[Option<Geometry>; 3]> = const { std::cell::Cell::new([None; 3]) };
 }
 
 impl Play {
-    pub fn new(playhead: f64, speed: f64) -> Play {
+    /// The playback of lab number `lab` (0, 1 or 2: one per lab), its Gantts' time axis in
+    /// playhead units ÷ `unit`.
+    pub fn new(lab: usize, unit: f64, playhead: f64, speed: f64) -> Play {
         Play {
             playhead: RwSignal::new(playhead),
             playing: RwSignal::new(false),
             speed: RwSignal::new(playback::clamp_speed(speed)),
             end: StoredValue::new(None),
+            zoom_start: RwSignal::new(0.0),
+            zoom_end: RwSignal::new(0.0),
+            lab,
+            unit,
+        }
+    }
+
+    /// The window shown (None: the whole run); tracked.
+    pub fn window(self) -> Option<(f64, f64)> {
+        let (a, b) = (self.zoom_start.get(), self.zoom_end.get());
+        (b > a).then_some((a, b))
+    }
+
+    pub fn window_untracked(self) -> Option<(f64, f64)> {
+        untrack(|| self.window())
+    }
+
+    pub fn set_window(self, w: Option<(f64, f64)>) {
+        let (a, b) = w.unwrap_or((0.0, 0.0));
+        self.zoom_start.set(a);
+        self.zoom_end.set(b);
+    }
+
+    /// The layout to draw: `full` (the whole run) in the window, remembered for the
+    /// pointer. Tracks the window: a Gantt drawn through it redraws on zoom and pan.
+    pub fn view(self, full: Geometry) -> Geometry {
+        AXES.with(|a| {
+            let mut all = a.get();
+            all[self.lab] = Some(full);
+            a.set(all)
+        });
+        self.on_axis(full, self.window())
+    }
+
+    /// [`Play::view`] for hit testing (untracked).
+    pub fn view_untracked(self, full: Geometry) -> Geometry {
+        self.on_axis(full, self.window_untracked())
+    }
+
+    /// `full` showing window `w` (in playhead units).
+    fn on_axis(self, full: Geometry, w: Option<(f64, f64)>) -> Geometry {
+        full.zoomed(w.map(|(a, b)| (a / self.unit, b / self.unit)))
+    }
+
+    /// Zooms by `factor` (below 1: in) around time `at` of a run ending at `t_max`.
+    pub fn zoom(self, at: f64, factor: f64, t_max: f64) {
+        self.set_window(timeline::zoom(self.window_untracked(), t_max, at, factor));
+    }
+
+    /// The last Gantt layout drawn in this lab, of the whole run.
+    fn axis(self) -> Option<Geometry> {
+        AXES.with(|a| a.get()[self.lab])
+    }
+
+    /// Zooms by `factor` around the time under canvas pixel `x` of the last Gantt drawn.
+    pub fn zoom_px(self, x: f64, factor: f64) {
+        if let Some(full) = self.axis() {
+            let at = self.view_untracked(full).t(x) * self.unit;
+            self.zoom(at, factor, full.t_max * self.unit);
+        }
+    }
+
+    /// The window `from` moved by `dx` canvas pixels of the last Gantt drawn.
+    pub fn pan_px(self, from: Option<(f64, f64)>, dx: f64) {
+        if let Some(full) = self.axis() {
+            let g = self.on_axis(full, from);
+            let dt = dx / (g.width as f64 - g.left - g.right).max(1.0) * g.span() * self.unit;
+            self.set_window(timeline::pan(from, full.t_max * self.unit, dt));
         }
     }
 

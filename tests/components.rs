@@ -167,7 +167,7 @@ fn key(el: &web_sys::HtmlElement, k: &str) {
 #[wasm_bindgen_test]
 async fn the_transport_bar_steps_restarts_and_answers_keys() {
     let el = host();
-    let play = Play::new(5.0, 1.0);
+    let play = Play::new(0, 1.0, 5.0, 1.0);
     let (playhead, playing) = (play.playhead, play.playing);
     let settled = RwSignal::new(Vec::<f64>::new());
     let handle = leptos::mount::mount_to(el.clone(), move || {
@@ -217,7 +217,7 @@ async fn a_transport_bar_without_events_has_no_step_buttons() {
     let el = host();
     let handle = leptos::mount::mount_to(el.clone(), move || {
         let t = Transport::new(
-            Play::new(0.0, 1.0),
+            Play::new(0, 1.0, 0.0, 1.0),
             Signal::derive(|| 1.0),
             20.0,
             "y-",

@@ -9,7 +9,7 @@ use plotters::prelude::{DrawingArea, IntoDrawingArea};
 use plotters_canvas::CanvasBackend;
 use schedlab_app::kit::color as palette;
 
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, Play};
 
 thread_local! {
     /// How much larger than its pixels a canvas is shown: 1, or 1.5 in presentation mode
@@ -65,6 +65,11 @@ pub fn GanttCanvas(
     /// `chart` (a chart's size and style) instead of `gantt`.
     #[prop(optional)]
     chart: bool,
+    /// The lab's playback, for a Gantt drawn through [`Play::view`]: Ctrl (⌘) + wheel
+    /// zooms around the pointer, dragging or Shift + wheel pans, a double click shows
+    /// the whole run.
+    #[prop(optional)]
+    zoom: Option<Play>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
@@ -80,17 +85,92 @@ pub fn GanttCanvas(
         ctx.present.track();
         let dark = ctx.dark.get();
         let Some(c) = canvas.get() else { return };
+        if let Some(p) = zoom {
+            // (The draw reads the window through `Play::view`: this runs on zoom and pan.)
+            let zoomed = p.window_untracked().is_some();
+            let _ = c.set_attribute("data-zoomed", if zoomed { "1" } else { "0" });
+        }
         draw.run((c, dark));
     });
-    let on_move = move |ev: web_sys::MouseEvent| {
-        let (Some(hit), Some(c)) = (hit, canvas.get_untracked()) else {
+    // The pointer: one listener for every mouse event, added by hand (one non-generic
+    // handler in the bundle instead of a Leptos attribute per event; the wheel's on the
+    // canvas itself, so it may cancel the page's scroll).
+    // A drag that pans: where it started (canvas pixels) and the window then.
+    let drag = std::cell::Cell::new(None::<(f64, Option<(f64, f64)>)>);
+    let on_event = move |ev: web_sys::Event| {
+        use wasm_bindgen::JsCast;
+        // (An event after the lab left, on a canvas going away, finds the node disposed.)
+        let (Some(Some(c)), Some(m)) = (
+            canvas.try_get_untracked(),
+            ev.dyn_ref::<web_sys::MouseEvent>(),
+        ) else {
             return;
         };
         // CSS pixels to canvas pixels (they differ in presentation mode).
         let k = f64::from(c.width()) / f64::from(c.client_width().max(1));
-        let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
-        tooltip.set(hit.run((c, x * k, y * k)).map(|t| (x, y, t)));
+        let (x, y) = (m.offset_x() as f64, m.offset_y() as f64);
+        let kind = ev.type_();
+        match (kind.as_str(), zoom) {
+            ("mousemove", _) => {
+                if let (Some(p), Some((x0, from))) = (zoom, drag.get()) {
+                    if m.buttons() & 1 == 1 {
+                        tooltip.set(None);
+                        return p.pan_px(from, x0 - x * k);
+                    }
+                    drag.set(None);
+                }
+                if let Some(hit) = hit {
+                    tooltip.set(hit.run((c, x * k, y * k)).map(|t| (x, y, t)));
+                }
+            }
+            ("mouseleave", _) => {
+                drag.set(None);
+                tooltip.set(None);
+            }
+            ("mousedown", Some(p)) => {
+                let w = p.window_untracked();
+                drag.set(w.map(|_| (x * k, w)));
+            }
+            ("dblclick", Some(p)) => p.set_window(None),
+            ("wheel", Some(p)) => {
+                let Some(wheel) = ev.dyn_ref::<web_sys::WheelEvent>() else {
+                    return;
+                };
+                let (dx, dy) = (wheel.delta_x(), wheel.delta_y());
+                let w = p.window_untracked();
+                if m.ctrl_key() || m.meta_key() {
+                    p.zoom_px(x * k, if dy < 0.0 { 0.8 } else { 1.25 });
+                } else if w.is_some() && (m.shift_key() || dx.abs() > dy.abs()) {
+                    p.pan_px(w, if dx != 0.0 { dx } else { dy } * k);
+                } else {
+                    return; // the page scrolls
+                }
+                ev.prevent_default();
+            }
+            _ => {}
+        }
     };
+    let mut on_event = Some(on_event);
+    Effect::new(move |_| {
+        let Some(c) = canvas.get() else { return };
+        let Some(on_event) = on_event.take() else {
+            return;
+        };
+        let f = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(on_event);
+        let events: &[&str] = if zoom.is_some() {
+            &["mousemove", "mouseleave", "mousedown", "dblclick", "wheel"]
+        } else {
+            &["mousemove", "mouseleave"]
+        };
+        for e in events {
+            let _ = c.add_event_listener_with_callback(
+                e,
+                wasm_bindgen::JsCast::unchecked_ref(f.as_ref()),
+            );
+        }
+        // The canvas owns it from now on (gone with the canvas's listeners).
+        f.forget();
+    });
     let title = move || {
         title.and_then(|t| t.get()).map(|name| {
             view! {
@@ -104,8 +184,7 @@ pub fn GanttCanvas(
     view! {
         <div class="gantt-wrap">
             {title}
-            <canvas node_ref=canvas data-testid=testid class=if chart { "chart" } else { "gantt" } role="img" aria-label=aria
-                on:mousemove=on_move on:mouseleave=move |_| tooltip.set(None)></canvas>
+            <canvas node_ref=canvas data-testid=testid class=if chart { "chart" } else { "gantt" } role="img" aria-label=aria></canvas>
             {move || tooltip.get().map(|(x, y, t)| view! {
                 <div class="tooltip" style=format!("left:{}px;top:{}px", x + 14.0, y + 10.0)>{t}</div>
             })}

@@ -1,7 +1,9 @@
 //! [`TransportBar`]: play/pause, previous/next event, restart, speed and the playhead
 //! slider, for any lab's playhead. The buttons are buttons and the slider a range input, so
-//! the bar works from the keyboard; on the bar, Home restarts, End jumps to the end, and
-//! `,` / `.` step to the previous / next event.
+//! the bar works from the keyboard; on the bar, Home restarts, End jumps to the end,
+//! `,` / `.` step to the previous / next event, and `+` / `-` / `0` zoom the lab's Gantts
+//! in and out around the playhead and back to the whole run (the Gantts also zoom with
+//! Ctrl + wheel and pan by dragging: `GanttCanvas`).
 
 use leptos::prelude::*;
 use schedlab_app::kit::playback::{Playback, SPEEDS};
@@ -91,6 +93,16 @@ impl Transport {
         self.update(&|p, tm| p.step(&events, forward, tm));
     }
 
+    /// Zooms the lab's Gantts by `factor` around the playhead (0: back to the whole run).
+    fn zoom(self, factor: f64) {
+        if factor == 0.0 {
+            return self.play.set_window(None);
+        }
+        let tm = self.t_max.get_untracked();
+        self.play
+            .zoom(self.play.playhead.get_untracked(), factor, tm);
+    }
+
     fn set_speed(self, v: f64) {
         self.update(&|p, _| p.set_speed(v));
         if let Some(cb) = self.on_speed {
@@ -127,12 +139,15 @@ pub fn TransportBar(t: Transport) -> impl IntoView {
             "End" => t.seek(t.t_max.get_untracked()),
             "," => t.step(false),
             "." => t.step(true),
+            "+" | "=" => t.zoom(0.5),
+            "-" => t.zoom(2.0),
+            "0" => t.zoom(0.0),
             _ => return,
         }
         ev.prevent_default();
     };
     view! {
-        <div class="transport" role="toolbar" aria-label=t.label aria-keyshortcuts="Home End , ." on:keydown=on_key>
+        <div class="transport" role="toolbar" aria-label=t.label aria-keyshortcuts="Home End , . + - 0" on:keydown=on_key>
             <button data-testid=id("restart") aria-label="Restart" title="Back to the start (Home)" on:click=move |_| t.seek(0.0)>"⇤"</button>
             {has_steps.then(|| view! {
                 <button data-testid=id("step-back") aria-label="Previous event" title="Previous event (,)" on:click=move |_| t.step(false)>"‹ Prev"</button>
@@ -150,6 +165,16 @@ pub fn TransportBar(t: Transport) -> impl IntoView {
                     {SPEEDS.iter().map(|v| view! { <option value=v.to_string()>{format!("{v}×")}</option> }).collect_view()}
                 </select>
             </label>
+            // One delegated handler: `data-act` is the zoom factor (0: the whole run).
+            <span class="zoom" role="group" aria-label="Zoom" on:click=move |ev| {
+                if let Some(f) = crate::components::act_button(&ev).and_then(|b| b.get_attribute("data-act")) {
+                    t.zoom(schedlab_core::util::parse_f64(&f).unwrap_or(0.0));
+                }
+            } inner_html=format!(
+                "<button data-testid=\"{p}zoom-in\" data-act=\"0.5\" aria-label=\"Zoom in\" title=\"Zoom in around the playhead (+; Ctrl + wheel on a chart; drag to move)\">+</button>\
+                 <button data-testid=\"{p}zoom-out\" data-act=\"2\" aria-label=\"Zoom out\" title=\"Zoom out (-)\">−</button>\
+                 <button data-testid=\"{p}zoom-fit\" data-act=\"0\" aria-label=\"Whole run\" title=\"The whole run (0; double-click a chart)\">Fit</button>",
+                p = t.prefix)></span>
             <input type="range" class="scrub" data-testid=id("scrub") aria-label="Timeline" min="0" step="any"
                 prop:max=move || t.t_max.get().to_string()
                 prop:value=move || t.play.playhead.get().min(t.t_max.get()).to_string()

@@ -3,7 +3,7 @@
 // inside the viewport on a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, shot, byTestId, dragTo, makespan } from './lib.mjs';
+import { launch, openPage, shot, byTestId, dragTo, makespan, canvasFrame } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -268,4 +268,69 @@ test('editing the platform by keyboard: Tab after a change lands on the next fie
   assert.equal(await makespan(page), '80');
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+test('zoom and pan: the Gantt zooms around the playhead or the pointer, drags, and hovers stay true', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'preset-select').selectOption('topcuoglu2002');
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  const gantt = byTestId(page, 'gantt');
+  const whole = await canvasFrame(page, 'gantt');
+  // Twice "+" around the playhead (at the end, 80): the window is [60, 80].
+  await byTestId(page, 'zoom-in').click();
+  await byTestId(page, 'zoom-in').click();
+  await page.waitForFunction((w) => document.querySelector('[data-testid=gantt]').toDataURL() !== w, whole);
+  assert.equal(await gantt.getAttribute('data-zoomed'), '1');
+  // Every hover across the zoomed axis names a bar that runs at the time under the pointer
+  // (the axis spans 48 px of labels to 12 px before the edge).
+  const box = await gantt.boundingBox();
+  const timeAt = (x) => 60 + (x - 48) / (box.width - 60) * 20;
+  let checked = 0;
+  for (let x = 60; x < box.width - 20; x += 37) {
+    for (const y of [25, 55, 85]) {
+      await page.mouse.move(box.x + x, box.y + y);
+      const tip = page.locator('.tooltip');
+      if (!(await tip.count())) continue;
+      const m = (await tip.textContent()).match(/runs ([\d.]+) – ([\d.]+)/);
+      const t = timeAt(x);
+      assert.ok(m && t >= Number(m[1]) - 0.2 && t <= Number(m[2]) + 0.2, `${t} in ${m}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 3, `hovered ${checked} bars`);
+  // Dragging pans to earlier times; Fit shows the whole run again, pixel for pixel.
+  const zoomed = await canvasFrame(page, 'gantt');
+  await page.mouse.move(box.x + 200, box.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 400, box.y + 40, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction((w) => document.querySelector('[data-testid=gantt]').toDataURL() !== w, zoomed);
+  await byTestId(page, 'zoom-fit').click();
+  await page.waitForFunction((w) => document.querySelector('[data-testid=gantt]').toDataURL() === w, whole);
+  // Ctrl + wheel over the chart zooms around the pointer; a double click undoes it.
+  await page.mouse.move(box.x + box.width / 2, box.y + 40);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -120);
+  await page.keyboard.up('Control');
+  await page.waitForFunction(() => document.querySelector('[data-testid=gantt]').dataset.zoomed === '1');
+  await gantt.dblclick();
+  await page.waitForFunction((w) => document.querySelector('[data-testid=gantt]').toDataURL() === w, whole);
+  // The keyboard: "+" on the transport bar zooms, "0" shows the whole run.
+  await byTestId(page, 'restart').focus();
+  await page.keyboard.press('+');
+  await page.waitForFunction(() => document.querySelector('[data-testid=gantt]').dataset.zoomed === '1');
+  await shot(page, 'dag-zoomed');
+  await page.keyboard.press('0');
+  await page.waitForFunction(() => document.querySelector('[data-testid=gantt]').dataset.zoomed === '0');
+  // The other labs' Gantts zoom the same way.
+  for (const [lab, prefix, id] of [['streams', 'streams-', 'streams-gantt'], ['serving', 'serving-', 'serving-gantt']]) {
+    await byTestId(page, `lab-${lab}`).click();
+    await byTestId(page, id).waitFor();
+    await page.waitForTimeout(300);
+    const before = await canvasFrame(page, id);
+    await byTestId(page, `${prefix}zoom-in`).click();
+    await page.waitForFunction(([i, w]) => document.querySelector(`[data-testid=${i}]`).toDataURL() !== w, [id, before]);
+    await shot(page, `${lab}-zoomed`);
+  }
+  assert.deepEqual(page.errors, []);
 });

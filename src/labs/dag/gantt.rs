@@ -26,7 +26,12 @@ fn bar_text(
     ctx.eval.with_untracked(|e| {
         let Some(Ok(ev)) = e else { return None };
         let col = ev.columns.get(column)?;
-        let g = gantt::geometry(c.width(), c.height(), &ev.problem, ctx.t_max());
+        let g = ctx.dag_play.view_untracked(gantt::geometry(
+            c.width(),
+            c.height(),
+            &ev.problem,
+            ctx.t_max(),
+        ));
         let task = gantt::bar_at(&g, &col.run, x, y)?;
         let r = &col.run.execution.tasks[task];
         let f = gantt::format_time;
@@ -75,7 +80,9 @@ fn ScheduleGantt(column: usize) -> impl IntoView {
             let Some((root, w, h)) = area(&c, gantt_height(ev.problem.n_procs())) else {
                 return;
             };
-            let g = gantt::geometry(w, h, &ev.problem, ctx.t_max());
+            let g = ctx
+                .dag_play
+                .view(gantt::geometry(w, h, &ev.problem, ctx.t_max()));
             let style = gantt::Style {
                 dark,
                 show_plan: noisy,
@@ -101,7 +108,7 @@ fn ScheduleGantt(column: usize) -> impl IntoView {
     });
     let testid = series_testid("gantt", column);
     view! {
-        <GanttCanvas testid=testid aria="Gantt chart of the schedule" draw=draw hit=hit title=title swatch=column/>
+        <GanttCanvas testid=testid aria="Gantt chart of the schedule" draw=draw hit=hit title=title swatch=column zoom=ctx.dag_play/>
     }
 }
 

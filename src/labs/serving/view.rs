@@ -23,7 +23,10 @@ fn request_text(
     y: f64,
 ) -> Option<String> {
     let col = r.columns.get(column)?;
-    let k = serving::request_at(&serving::geometry(w, h, r), col, x, y)?;
+    let g = expect_context::<Ctx>()
+        .serving_play
+        .view_untracked(serving::geometry(w, h, r));
+    let k = serving::request_at(&g, col, x, y)?;
     let q = &col.run.requests[k];
     let req = &r.workload.requests[k];
     Some(format!(
@@ -61,7 +64,7 @@ pub fn ServingGantt(column: usize) -> impl IntoView {
             let Some((root, w, h)) = area(&c, serving::gantt_height(r.lifetimes.len())) else {
                 return;
             };
-            let g = serving::geometry(w, h, r);
+            let g = ctx.serving_play.view(serving::geometry(w, h, r));
             if let Err(e) = serving::draw_gantt(&root, &g, r, column, playhead, dark) {
                 leptos::logging::warn!("serving gantt: {e}");
             }
@@ -78,7 +81,7 @@ pub fn ServingGantt(column: usize) -> impl IntoView {
     });
     let testid = series_testid("serving-gantt", column);
     view! {
-        <GanttCanvas testid=testid draw=draw hit=hit title=title swatch=column
+        <GanttCanvas testid=testid draw=draw hit=hit title=title swatch=column zoom=ctx.serving_play
             aria="Instances over time: prefills colored by prompt prefix, each request's decode as a thin bar below"/>
     }
 }

@@ -15,9 +15,18 @@ use crate::components::{
 use crate::ctx::Ctx;
 
 /// The hover text of the piece at (x, y) of column `column`'s Gantt.
-fn piece_text(r: &StreamsResult, column: usize, w: u32, h: u32, x: f64, y: f64) -> Option<String> {
+fn piece_text(
+    r: &StreamsResult,
+    column: usize,
+    c: &web_sys::HtmlCanvasElement,
+    x: f64,
+    y: f64,
+) -> Option<String> {
     let col = r.columns.get(column)?;
-    let g = streams::geometry(w, h, r);
+    let ctx = expect_context::<Ctx>();
+    let g = ctx
+        .streams_play
+        .view_untracked(streams::geometry(c.width(), c.height(), r));
     let k = streams::segment_at(&g, col, x, y)?;
     let s = &col.segments[k];
     let j = s.job;
@@ -63,7 +72,7 @@ pub fn StreamsGantt(column: usize) -> impl IntoView {
             let Some((root, w, h)) = area(&c, streams::gantt_height(r.machine_names.len())) else {
                 return;
             };
-            let g = streams::geometry(w, h, r);
+            let g = ctx.streams_play.view(streams::geometry(w, h, r));
             if let Err(e) = streams::draw_gantt(&root, &g, r, column, playhead, dark) {
                 leptos::logging::warn!("streams gantt: {e}");
             }
@@ -73,7 +82,7 @@ pub fn StreamsGantt(column: usize) -> impl IntoView {
     });
     let hit = Callback::new(move |(c, x, y): (web_sys::HtmlCanvasElement, f64, f64)| {
         ctx.streams
-            .with_untracked(|r| piece_text(r.as_ref()?, column, c.width(), c.height(), x, y))
+            .with_untracked(|r| piece_text(r.as_ref()?, column, &c, x, y))
     });
     let title = Signal::derive(move || {
         ctx.streams
@@ -82,7 +91,7 @@ pub fn StreamsGantt(column: usize) -> impl IntoView {
     let testid = series_testid("streams-gantt", column);
     view! {
         <GanttCanvas testid=testid aria="Gantt chart of the stream: a row per machine, a color per job"
-            draw=draw hit=hit title=title swatch=column/>
+            draw=draw hit=hit title=title swatch=column zoom=ctx.streams_play/>
     }
 }
 

@@ -17,7 +17,8 @@ use super::color::{self, rgb, rgba, Rgb, Theme};
 /// Result of a drawing step on backend `DB`.
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
-/// Pixel layout of a timeline of `rows` rows over [0, t_max].
+/// Pixel layout of a timeline of `rows` rows over [t0, t_max]: the whole run (t0 = 0), or
+/// the window zoomed into ([`Geometry::zoomed`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Geometry {
     pub width: u32,
@@ -28,6 +29,41 @@ pub struct Geometry {
     pub bottom: f64,
     pub rows: usize,
     pub t_max: f64,
+    /// The time at the axis's left end.
+    pub t0: f64,
+}
+
+/// How far a timeline zooms in: a window at least this many times narrower than the run.
+pub const MAX_ZOOM: f64 = 10_000.0;
+
+/// The window `[a, a + span]` moved inside `[0, t_max]`; None when it covers the run.
+fn fit(a: f64, span: f64, t_max: f64) -> Option<(f64, f64)> {
+    // (NaN spans cover the run too.)
+    if span.is_nan() || span >= t_max * (1.0 - 1e-9) {
+        return None;
+    }
+    let a = a.clamp(0.0, t_max - span);
+    Some((a, a + span))
+}
+
+/// The time window after zooming by `factor` (below 1 zooms in) around time `at`, which
+/// stays where it is on the axis; within the run, at most [`MAX_ZOOM`] times narrower.
+/// `window` None is the whole run `[0, t_max]`, and so is the answer None.
+pub fn zoom(window: Option<(f64, f64)>, t_max: f64, at: f64, factor: f64) -> Option<(f64, f64)> {
+    if t_max.is_nan() || t_max <= 0.0 || factor.is_nan() || factor <= 0.0 {
+        return window;
+    }
+    let (a, b) = window.unwrap_or((0.0, t_max));
+    let span = ((b - a) * factor).clamp(t_max / MAX_ZOOM, t_max);
+    let at = if at.is_nan() { a } else { at.clamp(a, b) };
+    let frac = if b > a { (at - a) / (b - a) } else { 0.5 };
+    fit(at - frac * span, span, t_max)
+}
+
+/// The window moved by `dt` (positive: later), kept inside the run.
+pub fn pan(window: Option<(f64, f64)>, t_max: f64, dt: f64) -> Option<(f64, f64)> {
+    let (a, b) = window?;
+    fit(a + if dt.is_finite() { dt } else { 0.0 }, b - a, t_max)
 }
 
 impl Geometry {
@@ -41,7 +77,28 @@ impl Geometry {
             bottom: 26.0,
             rows: rows.max(1),
             t_max: if t_max > 0.0 { t_max } else { 1.0 },
+            t0: 0.0,
         }
+    }
+    /// This layout showing only `window` of the run (its part inside the run), if any.
+    pub fn zoomed(self, window: Option<(f64, f64)>) -> Geometry {
+        match window {
+            Some((a, b)) if a < self.t_max && b > a.max(0.0) => Geometry {
+                t0: a.max(0.0),
+                t_max: b.min(self.t_max),
+                ..self
+            },
+            _ => self,
+        }
+    }
+    /// Whether [start, end] shows in the window.
+    pub fn visible(&self, start: f64, end: f64) -> bool {
+        end >= self.t0 && start <= self.t_max
+    }
+    /// The pixel of `t`, held to the axis's ends (what lies outside the window is drawn at
+    /// its edge, never over the labels).
+    pub fn x_in(&self, t: f64) -> f64 {
+        self.x(t.clamp(self.t0, self.t_max))
     }
     /// This layout with a label column that fits `labels` (up to 22 characters), at least
     /// `min_left` pixels wide.
@@ -71,10 +128,14 @@ impl Geometry {
         (self.top + r as f64 * h, self.top + (r + 1) as f64 * h)
     }
     pub fn x(&self, t: f64) -> f64 {
-        self.left + (t / self.t_max) * (self.width as f64 - self.left - self.right)
+        self.left + ((t - self.t0) / self.span()) * (self.width as f64 - self.left - self.right)
     }
     pub fn t(&self, x: f64) -> f64 {
-        (x - self.left) / (self.width as f64 - self.left - self.right) * self.t_max
+        self.t0 + (x - self.left) / (self.width as f64 - self.left - self.right) * self.span()
+    }
+    /// The time the axis spans.
+    pub fn span(&self) -> f64 {
+        (self.t_max - self.t0).max(1e-12)
     }
     /// Top and bottom of the bars of row `p`.
     pub fn bar_y(&self, p: usize) -> (f64, f64) {
@@ -96,7 +157,7 @@ impl Geometry {
     }
     /// The time two pixels span (the slack of hit testing on thin bars).
     pub fn two_px(&self) -> f64 {
-        self.t_max / self.width as f64 * 2.0
+        self.span() / self.width as f64 * 2.0
     }
 }
 
@@ -148,11 +209,14 @@ pub fn tick_step(span: f64, target: f64) -> f64 {
     }
 }
 
-/// The ticks of the time axis: multiples of a round step from 0 to `t_max`.
+/// The ticks of the time axis: the multiples of a round step from `t0` to `t_max`.
 pub fn ticks(g: &Geometry) -> Vec<f64> {
-    let step = tick_step(g.t_max, ((g.width as f64 - g.left) / 90.0).max(2.0));
-    let n = (g.t_max * 1.0001 / step).floor() as usize;
-    (0..=n.min(1000)).map(|k| k as f64 * step).collect()
+    let step = tick_step(g.span(), ((g.width as f64 - g.left) / 90.0).max(2.0));
+    let first = (g.t0 / step - 1e-4).ceil();
+    let n = ((g.t_max + g.span() * 1e-4) / step).floor() - first;
+    (0..=(n.max(0.0) as usize).min(1000))
+        .map(|k| (first + k as f64) * step)
+        .collect()
 }
 
 /// A time for people: integers bare, otherwise two decimals (one from 100 up).
@@ -293,7 +357,7 @@ pub fn draw_shades<DB: DrawingBackend>(
     shades: &[Shade],
 ) -> DrawResult<DB> {
     for s in shades {
-        let (a, b) = (s.start.clamp(0.0, g.t_max), s.end.clamp(0.0, g.t_max));
+        let (a, b) = (s.start.clamp(g.t0, g.t_max), s.end.clamp(g.t0, g.t_max));
         if b <= a && s.end > s.start {
             continue;
         }
@@ -316,14 +380,14 @@ pub fn draw_bars<DB: DrawingBackend>(
     label_px: f64,
     th: Theme,
 ) -> DrawResult<DB> {
-    for b in bars {
+    for b in bars.iter().filter(|b| g.visible(b.start, b.end)) {
         let (y0, y1) = b.y.unwrap_or_else(|| g.bar_y(b.row));
         let (y0, y1) = (y0 as i32, y1 as i32);
         let c = b.color;
-        let x0 = g.x(b.start) as i32;
-        let x1 = (g.x(b.end) as i32).max(x0 + 1);
+        let x0 = g.x_in(b.start) as i32;
+        let x1 = (g.x_in(b.end) as i32).max(x0 + 1);
         let done = || {
-            (g.x(playhead.clamp(b.start, b.end)) as i32)
+            (g.x_in(playhead.clamp(b.start, b.end)) as i32)
                 .max(x0 + 1)
                 .min(x1)
         };
@@ -396,6 +460,9 @@ pub fn draw_marker<DB: DrawingBackend>(
     t: f64,
     c: Rgb,
 ) -> DrawResult<DB> {
+    if !g.visible(t, t) {
+        return Ok(());
+    }
     let x = g.x(t) as i32;
     root.draw(&PathElement::new(
         vec![(x, g.top as i32), (x, g.axis_y() as i32)],
@@ -409,7 +476,7 @@ pub fn draw_playhead<DB: DrawingBackend>(
     g: &Geometry,
     playhead: f64,
 ) -> DrawResult<DB> {
-    if playhead > 0.0 && playhead < g.t_max {
+    if playhead > g.t0 && playhead < g.t_max {
         let x = g.x(playhead) as i32;
         root.draw(&PathElement::new(
             vec![(x, 0), (x, g.axis_y() as i32)],
@@ -446,6 +513,64 @@ mod tests {
         let long = vec!["a very long processor name indeed".to_string()];
         assert_eq!(g.fit_labels(&long, 48.0).left, 14.0 + 7.0 * 22.0);
         assert_eq!(g.fit_labels(&["P1".to_string()], 48.0).left, 48.0);
+    }
+
+    #[test]
+    fn zoom_keeps_the_time_under_the_pointer_and_pan_stays_inside_the_run() {
+        // Zooming in 2× around t = 20 of [0, 80]: 20 stays a quarter along the axis.
+        let w = zoom(None, 80.0, 20.0, 0.5).unwrap();
+        assert_eq!(w, (10.0, 50.0));
+        let g = Geometry::new(800, 200, 3, 80.0);
+        let z = g.zoomed(Some(w));
+        assert!(
+            (z.x(20.0) - g.x(20.0)).abs() < 1e-9,
+            "the pointer's time stays put"
+        );
+        assert!((z.t(z.x(33.3)) - 33.3).abs() < 1e-9);
+        assert_eq!((z.x(10.0), z.x(50.0)), (g.x(0.0), g.x(80.0)));
+        // Out again: the whole run is None (no window), never wider than the run.
+        assert_eq!(zoom(Some(w), 80.0, 20.0, 2.0), None);
+        assert_eq!(zoom(Some(w), 80.0, 20.0, 100.0), None);
+        // At the edge the window slides back inside; at most MAX_ZOOM in.
+        assert_eq!(zoom(None, 80.0, 80.0, 0.5), Some((40.0, 80.0)));
+        let tiny = (0..40).fold(None, |w, _| zoom(w, 80.0, 30.0, 0.5)).unwrap();
+        assert!(
+            ((tiny.1 - tiny.0) - 80.0 / MAX_ZOOM).abs() < 1e-9,
+            "{tiny:?}"
+        );
+        // Pan moves the window, held inside [0, t_max]; nothing to pan when not zoomed.
+        assert_eq!(pan(Some(w), 80.0, 15.0), Some((25.0, 65.0)));
+        assert_eq!(pan(Some(w), 80.0, 1e9), Some((40.0, 80.0)));
+        assert_eq!(pan(Some(w), 80.0, -1e9), Some((0.0, 40.0)));
+        assert_eq!(pan(None, 80.0, 5.0), None);
+        assert_eq!(pan(Some(w), 80.0, f64::NAN), Some(w));
+        // A window from a longer run is cut to this one; one past its end is ignored.
+        assert_eq!(g.zoomed(Some((60.0, 120.0))).t0, 60.0);
+        assert_eq!(g.zoomed(Some((60.0, 120.0))).t_max, 80.0);
+        assert_eq!(g.zoomed(Some((90.0, 120.0))), g);
+        // Ticks cover the window only, at a step for its span.
+        let t = ticks(&z);
+        assert_eq!((t[0], *t.last().unwrap()), (10.0, 50.0));
+        assert!(
+            t.windows(2).all(|p| (p[1] - p[0] - 5.0).abs() < 1e-9),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn a_zoomed_timeline_draws_nothing_over_its_labels() {
+        let th = color::theme(false);
+        let g = Geometry::new(600, 120, 1, 100.0).zoomed(Some((40.0, 60.0)));
+        let bars = [
+            Bar::new(0, 0.0, 10.0, (230, 159, 0)),
+            Bar::new(0, 30.0, 50.0, (0, 114, 178)),
+            Bar::new(0, 90.0, 95.0, (0, 158, 115)),
+        ];
+        let out = svg(|root| draw_bars(root, &g, &bars, 100.0, 12.0, th).unwrap());
+        // Only the bar across the window's left edge, cut at the axis's start.
+        assert!(!out.to_lowercase().contains("#e69f00") && !out.to_lowercase().contains("#009e73"));
+        let x0 = g.left as i32;
+        assert!(out.contains(&format!("x=\"{x0}\"")), "{out}");
     }
 
     #[test]

@@ -118,7 +118,11 @@ fn draw_inner<DB: DrawingBackend>(
 
     // Transfers that have started: a line from the producer's end to the arrival.
     if style.show_transfers && exec.transfers.len() <= MAX_TRANSFER_LINES {
-        for tr in exec.transfers.iter().filter(|tr| tr.start <= playhead) {
+        for tr in exec
+            .transfers
+            .iter()
+            .filter(|tr| tr.start <= playhead && g.visible(tr.start, tr.end))
+        {
             let (a0, a1) = g.bar_y(tr.from_proc);
             let (b0, b1) = g.bar_y(tr.to_proc);
             let end = tr.end.min(playhead);
@@ -136,12 +140,12 @@ fn draw_inner<DB: DrawingBackend>(
             };
             root.draw(&PathElement::new(
                 vec![
-                    (g.x(tr.start) as i32, ya as i32),
-                    (g.x(end) as i32, yb as i32),
+                    (g.x_in(tr.start) as i32, ya as i32),
+                    (g.x_in(end) as i32, yb as i32),
                 ],
                 c.stroke_width(1),
             ))?;
-            if tr.end <= playhead {
+            if tr.end <= playhead && g.visible(tr.end, tr.end) {
                 root.draw(&Circle::new((g.x(tr.end) as i32, yb as i32), 2, c.filled()))?;
             }
         }

@@ -21,19 +21,20 @@ fn binned_bars<'a>(g: &Geometry, col: &Column, playhead: f64) -> Vec<Bar<'a>> {
     let width = (g.width as f64 - g.left - g.right).max(1.0) as usize;
     // Per machine and pixel column: (job, time held), the longest holder wins.
     let mut best: Vec<Vec<(usize, f64)>> = vec![vec![(usize::MAX, 0.0); width]; g.rows];
-    let px = g.t_max / width as f64;
-    for s in &col.segments {
-        let a = ((s.start / px).floor().max(0.0) as usize).min(width - 1);
-        let b = ((s.end / px).ceil().max(1.0) as usize).min(width);
+    // Pixel columns of the window shown (the whole run unless zoomed).
+    let (t0, px) = (g.t0, g.span() / width as f64);
+    for s in col.segments.iter().filter(|s| g.visible(s.start, s.end)) {
+        let a = (((s.start - t0) / px).floor().max(0.0) as usize).min(width - 1);
+        let b = (((s.end - t0) / px).ceil().max(1.0) as usize).min(width);
         for (k, cell) in best[s.machine][a..b.max(a + 1)].iter_mut().enumerate() {
-            let (lo, hi) = ((a + k) as f64 * px, (a + k + 1) as f64 * px);
+            let (lo, hi) = (t0 + (a + k) as f64 * px, t0 + (a + k + 1) as f64 * px);
             let held = s.end.min(hi) - s.start.max(lo);
             if held > cell.1 {
                 *cell = (s.job, held);
             }
         }
     }
-    let head = ((playhead / px).floor().max(0.0) as usize).min(width);
+    let head = (((playhead - t0) / px).floor().max(0.0) as usize).min(width);
     let mut bars = Vec::new();
     for (m, cells) in best.iter().enumerate() {
         let mut k = 0;
@@ -46,7 +47,12 @@ fn binned_bars<'a>(g: &Geometry, col: &Column, playhead: f64) -> Vec<Bar<'a>> {
             if job != usize::MAX {
                 bars.push(Bar {
                     fill: Fill::Solid(if k < head { 1.0 } else { 0.2 }),
-                    ..Bar::new(m, k as f64 * px, e as f64 * px, color::task_color(job))
+                    ..Bar::new(
+                        m,
+                        t0 + k as f64 * px,
+                        t0 + e as f64 * px,
+                        color::task_color(job),
+                    )
                 });
             }
             k = e;
@@ -108,7 +114,12 @@ fn draw_gantt_inner<DB: DrawingBackend>(
     ))?;
     // Arrivals: a tick per job on the top strip.
     let many = r.arrivals.len() > 400;
-    for (j, &a) in r.arrivals.iter().enumerate() {
+    for (j, &a) in r
+        .arrivals
+        .iter()
+        .enumerate()
+        .filter(|(_, &a)| g.visible(a, a))
+    {
         let x = g.x(a) as i32;
         let c = color::rgba(color::task_color(j), if a <= playhead { 1.0 } else { 0.25 });
         if many {
@@ -137,7 +148,11 @@ fn draw_gantt_inner<DB: DrawingBackend>(
     timeline::draw_bars(root, g, &bars, playhead, label, th)?;
     // Preemptions: a red notch where a job was pushed off unfinished.
     if col.preemption_marks.len() <= 1500 {
-        for &(m, t) in col.preemption_marks.iter().filter(|(_, t)| *t <= playhead) {
+        for &(m, t) in col
+            .preemption_marks
+            .iter()
+            .filter(|(_, t)| *t <= playhead && g.visible(*t, *t))
+        {
             let (y0, _) = g.bar_y(m);
             let x = g.x(t) as i32;
             let y = y0 as i32;
