@@ -202,7 +202,7 @@ pub async fn inflate_raw(data: &[u8], limit: usize) -> Result<Vec<u8>, String> {
         let at = out.len();
         if at + value.length() as usize > limit {
             let _ = reader.cancel();
-            return Err(schedlab_app::link::too_large());
+            return Err(schedlab_app::link::TOO_LARGE.into());
         }
         out.resize(at + value.length() as usize, 0);
         value.copy_to(&mut out[at..]);

@@ -16,6 +16,13 @@ test('explain HEFT: rank 108 for n1, finishes 14/16/9 with P3 chosen, a stepper 
   await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
   // Closed by default: nothing recorded, no tables.
   assert.equal(await byTestId(page, 'rank-table').count(), 0);
+  // The Gantt's pixel on processor row `p` at time `t` (80 on the axis, 3 rows).
+  const pixel = (p, t) => byTestId(page, 'gantt').evaluate((c, [p, t]) => {
+    const x = Math.round(48 + (t / 80) * (c.width - 60));
+    const y = Math.round(8 + ((c.height - 34) / 3) * (p + 0.5));
+    return Array.from(c.getContext('2d').getImageData(x, y, 1, 1).data).join(',');
+  }, [p, t]);
+  const plain = [await pixel(0, 3), await pixel(1, 3), await pixel(0, 15)];
   await byTestId(page, 'explain-panel-toggle').click();
   await byTestId(page, 'rank-table').waitFor();
   assert.match(await byTestId(page, 'explain-panel').textContent(), /rank_u\(i\) = w̄\(i\)/);
@@ -37,6 +44,19 @@ test('explain HEFT: rank 108 for n1, finishes 14/16/9 with P3 chosen, a stepper 
   assert.match(await text(page, 'decision-summary'), /n3 \(priority 80\)/);
   const sel = await page.locator('[data-testid="dag-node"][data-name="n3"]').getAttribute('class');
   assert.match(sel, /selected/);
+  // Ghost bars: where n1 could have gone (P1 until 14, P2 until 16) while it is the decision
+  // shown; nothing runs there at t = 3, so the rows change colour only by the ghosts.
+  await byTestId(page, 'decision-prev').click();
+  await page.waitForFunction((p) => {
+    const c = document.querySelector('[data-testid=gantt]');
+    const x = Math.round(48 + (3 / 80) * (c.width - 60));
+    const y = Math.round(8 + ((c.height - 34) / 3) * 0.5);
+    return Array.from(c.getContext('2d').getImageData(x, y, 1, 1).data).join(',') !== p;
+  }, plain[0]);
+  assert.notEqual(await pixel(1, 3), plain[1], 'a ghost on P2 too');
+  // Not past a candidate's finish: P1's ghost ends at 14.
+  assert.equal(await pixel(0, 15), plain[2]);
+  await byTestId(page, 'decision-next').click();
   assert.match(await byTestId(page, 'rank-row-1').getAttribute('class'), /selected/);
   await shot(page, 'explain-heft');
   // Sort by task name: n1, n10, n2, …; the current decision's row stays marked.

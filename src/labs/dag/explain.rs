@@ -16,40 +16,53 @@ use schedlab_core::explain::Explanation;
 use crate::components::ExplainBox;
 use crate::ctx::{Ctx, Selection};
 
+/// An evaluation and the explanation recorded for it.
+type Record = (Arc<Evaluation>, Arc<Result<Explanation, String>>);
+
+thread_local! {
+    /// The panel's record, made once per evaluation while open (stepping and sorting reuse
+    /// it), and the decision shown: the Gantt draws where that decision's task could have
+    /// gone (ghost bars) while the task is selected. Not signals: the selection the
+    /// stepper sets redraws the Gantt.
+    pub static RECORD: std::cell::RefCell<Option<Record>> = const { std::cell::RefCell::new(None) };
+    pub static SHOWN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn set_record(r: Option<Record>) {
+    RECORD.with(|x| *x.borrow_mut() = r);
+}
+
 #[component]
 pub fn ExplainPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let open = RwSignal::new(false);
     let step = RwSignal::new(0usize);
     let sort = RwSignal::new(None::<(usize, bool)>);
-    // Recorded once per evaluation while open (stepping and sorting reuse the record); the
-    // task of the decision shown.
-    type Record = (Arc<Evaluation>, Arc<Result<Explanation, String>>);
-    let record: StoredValue<Option<Record>> = StoredValue::new(None);
     let body = Memo::new(move |_| {
         if !open.get() {
             // Closed: nothing kept (a record can be large).
-            record.set_value(None);
+            set_record(None);
             return (String::new(), None);
         }
         let (k, s) = (step.get(), sort.get());
         ctx.eval.with(|e| match e {
             Some(Ok(ev)) => {
                 // The record keeps its evaluation alive, so a new evaluation is a new Arc.
-                let why = match record.get_value() {
+                let why = match RECORD.with(|r| r.borrow().clone()) {
                     Some((seen, why)) if Arc::ptr_eq(&seen, ev) => why,
                     _ => {
                         let why = Arc::new(
                             ctx.editor
                                 .with_untracked(|ed| explain(&ed.state, &ev.problem, 0)),
                         );
-                        record.set_value(Some((ev.clone(), why.clone())));
+                        set_record(Some((ev.clone(), why.clone())));
                         why
                     }
                 };
                 ctx.editor.with_untracked(|ed| match why.as_ref() {
                     Ok(why) => {
                         let last = why.decisions.len().saturating_sub(1);
+                        SHOWN.set(k.min(last));
                         let task = why.decisions.get(k.min(last)).map(|d| d.task);
                         let id = ed.state.schedulers[0].as_str();
                         (panel_html(&ev.problem, why, id, k, s), task)
@@ -64,7 +77,7 @@ pub fn ExplainPanel() -> impl IntoView {
                 })
             }
             _ => {
-                record.set_value(None);
+                set_record(None);
                 (String::new(), None)
             }
         })

@@ -8,7 +8,9 @@ use schedlab_app::labs::dag::{charts, gantt};
 
 use crate::browser;
 use crate::components::{area, series_testid, GanttCanvas, Transport, TransportBar};
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, Selection};
+use schedlab_app::kit::color as palette;
+use schedlab_app::kit::timeline::{draw_bars, Bar, Fill};
 
 fn gantt_height(rows: usize) -> u32 {
     let row = if rows > 12 { 18.0 } else { 34.0 };
@@ -90,6 +92,32 @@ fn ScheduleGantt(column: usize) -> impl IntoView {
             };
             if let Err(err) = gantt::draw(&root, &g, &ev.problem, &col.run, playhead, style) {
                 leptos::logging::warn!("gantt: {err}");
+            }
+            // The explain panel's decision: where its task could have gone instead (the
+            // first scheduler's Gantt, while the task is selected).
+            if let (0, Selection::Task(t)) = (column, ctx.selected.get()) {
+                super::explain::RECORD.with(|r| {
+                    let r = r.borrow();
+                    let Some(Ok(why)) = r.as_ref().map(|r| r.1.as_ref()) else {
+                        return;
+                    };
+                    let shown = why.decisions.get(super::explain::SHOWN.get());
+                    let Some(d) = shown.filter(|d| d.task == t) else {
+                        return;
+                    };
+                    let c = palette::task_color(t);
+                    let bars: Vec<Bar> = d
+                        .candidates
+                        .iter()
+                        .filter(|x| x.proc != d.proc && x.finish.is_finite())
+                        .map(|x| Bar {
+                            fill: Fill::Solid(0.22),
+                            outline: Some((palette::rgba(c, 1.0), 0)),
+                            ..Bar::new(x.proc, x.start, x.finish, c)
+                        })
+                        .collect();
+                    let _ = draw_bars(&root, &g, &bars, playhead, 12.0, palette::theme(dark));
+                });
             }
             let _ = root.present();
             let end = browser::now_ms();
