@@ -3,6 +3,7 @@
 // inside the viewport on a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { launch, openPage, shot, byTestId, dragTo, makespan, canvasFrame } from './lib.mjs';
 
 let browser;
@@ -332,5 +333,28 @@ test('zoom and pan: the Gantt zooms around the playhead or the pointer, drags, a
     await page.waitForFunction(([i, w]) => document.querySelector(`[data-testid=${i}]`).toDataURL() !== w, [id, before]);
     await shot(page, `${lab}-zoomed`);
   }
+  assert.deepEqual(page.errors, []);
+});
+
+test('Export › Gantt (SVG) writes the whole schedule as a standalone SVG', async () => {
+  const page = await openPage(browser);
+  await byTestId(page, 'preset-select').selectOption('topcuoglu2002');
+  await page.waitForFunction(() => document.querySelector('[data-testid=makespan]')?.textContent === '80');
+  await page.locator('details.menu summary').click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('details.menu button', { hasText: 'Gantt (SVG)' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'gantt-heft.svg');
+  const svg = readFileSync(await download.path(), 'utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  for (let i = 1; i <= 10; i++) assert.match(svg, new RegExp(`>n${i}</text>`));
+  // It renders on its own: every task's bar is there, P1 to P3 labelled.
+  const view = await browser.newPage({ viewport: { width: 1240, height: 240 } });
+  await view.setContent(`<body style="margin:0">${svg}</body>`);
+  assert.equal(await view.locator('svg rect').count() >= 10 + 2, true);
+  assert.deepEqual(await view.locator('svg text').filter({ hasText: /^P\d$/ }).allTextContents(), ['P1', 'P2', 'P3']);
+  await shot(view, 'gantt-export-svg');
+  await view.close();
   assert.deepEqual(page.errors, []);
 });

@@ -169,24 +169,133 @@ fn draw_inner<DB: DrawingBackend>(
     timeline::draw_playhead(root, g, playhead)
 }
 
-/// The Gantt as an SVG document (for export and tests).
+/// The whole run's Gantt as an SVG document (the page's and the CLI's export): what
+/// [`draw`] shows at the end of the run, written as SVG text directly. Not drawn through
+/// plotters' SVG backend: that would compile every drawing function a second time into
+/// the page (5.7 KB of the gzipped bundle, docs/performance.md).
 pub fn to_svg(
     problem: &Problem,
     run: &RunResult,
-    playhead: f64,
     t_max: f64,
     width: u32,
     height: u32,
     style: Style,
-) -> Result<String, String> {
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        let g = geometry(width, height, problem, t_max);
-        draw(&root, &g, problem, run, playhead, style)?;
-        root.present().map_err(|e| e.to_string())?;
+) -> String {
+    use crate::kit::html::escape;
+    use std::fmt::Write;
+    let g = geometry(width, height, problem, t_max);
+    let th = theme(style.dark);
+    let hex = color::hex;
+    let label_px = g.row_height().clamp(9.0, 13.0);
+    let (xl, xr, axis) = (g.left, width as f64 - g.right, g.axis_y());
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\">\
+         <rect width=\"100%\" height=\"100%\" fill=\"{}\"/>",
+        hex(th.bg)
+    );
+    let rect = |s: &mut String, (x0, y0, x1, y1): (f64, f64, f64, f64), paint: &str| {
+        let _ = write!(
+            s,
+            "<rect x=\"{x0:.1}\" y=\"{y0:.1}\" width=\"{:.1}\" height=\"{:.1}\" {paint}/>",
+            (x1 - x0).max(1.0),
+            y1 - y0
+        );
+    };
+    let text = |s: &mut String, x: f64, y: f64, attrs: &str, body: &str| {
+        let _ = write!(
+            s,
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" {attrs}>{}</text>",
+            escape(body)
+        );
+    };
+    // Rows: alternate bands and the processors' names.
+    for (r, name) in problem.proc_names.iter().enumerate().take(g.rows) {
+        let (y0, y1) = g.row_y(r);
+        if r % 2 == 0 {
+            rect(
+                &mut s,
+                (xl, y0, xr, y1),
+                &format!("fill=\"{}\"", hex(th.band)),
+            );
+        }
+        let attrs = format!(
+            "font-size=\"{label_px:.0}\" text-anchor=\"end\" dominant-baseline=\"middle\" fill=\"{}\"",
+            hex(th.fg)
+        );
+        text(&mut s, xl - 6.0, (y0 + y1) / 2.0, &attrs, name);
     }
-    Ok(out)
+    // The time axis with its ticks.
+    let grid = hex(th.grid);
+    let _ = write!(
+        s,
+        "<path d=\"M{xl:.1} {axis:.1}H{xr:.1}\" stroke=\"{grid}\"/>"
+    );
+    let tick_attrs = format!(
+        "font-size=\"11\" text-anchor=\"middle\" dominant-baseline=\"hanging\" fill=\"{}\"",
+        hex(th.fg)
+    );
+    for t in timeline::ticks(&g) {
+        let x = g.x(t);
+        let _ = write!(
+            s,
+            "<path d=\"M{x:.1} {:.1}V{:.1}\" stroke=\"{grid}\"/>",
+            g.top,
+            axis + 4.0
+        );
+        text(&mut s, x, axis + 6.0, &tick_attrs, &format_time(t));
+    }
+    let exec = &run.execution;
+    // Stragglers, shaded.
+    for sd in &exec.slowdowns {
+        let (y0, y1) = g.row_y(sd.proc);
+        let a = hex(color::ALERT);
+        rect(
+            &mut s,
+            (g.x_in(sd.start), y0, g.x_in(sd.end), y1),
+            &format!("fill=\"{a}\" fill-opacity=\"0.16\""),
+        );
+    }
+    // Planned slots, as outlines, where the run left them (under noise).
+    if style.show_plan {
+        for (task, r) in exec.tasks.iter().enumerate() {
+            if r.planned_start != r.start || r.planned_end != r.end {
+                let (y0, y1) = g.bar_y(r.proc);
+                let c = hex(color::task_color(task));
+                let at = (g.x(r.planned_start), y0 - 2.0, g.x(r.planned_end), y1 + 2.0);
+                rect(&mut s, at, &format!("fill=\"none\" stroke=\"{c}\""));
+            }
+        }
+    }
+    // Transfers: a line from the producer's row at the start to the consumer's at arrival.
+    if style.show_transfers && exec.transfers.len() <= MAX_TRANSFER_LINES {
+        for tr in &exec.transfers {
+            let ya = (g.bar_y(tr.from_proc).0 + g.bar_y(tr.from_proc).1) / 2.0;
+            let yb = (g.bar_y(tr.to_proc).0 + g.bar_y(tr.to_proc).1) / 2.0;
+            let (xa, xb) = (g.x(tr.start), g.x(tr.end));
+            let _ = write!(
+                s,
+                "<path d=\"M{xa:.1} {ya:.1}L{xb:.1} {yb:.1}\" stroke=\"#5a5a5a\" stroke-opacity=\"0.55\"/>\
+                 <circle cx=\"{xb:.1}\" cy=\"{yb:.1}\" r=\"2\" fill=\"#5a5a5a\" fill-opacity=\"0.55\"/>"
+            );
+        }
+    }
+    // The bars, each with its task's name where it fits.
+    for (task, r) in exec.tasks.iter().enumerate() {
+        let c = color::task_color(task);
+        let (y0, y1) = g.bar_y(r.proc);
+        let (x0, x1) = (g.x(r.start), g.x(r.end).max(g.x(r.start) + 1.0));
+        rect(&mut s, (x0, y0, x1, y1), &format!("fill=\"{}\"", hex(c)));
+        let name = &problem.task_names[task];
+        if x1 - x0 > name.chars().count() as f64 * label_px * 0.6 + 4.0 && y1 - y0 >= label_px {
+            let attrs = format!(
+                "font-size=\"{label_px:.0}\" text-anchor=\"middle\" dominant-baseline=\"middle\" fill=\"{}\"",
+                hex(color::text_on(c))
+            );
+            text(&mut s, (x0 + x1) / 2.0, (y0 + y1) / 2.0, &attrs, name);
+        }
+    }
+    s + "</svg>"
 }
 
 #[cfg(test)]
@@ -214,16 +323,32 @@ mod tests {
         assert_eq!(bar_at(&g, &run, g.x(10.0), (y0 + y1) / 2.0), None);
     }
 
-    #[test]
-    fn the_svg_has_a_bar_and_label_per_task_and_animates() {
-        let (p, run) = heft();
-        let full = to_svg(&p, &run, 80.0, 80.0, 900, 220, Style::default()).unwrap();
-        let texts: Vec<&str> = full
-            .split("<text")
+    /// The canvas drawing at `playhead`, on plotters' SVG backend.
+    fn drawn(p: &Problem, run: &RunResult, playhead: f64) -> String {
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (900, 220)).into_drawing_area();
+            let g = geometry(900, 220, p, 80.0);
+            draw(&root, &g, p, run, playhead, Style::default()).unwrap();
+            root.present().unwrap();
+        }
+        out
+    }
+
+    /// The texts of an SVG document.
+    fn texts(svg: &str) -> Vec<&str> {
+        svg.split("<text")
             .skip(1)
             .filter_map(|t| t.split_once('>').and_then(|(_, r)| r.split('<').next()))
             .map(str::trim)
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn the_drawing_has_a_bar_and_label_per_task_and_animates() {
+        let (p, run) = heft();
+        let full = drawn(&p, &run, 80.0);
+        let texts = texts(&full);
         for name in p.task_names.iter().chain(&p.proc_names) {
             assert!(
                 texts.contains(&name.as_str()),
@@ -235,13 +360,47 @@ mod tests {
             "a faint, a solid and an outline rect per task"
         );
         // At the start only faint bars; at the end every bar is solid: the frames differ.
-        let start = to_svg(&p, &run, 0.0, 80.0, 900, 220, Style::default()).unwrap();
-        let mid = to_svg(&p, &run, 40.0, 80.0, 900, 220, Style::default()).unwrap();
+        let (start, mid) = (drawn(&p, &run, 0.0), drawn(&p, &run, 40.0));
         assert_ne!(start, mid);
         assert_ne!(mid, full);
         assert!(
             mid.contains("#0072B2") || mid.to_lowercase().contains("#0072b2"),
             "playhead drawn"
         );
+    }
+
+    #[test]
+    fn the_exported_svg_shows_the_whole_run_as_the_canvas_does() {
+        let (p, run) = heft();
+        let svg = to_svg(&p, &run, 80.0, 900, 220, Style::default());
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.ends_with("</svg>"));
+        // Every task's name and processor's, and the axis's ends, as text.
+        let texts = texts(&svg);
+        for name in p.task_names.iter().chain(&p.proc_names) {
+            assert!(texts.contains(&name.as_str()), "{name} missing: {texts:?}");
+        }
+        assert!(texts.contains(&"0") && texts.contains(&"80"), "{texts:?}");
+        // A bar per task at the canvas's place: n1 on P3 (row 2) from 0 to 9, in its color.
+        let g = geometry(900, 220, &p, 80.0);
+        let (y0, _) = g.bar_y(2);
+        let n1 = format!(
+            "<rect x=\"{:.1}\" y=\"{y0:.1}\" width=\"{:.1}\"",
+            g.x(0.0),
+            g.x(9.0) - g.x(0.0)
+        );
+        assert!(svg.contains(&n1), "{n1} in {svg}");
+        assert!(svg.contains(&format!("fill=\"{}\"", color::hex(color::task_color(0)))));
+        // Transfers drawn; without noise no planned outline.
+        assert_eq!(
+            svg.matches("<circle").count(),
+            run.execution.transfers.len()
+        );
+        assert!(!svg.contains("fill=\"none\""));
+        // Names are escaped: a hostile name stays text.
+        let mut p2 = p.clone();
+        p2.task_names[0] = "<b>&".into();
+        let svg2 = to_svg(&p2, &run, 80.0, 900, 220, Style::default());
+        assert!(!svg2.contains("<b>") && svg2.contains("&lt;b&gt;&amp;"));
     }
 }
