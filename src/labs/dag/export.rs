@@ -7,7 +7,7 @@ use schedlab_app::state::AppState;
 use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
 
 use crate::browser;
-use crate::components::fields::{menu_items, MenuItem};
+use crate::components::fields::{menu_items, MenuItem, LAB_FILE};
 use crate::components::FileUpload;
 use crate::ctx::{Ctx, Selection};
 
@@ -21,18 +21,20 @@ pub fn import_files(ctx: Ctx, files: Vec<(String, String)>) {
         .iter()
         .map(|(n, t)| InputFile { name: n, text: t })
         .collect();
-    let result = if inputs.len() == 1 {
-        formats::import_auto(&inputs[0], &ImportOptions::default())
-    } else {
-        let f = formats::detect(&inputs[0]).unwrap_or(Format::Ds3);
-        formats::import(f, &inputs, &ImportOptions::default())
+    let result = match inputs.as_slice() {
+        // A lab file (Export › Lab file: a link's JSON, with the graph's positions, which
+        // no scenario format has) opens whole, as its link would.
+        [one] if one.text.contains("\"positions\"") => {
+            schedlab_app::link::read(one.text.as_bytes())
+        }
+        [one] => scenario_state(ctx, formats::import_auto(one, &ImportOptions::default())),
+        _ => {
+            let f = formats::detect(&inputs[0]).unwrap_or(Format::Ds3);
+            scenario_state(ctx, formats::import(f, &inputs, &ImportOptions::default()))
+        }
     };
     match result {
-        Ok(scenario) => {
-            let old = ctx.state();
-            let mut s = AppState::new(scenario);
-            s.schedulers = old.schedulers;
-            s.noise = old.noise;
+        Ok(s) => {
             if ctx.apply(|e| e.load(s)).is_some() {
                 ctx.selected.set(Selection::None);
                 ctx.dag_play.playing.set(false);
@@ -51,6 +53,18 @@ pub fn import_files(ctx: Ctx, files: Vec<(String, String)>) {
             .banner
             .set(Some(format!("Could not import {}: {e}", files[0].0))),
     }
+}
+
+/// An imported scenario as the state to open: the schedulers and noise on screen kept.
+fn scenario_state(
+    ctx: Ctx,
+    imported: Result<schedlab_core::Scenario, schedlab_core::Error>,
+) -> Result<AppState, String> {
+    let old = ctx.state();
+    let mut s = AppState::new(imported.map_err(|e| e.to_string())?);
+    s.schedulers = old.schedulers;
+    s.noise = old.noise;
+    Ok(s)
 }
 
 /// The header's preset picker and Import… button.
@@ -106,7 +120,7 @@ fn export_svg(ctx: Ctx) {
 
 /// The Export menu's items.
 pub fn menu() -> AnyView {
-    static ITEMS: [MenuItem; 4] = [
+    static ITEMS: [MenuItem; 5] = [
         MenuItem {
             label: "Scenario (JSON)",
             testid: "",
@@ -127,6 +141,7 @@ pub fn menu() -> AnyView {
             testid: "",
             run: export_csv,
         },
+        LAB_FILE,
     ];
     menu_items(&ITEMS)
 }
