@@ -95,6 +95,7 @@ pub fn App(state: AppState, first_banner: Option<String>) -> impl IntoView {
         dag_progress: RwSignal::new(None),
         worker_died: RwSignal::new(None),
         rerun: RwSignal::new(0),
+        tour: RwSignal::new(usize::MAX),
     };
     provide_context(ctx);
     crate::worker::set_on_died(move |why| ctx.worker_died.set(Some(why.to_string())));
@@ -257,6 +258,7 @@ pub fn App(state: AppState, first_banner: Option<String>) -> impl IntoView {
         })}
         {move || ctx.notice.get().map(|msg| view! { <div class="notice" role="status">{msg}</div> })}
         <crate::components::WorkerDied/>
+        <crate::components::Tour/>
         {move || (labs::find(lab.get()).page)()}
         <footer>
             "schedlab " {schedlab_core::VERSION} " · engine in Rust/WebAssembly, runs entirely in your browser · "

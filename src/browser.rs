@@ -14,6 +14,17 @@ fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
+/// A value kept in the browser's storage (None where there is no storage).
+pub fn stored(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+pub fn store(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
 pub fn load_autosave() -> Option<String> {
     storage()?.get_item(AUTOSAVE_KEY).ok().flatten()
 }

@@ -237,6 +237,8 @@ pub struct Ctx {
     pub worker_died: RwSignal<Option<String>>,
     /// Bumped by "Run again": every lab's run reads it, so a bump runs it again.
     pub rerun: RwSignal<u64>,
+    /// The shown lab's guided-tour step (`usize::MAX`: no tour on screen).
+    pub tour: RwSignal<usize>,
 }
 
 impl Ctx {

@@ -88,6 +88,7 @@ pub fn Header() -> impl IntoView {
                 </details>
                 <button data-testid="present" title="Presentation mode: larger text, controls and charts for a projector"
                     aria-pressed=move || ctx.present.get().to_string() on:click=move |_| set_present(ctx, !ctx.present.get_untracked())>"Present"</button>
+                <button data-testid="tour-start" title="A short tour of this lab" on:click=move |_| ctx.tour.set(0)>"Tour"</button>
                 <button class="primary" data-testid="share-link" on:click=share>"Copy link"</button>
                 <input id="share-url" data-testid="share-url" class="share-url" readonly=true aria-label="Share link" placeholder="link appears here"/>
             </div>

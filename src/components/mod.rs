@@ -16,6 +16,7 @@ pub mod latest;
 pub mod metrics_table;
 pub mod rule_editor;
 pub mod run_progress;
+pub mod tour;
 pub mod transport;
 
 pub use canvas::{area, fit_canvas, GanttCanvas};
@@ -25,6 +26,7 @@ pub use hunt_panel::HuntPanel;
 pub use latest::{run_latest, series_testid};
 pub use metrics_table::{from_table, Cell, Header, MetricsTable, Row};
 pub use run_progress::{RunProgress, WorkerDied};
+pub use tour::Tour;
 pub use transport::{Transport, TransportBar};
 
 /// The button with a `data-act` that a click in HTML-text controls landed on.

@@ -1,7 +1,7 @@
 // The site loads, mounts the Rust app, shows the engine version and every scheduler.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, shot, byTestId, URL } from './lib.mjs';
+import { launch, openPage, shot, byTestId, shareLink, URL } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -64,5 +64,67 @@ test('the HEFT-under-noise card opens the Streams lab where HEFT-RT\'s plan brea
   assert.equal(Math.round(await flow(1)), 219);
   assert.equal(await byTestId(page, 'streams-exec-noise').inputValue(), '0.5');
   await shot(page, 'preset-heft-under-noise');
+  assert.deepEqual(page.errors, []);
+});
+
+test('each lab has a guided tour on the first visit: it points at each control, can be skipped, and stays dismissed', async () => {
+  const page = await openPage(browser, URL, { width: 1280, height: 800 }, true);
+  const card = byTestId(page, 'tour');
+  await card.waitFor();
+  // Every step's control exists and is the one outlined.
+  for (let i = 1; ; i++) {
+    const count = await card.locator('.tour-count').textContent();
+    const [, at, of] = count.match(/(\d+) of (\d+)/).map(Number);
+    assert.equal(at, i);
+    await page.waitForFunction(() => document.querySelectorAll('[data-tour]').length === 1);
+    assert.ok(await page.locator('[data-tour]').isVisible(), `step ${i}'s control is on screen`);
+    if (i === 2) assert.equal(await page.locator('[data-tour]').getAttribute('data-testid'), 'scheduler-select');
+    if (at === of) break;
+    await byTestId(page, 'tour-next').click();
+  }
+  await byTestId(page, 'tour-back').click();
+  assert.match(await card.locator('.tour-count').textContent(), /4 of 5/);
+  await shot(page, 'tour-dag');
+  await byTestId(page, 'tour-skip').click();
+  assert.equal(await card.count(), 0);
+  assert.equal(await page.locator('[data-tour]').count(), 0);
+  // The Streams lab's own tour on its first visit; Done dismisses it.
+  await byTestId(page, 'lab-streams').click();
+  await card.waitFor();
+  assert.match(await byTestId(page, 'tour-text').textContent(), /SRPT/);
+  for (let i = 0; i < 3; i++) await byTestId(page, 'tour-next').click();
+  assert.equal(await byTestId(page, 'tour-next').textContent(), 'Done');
+  await byTestId(page, 'tour-next').click();
+  assert.equal(await card.count(), 0);
+  // Not again after a reload, in either lab; the header's Tour button starts it over.
+  await page.reload();
+  await byTestId(page, 'mean-flow-0').waitFor();
+  await byTestId(page, 'lab-dag').click();
+  await byTestId(page, 'makespan').waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(await card.count(), 0);
+  await byTestId(page, 'tour-start').click();
+  await card.waitFor();
+  assert.match(await card.locator('.tour-count').textContent(), /1 of 5/);
+  assert.deepEqual(page.errors, []);
+  // On a phone the card stays inside the screen.
+  const phone = await openPage(browser, URL, { width: 390, height: 800 }, true);
+  await byTestId(phone, 'tour').waitFor();
+  await byTestId(phone, 'tour-next').click();
+  const box = await byTestId(phone, 'tour').boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 390, JSON.stringify(box));
+  await shot(phone, 'tour-phone');
+  assert.deepEqual(phone.errors, []);
+});
+
+test('a page opened from a shared link shows no tour (the Tour button still does)', async () => {
+  const first = await openPage(browser);
+  const link = await shareLink(first);
+  const page = await openPage(browser, link, { width: 1280, height: 800 }, true);
+  await byTestId(page, 'makespan').waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(await byTestId(page, 'tour').count(), 0);
+  await byTestId(page, 'tour-start').click();
+  await byTestId(page, 'tour').waitFor();
   assert.deepEqual(page.errors, []);
 });

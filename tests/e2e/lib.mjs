@@ -14,9 +14,19 @@ export async function launch() {
   });
 }
 
-/** A fresh page (its own context: empty storage) that collects console errors. */
-export async function openPage(browser, url = URL, viewport = { width: 1280, height: 800 }) {
+/** Marks every lab's guided tour as seen in `context`, so that no tour card covers what a
+ * test clicks (the tour's own test opens pages without it). */
+export async function skipTours(context) {
+  await context.addInitScript(() => {
+    for (const lab of ['Dag', 'Streams', 'Serving']) localStorage.setItem(`schedlab.tour.${lab}`, '1');
+  });
+}
+
+/** A fresh page (its own context: empty storage but the tours seen) that collects console
+ * errors; `tours` keeps the first visit's tours. */
+export async function openPage(browser, url = URL, viewport = { width: 1280, height: 800 }, tours = false) {
   const context = await browser.newContext({ viewport });
+  if (!tours) await skipTours(context);
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });

@@ -3,7 +3,7 @@
 //   first render ≤ 1.5 s · animation ≥ 50 fps with 2,000 bars · a 200-task edit
 //   re-schedules and redraws within one frame (16 ms) · wasm + js ≤ 590 KB gzipped
 //   (the last one enforced by `cargo xtask test`)
-import { launch, byTestId, URL } from './lib.mjs';
+import { launch, byTestId, skipTours, URL } from './lib.mjs';
 
 /** A layered random DAG as a schedlab scenario (deterministic). */
 function scenario(tasks, procs) {
@@ -33,6 +33,7 @@ const results = {};
 const firsts = [];
 for (let i = 0; i < 5; i++) {
   const ctx = await browser.newContext();
+  await skipTours(ctx);
   const page = await ctx.newPage();
   const t0 = Date.now();
   await page.goto(URL);
@@ -51,6 +52,7 @@ async function load(page, tasks, procs) {
 // Animation with 2,000 bars.
 {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await skipTours(ctx);
   const page = await ctx.newPage();
   await page.goto(URL);
   await byTestId(page, 'makespan').waitFor();
@@ -76,6 +78,7 @@ async function load(page, tasks, procs) {
 // An edit of a 200-task graph: evaluation (all schedulers' work) + Gantt redraw.
 {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await skipTours(ctx);
   const page = await ctx.newPage();
   await page.goto(URL);
   await byTestId(page, 'makespan').waitFor();
@@ -107,6 +110,7 @@ if (process.env.SCHEDLAB_BENCH_JOBS) {
   const { readFileSync, readdirSync, existsSync } = await import('node:fs');
   const dir = process.env.SCHEDLAB_BENCH_JOBS;
   const ctx = await browser.newContext();
+  await skipTours(ctx);
   const page = await ctx.newPage();
   await page.goto(URL);
   await byTestId(page, 'makespan').waitFor();

@@ -10,3 +10,4 @@ pub mod hunt;
 pub mod playback;
 pub mod table;
 pub mod timeline;
+pub mod tour;
