@@ -196,8 +196,12 @@ async fn deflate_raw(data: &[u8]) -> Option<Vec<u8>> {
 pub async fn inflate_raw(data: &[u8], limit: usize) -> Result<Vec<u8>, String> {
     use schedlab_app::link::NOT_DEFLATE;
     use wasm_bindgen_futures::JsFuture;
-    let ds = DecompressionStream::new("deflate-raw")
-        .map_err(|_| "this browser cannot open links (it has no DecompressionStream)")?;
+    // A browser without it wrote its own links and autosave as stored blocks: those it
+    // still reads.
+    let Ok(ds) = DecompressionStream::new("deflate-raw") else {
+        return schedlab_app::link::unstore(data)
+            .ok_or_else(|| "this browser cannot open compressed links".to_string());
+    };
     let body = pipe(data, &ds.readable(), &ds.writable()).ok_or(NOT_DEFLATE)?;
     let reader: Reader = body.get_reader().unchecked_into();
     let mut out = Vec::new();

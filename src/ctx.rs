@@ -343,6 +343,7 @@ impl Ctx {
     /// Opens a preset's state (one undoable edit), the DAG playhead at its end.
     fn open_preset(&self, s: AppState) {
         if self.apply(|e| e.load(s)).is_some() {
+            self.dag_play.set_window(None);
             self.selected.set(Selection::None);
             self.dag_play.playing.set(false);
             self.dag_play.playhead.set(f64::INFINITY);

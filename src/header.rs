@@ -19,21 +19,14 @@ fn set_present(ctx: Ctx, on: bool) {
     ctx.present.set(on);
 }
 
-/// Links longer than this (characters) are said to be long when copied.
-pub const LONG_LINK: usize = 8_000;
-
 #[component]
 pub fn Header() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let copied = move || {
         let url = browser::href();
         browser::copy_to_clipboard(&url);
-        // Past a few kilobytes (a trace or weights in it) chat apps and mail cut links.
-        ctx.notice.set(Some(if url.len() > LONG_LINK {
-            format!("Link copied, but it is {} KB: chat apps and mail may cut it. Export › Lab file saves the same as a file, which Import… opens.", url.len() / 1000)
-        } else {
-            "Link copied: it reproduces exactly this view.".into()
-        }));
+        ctx.notice
+            .set(Some("Link copied: it reproduces exactly this view.".into()));
         if let Some(el) = browser::window()
             .document()
             .and_then(|d| d.get_element_by_id("share-url"))

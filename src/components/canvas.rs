@@ -136,10 +136,14 @@ pub fn GanttCanvas(
                 let Some(wheel) = ev.dyn_ref::<web_sys::WheelEvent>() else {
                     return;
                 };
-                let (dx, dy) = (wheel.delta_x(), wheel.delta_y());
+                // Deltas in pixels (a line, Firefox's unit, about 16): a mouse notch
+                // zooms about 1.2×, a trackpad pinch's small steps smoothly.
+                let unit = if wheel.delta_mode() == 0 { 1.0 } else { 16.0 };
+                let (dx, dy) = (wheel.delta_x() * unit, wheel.delta_y() * unit);
                 let w = p.window_untracked();
                 if m.ctrl_key() || m.meta_key() {
-                    p.zoom_px(x * k, if dy < 0.0 { 0.8 } else { 1.25 });
+                    let z = 1.0 + (dy.abs() * 0.002).min(1.0);
+                    p.zoom_px(x * k, if dy < 0.0 { 1.0 / z } else { z });
                 } else if w.is_some() && (m.shift_key() || dx.abs() > dy.abs()) {
                     p.pan_px(w, if dx != 0.0 { dx } else { dy } * k);
                 } else {

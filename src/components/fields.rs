@@ -103,21 +103,6 @@ pub struct MenuItem {
     pub run: fn(Ctx),
 }
 
-/// Every lab's last Export item: the whole state (a link's JSON) as a file, which Import…
-/// (or a drop on the page) opens again: for links too long to share.
-pub const LAB_FILE: MenuItem = MenuItem {
-    label: "Lab file (JSON)",
-    testid: "export-lab",
-    run: |ctx| {
-        let json = schedlab_app::link::json(&ctx.state());
-        crate::browser::download(
-            "schedlab-lab.json",
-            "application/json",
-            &String::from_utf8(json).unwrap_or_default(),
-        )
-    },
-};
-
 /// A lab's Export menu: one button per item, drawn by one view function for every lab.
 pub fn menu_items(items: &'static [MenuItem]) -> AnyView {
     let ctx = expect_context::<Ctx>();

@@ -55,15 +55,27 @@ fn place(lab: Lab, i: usize) {
 #[component]
 pub fn Tour() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let lab = move || ctx.editor.with(|e| e.state.view.lab);
+    // The lab alone (the editor changes at every edit, which must not touch the tour).
+    let lab = Memo::new(move |_| ctx.editor.with(|e| e.state.view.lab));
     // A lab's first visit starts its tour; a lab whose tour was dismissed shows none, and
-    // neither does a page opened from a shared link (its reader came to see that).
-    let from_link = !browser::fragment().is_empty();
+    // neither does a page opened from a shared link (its reader came to see that): a
+    // fragment that is not this browser's own autosave (a reload's is).
+    let from_link = {
+        let f = browser::fragment();
+        !f.is_empty() && browser::load_autosave().as_deref() != Some(f.as_str())
+    };
     Effect::new(move |_| {
-        let l = lab();
+        let l = lab.get();
         let seen = browser::stored(&tour::seen_key(l)).is_some();
         ctx.tour.set(if seen || from_link { OFF } else { 0 });
     });
+    let skip = move || {
+        browser::store(
+            &tour::seen_key(ctx.editor.with_untracked(|e| e.state.view.lab)),
+            "1",
+        );
+        ctx.tour.set(OFF);
+    };
     let on_click = move |ev: web_sys::MouseEvent| {
         let Some(b) = crate::components::act_button(&ev) else {
             return;
@@ -72,18 +84,17 @@ pub fn Tour() -> impl IntoView {
         match b.get_attribute("data-act").as_deref() {
             Some("next") => ctx.tour.set(i + 1),
             Some("back") => ctx.tour.set(i.saturating_sub(1)),
-            _ => {
-                browser::store(&tour::seen_key(lab()), "1");
-                ctx.tour.set(OFF);
-                place(lab(), OFF);
-            }
+            _ => return skip(),
         }
+        // The card is new HTML: the keyboard stays on the button pressed.
+        crate::components::refocus_act(&b);
     };
     move || {
-        let (l, i) = (lab(), ctx.tour.get());
+        let (l, i) = (lab.get(), ctx.tour.get());
         let html = tour::card_html(l, i);
+        // Outline this step's control (none when the tour is off) once the card is drawn.
+        request_animation_frame(move || place(l, i));
         (!html.is_empty()).then(|| {
-            request_animation_frame(move || place(l, i));
             view! { <div class="tour" role="dialog" aria-label="Guided tour" data-testid="tour" on:click=on_click inner_html=html></div> }
         })
     }

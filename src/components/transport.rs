@@ -131,7 +131,8 @@ pub fn TransportBar(t: Transport) -> impl IntoView {
             .target()
             .and_then(|x| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(x).ok())
             .is_some();
-        if on_slider {
+        // (Ctrl/⌘/Alt with + - 0 are the browser's own zoom.)
+        if on_slider || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
         match ev.key().as_str() {
@@ -139,7 +140,7 @@ pub fn TransportBar(t: Transport) -> impl IntoView {
             "End" => t.seek(t.t_max.get_untracked()),
             "," => t.step(false),
             "." => t.step(true),
-            "+" | "=" => t.zoom(0.5),
+            "+" => t.zoom(0.5),
             "-" => t.zoom(2.0),
             "0" => t.zoom(0.0),
             _ => return,

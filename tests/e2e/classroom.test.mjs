@@ -351,46 +351,12 @@ test('Export › Gantt (SVG) writes the whole schedule as a standalone SVG', asy
   for (let i = 1; i <= 10; i++) assert.match(svg, new RegExp(`>n${i}</text>`));
   // It renders on its own: every task's bar is there, P1 to P3 labelled.
   const view = await browser.newPage({ viewport: { width: 1240, height: 240 } });
+  // Well-formed XML (the browser's strict SVG parser finds no error).
+  assert.equal(await page.evaluate((t) => new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('parsererror') === null, svg), true);
   await view.setContent(`<body style="margin:0">${svg}</body>`);
   assert.equal(await view.locator('svg rect').count() >= 10 + 2, true);
   assert.deepEqual(await view.locator('svg text').filter({ hasText: /^P\d$/ }).allTextContents(), ['P1', 'P2', 'P3']);
   await shot(view, 'gantt-export-svg');
   await view.close();
   assert.deepEqual(page.errors, []);
-});
-
-test('a link too long to share says so; the lab file saves the same and Import… opens it', async () => {
-  const page = await openPage(browser);
-  await byTestId(page, 'lab-serving').click();
-  await byTestId(page, 'serving-row-1').waitFor();
-  // 400 requests of the conversation trace: the link carries them all.
-  const lines = readFileSync(new globalThis.URL('../../../shared/data/mooncake/conversation_trace.jsonl', import.meta.url), 'utf8').split('\n').slice(0, 400).join('\n');
-  await byTestId(page, 'serving-trace-input').setInputFiles({ name: 'conv400.jsonl', mimeType: 'application/json', buffer: Buffer.from(lines) });
-  await page.waitForFunction(() => /400 requests/.test(document.querySelector('[data-testid=serving-trace]')?.textContent ?? ''));
-  await page.waitForFunction(() => !document.querySelector('[data-testid=serving-progress]'));
-  await page.waitForTimeout(300);
-  const p50 = await byTestId(page, 'ttft-p50-0').textContent();
-  await byTestId(page, 'share-link').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=share-url]')?.value.includes('#s1.'));
-  const url = await byTestId(page, 'share-url').inputValue();
-  assert.ok(url.length > 8000, `${url.length} characters`);
-  assert.match(await page.locator('.notice').textContent(), /Link copied, but it is \d+ KB: .*Export › Lab file/);
-  await page.locator('details.menu summary').click();
-  const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'export-lab').click()]);
-  assert.equal(download.suggestedFilename(), 'schedlab-lab.json');
-  const file = readFileSync(await download.path());
-  // A fresh page opens the file whole: the Serving lab, its 400 requests, the same TTFT.
-  const fresh = await openPage(browser);
-  await byTestId(fresh, 'makespan').waitFor();
-  await fresh.locator('input[aria-label="Import files"]').setInputFiles({ name: 'schedlab-lab.json', mimeType: 'application/json', buffer: file });
-  await byTestId(fresh, 'serving-row-1').waitFor();
-  await fresh.waitForFunction(() => /400 requests/.test(document.querySelector('[data-testid=serving-trace]')?.textContent ?? ''));
-  await fresh.waitForFunction((v) => document.querySelector('[data-testid=ttft-p50-0]')?.textContent === v, p50);
-  // A short link says nothing of length.
-  await byTestId(fresh, 'lab-dag').click();
-  await byTestId(fresh, 'preset-select').selectOption('topcuoglu2002');
-  await byTestId(fresh, 'share-link').click();
-  await fresh.waitForFunction(() => /reproduces exactly this view/.test(document.querySelector('.notice')?.textContent ?? ''));
-  assert.deepEqual(page.errors, []);
-  assert.deepEqual(fresh.errors, []);
 });

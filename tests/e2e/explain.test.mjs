@@ -56,6 +56,16 @@ test('explain HEFT: rank 108 for n1, finishes 14/16/9 with P3 chosen, a stepper 
   assert.notEqual(await pixel(1, 3), plain[1], 'a ghost on P2 too');
   // Not past a candidate's finish: P1's ghost ends at 14.
   assert.equal(await pixel(0, 15), plain[2]);
+  // Closed, the panel leaves no ghost behind (n1 stays selected).
+  await byTestId(page, 'explain-panel-toggle').click();
+  await page.waitForFunction(async (p) => {
+    const c = document.querySelector('[data-testid=gantt]');
+    const x = Math.round(48 + (3 / 80) * (c.width - 60));
+    const y = Math.round(8 + ((c.height - 34) / 3) * 0.5);
+    return Array.from(c.getContext('2d').getImageData(x, y, 1, 1).data).join(',') === p;
+  }, plain[0]);
+  await byTestId(page, 'explain-panel-toggle').click();
+  await byTestId(page, 'rank-table').waitFor();
   await byTestId(page, 'decision-next').click();
   assert.match(await byTestId(page, 'rank-row-1').getAttribute('class'), /selected/);
   await shot(page, 'explain-heft');

@@ -64,6 +64,30 @@ pub fn encode_stored(state: &AppState) -> String {
     frame(&stored(&json(state)))
 }
 
+/// The data of deflate made only of stored blocks ([`stored`]'s, the page's links where a
+/// browser cannot compress), or None if it is anything else: how such a browser, which
+/// cannot inflate either, still opens its own links and autosave.
+pub fn unstore(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(data.len());
+    loop {
+        let (&head, rest) = data.split_first()?;
+        // BTYPE 00 (stored); the rest of the byte is padding.
+        if head & 0b110 != 0 || rest.len() < 4 {
+            return None;
+        }
+        let len = u16::from_le_bytes([rest[0], rest[1]]);
+        if u16::from_le_bytes([rest[2], rest[3]]) != !len {
+            return None;
+        }
+        let (block, tail) = rest[4..].split_at_checked(usize::from(len))?;
+        out.extend_from_slice(block);
+        data = tail;
+        if head & 1 == 1 {
+            return data.is_empty().then_some(out);
+        }
+    }
+}
+
 /// Decodes a URL fragment (with or without the leading `#`): [`unframe`], inflate (by
 /// miniz_oxide, natively; the page has the browser inflate, see the module's text), [`read`].
 #[cfg(not(target_arch = "wasm32"))]
@@ -155,6 +179,26 @@ mod tests {
             assert_eq!(decode(&link).unwrap(), s, "{}", p.id);
             assert_eq!(decode(&format!("#{link}")).unwrap(), s);
         }
+    }
+
+    #[test]
+    fn stored_blocks_are_read_back_without_an_inflater() {
+        for n in [0usize, 1, 65_535, 65_536, 200_000] {
+            let data: Vec<u8> = (0..n).map(|i| (i * 7 % 251) as u8).collect();
+            assert_eq!(unstore(&stored(&data)), Some(data), "{n} bytes");
+        }
+        let good = stored(b"{\"a\": 1}");
+        // Cut, with trailing bytes, a bad NLEN, or compressed: not stored blocks.
+        assert_eq!(unstore(&good[..good.len() - 1]), None);
+        assert_eq!(unstore(&[good.as_slice(), b"x"].concat()), None);
+        let mut bad = good.clone();
+        bad[3] ^= 1;
+        assert_eq!(unstore(&bad), None);
+        assert_eq!(
+            unstore(&miniz_oxide::deflate::compress_to_vec(b"{}", 9)),
+            None
+        );
+        assert_eq!(unstore(&[]), None);
     }
 
     #[test]

@@ -26,6 +26,9 @@ thread_local! {
     /// stepper sets redraws the Gantt.
     pub static RECORD: std::cell::RefCell<Option<Record>> = const { std::cell::RefCell::new(None) };
     pub static SHOWN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Whether the panel is open (the Gantt reads it, so closing the panel redraws the
+    /// Gantt without ghosts).
+    pub static OPEN: std::cell::Cell<Option<RwSignal<bool>>> = const { std::cell::Cell::new(None) };
 }
 
 fn set_record(r: Option<Record>) {
@@ -36,6 +39,8 @@ fn set_record(r: Option<Record>) {
 pub fn ExplainPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let open = RwSignal::new(false);
+    // (Once the panel is gone its signal is disposed: the Gantt reads that as closed.)
+    OPEN.set(Some(open));
     let step = RwSignal::new(0usize);
     let sort = RwSignal::new(None::<(usize, bool)>);
     let body = Memo::new(move |_| {

@@ -7,7 +7,7 @@ use schedlab_app::state::AppState;
 use schedlab_core::formats::{self, Format, ImportOptions, InputFile};
 
 use crate::browser;
-use crate::components::fields::{menu_items, MenuItem, LAB_FILE};
+use crate::components::fields::{menu_items, MenuItem};
 use crate::components::FileUpload;
 use crate::ctx::{Ctx, Selection};
 
@@ -22,11 +22,6 @@ pub fn import_files(ctx: Ctx, files: Vec<(String, String)>) {
         .map(|(n, t)| InputFile { name: n, text: t })
         .collect();
     let result = match inputs.as_slice() {
-        // A lab file (Export › Lab file: a link's JSON, with the graph's positions, which
-        // no scenario format has) opens whole, as its link would.
-        [one] if one.text.contains("\"positions\"") => {
-            schedlab_app::link::read(one.text.as_bytes())
-        }
         [one] => scenario_state(ctx, formats::import_auto(one, &ImportOptions::default())),
         _ => {
             let f = formats::detect(&inputs[0]).unwrap_or(Format::Ds3);
@@ -36,6 +31,7 @@ pub fn import_files(ctx: Ctx, files: Vec<(String, String)>) {
     match result {
         Ok(s) => {
             if ctx.apply(|e| e.load(s)).is_some() {
+                ctx.dag_play.set_window(None);
                 ctx.selected.set(Selection::None);
                 ctx.dag_play.playing.set(false);
                 ctx.dag_play.playhead.set(f64::INFINITY);
@@ -120,7 +116,7 @@ fn export_svg(ctx: Ctx) {
 
 /// The Export menu's items.
 pub fn menu() -> AnyView {
-    static ITEMS: [MenuItem; 5] = [
+    static ITEMS: [MenuItem; 4] = [
         MenuItem {
             label: "Scenario (JSON)",
             testid: "",
@@ -141,7 +137,6 @@ pub fn menu() -> AnyView {
             testid: "",
             run: export_csv,
         },
-        LAB_FILE,
     ];
     menu_items(&ITEMS)
 }

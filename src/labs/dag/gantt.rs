@@ -2,6 +2,8 @@
 //! the transport bar and hover details, the distribution of makespans over noise samples,
 //! and the robustness chart in compare mode. Drawing code lives in `schedlab-app`.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use schedlab_app::labs::dag::eval::evaluation_event_times;
 use schedlab_app::labs::dag::{charts, gantt};
@@ -95,13 +97,19 @@ fn ScheduleGantt(column: usize) -> impl IntoView {
             }
             // The explain panel's decision: where its task could have gone instead (the
             // first scheduler's Gantt, while the task is selected).
-            if let (0, Selection::Task(t)) = (column, ctx.selected.get()) {
-                super::explain::RECORD.with(|r| {
+            use super::explain::{OPEN, RECORD, SHOWN};
+            let open = OPEN.get().and_then(|o| o.try_get()) == Some(true);
+            if let (0, true, Selection::Task(t)) = (column, open, ctx.selected.get()) {
+                RECORD.with(|r| {
                     let r = r.borrow();
-                    let Some(Ok(why)) = r.as_ref().map(|r| r.1.as_ref()) else {
+                    // Only the record of the evaluation drawn (an edit makes a new one).
+                    let Some((_, why)) = r.as_ref().filter(|r| Arc::ptr_eq(&r.0, ev)) else {
                         return;
                     };
-                    let shown = why.decisions.get(super::explain::SHOWN.get());
+                    let Ok(why) = why.as_ref() else {
+                        return;
+                    };
+                    let shown = why.decisions.get(SHOWN.get());
                     let Some(d) = shown.filter(|d| d.task == t) else {
                         return;
                     };

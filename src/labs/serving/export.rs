@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use schedlab_app::labs::serving;
 
 use crate::browser;
-use crate::components::fields::{menu_items, MenuItem, LAB_FILE};
+use crate::components::fields::{menu_items, MenuItem};
 use crate::ctx::Ctx;
 
 /// Downloads the metrics of every router as CSV.
@@ -27,7 +27,7 @@ pub fn export_requests(ctx: Ctx) {
 
 /// The Export menu's items.
 pub fn menu() -> AnyView {
-    static ITEMS: [MenuItem; 4] = [
+    static ITEMS: [MenuItem; 3] = [
         MenuItem {
             label: "Metrics (CSV)",
             testid: "serving-export-csv",
@@ -43,7 +43,6 @@ pub fn menu() -> AnyView {
             testid: "",
             run: |_| browser::download_canvas_png("serving-gantt", "serving-gantt.png"),
         },
-        LAB_FILE,
     ];
     menu_items(&ITEMS)
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use schedlab_app::labs::streams;
 
 use crate::browser;
-use crate::components::fields::{menu_items, MenuItem, LAB_FILE};
+use crate::components::fields::{menu_items, MenuItem};
 use crate::ctx::Ctx;
 
 /// Downloads the metrics of every policy as CSV.
@@ -24,7 +24,7 @@ pub fn export_jobs(ctx: Ctx) {
 
 /// The Export menu's items.
 pub fn menu() -> AnyView {
-    static ITEMS: [MenuItem; 4] = [
+    static ITEMS: [MenuItem; 3] = [
         MenuItem {
             label: "Metrics (CSV)",
             testid: "streams-export-csv",
@@ -40,7 +40,6 @@ pub fn menu() -> AnyView {
             testid: "",
             run: |_| browser::download_canvas_png("streams-gantt", "stream-gantt.png"),
         },
-        LAB_FILE,
     ];
     menu_items(&ITEMS)
 }

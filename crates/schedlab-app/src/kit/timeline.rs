@@ -34,7 +34,7 @@ pub struct Geometry {
 }
 
 /// How far a timeline zooms in: a window at least this many times narrower than the run.
-pub const MAX_ZOOM: f64 = 10_000.0;
+pub const MAX_ZOOM: f64 = 1_000.0;
 
 /// The window `[a, a + span]` moved inside `[0, t_max]`; None when it covers the run.
 fn fit(a: f64, span: f64, t_max: f64) -> Option<(f64, f64)> {

@@ -19,25 +19,37 @@ const fn step(target: &'static str, text: &'static str) -> Step {
 }
 
 static DAG: [Step; 5] = [
-    step("dag-editor", "The task graph: each edge's number is the data sent. Drag tasks; double-click empty space to add one."),
-    step("scheduler-select", "The scheduler. HEFT orders tasks by upward rank and puts each where it finishes earliest. Add another to compare."),
-    step("gantt", "The schedule: a row per processor. Play it, step with Prev and Next, zoom with + and −."),
-    step("explain-panel-toggle", "Why this schedule: the rank table and every decision, with the finish time on each processor."),
-    step("noise-sigma", "Add execution noise: the plan (outlines) and what happened drift apart."),
+    step("dag-editor", "The task graph; an edge's number is the data it sends. Drag tasks, double-click to add one."),
+    step("scheduler-select", "HEFT takes tasks by upward rank and puts each where it finishes first. Add another to compare."),
+    step("gantt", "A row per processor: play it, step with Prev and Next, zoom with + and −."),
+    step("explain-panel-toggle", "The ranks and every decision, with the finish time on each processor."),
+    step("noise-sigma", "Add noise: the plan (outlines) and what happened drift apart."),
 ];
 
 static STREAMS: [Step; 4] = [
-    step("streams-policy", "Jobs arrive over time; the policy picks who runs. SRPT (shortest remaining work first) is optimal on one machine."),
-    step("streams-gantt", "Each job in its colour; red notches are preemptions, triangles arrivals."),
-    step("step-through-toggle", "Why this choice: at the playhead, what each job looked like to the policy, and the queues."),
-    step("mean-flow-0", "Mean flow time (arrival to completion): compare the policies here."),
+    step(
+        "streams-policy",
+        "The policy picks who runs. SRPT (least remaining work first) is optimal on one machine.",
+    ),
+    step(
+        "streams-gantt",
+        "A colour per job; red notches are preemptions, triangles arrivals.",
+    ),
+    step(
+        "step-through-toggle",
+        "What each job looked like to the policy at the playhead, and the queues.",
+    ),
+    step(
+        "mean-flow-0",
+        "Mean flow time, arrival to completion: compare the policies here.",
+    ),
 ];
 
 static SERVING: [Step; 4] = [
-    step("serving-router", "Requests go to model instances; the router chooses. DualMap hashes each prompt's prefix to two candidates."),
-    step("serving-gantt", "Each instance's prefills, coloured by prompt prefix: paler means more of it was cached."),
-    step("ttft-p50-0", "Time to first token: the median here, the SLO attainment further right."),
-    step("serving-capacity-panel-toggle", "Capacity: the highest request rate each router serves within the SLO."),
+    step("serving-router", "The router sends each request to an instance. DualMap hashes its prefix to two candidates."),
+    step("serving-gantt", "Prefills coloured by prompt prefix; paler means more was cached."),
+    step("ttft-p50-0", "Time to first token (median); SLO attainment further right."),
+    step("serving-capacity-panel-toggle", "The highest request rate each router serves within the SLO."),
 ];
 
 /// A lab's tour.

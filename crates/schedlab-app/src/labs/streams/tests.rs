@@ -166,6 +166,22 @@ mod flow {
                     places.sort();
                     assert_eq!(places, (1..=places.len()).collect::<Vec<_>>());
                 }
+                // Place k in a lane is the job k-th in that queue's recorded order.
+                let mut recorded: Vec<_> = d
+                    .rows
+                    .iter()
+                    .filter(|x| r.columns[col].completion[x.job] > d.time + 1e-9)
+                    .map(|x| (x.queue.unwrap().level, x.queue.unwrap().seq, x.job))
+                    .collect();
+                recorded.sort();
+                let mut shown: Vec<_> = rows
+                    .iter()
+                    .map(|x| (x.queue.unwrap().0, x.queue.unwrap().1, x.job))
+                    .collect();
+                shown.sort();
+                let recorded: Vec<_> = recorded.iter().map(|x| (x.0, x.2)).collect();
+                let shown: Vec<_> = shown.iter().map(|x| (x.0, x.2)).collect();
+                assert_eq!(recorded, shown);
                 let running: Vec<_> = rows.iter().filter(|x| x.running).collect();
                 assert_eq!(running.len(), 1);
                 assert_eq!(running[0].queue.unwrap().1, 1, "{:?}", rows);
