@@ -557,6 +557,39 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any sequence of zooms and pans keeps the window inside the run, no narrower than
+        /// MAX_ZOOM allows, and a zoom keeps the time under the pointer where it was unless
+        /// the window had to slide back inside the run.
+        #[test]
+        fn zoom_and_pan_stay_inside_the_run(
+            t_max in 1e-3f64..1e7,
+            moves in proptest::collection::vec((0.0f64..1.0, 0.05f64..4.0, -2.0f64..2.0), 1..30),
+        ) {
+            let g = Geometry::new(800, 200, 3, t_max);
+            let mut w = None;
+            for (at, factor, shift) in moves {
+                let before = g.zoomed(w);
+                let t = before.t0 + at * before.span();
+                let next = zoom(w, t_max, t, factor);
+                if let Some((a, b)) = next {
+                    proptest::prop_assert!(0.0 <= a && a < b && b <= t_max * (1.0 + 1e-12));
+                    proptest::prop_assert!(b - a >= t_max / MAX_ZOOM * (1.0 - 1e-9));
+                    let after = g.zoomed(next);
+                    // (Not slid back inside the run: clear of both ends.)
+                    if a > t_max * 1e-9 && b < t_max * (1.0 - 1e-9) {
+                        let moved = (after.x(t) - before.x(t)).abs();
+                        proptest::prop_assert!(moved < 1e-6 * 800.0, "moved {} px", moved);
+                    }
+                }
+                w = pan(next, t_max, shift * (next.map_or(t_max, |(a, b)| b - a)));
+                if let Some((a, b)) = w {
+                    proptest::prop_assert!(0.0 <= a && a < b && b <= t_max * (1.0 + 1e-12));
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_zoomed_timeline_draws_nothing_over_its_labels() {
         let th = color::theme(false);
