@@ -98,8 +98,15 @@ fn ScheduleGantt(column: usize) -> impl IntoView {
             // The explain panel's decision: where its task could have gone instead (the
             // first scheduler's Gantt, while the task is selected).
             use super::explain::{OPEN, RECORD, SHOWN};
-            let open = OPEN.get().and_then(|o| o.try_get()) == Some(true);
-            if let (0, true, Selection::Task(t)) = (column, open, ctx.selected.get()) {
+            // (Read only by the first Gantt, and the selection only while the panel is open:
+            // clicking tasks does not redraw every Gantt.)
+            let open = column == 0 && OPEN.get().and_then(|o| o.try_get()) == Some(true);
+            let selected = if open {
+                ctx.selected.get()
+            } else {
+                Selection::None
+            };
+            if let Selection::Task(t) = selected {
                 RECORD.with(|r| {
                     let r = r.borrow();
                     // Only the record of the evaluation drawn (an edit makes a new one).

@@ -68,26 +68,29 @@ pub fn step_view(r: &StreamsResult, column: usize, t: f64) -> Option<(f64, Vec<S
             })
             .collect();
         // The places from the head of each queue, among the jobs in the system: the rows
-        // sorted once by (level, order in it), then counted.
-        let seqs: Vec<(usize, u64)> = d
-            .rows
-            .iter()
-            .filter(|row| !done(row.job))
-            .map(|row| row.queue.map_or((usize::MAX, 0), |q| (q.level, q.seq)))
-            .collect();
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        schedlab_core::util::sort_dyn(&mut order, &|&a, &b| seqs[a].cmp(&seqs[b]));
-        let (mut level, mut place) = (usize::MAX, 0);
-        for i in order {
-            let row = &mut rows[i].1;
-            if let Some(q) = row.queue.as_mut() {
-                (level, place) = if q.0 == level {
-                    (level, place + 1)
-                } else {
-                    (q.0, 1)
-                };
-                q.1 = place;
-                row.key = format!("place {place} in its queue, {}", row.key);
+        // sorted once by (level, order in it), then counted (queue policies only: the
+        // step view is redrawn as the playhead moves).
+        if rows.iter().any(|r| r.1.queue.is_some()) {
+            let seqs: Vec<(usize, u64)> = d
+                .rows
+                .iter()
+                .filter(|row| !done(row.job))
+                .map(|row| row.queue.map_or((usize::MAX, 0), |q| (q.level, q.seq)))
+                .collect();
+            let mut order: Vec<usize> = (0..rows.len()).collect();
+            schedlab_core::util::sort_dyn(&mut order, &|&a, &b| seqs[a].cmp(&seqs[b]));
+            let (mut level, mut place) = (usize::MAX, 0);
+            for i in order {
+                let row = &mut rows[i].1;
+                if let Some(q) = row.queue.as_mut() {
+                    (level, place) = if q.0 == level {
+                        (level, place + 1)
+                    } else {
+                        (q.0, 1)
+                    };
+                    q.1 = place;
+                    row.key = format!("place {place} in its queue, {}", row.key);
+                }
             }
         }
         schedlab_core::util::sort_dyn(&mut rows, &|a, b| (a.0, a.1.job).cmp(&(b.0, b.1.job)));
